@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// Builds every package, then runs every compiled test file with node:test.
+// Usage: node scripts/run-tests.mjs [substring-filter ...]
+// Unit tests live beside the code (src/**/*.test.ts); integration and e2e suites live in their
+// packages too and name themselves *.int.test.ts / *.e2e.test.ts.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
+const filters = process.argv.slice(2);
+
+const build = spawnSync('npx', ['tsc', '--build'], { cwd: root, stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+
+function walk(dir, out) {
+  if (!fs.existsSync(dir)) return out;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) walk(p, out);
+    else if (entry.name.endsWith('.test.js')) out.push(p);
+  }
+  return out;
+}
+
+const files = fs
+  .readdirSync(path.join(root, 'packages'))
+  .flatMap((pkg) => walk(path.join(root, 'packages', pkg, 'dist'), []))
+  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+  .sort();
+if (files.length === 0) {
+  console.error('no test files matched');
+  process.exit(1);
+}
+const concurrency = process.env.BERTH_TEST_CONCURRENCY ?? '2';
+const run = spawnSync(
+  process.execPath,
+  ['--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+  { cwd: root, stdio: 'inherit' },
+);
+process.exit(run.status ?? 1);
