@@ -1,0 +1,3 @@
+export * from './runner.js';
+export * from './process-runner.js';
+export * from './fake-runner.js';
