@@ -1,1 +1,11 @@
-export {};
+export * from './versions.js';
+export * from './runner.js';
+export * from './fake-runner.js';
+export * from './cache.js';
+export * from './checksums.js';
+export * from './go-build.js';
+export * from './progress.js';
+export type { InstallOptions, ComponentInstallResult, ComponentInstallStatus } from './install.js';
+export * from './store.js';
+export * from './env.js';
+export * from './doctor.js';

@@ -1,0 +1,131 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createFakeRunner, type RecordedCall } from './fake-runner.js';
+import { doctorPassed, requiredGoVersion, runDoctor, compareVersions } from './doctor.js';
+import { createFakeGo, storeWith, tempDir, versionsByPackage } from './test-support.js';
+import { defaultComponentsDir } from './versions.js';
+
+/** A healthy host's answers; `missing` lists commands that are not installed. */
+function hostRunner(missing: string[] = [], goVersion = 'go1.26.8') {
+  return createFakeRunner((call: RecordedCall) => {
+    if (missing.includes(call.command))
+      return { exitCode: 127, stderr: `${call.command}: command not found` };
+    const answers: Record<string, string> = {
+      uname: 'Linux 6.8.0\n',
+      id: '0\n',
+      go: `go version ${goVersion} linux/amd64\n`,
+      ip: call.args[0] === '-V' ? 'ip utility, iproute2-6.1.0\n' : '',
+      nft: 'nftables v1.0.6\n',
+      haproxy: 'HAProxy version 2.6.12\n',
+      keepalived: 'Keepalived v2.2.7\n',
+    };
+    return { stdout: answers[call.command] ?? '' };
+  });
+}
+
+async function fixture(t: { after(fn: () => Promise<void>): void }, installed: boolean) {
+  const tmp = await tempDir();
+  t.after(tmp.remove);
+  const probe = storeWith(
+    tmp.dir,
+    createFakeGo(() => ''),
+  );
+  const store = storeWith(tmp.dir, createFakeGo(versionsByPackage(probe)));
+  if (installed) await store.install(store.versions.defaultRelease);
+  return {
+    store,
+    componentsDir: defaultComponentsDir(),
+    hostDepsScript: 'scripts/install-host-deps',
+  };
+}
+
+test('a healthy host passes every check and deletes its throwaway namespace', async (t) => {
+  const runner = hostRunner();
+  const checks = await runDoctor({
+    runner,
+    ...(await fixture(t, true)),
+    netnsName: 'berth-doctor-test',
+  });
+  assert.deepEqual(
+    checks.map((c) => `${c.name}:${c.ok}`),
+    [
+      'linux:true',
+      'root:true',
+      'ip:true',
+      'netns:true',
+      'nft:true',
+      'haproxy:true',
+      'keepalived:true',
+      'go:true',
+      'components:true',
+    ],
+  );
+  assert.ok(doctorPassed(checks));
+  const lines = runner.commandLines();
+  assert.ok(lines.includes('ip netns add berth-doctor-test'));
+  assert.ok(lines.includes('ip netns delete berth-doctor-test'));
+});
+
+test('missing host packages fail with the script that installs them', async (t) => {
+  const checks = await runDoctor({
+    runner: hostRunner(['haproxy', 'nft']),
+    ...(await fixture(t, true)),
+  });
+  const failed = checks.filter((c) => !c.ok);
+  assert.deepEqual(
+    failed.map((c) => c.name),
+    ['nft', 'haproxy'],
+  );
+  assert.ok(failed.every((c) => c.required && c.fix === 'scripts/install-host-deps'));
+  assert.equal(doctorPassed(checks), false);
+});
+
+test('missing components fail with the install command; Go is then required', async (t) => {
+  const checks = await runDoctor({ runner: hostRunner(['go']), ...(await fixture(t, false)) });
+  const components = checks.find((c) => c.name === 'components');
+  assert.equal(components?.ok, false);
+  assert.match(components?.fix ?? '', /^berth components install 1\.\d+$/);
+  assert.equal(checks.find((c) => c.name === 'go')?.required, true);
+  assert.equal(doctorPassed(checks), false);
+});
+
+test('without Go but with components installed the doctor still passes', async (t) => {
+  const checks = await runDoctor({ runner: hostRunner(['go']), ...(await fixture(t, true)) });
+  const go = checks.find((c) => c.name === 'go');
+  assert.equal(go?.ok, false);
+  assert.equal(go?.required, false);
+  assert.ok(doctorPassed(checks));
+});
+
+test('a Go older than the modules need is a miss', async (t) => {
+  const checks = await runDoctor({
+    runner: hostRunner([], 'go1.21.0'),
+    ...(await fixture(t, false)),
+  });
+  const go = checks.find((c) => c.name === 'go');
+  assert.equal(go?.ok, false);
+  assert.match(go?.fix ?? '', /install Go ≥ 1\.\d+/);
+});
+
+test('not root and no netns are reported', async (t) => {
+  const runner = createFakeRunner((call) => {
+    if (call.command === 'id') return { stdout: '1000\n' };
+    if (call.command === 'ip' && call.args[0] === 'netns')
+      return { exitCode: 1, stderr: 'Permission denied' };
+    if (call.command === 'uname') return { stdout: 'Linux 6\n' };
+    return { stdout: 'go version go1.99.0' };
+  });
+  const checks = await runDoctor({ runner, ...(await fixture(t, true)) });
+  assert.deepEqual(
+    checks.filter((c) => !c.ok).map((c) => c.name),
+    ['root', 'netns'],
+  );
+});
+
+test('the Go version needed is the highest go directive of the wrapper modules', async () => {
+  const needed = await requiredGoVersion(defaultComponentsDir());
+  assert.match(needed, /^1\.\d+/);
+  assert.ok(compareVersions(needed, '1.24') >= 0);
+  assert.equal(compareVersions('1.26.0', '1.26'), 0);
+  assert.ok(compareVersions('1.9', '1.10') < 0);
+});

@@ -1,0 +1,165 @@
+/**
+ * `berth doctor`: can this host run Berth's local cloud and its Kubernetes components? Every
+ * probe runs through the CommandRunner (so unit tests drive it with the fake) and every miss
+ * names the command that fixes it.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CommandRunner } from './runner.js';
+import type { ComponentStore } from './store.js';
+
+export interface DoctorCheck {
+  name: string;
+  ok: boolean;
+  /** A required check that fails makes `berth doctor` exit non-zero. */
+  required: boolean;
+  detail: string;
+  /** The command (or step) that fixes a miss. */
+  fix?: string;
+}
+
+export interface DoctorDeps {
+  runner: CommandRunner;
+  store: ComponentStore;
+  componentsDir: string;
+  /** Path of scripts/install-host-deps, for fix hints. */
+  hostDepsScript: string;
+  /** Name of the throwaway network namespace; unique per run. */
+  netnsName?: string;
+}
+
+type Probe = (deps: DoctorDeps) => Promise<DoctorCheck>;
+
+export async function runDoctor(deps: DoctorDeps): Promise<DoctorCheck[]> {
+  const checks: DoctorCheck[] = [];
+  for (const probe of PROBES) checks.push(await probe(deps));
+  const componentsOk = checks.find((c) => c.name === 'components')?.ok ?? false;
+  const go = checks.find((c) => c.name === 'go');
+  // Go is needed only to build components that are not in the cache yet.
+  if (go) go.required = !componentsOk;
+  return checks;
+}
+
+export function doctorPassed(checks: DoctorCheck[]): boolean {
+  return checks.every((c) => c.ok || !c.required);
+}
+
+const PROBES: Probe[] = [
+  checkLinux,
+  checkRoot,
+  tool('ip', ['-V'], 'iproute2'),
+  checkNetns,
+  tool('nft', ['--version'], 'nftables'),
+  tool('haproxy', ['-v'], 'haproxy'),
+  tool('keepalived', ['--version'], 'keepalived'),
+  checkGo,
+  checkComponents,
+];
+
+async function checkLinux({ runner }: DoctorDeps): Promise<DoctorCheck> {
+  const r = await runner.run('uname', ['-sr']);
+  const ok = r.exitCode === 0 && r.stdout.startsWith('Linux');
+  const detail = r.stdout.trim() || r.stderr.trim();
+  return {
+    name: 'linux',
+    ok,
+    required: true,
+    detail,
+    ...(ok ? {} : { fix: 'run Berth on a Linux host' }),
+  };
+}
+
+async function checkRoot({ runner }: DoctorDeps): Promise<DoctorCheck> {
+  const r = await runner.run('id', ['-u']);
+  const ok = r.exitCode === 0 && r.stdout.trim() === '0';
+  const detail = ok ? 'running as root' : `uid ${r.stdout.trim()}`;
+  return { name: 'root', ok, required: true, detail, ...(ok ? {} : { fix: 'sudo berth …' }) };
+}
+
+function tool(command: string, args: string[], debPackage: string): Probe {
+  return async ({ runner, hostDepsScript }) => {
+    const r = await runner.run(command, args);
+    const ok = r.exitCode === 0;
+    const firstLine = (r.stdout.trim() || r.stderr.trim()).split('\n')[0] ?? '';
+    return {
+      name: command,
+      ok,
+      required: true,
+      detail: ok ? firstLine : `${command} not usable (${debPackage}): ${firstLine}`,
+      ...(ok ? {} : { fix: hostDepsScript }),
+    };
+  };
+}
+
+async function checkNetns(deps: DoctorDeps): Promise<DoctorCheck> {
+  const name = deps.netnsName ?? `berth-doctor-${process.pid}`;
+  const add = await deps.runner.run('ip', ['netns', 'add', name]);
+  const del =
+    add.exitCode === 0 ? await deps.runner.run('ip', ['netns', 'delete', name]) : undefined;
+  const ok = add.exitCode === 0 && del?.exitCode === 0;
+  const why = add.exitCode !== 0 ? add.stderr.trim() : (del?.stderr.trim() ?? '');
+  return {
+    name: 'netns',
+    ok,
+    required: true,
+    detail: ok ? 'created and deleted a network namespace' : `ip netns add/delete failed: ${why}`,
+    ...(ok
+      ? {}
+      : { fix: `run as root on a kernel with network namespaces; ${deps.hostDepsScript}` }),
+  };
+}
+
+async function checkGo(deps: DoctorDeps): Promise<DoctorCheck> {
+  const r = await deps.runner.run('go', ['version']);
+  const found = /go(\d+\.\d+(?:\.\d+)?)/.exec(r.stdout)?.[1];
+  const needed = await requiredGoVersion(deps.componentsDir);
+  const ok = r.exitCode === 0 && found !== undefined && compareVersions(found, needed) >= 0;
+  const detail = found
+    ? `go ${found} (modules need ≥ ${needed})`
+    : `go not found (modules need ≥ ${needed})`;
+  return {
+    name: 'go',
+    ok,
+    required: true,
+    detail,
+    ...(ok ? {} : { fix: `install Go ≥ ${needed} (only needed to build components)` }),
+  };
+}
+
+async function checkComponents({ store }: DoctorDeps): Promise<DoctorCheck> {
+  const release = store.versions.defaultRelease;
+  const statuses = await store.status(release);
+  const buildable = statuses.filter((s) => s.notBuildable === undefined);
+  const missing = buildable.flatMap((s) => s.binaries.filter((b) => b.state !== 'ok'));
+  const ok = missing.length === 0;
+  const list = missing.map((b) => `${b.name} ${b.state}`).join(', ');
+  return {
+    name: 'components',
+    ok,
+    required: true,
+    detail: ok ? `release ${release} installed and verified` : `release ${release}: ${list}`,
+    ...(ok ? {} : { fix: `berth components install ${release}` }),
+  };
+}
+
+/** The highest `go` directive among the wrapper modules: the oldest toolchain that builds all. */
+export async function requiredGoVersion(componentsDir: string): Promise<string> {
+  let highest = '1.0';
+  const entries = await readdir(componentsDir, { withFileTypes: true });
+  for (const e of entries.filter((x) => x.isDirectory())) {
+    const mod = await readFile(join(componentsDir, e.name, 'go.mod'), 'utf8').catch(() => '');
+    const v = /^go (\d+\.\d+(?:\.\d+)?)$/m.exec(mod)?.[1];
+    if (v && compareVersions(v, highest) > 0) highest = v;
+  }
+  return highest;
+}
+
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}

@@ -1,0 +1,86 @@
+/**
+ * Builds one binary of a component from its Go wrapper module under components/. Static
+ * (CGO_ENABLED=0), stripped, reproducible paths (-trimpath), with the toolchain found on the
+ * host (GOTOOLCHAIN=local: never download another Go), and version variables stamped the way
+ * the upstream release builds do, so `--version` prints the real version.
+ */
+import { join } from 'node:path';
+import { BerthError } from '@berth/errors';
+import type { CommandRunner } from './runner.js';
+import type { ResolvedComponent } from './versions.js';
+
+export interface LdflagVars {
+  version: string;
+  buildDate: Date;
+}
+
+/** Fills the manifest's ldflags templates; throws when a template names an unknown variable. */
+export function renderLdflags(templates: string[], vars: LdflagVars): string {
+  const bare = vars.version.replace(/^v/, '');
+  const [major = '', minorNumber = ''] = bare.split('.');
+  const values: Record<string, string> = {
+    version: vars.version,
+    bareVersion: bare,
+    major,
+    minorNumber,
+    buildDate: vars.buildDate.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+  };
+  return templates
+    .map((t) =>
+      t.replace(/\{(\w+)\}/g, (_, key: string) => {
+        const value = values[key];
+        if (value === undefined) throw new Error(`ldflags template uses unknown {${key}}`);
+        return value;
+      }),
+    )
+    .join(' ');
+}
+
+export interface GoBuildInput {
+  runner: CommandRunner;
+  goBinary: string;
+  componentsDir: string;
+  component: ResolvedComponent;
+  binary: string;
+  outFile: string;
+  buildDate: Date;
+  signal?: AbortSignal;
+}
+
+/** The exact `go build` argv for one binary; pure so tests can pin it. */
+export function goBuildArgs(
+  component: ResolvedComponent,
+  binary: string,
+  outFile: string,
+  buildDate: Date,
+): string[] {
+  const pkg = component.spec.binaries[binary]?.package;
+  if (pkg === undefined) throw new Error(`${component.name}/${binary} has no Go package to build`);
+  const ldflags = renderLdflags(component.spec.ldflags ?? [], {
+    version: component.version,
+    buildDate,
+  });
+  return ['build', '-trimpath', '-ldflags', ldflags, '-o', outFile, pkg];
+}
+
+/** Runs the build; throws BERTH_ERR_COMPONENT_BUILD with go's output tail when it fails. */
+export async function goBuild(input: GoBuildInput): Promise<void> {
+  const { component, binary } = input;
+  if (component.module === undefined) throw new Error(`${component.name} has no wrapper module`);
+  const args = goBuildArgs(component, binary, input.outFile, input.buildDate);
+  const result = await input.runner.run(input.goBinary, args, {
+    cwd: join(input.componentsDir, component.module),
+    env: { CGO_ENABLED: '0', GOTOOLCHAIN: 'local' },
+    ...(input.signal ? { signal: input.signal } : {}),
+  });
+  if (result.exitCode !== 0) {
+    const tail = (result.stderr || result.stdout).trim().split('\n').slice(-20).join('\n');
+    throw new BerthError(
+      'BERTH_ERR_COMPONENT_BUILD',
+      `go build of ${binary} ${component.version} failed (exit ${result.exitCode}):\n${tail}\n` +
+        `Fix: run \`berth doctor\` (Go toolchain, module cache), or import official binaries ` +
+        `with \`berth components install <version> --from-dir DIR\`.`,
+      { details: { component: component.name, binary, version: component.version } },
+    );
+  }
+}

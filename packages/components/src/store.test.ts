@@ -1,0 +1,161 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFile, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BerthError } from '@berth/errors';
+import type { InstallEvent } from './progress.js';
+import { createFakeGo, storeWith, tempDir, versionsByPackage } from './test-support.js';
+
+const isCode = (code: string) => (err: unknown) => err instanceof BerthError && err.code === code;
+
+async function setup(t: { after(fn: () => Promise<void>): void }, goOptions = {}) {
+  const tmp = await tempDir();
+  t.after(tmp.remove);
+  const probe = storeWith(
+    tmp.dir,
+    createFakeGo(() => ''),
+  );
+  const runner = createFakeGo(versionsByPackage(probe), goOptions);
+  return { dir: tmp.dir, runner, store: storeWith(tmp.dir, runner) };
+}
+
+test('install builds every buildable binary once, in its module, static and local-toolchain', async (t) => {
+  const { runner, store } = await setup(t);
+  const events: InstallEvent[] = [];
+  const result = await store.install('1.34', { onProgress: (e) => events.push(e) });
+  const builds = runner.calls.filter((c) => c.command === 'go');
+  assert.deepEqual(builds.map((c) => c.args.at(-1)).sort(), [
+    'go.etcd.io/etcd/etcdctl/v3',
+    'go.etcd.io/etcd/server/v3',
+    'k8s.io/kubernetes/cmd/kube-apiserver',
+    'k8s.io/kubernetes/cmd/kube-controller-manager',
+    'k8s.io/kubernetes/cmd/kube-scheduler',
+    'sigs.k8s.io/kwok/cmd/kwok',
+  ]);
+  const apiserver = builds.find((c) => c.args.at(-1)?.endsWith('kube-apiserver'));
+  assert.match(apiserver?.options.cwd ?? '', /components\/kubernetes-1\.34\/?$/);
+  assert.deepEqual(apiserver?.options.env, { CGO_ENABLED: '0', GOTOOLCHAIN: 'local' });
+  const byName = Object.fromEntries(result.components.map((c) => [c.component, c.status]));
+  assert.deepEqual(byName, {
+    kubernetes: 'installed',
+    etcd: 'installed',
+    kwok: 'installed',
+    'cluster-autoscaler': 'unavailable',
+  });
+  assert.ok(
+    events.some((e) => e.type === 'binary-done' && e.binary === 'etcd' && e.source === 'built'),
+  );
+  const unavailable = events.find((e) => e.type === 'unavailable');
+  assert.match(
+    unavailable?.type === 'unavailable' ? unavailable.reason : '',
+    /--from-dir or BERTH_COMPONENTS_MIRROR/,
+  );
+});
+
+test('the manifest records name, version, sha256, size, source and build time', async (t) => {
+  const { dir, store } = await setup(t);
+  await store.install('1.34', { only: ['etcd'] });
+  const etcdVersion =
+    store.resolve('1.34').components.find((c) => c.name === 'etcd')?.version ?? '';
+  const vdir = join(dir, 'components', 'etcd', etcdVersion);
+  const manifest = JSON.parse(await readFile(join(vdir, 'manifest.json'), 'utf8'));
+  const rec = manifest.binaries.etcd;
+  assert.equal(rec.version, etcdVersion);
+  assert.match(rec.sha256, /^[0-9a-f]{64}$/);
+  assert.equal(rec.size, (await stat(join(vdir, 'etcd'))).size);
+  assert.equal(rec.source, 'built');
+  assert.equal(rec.installedAt, '2026-01-02T03:04:05.678Z');
+  assert.equal(typeof rec.buildSeconds, 'number');
+  assert.equal(manifest.binaries.etcdctl, undefined, 'only what was asked is installed');
+});
+
+test('a second install runs no command at all', async (t) => {
+  const { runner, store } = await setup(t);
+  await store.install('1.34');
+  const before = runner.calls.length;
+  const events: InstallEvent[] = [];
+  const again = await store.install('1.34', { onProgress: (e) => events.push(e) });
+  assert.equal(runner.calls.length, before);
+  assert.ok(again.components.every((c) => c.status !== 'installed'));
+  assert.deepEqual(events.map((e) => e.type).sort(), ['cached', 'cached', 'cached', 'unavailable']);
+});
+
+test('path hands out verified binaries and refuses corrupt ones with a fix', async (t) => {
+  const { runner, store } = await setup(t);
+  await assert.rejects(
+    store.path('kube-apiserver', '1.34'),
+    (err: unknown) =>
+      isCode('BERTH_ERR_COMPONENT_MISSING')(err) &&
+      /berth components install 1\.34/.test(String(err)),
+  );
+  await store.install('1.34');
+  const file = await store.path('kube-apiserver', '1.34');
+  assert.match(file, /components\/kubernetes\/v1\.34\.\d+\/kube-apiserver$/);
+  await appendFile(file, 'tampered');
+  await assert.rejects(store.path('kube-apiserver', '1.34'), isCode('BERTH_ERR_COMPONENT_CORRUPT'));
+  const builds = runner.calls.filter((c) => c.command === 'go').length;
+  await store.install('1.34');
+  assert.equal(
+    runner.calls.filter((c) => c.command === 'go').length,
+    builds + 1,
+    'only the corrupt one is rebuilt',
+  );
+  assert.equal(await store.path('kube-apiserver', '1.34'), file);
+});
+
+test('verify re-hashes what the quick check trusts', async (t) => {
+  const { store } = await setup(t);
+  await store.install('1.34', { only: ['etcdctl'] });
+  const file = await store.path('etcdctl', '1.34');
+  const stamp = 1_700_000_000; // whole seconds survive utimes exactly
+  await utimes(file, stamp, stamp);
+  await store.verify('1.34'); // re-stamps the file with its new mtime
+  const text = await readFile(file, 'utf8');
+  // Same size, same mtime, same inode: only a full hash can tell.
+  await writeFile(file, text.replace(/version/, 'VERSION'));
+  await utimes(file, stamp, stamp);
+  const quick = (await store.status('1.34')).find((s) => s.component === 'etcd');
+  assert.equal(quick?.binaries.find((b) => b.name === 'etcdctl')?.state, 'ok');
+  const full = (await store.verify('1.34')).find((s) => s.component === 'etcd');
+  assert.equal(full?.binaries.find((b) => b.name === 'etcdctl')?.state, 'corrupt');
+});
+
+test('two concurrent installs build each binary once', async (t) => {
+  const { runner, store } = await setup(t, { buildMs: 150 });
+  const events: InstallEvent[] = [];
+  const results = await Promise.all([
+    store.install('1.34', { only: ['etcd', 'etcdctl'], onProgress: (e) => events.push(e) }),
+    store.install('1.34', { only: ['etcd', 'etcdctl'], onProgress: (e) => events.push(e) }),
+  ]);
+  assert.equal(runner.calls.filter((c) => c.command === 'go').length, 2);
+  assert.deepEqual(results.map((r) => r.components[0]?.status).sort(), ['cached', 'installed']);
+  assert.ok(events.some((e) => e.type === 'waiting-for-lock'));
+});
+
+test('a failed build reports go output and leaves nothing behind', async (t) => {
+  const { store, dir } = await setup(t, { buildExit: 1 });
+  await assert.rejects(
+    store.install('1.34', { only: ['kwok'] }),
+    (err: unknown) =>
+      isCode('BERTH_ERR_COMPONENT_BUILD')(err) && /compile error: boom/.test(String(err)),
+  );
+  assert.deepEqual(await store.listCached(), []);
+  await assert.rejects(store.path('kwok', '1.34'), isCode('BERTH_ERR_COMPONENT_MISSING'));
+  void dir;
+});
+
+test('a binary that reports another version is refused', async (t) => {
+  const { store } = await setup(t, { reportVersion: 'v9.9.9' });
+  await assert.rejects(store.install('1.34', { only: ['etcd'] }), /does not report version v3\./);
+});
+
+test('listCached shows what is installed with sizes and sources', async (t) => {
+  const { store } = await setup(t);
+  await store.install('1.34', { only: ['kube-scheduler', 'kwok'] });
+  const listed = await store.listCached();
+  assert.deepEqual(
+    listed.map((e) => `${e.component}:${e.binaries.map((b) => `${b.name}/${b.source}`).join(',')}`),
+    ['kubernetes:kube-scheduler/built', 'kwok:kwok/built'],
+  );
+  assert.ok(listed.every((e) => e.binaries.every((b) => b.size > 0)));
+});

@@ -1,0 +1,131 @@
+/**
+ * The supported-versions manifest (`components/versions.json`) and the resolution of a user's
+ * version string ("1.34", "1.34.10", "v1.34.10") to a release: the exact component versions
+ * Berth runs for that Kubernetes minor. Nothing else in Berth writes a version number down.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { BerthError, errors } from '@berth/errors';
+
+export interface BinarySpec {
+  /** Go package that `go build` turns into this binary; absent for import-only components. */
+  package?: string;
+  /** Arguments that make the binary print its version, e.g. `["--version"]`. */
+  versionArgs: string[];
+}
+
+export interface ComponentSpec {
+  binaries: Record<string, BinarySpec>;
+  /** `-ldflags` entries; `{version}`, `{bareVersion}`, `{major}`, `{minorNumber}`, `{buildDate}` are filled in. */
+  ldflags?: string[];
+  /** Set when this component cannot be built here; says why and what to do instead. */
+  notBuildable?: string;
+}
+
+export interface ComponentPin {
+  version: string;
+  /** Directory under `components/` holding the Go wrapper module that builds it. */
+  module?: string;
+}
+
+export interface VersionsManifest {
+  defaultRelease: string;
+  releases: Record<string, Record<string, ComponentPin>>;
+  shared: Record<string, ComponentPin>;
+  components: Record<string, ComponentSpec>;
+}
+
+/** One component at the exact version a release uses, with what it takes to build it. */
+export interface ResolvedComponent {
+  name: string;
+  version: string;
+  module: string | undefined;
+  spec: ComponentSpec;
+}
+
+export interface Release {
+  /** The Kubernetes minor, e.g. `1.34`. */
+  minor: string;
+  /** The exact Kubernetes version, e.g. `v1.34.10`. */
+  kubernetesVersion: string;
+  components: ResolvedComponent[];
+}
+
+/** `components/` of the repository this package lives in (dist/ sits three levels below it). */
+export function defaultComponentsDir(): string {
+  return fileURLToPath(new URL('../../../components/', import.meta.url));
+}
+
+/** Reads and checks `versions.json`; throws BERTH_ERR_INTERNAL when the file is malformed. */
+export function loadVersionsManifest(componentsDir: string): VersionsManifest {
+  const file = `${componentsDir.replace(/\/$/, '')}/versions.json`;
+  return parseVersionsManifest(JSON.parse(readFileSync(file, 'utf8')) as unknown, file);
+}
+
+export function parseVersionsManifest(raw: unknown, source = 'versions.json'): VersionsManifest {
+  const m = raw as Partial<VersionsManifest> | null;
+  const broken = (what: string) =>
+    new BerthError('BERTH_ERR_INTERNAL', `${source}: ${what}`, { retryable: false });
+  if (m === null || typeof m !== 'object') throw broken('not an object');
+  if (typeof m.defaultRelease !== 'string') throw broken('defaultRelease missing');
+  if (!m.releases || !m.shared || !m.components) throw broken('releases/shared/components missing');
+  if (!(m.defaultRelease in m.releases)) throw broken(`defaultRelease ${m.defaultRelease} unknown`);
+  for (const [minor, pins] of Object.entries(m.releases)) {
+    if (!pins.kubernetes) throw broken(`release ${minor} has no kubernetes version`);
+    for (const name of Object.keys(pins)) {
+      if (!m.components[name]) throw broken(`release ${minor} pins unknown component ${name}`);
+    }
+  }
+  for (const name of Object.keys(m.shared)) {
+    if (!m.components[name]) throw broken(`shared pins unknown component ${name}`);
+  }
+  return m as VersionsManifest;
+}
+
+export function supportedVersions(manifest: VersionsManifest): string[] {
+  return Object.entries(manifest.releases).map(([minor, pins]) =>
+    minor === manifest.defaultRelease
+      ? `${minor} (${pins.kubernetes?.version}, default)`
+      : `${minor} (${pins.kubernetes?.version})`,
+  );
+}
+
+/**
+ * Resolves "1.34", "1.34.10" or "v1.34.10" to its release. A patch version must be the one the
+ * manifest pins: Berth runs exactly the versions it was tested with. Throws BERTH_ERR_VALIDATION
+ * (field `version`) naming the supported versions otherwise.
+ */
+export function resolveRelease(manifest: VersionsManifest, input: string): Release {
+  const match = /^v?(\d+)\.(\d+)(?:\.(\d+))?$/.exec(input.trim());
+  const minor = match ? `${match[1]}.${match[2]}` : undefined;
+  const pins = minor === undefined ? undefined : manifest.releases[minor];
+  const kubernetesVersion = pins?.kubernetes?.version;
+  const patchMatches = match?.[3] === undefined || kubernetesVersion === `v${minor}.${match[3]}`;
+  if (minor === undefined || !pins || !kubernetesVersion || !patchMatches) {
+    throw errors.invalid(
+      'version',
+      `unsupported Kubernetes version "${input}"; supported: ${supportedVersions(manifest).join(', ')}`,
+    );
+  }
+  const all = { ...pins, ...manifest.shared };
+  const components = Object.entries(all).map(([name, pin]) => ({
+    name,
+    version: pin.version,
+    module: pin.module,
+    spec: manifest.components[name] as ComponentSpec,
+  }));
+  return { minor, kubernetesVersion, components };
+}
+
+/** The component of a release that ships `binary`; throws BERTH_ERR_VALIDATION when none does. */
+export function componentOfBinary(release: Release, binary: string): ResolvedComponent {
+  const found = release.components.find((c) => binary in c.spec.binaries);
+  if (!found) {
+    const known = release.components.flatMap((c) => Object.keys(c.spec.binaries));
+    throw errors.invalid(
+      'name',
+      `unknown component binary "${binary}"; known: ${known.join(', ')}`,
+    );
+  }
+  return found;
+}
