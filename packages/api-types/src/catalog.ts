@@ -1,0 +1,48 @@
+/** Catalog items: what a cluster spec may name (versions, flavors, zones, volume types, addons). */
+import { Type, type Static } from '@sinclair/typebox';
+import { Closed } from './schema-helpers.js';
+
+export const VersionItem = Closed(
+  {
+    version: Type.String({ description: 'Minor version, e.g. 1.34' }),
+    patch: Type.String({ description: 'Exact patch release served for this minor, e.g. 1.34.2' }),
+    default: Type.Boolean(),
+  },
+  { title: 'Version' },
+);
+export type VersionItem = Static<typeof VersionItem>;
+
+export const Flavor = Closed(
+  {
+    name: Type.String(),
+    vcpus: Type.Integer({ minimum: 1 }),
+    ramMb: Type.Integer({ minimum: 1 }),
+    diskGb: Type.Integer({ minimum: 0 }),
+  },
+  { title: 'Flavor' },
+);
+export type Flavor = Static<typeof Flavor>;
+
+export const Zone = Closed({ name: Type.String(), available: Type.Boolean() }, { title: 'Zone' });
+export type Zone = Static<typeof Zone>;
+
+export const VolumeType = Closed(
+  { name: Type.String(), description: Type.String() },
+  { title: 'VolumeType' },
+);
+export type VolumeType = Static<typeof VolumeType>;
+
+export const AddonItem = Closed(
+  {
+    name: Type.String(),
+    description: Type.String(),
+    versions: Type.Array(Type.String()),
+    defaultVersion: Type.String(),
+  },
+  { title: 'Addon' },
+);
+export type AddonItem = Static<typeof AddonItem>;
+
+export function CatalogList<T extends ReturnType<typeof Closed>>(item: T) {
+  return Closed({ items: Type.Array(item) });
+}

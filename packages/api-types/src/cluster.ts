@@ -1,0 +1,178 @@
+/**
+ * Cluster: the declarative spec of one Kubernetes cluster and the status controllers report.
+ * `spec.stopped` is the desired power state set by `:stop`/`:start` (level-triggered: the
+ * controllers converge to it); everything else in spec mirrors DESIGN.md.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { API_VERSION, ClusterName, Condition, CreateMeta, ListMeta, ObjectMeta } from './meta.js';
+import { ClusterNodeGroup, ClusterNodeGroupInput } from './node-group.js';
+import { Closed, IntegerEnum, Ipv4Cidr, StringEnum, Timestamp } from './schema-helpers.js';
+import { LIMITS } from './limits.js';
+
+export const Version = Type.String({
+  pattern: '^[0-9]+\\.[0-9]+(\\.[0-9]+)?$',
+  description: 'A minor ("1.34") or exact patch ("1.34.2") from /v1/versions',
+});
+
+export const ControlPlane = Closed({
+  count: IntegerEnum(LIMITS.controlPlaneCounts, { description: 'Masters: 1, 3 or 5' }),
+  flavor: Type.String({ minLength: 1, maxLength: 63 }),
+});
+export type ControlPlane = Static<typeof ControlPlane>;
+
+export const ClusterNetwork = Closed({
+  subnetCidr: Ipv4Cidr,
+  podsCidr: Ipv4Cidr,
+  servicesCidr: Ipv4Cidr,
+});
+export type ClusterNetwork = Static<typeof ClusterNetwork>;
+
+export const ApiAccess = Closed({
+  public: Type.Boolean({ description: 'Give the API load balancer a floating IP' }),
+  allowedCidrs: Type.Array(Ipv4Cidr, {
+    maxItems: LIMITS.maxAllowedCidrs,
+    description: 'Source ranges allowed to reach the API; empty means everyone',
+  }),
+});
+export type ApiAccess = Static<typeof ApiAccess>;
+
+export const ClusterAddon = Closed({
+  name: Type.String({ minLength: 1, maxLength: 63, description: 'A name from /v1/addons' }),
+  version: Type.Optional(Type.String({ maxLength: 63 })),
+  config: Type.Optional(Type.Record(Type.String(), Type.String(), { maxProperties: 64 })),
+});
+export type ClusterAddon = Static<typeof ClusterAddon>;
+
+const Zones = Type.Array(Type.String({ minLength: 1, maxLength: 63 }), {
+  minItems: 1,
+  maxItems: LIMITS.maxZonesPerCluster,
+  description: 'Availability zones the masters are spread over',
+});
+
+export const ClusterSpec = Closed(
+  {
+    version: Version,
+    controlPlane: ControlPlane,
+    zones: Zones,
+    network: ClusterNetwork,
+    apiAccess: ApiAccess,
+    nodeGroups: Type.Array(ClusterNodeGroup, { maxItems: LIMITS.maxNodeGroupsPerCluster }),
+    addons: Type.Array(ClusterAddon, { maxItems: LIMITS.maxAddonsPerCluster }),
+    stopped: Type.Boolean({ description: 'Desired power state; set by :stop and :start' }),
+  },
+  { title: 'ClusterSpec' },
+);
+export type ClusterSpec = Static<typeof ClusterSpec>;
+
+/** What a client may send on create: every field optional and defaulted (see defaults.ts). */
+export const ClusterSpecInput = Closed({
+  version: Type.Optional(Version),
+  controlPlane: Type.Optional(
+    Closed({
+      count: Type.Optional(ControlPlane.properties.count),
+      flavor: Type.Optional(ControlPlane.properties.flavor),
+    }),
+  ),
+  zones: Type.Optional(Zones),
+  network: Type.Optional(
+    Closed({
+      subnetCidr: Type.Optional(Ipv4Cidr),
+      podsCidr: Type.Optional(Ipv4Cidr),
+      servicesCidr: Type.Optional(Ipv4Cidr),
+    }),
+  ),
+  apiAccess: Type.Optional(
+    Closed({
+      public: Type.Optional(Type.Boolean()),
+      allowedCidrs: Type.Optional(ApiAccess.properties.allowedCidrs),
+    }),
+  ),
+  nodeGroups: Type.Optional(
+    Type.Array(ClusterNodeGroupInput, { maxItems: LIMITS.maxNodeGroupsPerCluster }),
+  ),
+  addons: Type.Optional(ClusterSpec.properties.addons),
+});
+export type ClusterSpecInput = Static<typeof ClusterSpecInput>;
+
+export const CLUSTER_PHASES = [
+  'Provisioning',
+  'Running',
+  'Reconciling',
+  'Stopping',
+  'Stopped',
+  'Starting',
+  'Upgrading',
+  'Deleting',
+  'Error',
+] as const;
+export type ClusterPhase = (typeof CLUSTER_PHASES)[number];
+
+export const AddonStatus = Closed({
+  name: Type.String(),
+  version: Type.Optional(Type.String()),
+  phase: StringEnum(['Installing', 'Installed', 'Removing', 'Error'] as const),
+  message: Type.Optional(Type.String()),
+});
+export type AddonStatus = Static<typeof AddonStatus>;
+
+export const ClusterStatus = Closed(
+  {
+    phase: StringEnum(CLUSTER_PHASES),
+    apiEndpoint: Type.Optional(Type.String({ description: 'https://<address>:6443' })),
+    version: Type.Optional(Type.String({ description: 'Exact running version, e.g. 1.34.2' })),
+    conditions: Type.Array(Condition),
+    observedGeneration: Type.Integer(),
+    message: Type.Optional(Type.String()),
+    addons: Type.Optional(Type.Array(AddonStatus)),
+    lastTransitionTime: Type.Optional(Timestamp),
+  },
+  { title: 'ClusterStatus' },
+);
+export type ClusterStatus = Static<typeof ClusterStatus>;
+
+export const Cluster = Closed(
+  {
+    apiVersion: Type.Literal(API_VERSION),
+    kind: Type.Literal('Cluster'),
+    metadata: ObjectMeta,
+    spec: ClusterSpec,
+    status: ClusterStatus,
+  },
+  { title: 'Cluster' },
+);
+export type Cluster = Static<typeof Cluster>;
+
+export const ClusterCreateRequest = Closed({
+  apiVersion: Type.Optional(Type.Literal(API_VERSION)),
+  kind: Type.Optional(Type.Literal('Cluster')),
+  metadata: CreateMeta(ClusterName),
+  spec: Type.Optional(ClusterSpecInput),
+});
+export type ClusterCreateRequest = Static<typeof ClusterCreateRequest>;
+
+export const ClusterList = Closed({
+  apiVersion: Type.Literal(API_VERSION),
+  kind: Type.Literal('ClusterList'),
+  metadata: ListMeta,
+  items: Type.Array(Cluster),
+});
+export type ClusterList = Static<typeof ClusterList>;
+
+export const UpgradeRequest = Closed({ version: Version });
+export type UpgradeRequest = Static<typeof UpgradeRequest>;
+
+/** The status a new cluster starts with; controllers take it from there. */
+export const CLUSTER_INITIAL_STATUS: ClusterStatus = {
+  phase: 'Provisioning',
+  conditions: [],
+  observedGeneration: 0,
+};
+
+/** Fields of spec that cannot change after create (the API rejects patches touching them). */
+export const CLUSTER_IMMUTABLE_FIELDS = ['controlPlane', 'zones', 'network'] as const;
+/** Fields of spec changed only through their own endpoints. */
+export const CLUSTER_ACTION_FIELDS = {
+  version: 'POST …/clusters/{c}:upgrade',
+  stopped: 'POST …/clusters/{c}:stop and :start',
+  nodeGroups: '…/clusters/{c}/nodegroups',
+} as const;

@@ -1,0 +1,165 @@
+/**
+ * NodeGroup: a pool of worker servers of one flavor in one zone. Node groups are their own objects
+ * (`/v1/projects/{p}/clusters/{c}/nodegroups/{ng}`); a cluster's `spec.nodeGroups` is rendered from
+ * them, and the `spec.nodeGroups` of a create request becomes NodeGroup objects.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import {
+  API_VERSION,
+  ClusterChildMeta,
+  Condition,
+  CreateMeta,
+  ListMeta,
+  NodeGroupName,
+} from './meta.js';
+import {
+  Closed,
+  Labels,
+  LabelKeyPattern,
+  LabelValuePattern,
+  StringEnum,
+} from './schema-helpers.js';
+import { LIMITS } from './limits.js';
+
+export const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
+export type TaintEffect = (typeof TAINT_EFFECTS)[number];
+
+export const Taint = Closed({
+  key: Type.String({ pattern: LabelKeyPattern }),
+  value: Type.String({ pattern: LabelValuePattern }),
+  effect: StringEnum(TAINT_EFFECTS),
+});
+export type Taint = Static<typeof Taint>;
+
+const Count = Type.Integer({ minimum: 0, maximum: LIMITS.maxNodesPerGroup });
+
+export const Autoscaling = Closed({
+  enabled: Type.Boolean(),
+  min: Count,
+  max: Count,
+});
+export type Autoscaling = Static<typeof Autoscaling>;
+
+export const Volume = Closed({
+  type: Type.String({ minLength: 1, maxLength: 63, description: 'A name from /v1/volume-types' }),
+  sizeGb: Type.Integer({ minimum: LIMITS.minVolumeGb, maximum: LIMITS.maxVolumeGb }),
+});
+export type Volume = Static<typeof Volume>;
+
+/** "1" (servers) or "25%" (of count): how many servers a rolling update may take down at once. */
+export const MaxUnavailable = Type.String({ pattern: '^(0|[1-9][0-9]{0,2})%?$' });
+
+/** The full, defaulted spec of a node group (what GET returns and controllers read). */
+export const NodeGroupSpec = Closed(
+  {
+    flavor: Type.String({ minLength: 1, maxLength: 63, description: 'A name from /v1/flavors' }),
+    zone: Type.String({ minLength: 1, maxLength: 63, description: 'A name from /v1/zones' }),
+    count: Count,
+    autoscaling: Autoscaling,
+    labels: Labels,
+    taints: Type.Array(Taint, { maxItems: 32 }),
+    maxUnavailable: MaxUnavailable,
+    volume: Volume,
+  },
+  { title: 'NodeGroupSpec' },
+);
+export type NodeGroupSpec = Static<typeof NodeGroupSpec>;
+
+/** A node group as written inside a cluster's spec: the spec plus its name. */
+export const ClusterNodeGroup = Closed(
+  { name: NodeGroupName, ...NodeGroupSpec.properties },
+  { title: 'ClusterNodeGroup' },
+);
+export type ClusterNodeGroup = Static<typeof ClusterNodeGroup>;
+
+/** What a client may send: every field but the name is optional and defaulted. */
+export const NodeGroupSpecInput = Closed({
+  flavor: Type.Optional(NodeGroupSpec.properties.flavor),
+  zone: Type.Optional(NodeGroupSpec.properties.zone),
+  count: Type.Optional(Count),
+  autoscaling: Type.Optional(
+    Closed({
+      enabled: Type.Optional(Type.Boolean()),
+      min: Type.Optional(Count),
+      max: Type.Optional(Count),
+    }),
+  ),
+  labels: Type.Optional(Labels),
+  taints: Type.Optional(NodeGroupSpec.properties.taints),
+  maxUnavailable: Type.Optional(MaxUnavailable),
+  volume: Type.Optional(
+    Closed({
+      type: Type.Optional(Volume.properties.type),
+      sizeGb: Type.Optional(Volume.properties.sizeGb),
+    }),
+  ),
+});
+export type NodeGroupSpecInput = Static<typeof NodeGroupSpecInput>;
+
+export const ClusterNodeGroupInput = Closed({
+  name: NodeGroupName,
+  ...NodeGroupSpecInput.properties,
+});
+export type ClusterNodeGroupInput = Static<typeof ClusterNodeGroupInput>;
+
+export const NODE_GROUP_PHASES = [
+  'Provisioning',
+  'Running',
+  'Scaling',
+  'Updating',
+  'Stopping',
+  'Stopped',
+  'Starting',
+  'Deleting',
+  'Error',
+] as const;
+export type NodeGroupPhase = (typeof NODE_GROUP_PHASES)[number];
+
+export const NodeGroupStatus = Closed(
+  {
+    phase: StringEnum(NODE_GROUP_PHASES),
+    replicas: Type.Integer({ minimum: 0, description: 'Servers that exist' }),
+    readyReplicas: Type.Integer({ minimum: 0, description: 'Nodes that are Ready' }),
+    conditions: Type.Array(Condition),
+    observedGeneration: Type.Integer(),
+    message: Type.Optional(Type.String()),
+  },
+  { title: 'NodeGroupStatus' },
+);
+export type NodeGroupStatus = Static<typeof NodeGroupStatus>;
+
+export const NodeGroup = Closed(
+  {
+    apiVersion: Type.Literal(API_VERSION),
+    kind: Type.Literal('NodeGroup'),
+    metadata: ClusterChildMeta,
+    spec: NodeGroupSpec,
+    status: NodeGroupStatus,
+  },
+  { title: 'NodeGroup' },
+);
+export type NodeGroup = Static<typeof NodeGroup>;
+
+export const NodeGroupCreateRequest = Closed({
+  apiVersion: Type.Optional(Type.Literal(API_VERSION)),
+  kind: Type.Optional(Type.Literal('NodeGroup')),
+  metadata: CreateMeta(NodeGroupName),
+  spec: Type.Optional(NodeGroupSpecInput),
+});
+export type NodeGroupCreateRequest = Static<typeof NodeGroupCreateRequest>;
+
+export const NodeGroupList = Closed({
+  apiVersion: Type.Literal(API_VERSION),
+  kind: Type.Literal('NodeGroupList'),
+  metadata: ListMeta,
+  items: Type.Array(NodeGroup),
+});
+export type NodeGroupList = Static<typeof NodeGroupList>;
+
+export const NODE_GROUP_INITIAL_STATUS: NodeGroupStatus = {
+  phase: 'Provisioning',
+  replicas: 0,
+  readyReplicas: 0,
+  conditions: [],
+  observedGeneration: 0,
+};
