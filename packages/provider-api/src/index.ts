@@ -1,1 +1,15 @@
-export {};
+export * from './common.js';
+export * from './provider-errors.js';
+export * from './ipam.js';
+export * from './user-data.js';
+export * from './networks.js';
+export * from './routers.js';
+export * from './servers.js';
+export * from './server-groups.js';
+export * from './security-groups.js';
+export * from './load-balancer-types.js';
+export * from './load-balancers.js';
+export * from './volumes.js';
+export * from './floating-ips.js';
+export * from './catalog.js';
+export * from './infra-provider.js';

@@ -1,0 +1,48 @@
+/** What the cloud offers: flavors, availability zones with their hypervisors, volume types. */
+import type { EmptyInput } from './common.js';
+
+export interface Flavor {
+  /** e.g. `std-2-4`: 2 vCPU, 4 GiB. */
+  name: string;
+  vcpus: number;
+  ramMiB: number;
+  /** Root disk. */
+  diskGb: number;
+}
+
+export interface Zone {
+  /** e.g. `az1`. */
+  name: string;
+  available: boolean;
+}
+
+export interface Hypervisor {
+  /** Unique across zones. */
+  name: string;
+  zone: string;
+  state: 'up' | 'down';
+}
+
+export interface VolumeType {
+  /** e.g. `ssd`, `hdd`, `high-iops`. */
+  name: string;
+  description: string;
+}
+
+export interface GetFlavorInput {
+  name: string;
+}
+
+export interface ListHypervisorsInput {
+  zone?: string;
+}
+
+export interface CatalogService {
+  listFlavors(input: EmptyInput, signal: AbortSignal): Promise<Flavor[]>;
+  /** @throws BerthError `BERTH_ERR_NOT_FOUND` for an unknown flavor. */
+  getFlavor(input: GetFlavorInput, signal: AbortSignal): Promise<Flavor>;
+  listZones(input: EmptyInput, signal: AbortSignal): Promise<Zone[]>;
+  /** Placement picks among the `up` hypervisors of a server's zone. */
+  listHypervisors(input: ListHypervisorsInput, signal: AbortSignal): Promise<Hypervisor[]>;
+  listVolumeTypes(input: EmptyInput, signal: AbortSignal): Promise<VolumeType[]>;
+}
