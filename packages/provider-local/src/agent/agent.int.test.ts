@@ -1,0 +1,191 @@
+/**
+ * The real agent as a real detached process (in the host's network namespace; the e2e suite
+ * runs it inside server namespaces): services, restarts, files, reload, stop, crash and
+ * re-adoption by a fresh controller.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { AgentController } from './agent-control.js';
+import { serverLayout } from './layout.js';
+import { isRunning } from '../proc/proc.js';
+import { readPidFile, writePidFile } from '../proc/pid-file.js';
+import { waitFor } from '../testing/wait.js';
+import type { AgentLaunch } from './agent-control.js';
+import type { UserData } from './user-data.js';
+
+function setup(t: { after: (fn: () => Promise<void> | void) => void }) {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-agent-'));
+  const dir = path.join(base, 'server');
+  const allowed = path.join(base, 'etc');
+  const controller = new AgentController({ stopTimeoutMs: 5000 });
+  t.after(async () => {
+    await controller.crash(dir);
+    fs.rmSync(base, { recursive: true, force: true });
+  });
+  const launch = (userData: UserData): AgentLaunch => ({
+    dir,
+    config: {
+      serverId: 'srv-1',
+      hostname: 'node-1',
+      allowedPathPrefixes: [allowed],
+      env: { ROLE: 'test' },
+    },
+    userData,
+  });
+  return { base, dir, allowed, controller, launch, layout: serverLayout(dir) };
+}
+
+const sleeper = { name: 'sleeper', command: 'sleep', args: ['600'] };
+
+test('the agent writes files, runs services, restarts failures and reports status', async (t) => {
+  const { dir, allowed, controller, launch, layout } = setup(t);
+  const record = await controller.start(
+    launch({
+      files: [
+        { path: 'config/app.conf', content: 'hello\n', mode: 0o600 },
+        {
+          path: path.join(allowed, 'abs.txt'),
+          content: Buffer.from('bin').toString('base64'),
+          encoding: 'base64',
+        },
+      ],
+      services: [
+        sleeper,
+        {
+          name: 'env-dump',
+          command: 'sh',
+          args: ['-c', 'echo "$BERTH_HOSTNAME $ROLE $PWD" > env.txt'],
+          restart: 'never',
+        },
+        { name: 'flaky', command: 'sh', args: ['-c', 'exit 3'], restart: 'on-failure' },
+      ],
+    }),
+  );
+  assert.ok(isRunning(record.pid));
+  assert.equal(fs.readFileSync(path.join(layout.rootDir, 'config/app.conf'), 'utf8'), 'hello\n');
+  assert.equal(fs.statSync(path.join(layout.rootDir, 'config/app.conf')).mode & 0o777, 0o600);
+  assert.equal(fs.readFileSync(path.join(allowed, 'abs.txt'), 'utf8'), 'bin');
+  const status = await waitFor('flaky to be restarted twice', () => {
+    const s = controller.status(dir);
+    const flaky = s?.services.find((x) => x.name === 'flaky');
+    return flaky !== undefined && flaky.restarts >= 2 ? s : undefined;
+  });
+  assert.equal(status.agent.state, 'running');
+  assert.equal(status.services.find((s) => s.name === 'sleeper')?.state, 'running');
+  assert.equal(status.services.find((s) => s.name === 'flaky')?.lastExit?.code, 3);
+  await waitFor(
+    'env-dump to exit',
+    () => controller.status(dir)?.services.find((s) => s.name === 'env-dump')?.state === 'exited',
+  );
+  assert.equal(
+    fs.readFileSync(path.join(layout.rootDir, 'env.txt'), 'utf8'),
+    `node-1 test ${layout.rootDir}\n`,
+  );
+  const sleeperPid = readPidFile(layout.servicePid('sleeper'));
+  assert.ok(sleeperPid !== undefined && isRunning(sleeperPid.pid));
+  assert.equal(sleeperPid.pgid, sleeperPid.pid, 'each service leads its own process group');
+  assert.notEqual(sleeperPid.pgid, record.pgid);
+});
+
+test('files outside the root dir or allowed prefixes are refused and reported', async (t) => {
+  const { base, dir, controller, launch } = setup(t);
+  await controller.start(
+    launch({ files: [{ path: '../escape.txt', content: 'x' }], services: [sleeper] }),
+  );
+  const status = await waitFor('status', () => controller.status(dir));
+  assert.match(status.errors.join(), /escapes the root dir/);
+  assert.ok(!fs.existsSync(path.join(base, 'escape.txt')));
+});
+
+test('stop ends services and the agent; a stale pid file is never signalled', async (t) => {
+  const { dir, controller, launch, layout } = setup(t);
+  const record = await controller.start(launch({ services: [sleeper] }));
+  const service = await waitFor('sleeper pid', () => readPidFile(layout.servicePid('sleeper')));
+  await controller.stop(dir);
+  assert.ok(!isRunning(record.pid));
+  assert.ok(!isRunning(service.pid));
+  assert.ok(!fs.existsSync(layout.agentPid));
+  assert.equal(controller.status(dir)?.agent.state, 'stopped');
+  // A pid file naming some other live process (here: this test) must not be trusted.
+  writePidFile(layout.agentPid, process.pid);
+  assert.equal(controller.find(dir), undefined);
+  await controller.stop(dir);
+  assert.ok(isRunning(process.pid));
+});
+
+test('crash kills agent and services with SIGKILL; start afterwards brings everything back', async (t) => {
+  const { dir, controller, launch, layout } = setup(t);
+  const first = await controller.start(launch({ services: [sleeper] }));
+  const service = await waitFor('sleeper pid', () => readPidFile(layout.servicePid('sleeper')));
+  await controller.crash(dir);
+  assert.ok(!isRunning(first.pid) && !isRunning(service.pid));
+  assert.equal(controller.status(dir)?.agent.state, 'running', 'a crashed agent cannot report');
+  const second = await controller.start(launch({ services: [sleeper] }));
+  assert.notEqual(second.pid, first.pid);
+  await waitFor('sleeper restarted', () => {
+    const r = readPidFile(layout.servicePid('sleeper'));
+    return r !== undefined && r.pid !== service.pid && isRunning(r.pid);
+  });
+});
+
+test('reload applies new user data: new services start, changed ones restart', async (t) => {
+  const { dir, controller, launch, layout } = setup(t);
+  await controller.start(launch({ services: [sleeper] }));
+  const before = await waitFor('sleeper pid', () => readPidFile(layout.servicePid('sleeper')));
+  assert.equal(
+    await controller.reload(dir, {
+      files: [{ path: 'new.txt', content: 'v2' }],
+      services: [sleeper, { name: 'second', command: 'sleep', args: ['601'] }],
+    }),
+    true,
+  );
+  await waitFor(
+    'second service',
+    () => controller.status(dir)?.services.find((s) => s.name === 'second')?.state === 'running',
+  );
+  assert.equal(
+    readPidFile(layout.servicePid('sleeper'))?.pid,
+    before.pid,
+    'unchanged service kept',
+  );
+  assert.equal(fs.readFileSync(path.join(layout.rootDir, 'new.txt'), 'utf8'), 'v2');
+  await controller.reload(dir, { services: [{ ...sleeper, args: ['602'] }] });
+  await waitFor('sleeper restarted with new args and second stopped', () => {
+    const s = controller.status(dir);
+    const pid = readPidFile(layout.servicePid('sleeper'))?.pid;
+    return s?.services.length === 1 && pid !== undefined && pid !== before.pid;
+  });
+  assert.ok(!isRunning(before.pid));
+});
+
+test('the agent outlives the process that started it and a fresh controller adopts it', async (t) => {
+  const { dir, controller, launch, layout } = setup(t);
+  await controller.prepare(launch({ services: [sleeper] }));
+  const script = `
+    const { AgentController } = await import(${JSON.stringify(new URL('./agent-control.js', import.meta.url).href)});
+    const launch = JSON.parse(process.argv[1]);
+    const record = await new AgentController().start(launch);
+    console.log(JSON.stringify(record));
+    process.exit(0);`;
+  const out = spawnSync(
+    process.execPath,
+    ['--input-type=module', '-e', script, JSON.stringify(launch({ services: [sleeper] }))],
+    {
+      encoding: 'utf8',
+    },
+  );
+  assert.equal(out.status, 0, out.stderr);
+  const started = JSON.parse(out.stdout) as { pid: number };
+  await waitFor('service', () => readPidFile(layout.servicePid('sleeper')));
+  assert.ok(isRunning(started.pid), 'agent survives its starter');
+  const adopted = new AgentController().find(dir);
+  assert.equal(adopted?.pid, started.pid);
+  const again = await new AgentController().start(launch({ services: [sleeper] }));
+  assert.equal(again.pid, started.pid, 'start is idempotent: no second agent');
+  await controller.stop(dir);
+  assert.ok(!isRunning(started.pid));
+});

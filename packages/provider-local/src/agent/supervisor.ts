@@ -1,0 +1,66 @@
+/**
+ * The set of services an agent runs, reconciled against user data: new services start,
+ * removed ones stop, changed ones restart, and unchanged ones get their reload signal when
+ * files changed.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ServerLayout } from './layout.js';
+import { ServiceProcess, type BackoffPolicy, type ServiceStatus } from './service-process.js';
+import { sameService, type ServiceSpec } from './user-data.js';
+
+export interface SupervisorOptions {
+  layout: ServerLayout;
+  env: NodeJS.ProcessEnv;
+  backoff: BackoffPolicy;
+  onChange: () => void;
+}
+
+export class Supervisor {
+  private readonly services = new Map<string, ServiceProcess>();
+
+  constructor(private readonly options: SupervisorOptions) {}
+
+  /** Brings the running services in line with `specs`. */
+  async apply(specs: ServiceSpec[], filesChanged: boolean): Promise<void> {
+    const wanted = new Map(specs.map((s) => [s.name, s]));
+    for (const [name, service] of this.services) {
+      const spec = wanted.get(name);
+      if (spec === undefined || !sameService(spec, service.spec)) {
+        await service.stop();
+        this.services.delete(name);
+      } else if (filesChanged && spec.reloadSignal !== undefined) {
+        service.signal(spec.reloadSignal);
+      }
+    }
+    for (const spec of specs) {
+      if (!this.services.has(spec.name)) this.startService(spec);
+    }
+    this.options.onChange();
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.services.values()].map((s) => s.stop()));
+    this.services.clear();
+  }
+
+  statuses(): ServiceStatus[] {
+    return [...this.services.values()].map((s) => ({ ...s.status }));
+  }
+
+  private startService(spec: ServiceSpec): void {
+    const { layout } = this.options;
+    fs.mkdirSync(layout.serviceDir, { recursive: true });
+    fs.mkdirSync(layout.logDir, { recursive: true });
+    const service = new ServiceProcess(spec, {
+      cwd: path.resolve(layout.rootDir, spec.cwd ?? '.'),
+      env: this.options.env,
+      pidFile: layout.servicePid(spec.name),
+      logFile: layout.serviceLog(spec.name),
+      backoff: this.options.backoff,
+      onChange: this.options.onChange,
+    });
+    this.services.set(spec.name, service);
+    service.start();
+  }
+}
