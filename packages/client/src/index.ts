@@ -1,1 +1,37 @@
-export {};
+export { BerthClient, type BerthClientOptions } from './client.js';
+export { ApiError, CLIENT_ERROR_CODES, isAbortError, isApiError } from './api-error.js';
+export type { ApiErrorFields } from './api-error.js';
+export { toAccepted, toPatched, type Accepted, type Patched } from './accepted.js';
+export { streamClusterEvents, type StreamEventsOptions } from './event-stream.js';
+export { collectAll, eachItem, type Page, type PageQuery } from './pages.js';
+export { paths } from './paths.js';
+export { SseParser, type SseMessage } from './sse.js';
+export {
+  DEFAULT_RETRY,
+  Transport,
+  type Call,
+  type Fetch,
+  type Method,
+  type Query,
+  type RetryPolicy,
+  type TransportOptions,
+} from './transport.js';
+export {
+  OperationFailedError,
+  WaitTimeoutError,
+  belongsTo,
+  waitForOperation,
+  type OperationSource,
+  type WaitOptions,
+} from './wait.js';
+export type { ClusterPatch, ClustersApi } from './resources/clusters.js';
+export type {
+  AddonsApi,
+  EventQueryOptions,
+  EventsApi,
+  NodeGroupPatch,
+  NodeGroupsApi,
+  NodesApi,
+} from './resources/cluster-parts.js';
+export type { CatalogApi, InfraApi, OperationsApi } from './resources/platform.js';
+export type { CallOptions, ListOptions, ProjectsApi, TokensApi } from './resources/projects.js';

@@ -1,0 +1,70 @@
+/**
+ * `BerthClient`: the typed client of the Berth /v1 API over Node's global `fetch`.
+ *
+ * ```ts
+ * const berth = new BerthClient({ endpoint: 'http://127.0.0.1:7070', token });
+ * const { operation } = await berth.clusters.create('default', { metadata: { name: 'demo' } });
+ * await berth.waitForOperation(operation.id, { onEvent: (e) => console.log(e.message) });
+ * ```
+ *
+ * Calls are grouped by resource (`projects`, `tokens`, `clusters`, `nodeGroups`, `nodes`,
+ * `events`, `addons`, `infra`, `operations`, `catalog`); failures throw `ApiError`.
+ */
+import type { ClusterEvent, Operation } from '@berth/api-types';
+import { streamClusterEvents, type StreamEventsOptions } from './event-stream.js';
+import { paths } from './paths.js';
+import { clustersApi } from './resources/clusters.js';
+import { addonsApi, eventsApi, nodeGroupsApi, nodesApi } from './resources/cluster-parts.js';
+import { catalogApi, infraApi, operationsApi } from './resources/platform.js';
+import { projectsApi, tokensApi } from './resources/projects.js';
+import { Transport, type TransportOptions } from './transport.js';
+import { waitForOperation, type OperationSource, type WaitOptions } from './wait.js';
+
+export type BerthClientOptions = TransportOptions;
+
+export class BerthClient implements OperationSource {
+  readonly transport: Transport;
+  readonly projects;
+  readonly tokens;
+  readonly clusters;
+  readonly nodeGroups;
+  readonly nodes;
+  readonly events;
+  readonly addons;
+  readonly infra;
+  readonly operations;
+  readonly catalog;
+
+  constructor(options: BerthClientOptions) {
+    const t = new Transport(options);
+    this.transport = t;
+    this.projects = projectsApi(t);
+    this.tokens = tokensApi(t);
+    this.clusters = clustersApi(t);
+    this.nodeGroups = nodeGroupsApi(t);
+    this.nodes = nodesApi(t);
+    this.events = eventsApi(t);
+    this.addons = addonsApi(t);
+    this.infra = infraApi(t);
+    this.operations = operationsApi(t);
+    this.catalog = catalogApi(t);
+  }
+
+  getOperation(id: string, signal?: AbortSignal): Promise<Operation> {
+    return this.operations.get(id, { signal });
+  }
+
+  /** Live events of a cluster; see `streamClusterEvents` for the reconnect contract. */
+  streamEvents(
+    project: string,
+    cluster: string,
+    options: StreamEventsOptions = {},
+  ): AsyncGenerator<ClusterEvent, void, undefined> {
+    return streamClusterEvents(this.transport, paths.events(project, cluster), options);
+  }
+
+  /** Follows an operation to its end; see `waitForOperation` in wait.ts for what it throws. */
+  waitForOperation(id: string, options: WaitOptions = {}): Promise<Operation> {
+    return waitForOperation(this, id, options);
+  }
+}

@@ -1,0 +1,139 @@
+/** What lives under a cluster: node groups, nodes, the event history and addons. */
+import type {
+  ClusterAddon,
+  ClusterNode,
+  EventList,
+  NodeGroup,
+  NodeGroupCreateRequest,
+  NodeGroupList,
+  NodeList,
+} from '@berth/api-types';
+import { toAccepted, toPatched, type Accepted, type Patched } from '../accepted.js';
+import { collectAll } from '../pages.js';
+import { paths } from '../paths.js';
+import type { Transport } from '../transport.js';
+import { MERGE_PATCH } from './clusters.js';
+import { page, type CallOptions, type ListOptions } from './projects.js';
+
+/** A JSON merge patch of a node group, e.g. `{spec: {count: 5}}`. */
+export interface NodeGroupPatch {
+  metadata?: { resourceVersion?: string; labels?: Record<string, string | null> };
+  spec?: Record<string, unknown>;
+}
+
+export function nodeGroupsApi(t: Transport) {
+  const list = (project: string, cluster: string, o: ListOptions = {}) =>
+    t.json<NodeGroupList>({
+      method: 'GET',
+      path: paths.nodeGroups(project, cluster),
+      query: page(o),
+      signal: o.signal,
+    });
+  return {
+    list,
+    listAll: (project: string, cluster: string, o: CallOptions = {}) =>
+      collectAll<NodeGroup>((q) => list(project, cluster, { ...q, ...o })),
+    get: (project: string, cluster: string, name: string, o: CallOptions = {}) =>
+      t.json<NodeGroup>({
+        method: 'GET',
+        path: paths.nodeGroup(project, cluster, name),
+        signal: o.signal,
+      }),
+    create: async (
+      project: string,
+      cluster: string,
+      request: NodeGroupCreateRequest,
+      o: CallOptions = {},
+    ): Promise<Accepted<NodeGroup>> => {
+      const path = paths.nodeGroups(project, cluster);
+      const answer = await t.json<unknown>({
+        method: 'POST',
+        path,
+        body: request,
+        signal: o.signal,
+      });
+      return toAccepted<NodeGroup>(answer, `create node group ${request.metadata.name}`);
+    },
+    patch: async (
+      project: string,
+      cluster: string,
+      name: string,
+      patch: NodeGroupPatch,
+      o: CallOptions = {},
+    ): Promise<Patched<NodeGroup>> => {
+      const answer = await t.json<unknown>({
+        method: 'PATCH',
+        path: paths.nodeGroup(project, cluster, name),
+        body: patch,
+        contentType: MERGE_PATCH,
+        signal: o.signal,
+      });
+      return toPatched<NodeGroup>(answer);
+    },
+    delete: async (project: string, cluster: string, name: string, o: CallOptions = {}) => {
+      const path = paths.nodeGroup(project, cluster, name);
+      const answer = await t.json<unknown>({ method: 'DELETE', path, signal: o.signal });
+      return toAccepted<NodeGroup>(answer, `delete node group ${name}`);
+    },
+  };
+}
+
+export function nodesApi(t: Transport) {
+  const list = (project: string, cluster: string, o: ListOptions = {}) =>
+    t.json<NodeList>({
+      method: 'GET',
+      path: paths.nodes(project, cluster),
+      query: page(o),
+      signal: o.signal,
+    });
+  return {
+    list,
+    listAll: (project: string, cluster: string, o: CallOptions = {}) =>
+      collectAll<ClusterNode>((q) => list(project, cluster, { ...q, ...o })),
+  };
+}
+
+export interface EventQueryOptions extends CallOptions {
+  /** Only events with a greater id. */
+  since?: number | undefined;
+  limit?: number | undefined;
+}
+
+export function eventsApi(t: Transport) {
+  return {
+    /** One page of history; page on with `since` = the last id returned. */
+    list: (project: string, cluster: string, o: EventQueryOptions = {}) =>
+      t.json<EventList>({
+        method: 'GET',
+        path: paths.events(project, cluster),
+        query: { since: o.since, limit: o.limit },
+        signal: o.signal,
+      }),
+  };
+}
+
+export function addonsApi(t: Transport) {
+  return {
+    list: (project: string, cluster: string, o: CallOptions = {}) =>
+      t.json<{ items: ClusterAddon[] }>({
+        method: 'GET',
+        path: paths.addons(project, cluster),
+        signal: o.signal,
+      }),
+    install: async (project: string, cluster: string, addon: ClusterAddon, o: CallOptions = {}) => {
+      const path = paths.addons(project, cluster);
+      const answer = await t.json<unknown>({ method: 'POST', path, body: addon, signal: o.signal });
+      return toAccepted<unknown>(answer, `install addon ${addon.name}`);
+    },
+    remove: async (project: string, cluster: string, name: string, o: CallOptions = {}) => {
+      const path = paths.addon(project, cluster, name);
+      const answer = await t.json<unknown>({ method: 'DELETE', path, signal: o.signal });
+      return toAccepted<unknown>(answer, `remove addon ${name}`);
+    },
+  };
+}
+
+export type NodeGroupsApi = ReturnType<typeof nodeGroupsApi>;
+export type NodesApi = ReturnType<typeof nodesApi>;
+export type EventsApi = ReturnType<typeof eventsApi>;
+export type AddonsApi = ReturnType<typeof addonsApi>;

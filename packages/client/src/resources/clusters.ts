@@ -1,0 +1,84 @@
+/** Clusters: CRUD, lifecycle actions and the admin kubeconfig. */
+import type { Cluster, ClusterCreateRequest, ClusterList } from '@berth/api-types';
+import { toAccepted, toPatched, type Accepted, type Patched } from '../accepted.js';
+import { collectAll } from '../pages.js';
+import { paths } from '../paths.js';
+import type { Transport } from '../transport.js';
+import { page, type CallOptions, type ListOptions } from './projects.js';
+
+/** A JSON merge patch (RFC 7396) of a cluster; `metadata.resourceVersion` makes it conditional. */
+export interface ClusterPatch {
+  metadata?: { resourceVersion?: string; labels?: Record<string, string | null> };
+  spec?: Record<string, unknown>;
+}
+
+export const MERGE_PATCH = 'application/merge-patch+json';
+
+export function clustersApi(t: Transport) {
+  const list = (project: string, o: ListOptions = {}) =>
+    t.json<ClusterList>({
+      method: 'GET',
+      path: paths.clusters(project),
+      query: page(o),
+      signal: o.signal,
+    });
+  const action = async (
+    project: string,
+    cluster: string,
+    name: 'start' | 'stop' | 'upgrade',
+    body: unknown,
+    o: CallOptions,
+  ): Promise<Accepted<Cluster>> => {
+    const path = paths.clusterAction(project, cluster, name);
+    const answer = await t.json<unknown>({ method: 'POST', path, body, signal: o.signal });
+    return toAccepted<Cluster>(answer, `${name} cluster ${cluster}`);
+  };
+  return {
+    list,
+    listAll: (project: string, o: CallOptions = {}) =>
+      collectAll<Cluster>((q) => list(project, { ...q, ...o })),
+    get: (project: string, cluster: string, o: CallOptions = {}) =>
+      t.json<Cluster>({ method: 'GET', path: paths.cluster(project, cluster), signal: o.signal }),
+    create: async (project: string, request: ClusterCreateRequest, o: CallOptions = {}) => {
+      const path = paths.clusters(project);
+      const answer = await t.json<unknown>({
+        method: 'POST',
+        path,
+        body: request,
+        signal: o.signal,
+      });
+      return toAccepted<Cluster>(answer, `create cluster ${request.metadata.name}`);
+    },
+    patch: async (project: string, cluster: string, patch: ClusterPatch, o: CallOptions = {}) => {
+      const answer = await t.json<unknown>({
+        method: 'PATCH',
+        path: paths.cluster(project, cluster),
+        body: patch,
+        contentType: MERGE_PATCH,
+        signal: o.signal,
+      });
+      return toPatched<Cluster>(answer) satisfies Patched<Cluster>;
+    },
+    delete: async (project: string, cluster: string, o: CallOptions = {}) => {
+      const path = paths.cluster(project, cluster);
+      const answer = await t.json<unknown>({ method: 'DELETE', path, signal: o.signal });
+      return toAccepted<Cluster>(answer, `delete cluster ${cluster}`);
+    },
+    start: (project: string, cluster: string, o: CallOptions = {}) =>
+      action(project, cluster, 'start', undefined, o),
+    stop: (project: string, cluster: string, o: CallOptions = {}) =>
+      action(project, cluster, 'stop', undefined, o),
+    upgrade: (project: string, cluster: string, version: string, o: CallOptions = {}) =>
+      action(project, cluster, 'upgrade', { version }, o),
+    /** The admin kubeconfig as YAML text; it holds credentials, so store it with mode 0600. */
+    kubeconfig: (project: string, cluster: string, o: CallOptions = {}) =>
+      t.text({
+        method: 'GET',
+        path: paths.kubeconfig(project, cluster),
+        accept: 'application/yaml, text/yaml;q=0.9, text/plain;q=0.5',
+        signal: o.signal,
+      }),
+  };
+}
+
+export type ClustersApi = ReturnType<typeof clustersApi>;

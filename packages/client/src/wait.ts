@@ -1,0 +1,169 @@
+/**
+ * Following a long action to its end. The operation record is the source of truth and is polled;
+ * the cluster's event stream gives live progress and wakes the poller early, so the caller learns
+ * of the end as soon as the event announcing it arrives. A broken or refused stream (the cluster
+ * is gone after a delete) only costs liveness, never correctness.
+ */
+import type { ClusterEvent, Operation } from '@berth/api-types';
+import type { StreamEventsOptions } from './event-stream.js';
+
+/** What waiting needs from a client; `BerthClient` provides it. */
+export interface OperationSource {
+  getOperation(id: string, signal: AbortSignal): Promise<Operation>;
+  streamEvents(
+    project: string,
+    cluster: string,
+    o: StreamEventsOptions,
+  ): AsyncIterable<ClusterEvent>;
+}
+
+export interface WaitOptions {
+  /** Called with each event of the operation's cluster recorded since the operation began. */
+  onEvent?: (event: ClusterEvent) => void;
+  /** Called with every operation read whose phase, progress or message changed. */
+  onOperation?: (operation: Operation) => void;
+  signal?: AbortSignal | undefined;
+  timeoutMs?: number | undefined;
+  /** How often the operation is read when no event wakes the poller earlier; default 2 s. */
+  pollIntervalMs?: number;
+}
+
+/** The operation ended `Failed`; `code` and `message` are its error's. */
+export class OperationFailedError extends Error {
+  readonly code: string;
+  readonly field: string | undefined;
+  constructor(readonly operation: Operation) {
+    super(operation.error?.detail || operation.message || `operation ${operation.id} failed`);
+    this.name = 'OperationFailedError';
+    this.code = operation.error?.code ?? 'BERTH_ERR_TERMINAL';
+    this.field = operation.error?.field;
+  }
+}
+
+/** The operation did not end within `timeoutMs`; it may still finish later. */
+export class WaitTimeoutError extends Error {
+  constructor(
+    readonly operationId: string,
+    readonly timeoutMs: number,
+    readonly operation: Operation | undefined,
+  ) {
+    super(`operation ${operationId} did not finish within ${formatMs(timeoutMs)}`);
+    this.name = 'WaitTimeoutError';
+  }
+}
+
+/**
+ * Resolves with the operation once it `Succeeded`. Throws `OperationFailedError` when it
+ * `Failed`, `WaitTimeoutError` after `timeoutMs`, the signal's reason when aborted, and
+ * `ApiError` when the operation cannot be read (after the transport's retries).
+ */
+export async function waitForOperation(
+  source: OperationSource,
+  id: string,
+  options: WaitOptions = {},
+): Promise<Operation> {
+  options.signal?.throwIfAborted();
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  let timedOut = false;
+  const timer =
+    options.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => ((timedOut = true), stop.abort()), options.timeoutMs);
+  const wake = new Wakeup();
+  const report = reporter(options.onOperation);
+  let op: Operation | undefined;
+  try {
+    op = report(await source.getOperation(id, stop.signal));
+    if (!isFinished(op)) void followEvents(source, op, stop.signal, options.onEvent, wake);
+    while (!isFinished(op)) {
+      await wake.wait(options.pollIntervalMs ?? 2_000, stop.signal);
+      op = report(await source.getOperation(id, stop.signal));
+    }
+  } catch (err) {
+    if (timedOut) throw new WaitTimeoutError(id, options.timeoutMs ?? 0, op);
+    if (options.signal?.aborted) throw options.signal.reason;
+    throw err;
+  } finally {
+    clearTimeout(timer);
+    stop.abort();
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+  if (op.phase === 'Failed') throw new OperationFailedError(op);
+  return op;
+}
+
+function isFinished(op: Operation): boolean {
+  return op.phase === 'Succeeded' || op.phase === 'Failed';
+}
+
+async function followEvents(
+  source: OperationSource,
+  op: Operation,
+  signal: AbortSignal,
+  onEvent: WaitOptions['onEvent'],
+  wake: Wakeup,
+): Promise<void> {
+  try {
+    const { project, cluster } = op.target;
+    for await (const event of source.streamEvents(project, cluster, { signal })) {
+      if (!belongsTo(event, op)) continue;
+      onEvent?.(event);
+      wake.fire();
+    }
+  } catch {
+    // Live progress only; polling carries on and stays the source of truth.
+  }
+}
+
+/** Events of this operation, or of no operation in particular recorded since it began. */
+export function belongsTo(event: ClusterEvent, op: Operation): boolean {
+  if (event.operation !== undefined) return event.operation === op.id;
+  return Date.parse(event.time) >= Date.parse(op.createdAt);
+}
+
+function reporter(onOperation: WaitOptions['onOperation']) {
+  let last = '';
+  return (op: Operation): Operation => {
+    const key = `${op.phase}\0${op.progress}\0${op.message}`;
+    if (key !== last) onOperation?.(op);
+    last = key;
+    return op;
+  };
+}
+
+/** A sleep that `fire()` cuts short; a fire while nobody sleeps makes the next sleep instant. */
+class Wakeup {
+  private pending = false;
+  private resolve: (() => void) | undefined;
+
+  fire(): void {
+    if (this.resolve) this.resolve();
+    else this.pending = true;
+  }
+
+  wait(ms: number, signal: AbortSignal): Promise<void> {
+    if (this.pending || signal.aborted) {
+      this.pending = false;
+      return signal.aborted ? Promise.reject(signal.reason) : Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', aborted);
+        this.resolve = undefined;
+      };
+      const aborted = () => (done(), reject(signal.reason));
+      const timer = setTimeout(() => (done(), resolve()), ms);
+      this.resolve = () => (done(), resolve());
+      signal.addEventListener('abort', aborted, { once: true });
+    });
+  }
+}
+
+function formatMs(ms: number): string {
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}
