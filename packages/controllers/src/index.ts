@@ -1,1 +1,15 @@
-export {};
+/**
+ * @berth/controllers — the cluster and node-group reconcilers. They depend only on interfaces:
+ * `ControllerStore` (the store), `InfraProvider` (any provider) and `ClusterBootstrap` (how
+ * Kubernetes gets onto servers). `startControllers` wires them onto controller-kit.
+ */
+export * from './ports.js';
+export * from './conditions.js';
+export * from './naming.js';
+export * from './operations.js';
+export * from './simulated-bootstrap.js';
+export * from './wiring.js';
+export { ClusterReconciler } from './cluster/cluster-reconciler.js';
+export { NodeGroupReconciler } from './nodegroup/nodegroup-reconciler.js';
+export { apiVipAddress, masterAddress } from './cluster/addresses.js';
+export { desiredRules } from './cluster/security-groups.js';

@@ -1,0 +1,87 @@
+/** One reconcile pass over one node group, and the cluster objects it builds on. */
+import type { Cluster, ConditionStatus, NodeGroup, NodeGroupStatus } from '@berth/api-types';
+import type { InfraProvider, Network, SecurityGroup, Subnet } from '@berth/provider-api';
+import { setCondition } from '../conditions.js';
+import { clusterTags, names, roleTags } from '../naming.js';
+import type { ClusterBootstrap, ControllerStore } from '../ports.js';
+import { apiVipAddress } from '../cluster/addresses.js';
+
+export interface NodeGroupDeps {
+  store: ControllerStore;
+  provider: InfraProvider;
+  bootstrap: ClusterBootstrap;
+  now: () => Date;
+}
+
+export interface NodeGroupPass {
+  deps: NodeGroupDeps;
+  cluster: Cluster;
+  nodeGroup: NodeGroup;
+  signal: AbortSignal;
+  status: NodeGroupStatus;
+  vipAddress: string;
+  waitingFor?: string;
+}
+
+export interface ClusterFabric {
+  network: Network;
+  subnet: Subnet;
+  base: SecurityGroup;
+  minion: SecurityGroup;
+}
+
+/** The network and security groups the cluster controller made; undefined until they exist. */
+export async function findFabric(pass: NodeGroupPass): Promise<ClusterFabric | undefined> {
+  const { provider } = pass.deps;
+  const { cluster, signal } = pass;
+  const tags = clusterTags(cluster);
+  const network = await provider.networks.find({ name: names.network(cluster), tags }, signal);
+  const subnet =
+    network && (await provider.networks.listSubnets({ networkId: network.id }, signal))[0];
+  const base = await provider.securityGroups.find(
+    { name: names.securityGroup(cluster, 'base'), tags: roleTags(cluster, 'sg-base') },
+    signal,
+  );
+  const minion = await provider.securityGroups.find(
+    { name: names.securityGroup(cluster, 'minion'), tags: roleTags(cluster, 'sg-minion') },
+    signal,
+  );
+  if (!network || !subnet || !base || !minion) return undefined;
+  return { network, subnet, base, minion };
+}
+
+export function newNodeGroupPass(
+  deps: NodeGroupDeps,
+  cluster: Cluster,
+  nodeGroup: NodeGroup,
+  signal: AbortSignal,
+): NodeGroupPass {
+  return {
+    deps,
+    cluster,
+    nodeGroup,
+    signal,
+    status: structuredClone(nodeGroup.status),
+    vipAddress: apiVipAddress(cluster.spec.network.subnetCidr),
+  };
+}
+
+export function ngCondition(
+  pass: NodeGroupPass,
+  type: string,
+  status: ConditionStatus,
+  reason: string,
+  message: string,
+): void {
+  pass.status.conditions = setCondition(
+    pass.status.conditions,
+    { type, status, reason, message },
+    pass.deps.now(),
+    pass.nodeGroup.metadata.generation,
+  );
+}
+
+export function ngWait(pass: NodeGroupPass, reason: string, message: string): void {
+  ngCondition(pass, 'NodesReady', 'False', reason, message);
+  pass.waitingFor ??= message;
+}

@@ -1,0 +1,161 @@
+/**
+ * NodeGroupReconciler: fetch → (delete | stop | wait for the control plane | scale → start →
+ * readiness) → status, events and operations in `finally`. Workers join only once the cluster's
+ * control plane is ready; scale-down drains before it deletes.
+ */
+import { isTrue } from '../conditions.js';
+import type { Reconciler, Result } from '@berth/controller-kit';
+import { isTerminal } from '@berth/controller-kit';
+import { advanceOperations } from '../operations.js';
+import { errorMessage, problemOf } from '../failures.js';
+import {
+  findFabric,
+  newNodeGroupPass,
+  ngCondition,
+  ngWait,
+  type NodeGroupDeps,
+  type NodeGroupPass,
+} from './context.js';
+import { nodeGroupPhase } from './phase.js';
+import { createWorker, deleteWorkerGroup, listWorkers, removeWorker, slotsOf } from './servers.js';
+import { MAX_SLOTS } from './phase.js';
+
+const WAIT_REQUEUE_MS = 1000;
+const RESYNC_MS = 15_000;
+
+export class NodeGroupReconciler implements Reconciler {
+  constructor(private readonly deps: NodeGroupDeps) {}
+
+  async reconcile(uid: string, signal: AbortSignal): Promise<Result | void> {
+    const found = await this.deps.store.getNodeGroup(uid);
+    if (found === undefined || found.cluster.metadata.deletionRequestedAt !== undefined) return;
+    const pass = newNodeGroupPass(this.deps, found.cluster, found.nodeGroup, signal);
+    if (pass.nodeGroup.metadata.deletionRequestedAt !== undefined) return this.delete(pass);
+    let failure: unknown;
+    try {
+      await this.converge(pass);
+    } catch (err) {
+      failure = err;
+      throw err;
+    } finally {
+      await this.writeStatus(pass, failure);
+    }
+    return { requeueAfterMs: pass.waitingFor === undefined ? RESYNC_MS : WAIT_REQUEUE_MS };
+  }
+
+  private async converge(pass: NodeGroupPass): Promise<void> {
+    const { provider } = this.deps;
+    const { cluster, nodeGroup, signal } = pass;
+    let servers = await listWorkers(pass);
+    if (cluster.spec.stopped) {
+      for (const s of servers)
+        if (s.status !== 'SHUTOFF') await provider.servers.stop({ id: s.id }, signal);
+      servers = await listWorkers(pass);
+      pass.status.replicas = servers.length;
+      pass.status.readyReplicas = 0;
+      const up = servers.filter((s) => s.status !== 'SHUTOFF');
+      if (up.length > 0) ngWait(pass, 'Stopping', `stopping ${up.map((s) => s.name).join(', ')}`);
+      else ngCondition(pass, 'NodesReady', 'False', 'Stopped', 'the cluster is stopped');
+      return;
+    }
+    const fabric = await findFabric(pass);
+    if (fabric === undefined || !isTrue(cluster.status.conditions, 'ControlPlaneReady')) {
+      ngWait(pass, 'WaitingForControlPlane', 'waiting for the control plane to be ready');
+      return;
+    }
+    const slots = slotsOf(pass, servers, MAX_SLOTS);
+    for (let slot = 0; slot < nodeGroup.spec.count; slot++) {
+      if (!slots.has(slot)) slots.set(slot, await createWorker(pass, fabric, slot));
+    }
+    const extra = [...slots.keys()]
+      .filter((slot) => slot >= nodeGroup.spec.count)
+      .sort((a, b) => b - a);
+    for (const slot of extra) {
+      await removeWorker(pass, slots.get(slot)!, true);
+      slots.delete(slot);
+    }
+    for (const server of servers.filter((s) => ![...slots.values()].includes(s))) {
+      await removeWorker(pass, server, true); // a server of ours in no slot: a leftover
+    }
+    for (const server of slots.values()) {
+      if (server.status === 'SHUTOFF') await provider.servers.start({ id: server.id }, signal);
+    }
+    await this.observeReadiness(
+      pass,
+      [...slots.values()].map((s) => s.id),
+    );
+  }
+
+  private async observeReadiness(pass: NodeGroupPass, ids: string[]): Promise<void> {
+    const servers = (await listWorkers(pass)).filter((s) => ids.includes(s.id));
+    const readiness = await this.deps.bootstrap.nodeReadiness(
+      { cluster: pass.cluster, servers, vipAddress: pass.vipAddress },
+      pass.signal,
+    );
+    const notReady = servers.filter((s) => readiness.get(s.name)?.ready !== true);
+    pass.status.replicas = servers.length;
+    pass.status.readyReplicas = servers.length - notReady.length;
+    if (notReady.length === 0 && servers.length === pass.nodeGroup.spec.count) {
+      ngCondition(pass, 'NodesReady', 'True', 'AllNodesReady', `${servers.length} nodes ready`);
+      return;
+    }
+    const detail = notReady
+      .map((s) => `${s.name} (${readiness.get(s.name)?.reason ?? s.status})`)
+      .join(', ');
+    ngWait(
+      pass,
+      'NodesNotReady',
+      `${pass.status.readyReplicas}/${pass.nodeGroup.spec.count} ready; not ready: ${detail}`,
+    );
+  }
+
+  private async writeStatus(pass: NodeGroupPass, failure: unknown): Promise<void> {
+    const { store } = this.deps;
+    const { cluster, nodeGroup, status } = pass;
+    const terminal = failure !== undefined && isTerminal(failure);
+    status.phase = terminal ? 'Error' : nodeGroupPhase(pass);
+    status.observedGeneration = nodeGroup.metadata.generation;
+    status.message = failure !== undefined ? errorMessage(failure) : pass.waitingFor;
+    if (status.phase === 'Running' || status.phase === 'Stopped') delete status.message;
+    if (JSON.stringify(status) !== JSON.stringify(nodeGroup.status)) {
+      await store.updateNodeGroupStatus(nodeGroup.metadata.uid, JSON.parse(JSON.stringify(status)));
+    }
+    await advanceOperations(
+      store,
+      cluster.metadata.uid,
+      (op) => op.target.kind === 'NodeGroup' && op.target.name === nodeGroup.metadata.name,
+      {
+        observedGeneration: status.observedGeneration,
+        phase: status.phase,
+        progress:
+          nodeGroup.spec.count === 0
+            ? 100
+            : Math.round((100 * status.readyReplicas) / nodeGroup.spec.count),
+        message: status.message ?? `node group is ${status.phase}`,
+        gone: false,
+        ...(terminal ? { failure: problemOf(failure) } : {}),
+      },
+    );
+  }
+
+  private async delete(pass: NodeGroupPass): Promise<void> {
+    const { store } = this.deps;
+    const { cluster, nodeGroup } = pass;
+    const drain = isTrue(cluster.status.conditions, 'ControlPlaneReady') && !cluster.spec.stopped;
+    for (const server of await listWorkers(pass)) await removeWorker(pass, server, drain);
+    await deleteWorkerGroup(pass);
+    await advanceOperations(
+      store,
+      cluster.metadata.uid,
+      (op) => op.target.kind === 'NodeGroup' && op.target.name === nodeGroup.metadata.name,
+      {
+        observedGeneration: nodeGroup.metadata.generation,
+        phase: 'Deleted',
+        progress: 100,
+        message: `node group ${nodeGroup.metadata.name} deleted`,
+        gone: true,
+      },
+    );
+    await store.finalizeNodeGroup(nodeGroup.metadata.uid);
+  }
+}

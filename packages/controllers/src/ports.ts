@@ -1,0 +1,115 @@
+/**
+ * What the controllers need from the rest of Berth, stated as narrow interfaces so the package
+ * depends on no concrete store, provider or Kubernetes bootstrap. The composition root adapts
+ * `@berth/store` to `ControllerStore` and picks a `ClusterBootstrap` per provider.
+ */
+import type {
+  Cluster,
+  ClusterEvent,
+  ClusterStatus,
+  NodeGroup,
+  NodeGroupStatus,
+  Operation,
+  ProblemBody,
+} from '@berth/api-types';
+import type { Server, UserData } from '@berth/provider-api';
+
+export interface ControllerStore {
+  getCluster(uid: string): Promise<Cluster | undefined>;
+  /** Every node group of the cluster, including those being deleted. */
+  listNodeGroups(clusterUid: string): Promise<NodeGroup[]>;
+  /** The node group with the cluster it belongs to. */
+  getNodeGroup(uid: string): Promise<{ nodeGroup: NodeGroup; cluster: Cluster } | undefined>;
+  /** Writes status only; never bumps generation. */
+  updateClusterStatus(uid: string, status: ClusterStatus): Promise<void>;
+  updateNodeGroupStatus(uid: string, status: NodeGroupStatus): Promise<void>;
+  /** Removes the cluster row and its children once teardown finished (the finalizer is done). */
+  finalizeCluster(uid: string): Promise<void>;
+  finalizeNodeGroup(uid: string): Promise<void>;
+  recordEvent(clusterUid: string, event: EventInput): Promise<void>;
+  /** Operations on the cluster (or its node groups) that are Pending or Running. */
+  listOpenOperations(clusterUid: string): Promise<Operation[]>;
+  updateOperation(id: string, update: OperationUpdate): Promise<void>;
+}
+
+export type EventInput = Pick<ClusterEvent, 'type' | 'reason' | 'message'> & {
+  operation?: string;
+  object?: { kind: string; name: string };
+};
+
+export interface OperationUpdate {
+  phase: Operation['phase'];
+  progress: number;
+  message: string;
+  error?: ProblemBody;
+}
+
+/** Kubernetes state of one node as the bootstrap sees it. */
+export interface NodeReadiness {
+  ready: boolean;
+  reason: string;
+}
+
+export interface ControlPlaneReadiness {
+  ready: boolean;
+  reason: string;
+  message: string;
+}
+
+export interface MasterPlan {
+  name: string;
+  address: string;
+  zone: string;
+}
+
+/**
+ * How Kubernetes gets onto servers: the user data each server boots with, and how ready the
+ * result is. The real implementation (kube-bootstrap) renders etcd/apiserver/kwok services and
+ * asks the cluster's API; the simulated one used with the memory provider derives readiness from
+ * server status alone. Implementations are idempotent and keep their own secrets.
+ */
+export interface ClusterBootstrap {
+  masterUserData(input: MasterInput, signal: AbortSignal): Promise<UserData>;
+  workerUserData(input: WorkerInput, signal: AbortSignal): Promise<UserData>;
+  controlPlaneReadiness(input: ReadinessInput, signal: AbortSignal): Promise<ControlPlaneReadiness>;
+  /** Readiness per server name; servers missing from the map are not registered yet. */
+  nodeReadiness(input: NodesInput, signal: AbortSignal): Promise<Map<string, NodeReadiness>>;
+  /** Cordons and drains the node, honouring PodDisruptionBudgets; resolves when it's empty. */
+  drainNode(input: DrainInput, signal: AbortSignal): Promise<void>;
+  /** Forgets everything kept for the cluster (PKI, kubeconfigs). */
+  forgetCluster(cluster: Cluster, signal: AbortSignal): Promise<void>;
+}
+
+export interface MasterInput {
+  cluster: Cluster;
+  master: MasterPlan;
+  masters: MasterPlan[];
+  /** The address clients use: the API load balancer's VIP or floating IP. */
+  apiAddress: string;
+  vipAddress: string;
+}
+
+export interface WorkerInput {
+  cluster: Cluster;
+  nodeGroup: NodeGroup;
+  serverName: string;
+  vipAddress: string;
+}
+
+export interface ReadinessInput {
+  cluster: Cluster;
+  masters: Server[];
+  vipAddress: string;
+}
+
+export interface NodesInput {
+  cluster: Cluster;
+  servers: Server[];
+  vipAddress: string;
+}
+
+export interface DrainInput {
+  cluster: Cluster;
+  nodeName: string;
+  vipAddress: string;
+}
