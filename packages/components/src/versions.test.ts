@@ -20,6 +20,7 @@ test('minor, patch and v-prefixed patch resolve to the same release', () => {
   const patch = minor.kubernetesVersion;
   assert.deepEqual(resolveRelease(manifest, patch), minor);
   assert.deepEqual(resolveRelease(manifest, patch.slice(1)), minor);
+  assert.equal(resolveRelease(manifest, 'default').minor, manifest.defaultRelease);
 });
 
 test('a release carries its own kubernetes and the shared etcd and kwok', () => {

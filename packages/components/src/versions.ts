@@ -91,12 +91,13 @@ export function supportedVersions(manifest: VersionsManifest): string[] {
 }
 
 /**
- * Resolves "1.34", "1.34.10" or "v1.34.10" to its release. A patch version must be the one the
+ * Resolves "1.34", "1.34.10", "v1.34.10" or "default" to its release. A patch version must be the one the
  * manifest pins: Berth runs exactly the versions it was tested with. Throws BERTH_ERR_VALIDATION
  * (field `version`) naming the supported versions otherwise.
  */
 export function resolveRelease(manifest: VersionsManifest, input: string): Release {
-  const match = /^v?(\d+)\.(\d+)(?:\.(\d+))?$/.exec(input.trim());
+  const wanted = input.trim() === 'default' ? manifest.defaultRelease : input.trim();
+  const match = /^v?(\d+)\.(\d+)(?:\.(\d+))?$/.exec(wanted);
   const minor = match ? `${match[1]}.${match[2]}` : undefined;
   const pins = minor === undefined ? undefined : manifest.releases[minor];
   const kubernetesVersion = pins?.kubernetes?.version;

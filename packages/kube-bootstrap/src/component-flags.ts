@@ -1,0 +1,94 @@
+/**
+ * Command lines of the control-plane components, as pure functions of their inputs (golden
+ * tested). Flags follow what kubeadm sets for a stacked control plane; file paths are inputs
+ * because the caller decides where a server keeps its PKI.
+ */
+
+export interface EtcdFlagsInput {
+  name: string;
+  dataDir: string;
+  /** e.g. `https://10.0.0.5:2379`; also advertised. */
+  clientUrl: string;
+  /** e.g. `https://10.0.0.5:2380`; also advertised. */
+  peerUrl: string;
+  /** `name=peerUrl` for every member, this one included. */
+  initialCluster: Record<string, string>;
+  initialClusterState: 'new' | 'existing';
+  pki: {
+    caFile: string;
+    certFile: string;
+    keyFile: string;
+    peerCertFile: string;
+    peerKeyFile: string;
+  };
+}
+
+export function etcdArgs(input: EtcdFlagsInput): string[] {
+  const cluster = Object.entries(input.initialCluster)
+    .map(([name, url]) => `${name}=${url}`)
+    .join(',');
+  return [
+    `--name=${input.name}`,
+    `--data-dir=${input.dataDir}`,
+    `--listen-client-urls=${input.clientUrl}`,
+    `--advertise-client-urls=${input.clientUrl}`,
+    `--listen-peer-urls=${input.peerUrl}`,
+    `--initial-advertise-peer-urls=${input.peerUrl}`,
+    `--initial-cluster=${cluster}`,
+    `--initial-cluster-state=${input.initialClusterState}`,
+    '--client-cert-auth=true',
+    `--trusted-ca-file=${input.pki.caFile}`,
+    `--cert-file=${input.pki.certFile}`,
+    `--key-file=${input.pki.keyFile}`,
+    '--peer-client-cert-auth=true',
+    `--peer-trusted-ca-file=${input.pki.caFile}`,
+    `--peer-cert-file=${input.pki.peerCertFile}`,
+    `--peer-key-file=${input.pki.peerKeyFile}`,
+    '--snapshot-count=10000',
+  ];
+}
+
+export interface ApiserverFlagsInput {
+  advertiseAddress: string;
+  bindAddress: string;
+  securePort: number;
+  etcdServers: string[];
+  serviceClusterIpRange: string;
+  /** e.g. `https://kubernetes.default.svc.cluster.local`. */
+  serviceAccountIssuer: string;
+  authorizationModes: string[];
+  pki: {
+    caFile: string;
+    certFile: string;
+    keyFile: string;
+    etcdCaFile: string;
+    etcdCertFile: string;
+    etcdKeyFile: string;
+    serviceAccountKeyFile: string;
+    serviceAccountSigningKeyFile: string;
+  };
+}
+
+export function apiserverArgs(input: ApiserverFlagsInput): string[] {
+  return [
+    `--advertise-address=${input.advertiseAddress}`,
+    `--bind-address=${input.bindAddress}`,
+    `--secure-port=${input.securePort}`,
+    '--allow-privileged=true',
+    `--authorization-mode=${input.authorizationModes.join(',')}`,
+    '--enable-admission-plugins=NodeRestriction',
+    '--enable-bootstrap-token-auth=true',
+    `--client-ca-file=${input.pki.caFile}`,
+    `--tls-cert-file=${input.pki.certFile}`,
+    `--tls-private-key-file=${input.pki.keyFile}`,
+    `--etcd-servers=${input.etcdServers.join(',')}`,
+    `--etcd-cafile=${input.pki.etcdCaFile}`,
+    `--etcd-certfile=${input.pki.etcdCertFile}`,
+    `--etcd-keyfile=${input.pki.etcdKeyFile}`,
+    `--service-cluster-ip-range=${input.serviceClusterIpRange}`,
+    `--service-account-issuer=${input.serviceAccountIssuer}`,
+    `--service-account-key-file=${input.pki.serviceAccountKeyFile}`,
+    `--service-account-signing-key-file=${input.pki.serviceAccountSigningKeyFile}`,
+    '--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname',
+  ];
+}

@@ -1,0 +1,43 @@
+/**
+ * Renders a kubeconfig that authenticates with a client certificate, with the credentials
+ * embedded (`*-data`) so the file stands alone. Values are written as JSON strings, which are
+ * valid YAML double-quoted scalars: no name or URL can break the document.
+ */
+export interface ClientCertKubeconfigInput {
+  clusterName: string;
+  userName: string;
+  /** e.g. `https://127.0.0.1:6443`. */
+  server: string;
+  caPem: string;
+  certPem: string;
+  keyPem: string;
+}
+
+export function renderClientCertKubeconfig(input: ClientCertKubeconfigInput): string {
+  if (!/^https:\/\/\S+$/.test(input.server))
+    throw new Error(`server must be an https URL: ${input.server}`);
+  const q = (s: string) => JSON.stringify(s);
+  const b64 = (pem: string) => Buffer.from(pem).toString('base64');
+  const context = `${input.userName}@${input.clusterName}`;
+  return [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    `- name: ${q(input.clusterName)}`,
+    '  cluster:',
+    `    server: ${q(input.server)}`,
+    `    certificate-authority-data: ${b64(input.caPem)}`,
+    'users:',
+    `- name: ${q(input.userName)}`,
+    '  user:',
+    `    client-certificate-data: ${b64(input.certPem)}`,
+    `    client-key-data: ${b64(input.keyPem)}`,
+    'contexts:',
+    `- name: ${q(context)}`,
+    '  context:',
+    `    cluster: ${q(input.clusterName)}`,
+    `    user: ${q(input.userName)}`,
+    `current-context: ${q(context)}`,
+    '',
+  ].join('\n');
+}
