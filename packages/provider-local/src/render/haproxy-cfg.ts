@@ -54,7 +54,11 @@ export interface HaproxySpec {
   maxConnections?: number;
 }
 
-const DEFAULT_MAXCONN = 50_000;
+/**
+ * HAProxy reserves about two file descriptors per connection and refuses to start when the
+ * process's hard limit is lower; 4096 fits the common 8k–20k limits of a development host.
+ */
+const DEFAULT_MAXCONN = 4096;
 const DEFAULT_TIMEOUT_MS = 50_000;
 const DEFAULT_CONNECT_MS = 5_000;
 

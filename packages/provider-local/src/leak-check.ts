@@ -1,0 +1,91 @@
+/**
+ * Finds what the local provider left on the host: namespaces, host interfaces and host
+ * nftables tables with its prefix, live processes that belong to its data dir (by command line
+ * or by a verified pid file) or sit in its namespaces, and files under its data dir. After
+ * everything was deleted, every list must be empty.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CommandRunner } from '@berth/exec';
+import type { NetContext } from './net/context.js';
+import { listLinks } from './net/links.js';
+import { listNamespaces, namespacePids } from './net/netns.js';
+import { listTables } from './net/nft.js';
+import { readPidFile, verifyPid } from './proc/pid-file.js';
+import { isRunning, listPids, readCmdline } from './proc/proc.js';
+
+export interface LeakReport {
+  namespaces: string[];
+  links: string[];
+  nftTables: string[];
+  processes: Array<{ pid: number; cmdline: string }>;
+  files: string[];
+}
+
+export interface LeakCheckOptions {
+  runner: CommandRunner;
+  prefix: string;
+  dataDir: string;
+  /** Paths relative to dataDir that may remain (e.g. an empty inventory). */
+  allowFiles?: string[];
+  signal?: AbortSignal;
+}
+
+export async function checkLeaks(options: LeakCheckOptions): Promise<LeakReport> {
+  const ctx: NetContext = options.signal
+    ? { runner: options.runner, signal: options.signal }
+    : { runner: options.runner };
+  const namespaces = await listNamespaces(ctx, options.prefix);
+  const links = (await listLinks(ctx))
+    .map((l) => l.name)
+    .filter((name) => name.startsWith(options.prefix));
+  const nftTables = (await listTables(ctx))
+    .filter((t) => t.name.startsWith(options.prefix))
+    .map((t) => `${t.family} ${t.name}`);
+  const pids = new Set<number>([
+    ...processesOfDataDir(options.dataDir),
+    ...(await Promise.all(namespaces.map((ns) => namespacePids(ctx, ns)))).flat(),
+  ]);
+  const processes = [...pids]
+    .filter((pid) => isRunning(pid))
+    .sort((a, b) => a - b)
+    .map((pid) => ({ pid, cmdline: (readCmdline(pid) ?? []).join(' ') }));
+  const allowed = new Set(options.allowFiles ?? []);
+  const files = listFiles(options.dataDir).filter((f) => !allowed.has(f));
+  return { namespaces, links, nftTables, processes, files };
+}
+
+export function isClean(report: LeakReport): boolean {
+  return Object.values(report).every((list: unknown[]) => list.length === 0);
+}
+
+/** Processes whose argv names the data dir, plus verified owners of pid files in it. */
+function processesOfDataDir(dataDir: string): number[] {
+  const root = path.resolve(dataDir);
+  const byArgv = listPids().filter(
+    (pid) =>
+      pid !== process.pid &&
+      (readCmdline(pid) ?? []).some((arg) => arg === root || arg.startsWith(`${root}/`)),
+  );
+  const byPidFile = listFiles(dataDir)
+    .filter((f) => f.endsWith('.pid'))
+    .map((f) => readPidFile(path.join(dataDir, f)))
+    .filter((r) => r !== undefined && verifyPid(r))
+    .map((r) => r?.pid as number);
+  return [...byArgv, ...byPidFile];
+}
+
+/** Files (not directories) under `dir`, relative, sorted; empty when `dir` is missing. */
+function listFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  const out: string[] = [];
+  const walk = (sub: string) => {
+    for (const entry of fs.readdirSync(path.join(dir, sub), { withFileTypes: true })) {
+      const rel = path.join(sub, entry.name);
+      if (entry.isDirectory()) walk(rel);
+      else out.push(rel);
+    }
+  };
+  walk('');
+  return out.sort();
+}

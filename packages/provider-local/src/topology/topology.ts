@@ -1,0 +1,261 @@
+/**
+ * The local cloud's wiring, as idempotent operations over the host-networking primitives:
+ *
+ *   host namespace:   <prefix>ext0 bridge (external CIDR, host = .1) + guard table
+ *   fabric namespace: one bridge per tenant network (no addresses: pure L2, host-isolated)
+ *   router namespace: qg0 on the external bridge, qr<hash> per subnet (its gateway), NAT
+ *   server namespace: eth0 on its tenant bridge, fixed IP, default route via the router
+ *
+ * Every method converges to the requested state from whatever a crash left behind.
+ */
+import type { CommandRunner } from '@berth/exec';
+import {
+  guardTableName,
+  linkName,
+  namespaceNames,
+  ROUTER_EXTERNAL_IFACE,
+  ROUTER_NAT_TABLE,
+  routerInternalIface,
+  SECURITY_GROUP_TABLE,
+  SERVER_IFACE,
+  type NamespaceNames,
+} from '../names.js';
+import { parseCidr, withPrefix } from '../net/cidr.js';
+import type { NetContext } from '../net/context.js';
+import {
+  deleteLink,
+  ensureBridge,
+  ensureVethPair,
+  listAddresses,
+  listLinks,
+  removeAddress,
+  replaceAddress,
+  replaceRoute,
+  setLinkUp,
+  setMaster,
+} from '../net/links.js';
+import { deleteNamespace, ensureNamespace, namespaceExists } from '../net/netns.js';
+import { applyTable, deleteTable } from '../net/nft.js';
+import { setNamespaceSysctl } from '../net/sysctl.js';
+import { renderGuardTable } from '../render/guard-nft.js';
+import { renderRouterNat, type FloatingIpMapping } from '../render/router-nft.js';
+import { renderServerFirewall, type FirewallRule } from '../render/security-group-nft.js';
+import { externalNetwork, type ExternalNetwork, type TopologyConfig } from './config.js';
+
+export interface RouterLeg {
+  subnetId: string;
+  networkId: string;
+  cidr: string;
+  gatewayIp: string;
+}
+
+export interface RouterTopology {
+  routerId: string;
+  /** The router's address on the external network; no external leg when undefined. */
+  externalIp?: string;
+  legs: RouterLeg[];
+  floatingIps: FloatingIpMapping[];
+}
+
+export interface ServerPort {
+  serverId: string;
+  networkId: string;
+  ip: string;
+  cidr: string;
+  gatewayIp: string;
+  /** Further addresses on eth0 (a load balancer's VIP), as bare IPs in the same subnet. */
+  extraIps?: string[];
+}
+
+export class Topology {
+  readonly names: NamespaceNames;
+  readonly external: ExternalNetwork;
+
+  constructor(
+    private readonly runner: CommandRunner,
+    readonly config: TopologyConfig,
+  ) {
+    this.names = namespaceNames(config.prefix);
+    this.external = externalNetwork(config);
+  }
+
+  /** The external bridge with the host's address, and the guard table. */
+  async ensureExternal(signal?: AbortSignal): Promise<void> {
+    const ctx = this.ctx(signal);
+    await applyTable(ctx, this.guardRef(), this.guardRuleset());
+    await ensureBridge(ctx, this.config.externalBridge);
+    await replaceAddress(
+      ctx,
+      this.config.externalBridge,
+      withPrefix(this.external.gatewayIp, this.external.cidr),
+    );
+  }
+
+  /** Removes the external bridge, then the guard (routers should be gone first). */
+  async removeExternal(signal?: AbortSignal): Promise<void> {
+    const ctx = this.ctx(signal);
+    await deleteLink(ctx, this.config.externalBridge);
+    await deleteTable(ctx, this.guardRef());
+  }
+
+  async ensureTenantNetwork(networkId: string, signal?: AbortSignal): Promise<void> {
+    const ctx = this.ctx(signal);
+    await ensureNamespace(ctx, this.names.fabric);
+    await ensureBridge(ctx, this.tenantBridge(networkId), this.names.fabric);
+  }
+
+  async removeTenantNetwork(networkId: string, signal?: AbortSignal): Promise<void> {
+    const ctx = this.ctx(signal);
+    if (!(await namespaceExists(ctx, this.names.fabric))) return;
+    await deleteLink(ctx, this.tenantBridge(networkId), this.names.fabric);
+  }
+
+  /** Deletes the fabric namespace once it holds no bridge. */
+  async removeFabricIfEmpty(signal?: AbortSignal): Promise<boolean> {
+    const ctx = this.ctx(signal);
+    if (!(await namespaceExists(ctx, this.names.fabric))) return true;
+    const links = await listLinks(ctx, this.names.fabric);
+    if (links.some((l) => l.name !== 'lo')) return false;
+    await deleteNamespace(ctx, this.names.fabric);
+    return true;
+  }
+
+  tenantBridge(networkId: string): string {
+    return linkName(this.config.prefix, 'b', networkId);
+  }
+
+  private guardRef() {
+    return { family: 'inet' as const, name: guardTableName(this.config.prefix) };
+  }
+
+  private guardRuleset(): string {
+    return renderGuardTable({
+      table: guardTableName(this.config.prefix),
+      externalCidr: this.config.externalCidr,
+      externalBridge: this.config.externalBridge,
+    });
+  }
+
+  ctx(signal?: AbortSignal): NetContext {
+    return signal === undefined ? { runner: this.runner } : { runner: this.runner, signal };
+  }
+
+  /** Router namespace with its external leg, subnet legs, floating IPs and NAT. */
+  async ensureRouter(spec: RouterTopology, signal?: AbortSignal): Promise<void> {
+    const ctx = this.ctx(signal);
+    const ns = this.names.router(spec.routerId);
+    await ensureNamespace(ctx, ns);
+    await setNamespaceSysctl(ctx, ns, 'net.ipv4.ip_forward', '1');
+    await setNamespaceSysctl(ctx, ns, 'net.ipv4.conf.all.send_redirects', '0');
+    for (const leg of spec.legs) await this.ensureRouterLeg(ctx, ns, spec.routerId, leg);
+    await this.removeStaleLegs(ctx, ns, spec.legs);
+    if (spec.externalIp === undefined) {
+      await deleteLink(ctx, linkName(this.config.prefix, 'g', spec.routerId));
+      await deleteTable(ctx, { family: 'ip', name: ROUTER_NAT_TABLE, ns });
+      return;
+    }
+    await this.ensureGatewayLeg(ctx, ns, spec);
+    const nat = renderRouterNat({
+      externalIface: ROUTER_EXTERNAL_IFACE,
+      externalIp: spec.externalIp,
+      floatingIps: spec.floatingIps,
+      subnets: spec.legs.map((l) => ({
+        cidr: l.cidr,
+        gatewayIp: l.gatewayIp,
+        iface: routerInternalIface(l.subnetId),
+      })),
+    });
+    await applyTable(ctx, { family: 'ip', name: ROUTER_NAT_TABLE, ns }, nat);
+  }
+
+  private async ensureRouterLeg(ctx: NetContext, ns: string, routerId: string, leg: RouterLeg) {
+    const fabric = this.names.fabric;
+    const outer = linkName(this.config.prefix, 'q', `${routerId}/${leg.subnetId}`);
+    const inner = routerInternalIface(leg.subnetId);
+    await this.ensureTenantNetwork(leg.networkId, ctx.signal);
+    await ensureVethPair(ctx, { name: outer, ns: fabric, peerName: inner, peerNs: ns });
+    await setMaster(ctx, outer, this.tenantBridge(leg.networkId), fabric);
+    await setLinkUp(ctx, outer, fabric);
+    await setLinkUp(ctx, inner, ns);
+    await replaceAddress(ctx, inner, withPrefix(leg.gatewayIp, parseCidr(leg.cidr)), ns);
+  }
+
+  private async removeStaleLegs(ctx: NetContext, ns: string, legs: RouterLeg[]): Promise<void> {
+    const wanted = new Set(legs.map((l) => routerInternalIface(l.subnetId)));
+    for (const link of await listLinks(ctx, ns)) {
+      if (link.name.startsWith('qr') && !wanted.has(link.name)) {
+        await deleteLink(ctx, link.name, ns);
+      }
+    }
+  }
+
+  private async ensureGatewayLeg(ctx: NetContext, ns: string, spec: RouterTopology) {
+    const outer = linkName(this.config.prefix, 'g', spec.routerId);
+    const inner = ROUTER_EXTERNAL_IFACE;
+    await this.ensureExternal(ctx.signal);
+    await ensureVethPair(ctx, { name: outer, peerName: inner, peerNs: ns });
+    await setMaster(ctx, outer, this.config.externalBridge);
+    await setLinkUp(ctx, outer);
+    await setLinkUp(ctx, inner, ns);
+    const primary = withPrefix(spec.externalIp as string, this.external.cidr);
+    await replaceAddress(ctx, inner, primary, ns);
+    const wanted = new Set(spec.floatingIps.map((f) => `${f.floatingIp}/32`));
+    for (const address of await listAddresses(ctx, inner, ns)) {
+      if (address !== primary && !wanted.has(address)) await removeAddress(ctx, inner, address, ns);
+    }
+    for (const address of wanted) await replaceAddress(ctx, inner, address, ns);
+    await replaceRoute(ctx, { to: 'default', via: this.external.gatewayIp, dev: inner }, ns);
+  }
+
+  /** Deletes the router's links (their peers go with them, synchronously), then its namespace. */
+  async removeRouter(routerId: string, signal?: AbortSignal): Promise<void> {
+    const ctx = this.ctx(signal);
+    await deleteLink(ctx, linkName(this.config.prefix, 'g', routerId));
+    await this.removeNamespaceWithLinks(ctx, this.names.router(routerId));
+  }
+
+  /** Server namespace wired to its tenant network: eth0, fixed IP, default route. */
+  async ensureServerPort(port: ServerPort, signal?: AbortSignal): Promise<void> {
+    const ctx = this.ctx(signal);
+    const ns = this.names.server(port.serverId);
+    const fabric = this.names.fabric;
+    const outer = linkName(this.config.prefix, 'v', port.serverId);
+    const cidr = parseCidr(port.cidr);
+    await ensureNamespace(ctx, ns);
+    await this.ensureTenantNetwork(port.networkId, signal);
+    await ensureVethPair(ctx, { name: outer, ns: fabric, peerName: SERVER_IFACE, peerNs: ns });
+    await setMaster(ctx, outer, this.tenantBridge(port.networkId), fabric);
+    await setLinkUp(ctx, outer, fabric);
+    await setLinkUp(ctx, SERVER_IFACE, ns);
+    const wanted = [port.ip, ...(port.extraIps ?? [])].map((ip) => withPrefix(ip, cidr));
+    for (const address of await listAddresses(ctx, SERVER_IFACE, ns)) {
+      if (!wanted.includes(address)) await removeAddress(ctx, SERVER_IFACE, address, ns);
+    }
+    for (const address of wanted) await replaceAddress(ctx, SERVER_IFACE, address, ns);
+    await replaceRoute(ctx, { to: 'default', via: port.gatewayIp, dev: SERVER_IFACE }, ns);
+  }
+
+  /** Loads the server's security-group ruleset (replacing the previous one atomically). */
+  async applyServerFirewall(serverId: string, rules: FirewallRule[], signal?: AbortSignal) {
+    const ns = this.names.server(serverId);
+    const ruleset = renderServerFirewall({ iface: SERVER_IFACE, rules });
+    await applyTable(this.ctx(signal), { family: 'inet', name: SECURITY_GROUP_TABLE, ns }, ruleset);
+  }
+
+  /** Removes the server's port and namespace; its processes must be stopped first. */
+  async removeServer(serverId: string, signal?: AbortSignal): Promise<void> {
+    const ctx = this.ctx(signal);
+    await this.removeNamespaceWithLinks(ctx, this.names.server(serverId));
+    if (await namespaceExists(ctx, this.names.fabric)) {
+      await deleteLink(ctx, linkName(this.config.prefix, 'v', serverId), this.names.fabric);
+    }
+  }
+
+  private async removeNamespaceWithLinks(ctx: NetContext, ns: string): Promise<void> {
+    if (!(await namespaceExists(ctx, ns))) return;
+    for (const link of await listLinks(ctx, ns)) {
+      if (link.kind === 'veth') await deleteLink(ctx, link.name, ns);
+    }
+    await deleteNamespace(ctx, ns);
+  }
+}
