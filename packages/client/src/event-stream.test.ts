@@ -37,7 +37,7 @@ test('the stream reconnects with Last-Event-ID and yields each event once', asyn
       writeEvent(res, event(2));
       return void res.end();
     }
-    req.on('close', () => (closedByClient = true));
+    res.on('close', () => (closedByClient = true));
     writeEvent(res, event(2)); // a replay the client must skip
     writeEvent(res, event(3));
   });
@@ -88,7 +88,7 @@ test('aborting the signal ends the iteration quietly and closes the connection',
   let closed = false;
   const server = await startTestServer((req, res) => {
     openStream(res);
-    req.on('close', () => (closed = true));
+    res.on('close', () => (closed = true));
     writeEvent(res, event(1));
   });
   t.after(() => server.close());
