@@ -1,9 +1,25 @@
 import type { Command } from 'commander';
 import { registerComponents } from './components.js';
 import { registerDoctor } from './doctor.js';
+import { registerClusterCommands } from './cluster.js';
+import { registerConfigCommands } from './config.js';
+import { registerLoginCommand } from './login.js';
+import { registerNodeGroupCommands } from './nodegroup.js';
+import { registerProjectCommands } from './project.js';
+import { registerTokenCommands } from './token.js';
+import { registerWaitCommand } from './wait.js';
+import { registerGlobalOptions } from '../lib/settings.js';
 
 /** Every command group of the CLI; each entry adds its subcommands to the program. */
 export const commandGroups: Array<(program: Command) => void> = [
   (program) => registerComponents(program),
   (program) => registerDoctor(program),
+  (program) => registerGlobalOptions(program),
+  (program) => registerLoginCommand(program),
+  (program) => registerClusterCommands(program),
+  (program) => registerNodeGroupCommands(program),
+  (program) => registerTokenCommands(program),
+  (program) => registerProjectCommands(program),
+  (program) => registerConfigCommands(program),
+  (program) => registerWaitCommand(program),
 ];

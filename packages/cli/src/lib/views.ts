@@ -1,0 +1,111 @@
+/** What `-o table` shows for each kind: the columns and how each is read from an object. */
+import type {
+  Cluster,
+  ClusterEvent,
+  ClusterNode,
+  NodeGroup,
+  Operation,
+  Project,
+  Token,
+} from '@berth/api-types';
+import { age, cell } from './table.js';
+
+export interface View<T> {
+  headers: string[];
+  row: (item: T, now: Date) => string[];
+}
+
+export const clusterView: View<Cluster> = {
+  headers: ['NAME', 'PHASE', 'VERSION', 'MASTERS', 'NODES', 'ENDPOINT', 'AGE'],
+  row: (c, now) => [
+    c.metadata.name,
+    cell(c.metadata.deletionRequestedAt ? 'Deleting' : c.status?.phase),
+    cell(c.status?.version ?? c.spec.version),
+    cell(c.spec.controlPlane?.count),
+    cell((c.spec.nodeGroups ?? []).reduce((sum, g) => sum + (g.count ?? 0), 0)),
+    cell(c.status?.apiEndpoint),
+    age(c.metadata.createdAt, now),
+  ],
+};
+
+export const nodeGroupView: View<NodeGroup> = {
+  headers: ['NAME', 'PHASE', 'FLAVOR', 'ZONE', 'READY', 'AUTOSCALE', 'AGE'],
+  row: (g, now) => [
+    g.metadata.name,
+    cell(g.status?.phase),
+    cell(g.spec.flavor),
+    cell(g.spec.zone),
+    `${g.status?.readyReplicas ?? 0}/${g.spec.count}`,
+    g.spec.autoscaling?.enabled ? `${g.spec.autoscaling.min}-${g.spec.autoscaling.max}` : 'off',
+    age(g.metadata.createdAt, now),
+  ],
+};
+
+export const nodeView: View<ClusterNode> = {
+  headers: ['NAME', 'ROLE', 'GROUP', 'SERVER', 'READY', 'FLAVOR', 'ZONE', 'ADDRESSES', 'AGE'],
+  row: (n, now) => [
+    n.name,
+    n.role,
+    cell(n.nodeGroup),
+    cell(n.serverStatus),
+    cell(n.kubernetes?.ready),
+    cell(n.flavor),
+    cell(n.zone),
+    cell(n.addresses.join(',')),
+    age(n.createdAt, now),
+  ],
+};
+
+export const tokenView: View<Token> = {
+  headers: ['ID', 'NAME', 'ROLE', 'PROJECT', 'PREFIX', 'EXPIRES', 'AGE'],
+  row: (t, now) => [
+    t.id,
+    cell(t.name),
+    t.role,
+    cell(t.project ?? '*'),
+    cell(t.prefix),
+    cell(t.expiresAt),
+    age(t.createdAt, now),
+  ],
+};
+
+export const projectView: View<Project> = {
+  headers: ['NAME', 'DESCRIPTION', 'AGE'],
+  row: (p, now) => [p.metadata.name, cell(p.spec?.description), age(p.metadata.createdAt, now)],
+};
+
+export const eventView: View<ClusterEvent> = {
+  headers: ['ID', 'TIME', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'],
+  row: (e) => [
+    String(e.id),
+    e.time,
+    e.type,
+    e.reason,
+    e.object ? `${e.object.kind}/${e.object.name}` : '-',
+    cell(e.message),
+  ],
+};
+
+export const operationView: View<Operation> = {
+  headers: ['ID', 'KIND', 'TARGET', 'PHASE', 'PROGRESS', 'MESSAGE', 'AGE'],
+  row: (o, now) => [
+    o.id,
+    o.kind,
+    `${o.target.kind}/${o.target.name}`,
+    o.phase,
+    `${o.progress}%`,
+    cell(o.error?.detail ?? o.message),
+    age(o.createdAt, now),
+  ],
+};
+
+export const conditionView: View<NonNullable<Cluster['status']>['conditions'][number]> = {
+  headers: ['CONDITION', 'STATUS', 'REASON', 'MESSAGE', 'SINCE'],
+  row: (c, now) => [
+    c.type,
+    c.status,
+    cell(c.reason),
+    cell(c.message),
+    age(c.lastTransitionTime, now),
+  ],
+};
