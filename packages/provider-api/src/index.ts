@@ -7,6 +7,7 @@ export * from './routers.js';
 export * from './servers.js';
 export * from './server-groups.js';
 export * from './security-groups.js';
+export * from './security-group-rules.js';
 export * from './load-balancer-types.js';
 export * from './load-balancers.js';
 export * from './volumes.js';

@@ -33,6 +33,7 @@ export type ProviderKind =
   | 'Port'
   | 'Flavor'
   | 'Zone'
+  | 'Hypervisor'
   | 'VolumeType';
 
 export const providerErrors = {

@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import type { Volume } from '../volumes.js';
+import type { ConformanceEnv } from './env.js';
+import { rejectsWithCode, type ScenarioGroup } from './scenario.js';
+
+function waitForVolume(env: ConformanceEnv, id: string, status: Volume['status']): Promise<Volume> {
+  return env.waitFor(
+    `volume ${id} to be ${status}`,
+    () => env.provider.volumes.get({ id }, env.signal),
+    (v) => v.status === status,
+  );
+}
+
+export const volumeScenarios: ScenarioGroup = {
+  title: 'volumes',
+  scenarios: [
+    {
+      name: 'attached to one server, a volume cannot attach to another until detached',
+      needs: ['volumes'],
+      async run(env) {
+        const { volumes, servers } = env.provider;
+        const { zone, volumeType } = await env.defaults();
+        const { subnet } = await env.network('net');
+        const [a, b] = [await env.server('a', subnet), await env.server('b', subnet)];
+        const input = { name: env.name('etcd'), tags: env.tags, volumeType, sizeGb: 1, zone };
+        const created = await volumes.create(input, env.signal);
+        assert.equal((await volumes.create(input, env.signal)).id, created.id, 'duplicate volume');
+        const volume = await waitForVolume(env, created.id, 'available');
+        assert.deepEqual(
+          [volume.volumeType, volume.sizeGb, volume.zone, volume.attachment],
+          [volumeType, 1, zone, null],
+        );
+
+        await volumes.attach({ id: volume.id, serverId: a.id }, env.signal);
+        const onA = await waitForVolume(env, volume.id, 'in-use');
+        assert.equal(onA.attachment?.serverId, a.id);
+        assert.match(onA.attachment?.device ?? '', /^\/dev\//);
+        const again = await volumes.attach({ id: volume.id, serverId: a.id }, env.signal);
+        assert.equal(
+          again.attachment?.device,
+          onA.attachment?.device,
+          'repeated attach moved the device',
+        );
+        const serverA = await servers.get({ id: a.id }, env.signal);
+        assert.deepEqual(serverA.volumeAttachments, [
+          { volumeId: volume.id, device: onA.attachment?.device },
+        ]);
+        assert.deepEqual(
+          (await volumes.list({ serverId: a.id }, env.signal)).map((v) => v.id),
+          [volume.id],
+        );
+
+        await rejectsWithCode(
+          volumes.attach({ id: volume.id, serverId: b.id }, env.signal),
+          'BERTH_ERR_CONFLICT',
+          'attach elsewhere',
+        );
+        await rejectsWithCode(
+          volumes.delete({ id: volume.id }, env.signal),
+          'BERTH_ERR_CONFLICT',
+          'delete in-use',
+        );
+        await volumes.detach({ id: volume.id, serverId: b.id }, env.signal);
+        assert.equal(
+          (await volumes.get({ id: volume.id }, env.signal)).attachment?.serverId,
+          a.id,
+          'detach from B touched A',
+        );
+
+        await volumes.detach({ id: volume.id }, env.signal);
+        await waitForVolume(env, volume.id, 'available');
+        await volumes.detach({ id: volume.id }, env.signal);
+        assert.deepEqual((await servers.get({ id: a.id }, env.signal)).volumeAttachments, []);
+        await volumes.attach({ id: volume.id, serverId: b.id }, env.signal);
+        await waitForVolume(env, volume.id, 'in-use');
+        await servers.delete({ id: b.id }, env.signal);
+        await waitForVolume(env, volume.id, 'available');
+
+        await volumes.delete({ id: volume.id }, env.signal);
+        await volumes.delete({ id: volume.id }, env.signal);
+        await rejectsWithCode(
+          volumes.get({ id: volume.id }, env.signal),
+          'BERTH_ERR_NOT_FOUND',
+          'get deleted volume',
+        );
+      },
+    },
+    {
+      name: 'volume type, size and zone are validated; attach to a server of another zone is refused',
+      needs: ['volumes'],
+      async run(env) {
+        const { volumes, catalog } = env.provider;
+        const { zone, volumeType } = await env.defaults();
+        const base = { tags: env.tags, volumeType, sizeGb: 1, zone };
+        await rejectsWithCode(
+          volumes.create({ ...base, name: env.name('t'), volumeType: 'no-such-type' }, env.signal),
+          'BERTH_ERR_VALIDATION',
+          'unknown type',
+        );
+        await rejectsWithCode(
+          volumes.create({ ...base, name: env.name('s'), sizeGb: 0 }, env.signal),
+          'BERTH_ERR_VALIDATION',
+          'size 0',
+        );
+        await rejectsWithCode(
+          volumes.create({ ...base, name: env.name('z'), zone: 'no-such-zone' }, env.signal),
+          'BERTH_ERR_VALIDATION',
+          'unknown zone',
+        );
+        assert.deepEqual(await volumes.list({ tags: env.tags }, env.signal), []);
+        const hypervisors = await catalog.listHypervisors({}, env.signal);
+        const otherZone = (await catalog.listZones({}, env.signal)).find(
+          (z) =>
+            z.name !== zone &&
+            z.available &&
+            hypervisors.some((h) => h.zone === z.name && h.state === 'up'),
+        );
+        if (!otherZone) return;
+        const { subnet } = await env.network('net');
+        const server = await env.server('vm', subnet);
+        const far = await volumes.create(
+          { ...base, name: env.name('far'), zone: otherZone.name },
+          env.signal,
+        );
+        await waitForVolume(env, far.id, 'available');
+        await rejectsWithCode(
+          volumes.attach({ id: far.id, serverId: server.id }, env.signal),
+          'BERTH_ERR_VALIDATION',
+          'cross-zone attach',
+        );
+      },
+    },
+  ],
+};
