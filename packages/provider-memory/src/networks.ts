@@ -1,0 +1,168 @@
+import {
+  cidrsOverlap,
+  defaultAllocationPools,
+  defaultGateway,
+  hostRange,
+  parseIpv4,
+  poolsContain,
+  providerErrors,
+  type CreateNetworkInput,
+  type CreateSubnetInput,
+  type FindInput,
+  type IdInput,
+  type ListNetworksInput,
+  type ListSubnetsInput,
+  type Network,
+  type NetworkService,
+  type Subnet,
+} from '@berth/provider-api';
+import { subnetUser } from './addresses.js';
+import {
+  existingFor,
+  findByName,
+  mustGet,
+  newObject,
+  snapshot,
+  tagged,
+  type MemoryContext,
+} from './context.js';
+import type { NetworkRecord } from './state.js';
+
+export class MemoryNetworks implements NetworkService {
+  constructor(private readonly ctx: MemoryContext) {}
+
+  create(input: CreateNetworkInput, signal: AbortSignal): Promise<Network> {
+    return this.ctx.run('networks.create', input, signal, () => {
+      const { networks } = this.ctx.state;
+      const existing = existingFor(networks, input);
+      if (existing) return this.view(existing);
+      const mtu = input.mtu ?? 1500;
+      if (!Number.isInteger(mtu) || mtu < 68 || mtu > 9000) {
+        throw providerErrors.invalid('mtu', 'mtu is an integer from 68 to 9000');
+      }
+      this.ctx.checkQuota('networks', Object.keys(networks).length, 1);
+      const record: NetworkRecord = { ...newObject(this.ctx, 'net', input), external: false, mtu };
+      networks[record.id] = record;
+      return this.view(record);
+    });
+  }
+
+  get(input: IdInput, signal: AbortSignal): Promise<Network> {
+    return this.ctx.run('networks.get', input, signal, () =>
+      this.view(mustGet(this.ctx.state.networks, 'Network', input.id)),
+    );
+  }
+
+  find(input: FindInput, signal: AbortSignal): Promise<Network | undefined> {
+    return this.ctx.run('networks.find', input, signal, () => {
+      const found = findByName(this.ctx.state.networks, input);
+      return found && this.view(found);
+    });
+  }
+
+  list(input: ListNetworksInput, signal: AbortSignal): Promise<Network[]> {
+    return this.ctx.run('networks.list', input, signal, () =>
+      tagged(this.ctx.state.networks, input.tags)
+        .filter((n) => input.external === undefined || n.external === input.external)
+        .map((n) => this.view(n)),
+    );
+  }
+
+  delete(input: IdInput, signal: AbortSignal): Promise<void> {
+    return this.ctx.run('networks.delete', input, signal, () => {
+      const { state } = this.ctx;
+      const network = state.networks[input.id];
+      if (!network) return;
+      if (network.external)
+        throw providerErrors.invalidState('external networks belong to the operator');
+      const subnets = Object.values(state.subnets).filter((s) => s.networkId === network.id);
+      for (const subnet of subnets) assertSubnetFree(this.ctx, subnet);
+      for (const subnet of subnets) delete state.subnets[subnet.id];
+      delete state.networks[network.id];
+    });
+  }
+
+  createSubnet(input: CreateSubnetInput, signal: AbortSignal): Promise<Subnet> {
+    return this.ctx.run('networks.createSubnet', input, signal, () => {
+      const { state } = this.ctx;
+      const network = mustGet(state.networks, 'Network', input.networkId);
+      const existing = existingFor(state.subnets, input, (s) => s.networkId === network.id);
+      if (existing) return snapshot(existing);
+      if (network.external)
+        throw providerErrors.invalid(
+          'networkId',
+          'external networks are configured by the operator',
+        );
+      const subnet = buildSubnet(this.ctx, input);
+      const overlapping = Object.values(state.subnets).find(
+        (s) => s.networkId === network.id && cidrsOverlap(s.cidr, subnet.cidr),
+      );
+      if (overlapping) {
+        throw providerErrors.invalid(
+          'cidr',
+          `${subnet.cidr} overlaps subnet ${overlapping.name} (${overlapping.cidr})`,
+        );
+      }
+      state.subnets[subnet.id] = subnet;
+      return snapshot(subnet);
+    });
+  }
+
+  getSubnet(input: IdInput, signal: AbortSignal): Promise<Subnet> {
+    return this.ctx.run('networks.getSubnet', input, signal, () =>
+      snapshot(mustGet(this.ctx.state.subnets, 'Subnet', input.id)),
+    );
+  }
+
+  listSubnets(input: ListSubnetsInput, signal: AbortSignal): Promise<Subnet[]> {
+    return this.ctx.run('networks.listSubnets', input, signal, () =>
+      tagged(this.ctx.state.subnets, input.tags)
+        .filter((s) => input.networkId === undefined || s.networkId === input.networkId)
+        .map(snapshot),
+    );
+  }
+
+  deleteSubnet(input: IdInput, signal: AbortSignal): Promise<void> {
+    return this.ctx.run('networks.deleteSubnet', input, signal, () => {
+      const subnet = this.ctx.state.subnets[input.id];
+      if (!subnet) return;
+      assertSubnetFree(this.ctx, subnet);
+      delete this.ctx.state.subnets[subnet.id];
+    });
+  }
+
+  private view(record: NetworkRecord): Network {
+    const subnetIds = Object.values(this.ctx.state.subnets)
+      .filter((s) => s.networkId === record.id)
+      .map((s) => s.id);
+    return snapshot({ ...record, status: 'ACTIVE', subnetIds });
+  }
+}
+
+/** A validated subnet with Neutron's defaults filled in. */
+export function buildSubnet(ctx: MemoryContext, input: CreateSubnetInput): Subnet {
+  const hosts = hostRange(input.cidr); // validates the CIDR and that it has room for hosts
+  const gatewayIp = input.gatewayIp ?? defaultGateway(input.cidr);
+  parseIpv4(gatewayIp, 'gatewayIp');
+  if (!poolsContain([hosts], gatewayIp)) {
+    throw providerErrors.invalid(
+      'gatewayIp',
+      `${gatewayIp} is not a host address of ${input.cidr}`,
+    );
+  }
+  for (const [i, ns] of (input.dnsNameservers ?? []).entries())
+    parseIpv4(ns, `dnsNameservers[${i}]`);
+  return {
+    ...newObject(ctx, 'subnet', input),
+    networkId: input.networkId,
+    cidr: input.cidr,
+    gatewayIp,
+    allocationPools: defaultAllocationPools(input.cidr, gatewayIp),
+    dnsNameservers: [...(input.dnsNameservers ?? [])],
+  };
+}
+
+function assertSubnetFree(ctx: MemoryContext, subnet: Subnet): void {
+  const user = subnetUser(ctx.state, subnet.id);
+  if (user) throw providerErrors.conflict(`subnet ${subnet.name} is still used by ${user}`);
+}

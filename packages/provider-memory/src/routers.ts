@@ -1,0 +1,191 @@
+import {
+  providerErrors,
+  type CreateRouterInput,
+  type FindInput,
+  type IdInput,
+  type ListInput,
+  type Router,
+  type RouterInterfaceInput,
+  type RouterService,
+  type SetRouterGatewayInput,
+} from '@berth/provider-api';
+import { takeAddress } from './addresses.js';
+import {
+  existingFor,
+  findByName,
+  mustGet,
+  newObject,
+  snapshot,
+  tagged,
+  type MemoryContext,
+} from './context.js';
+import type { RouterRecord } from './state.js';
+
+export class MemoryRouters implements RouterService {
+  constructor(private readonly ctx: MemoryContext) {}
+
+  create(input: CreateRouterInput, signal: AbortSignal): Promise<Router> {
+    return this.ctx.run('routers.create', input, signal, () => {
+      const { routers } = this.ctx.state;
+      const existing = existingFor(routers, input);
+      if (existing) return view(existing);
+      this.ctx.checkQuota('routers', Object.keys(routers).length, 1);
+      const record: RouterRecord = {
+        ...newObject(this.ctx, 'router', input),
+        externalGateway: null,
+        interfaces: [],
+      };
+      if (input.externalGateway)
+        this.applyGateway(
+          record,
+          input.externalGateway.networkId,
+          input.externalGateway.enableSnat,
+        );
+      routers[record.id] = record;
+      return view(record);
+    });
+  }
+
+  get(input: IdInput, signal: AbortSignal): Promise<Router> {
+    return this.ctx.run('routers.get', input, signal, () =>
+      view(mustGet(this.ctx.state.routers, 'Router', input.id)),
+    );
+  }
+
+  find(input: FindInput, signal: AbortSignal): Promise<Router | undefined> {
+    return this.ctx.run('routers.find', input, signal, () => {
+      const found = findByName(this.ctx.state.routers, input);
+      return found && view(found);
+    });
+  }
+
+  list(input: ListInput, signal: AbortSignal): Promise<Router[]> {
+    return this.ctx.run('routers.list', input, signal, () =>
+      tagged(this.ctx.state.routers, input.tags).map(view),
+    );
+  }
+
+  delete(input: IdInput, signal: AbortSignal): Promise<void> {
+    return this.ctx.run('routers.delete', input, signal, () => {
+      const router = this.ctx.state.routers[input.id];
+      if (!router) return;
+      if (router.interfaces.length > 0) {
+        throw providerErrors.conflict(
+          `router ${router.name} still has ${router.interfaces.length} interface(s)`,
+        );
+      }
+      delete this.ctx.state.routers[router.id];
+    });
+  }
+
+  setGateway(input: SetRouterGatewayInput, signal: AbortSignal): Promise<Router> {
+    return this.ctx.run('routers.setGateway', input, signal, () => {
+      const router = mustGet(this.ctx.state.routers, 'Router', input.id);
+      this.applyGateway(router, input.networkId, input.enableSnat);
+      return view(router);
+    });
+  }
+
+  clearGateway(input: IdInput, signal: AbortSignal): Promise<Router> {
+    return this.ctx.run('routers.clearGateway', input, signal, () => {
+      const router = mustGet(this.ctx.state.routers, 'Router', input.id);
+      this.assertNoFloatingIps(router, () => true);
+      router.externalGateway = null;
+      return view(router);
+    });
+  }
+
+  addInterface(input: RouterInterfaceInput, signal: AbortSignal): Promise<Router> {
+    return this.ctx.run('routers.addInterface', input, signal, () => {
+      const { state } = this.ctx;
+      const router = mustGet(state.routers, 'Router', input.id);
+      const subnet = mustGet(state.subnets, 'Subnet', input.subnetId);
+      if (router.interfaces.some((i) => i.subnetId === subnet.id)) return view(router);
+      if (state.networks[subnet.networkId]?.external) {
+        throw providerErrors.invalid('subnetId', 'use setGateway for external networks');
+      }
+      const owner = Object.values(state.routers).find((r) =>
+        r.interfaces.some((i) => i.subnetId === subnet.id),
+      );
+      if (owner)
+        throw providerErrors.conflict(
+          `router ${owner.name} already owns the gateway of ${subnet.name}`,
+        );
+      router.interfaces.push({
+        subnetId: subnet.id,
+        ip: subnet.gatewayIp,
+        portId: this.ctx.newId('port'),
+      });
+      return view(router);
+    });
+  }
+
+  removeInterface(input: RouterInterfaceInput, signal: AbortSignal): Promise<Router> {
+    return this.ctx.run('routers.removeInterface', input, signal, () => {
+      const router = mustGet(this.ctx.state.routers, 'Router', input.id);
+      if (!router.interfaces.some((i) => i.subnetId === input.subnetId)) return view(router);
+      this.assertNoFloatingIps(router, (fixedSubnetId) => fixedSubnetId === input.subnetId);
+      router.interfaces = router.interfaces.filter((i) => i.subnetId !== input.subnetId);
+      return view(router);
+    });
+  }
+
+  private applyGateway(router: RouterRecord, networkId: string, enableSnat = true): void {
+    const { state } = this.ctx;
+    const network = mustGet(state.networks, 'Network', networkId);
+    if (!network.external)
+      throw providerErrors.invalid('networkId', `network ${network.name} is not external`);
+    const current = router.externalGateway;
+    if (current?.networkId === networkId) {
+      current.enableSnat = enableSnat;
+      return;
+    }
+    if (current) this.assertNoFloatingIps(router, () => true);
+    const ip = takeExternalAddress(this.ctx, networkId);
+    router.externalGateway = { networkId, ip, enableSnat };
+  }
+
+  /** CONFLICT while floating IPs NAT through `router` to a port on a subnet `affected` picks. */
+  private assertNoFloatingIps(router: RouterRecord, affected: (subnetId: string) => boolean): void {
+    const { state } = this.ctx;
+    const using = Object.values(state.floatingIps).filter((f) => {
+      if (f.routerId !== router.id || f.portId === null) return false;
+      const subnetId = portSubnet(this.ctx, f.portId);
+      return subnetId !== undefined && affected(subnetId);
+    });
+    if (using.length > 0) {
+      throw providerErrors.conflict(
+        `floating IPs ${using.map((f) => f.address).join(', ')} route through ${router.name}`,
+      );
+    }
+  }
+}
+
+function portSubnet(ctx: MemoryContext, portId: string): string | undefined {
+  for (const s of Object.values(ctx.state.servers)) {
+    const port = s.ports.find((p) => p.id === portId);
+    if (port) return port.subnetId;
+  }
+  return Object.values(ctx.state.loadBalancers).find((l) => l.vipPortId === portId)?.vipSubnetId;
+}
+
+/** An address from the first subnet of external network `networkId` with one free. */
+export function takeExternalAddress(ctx: MemoryContext, networkId: string): string {
+  const subnets = Object.values(ctx.state.subnets).filter((s) => s.networkId === networkId);
+  let lastError: unknown = providerErrors.quota(
+    'addresses',
+    `external network ${networkId} has no subnet`,
+  );
+  for (const subnet of subnets) {
+    try {
+      return takeAddress(ctx.state, subnet, undefined);
+    } catch (err) {
+      lastError = err;
+    }
+  }
+  throw lastError;
+}
+
+function view(record: RouterRecord): Router {
+  return snapshot({ ...record, status: 'ACTIVE' });
+}

@@ -1,0 +1,221 @@
+import {
+  hashUserData,
+  EMPTY_USER_DATA,
+  providerErrors,
+  type CreateServerInput,
+  type FindInput,
+  type IdInput,
+  type ListServersInput,
+  type Server,
+  type ServerPort,
+  type ServerService,
+} from '@berth/provider-api';
+import { takeAddress } from './addresses.js';
+import {
+  existingFor,
+  findByName,
+  mustGet,
+  newObject,
+  snapshot,
+  tagged,
+  type MemoryContext,
+} from './context.js';
+import { chooseHypervisor } from './placement.js';
+import type { ServerRecord } from './state.js';
+
+export class MemoryServers implements ServerService {
+  constructor(private readonly ctx: MemoryContext) {}
+
+  create(input: CreateServerInput, signal: AbortSignal): Promise<Server> {
+    return this.ctx.run('servers.create', input, signal, () => {
+      const { servers } = this.ctx.state;
+      const existing = existingFor(servers, input);
+      if (existing) return this.view(existing);
+      const record = this.build(input);
+      servers[record.id] = record;
+      return this.view(record);
+    });
+  }
+
+  get(input: IdInput, signal: AbortSignal): Promise<Server> {
+    return this.ctx.run('servers.get', input, signal, () =>
+      this.read(mustGet(this.ctx.state.servers, 'Server', input.id)),
+    );
+  }
+
+  find(input: FindInput, signal: AbortSignal): Promise<Server | undefined> {
+    return this.ctx.run('servers.find', input, signal, () => {
+      const found = findByName(this.ctx.state.servers, input);
+      return found && this.read(found);
+    });
+  }
+
+  list(input: ListServersInput, signal: AbortSignal): Promise<Server[]> {
+    return this.ctx.run('servers.list', input, signal, () =>
+      tagged(this.ctx.state.servers, input.tags)
+        .filter((s) => input.serverGroupId === undefined || s.serverGroupId === input.serverGroupId)
+        .map((s) => this.read(s)),
+    );
+  }
+
+  delete(input: IdInput, signal: AbortSignal): Promise<void> {
+    return this.ctx.run('servers.delete', input, signal, () => {
+      const { state } = this.ctx;
+      const server = state.servers[input.id];
+      if (!server) return;
+      for (const volume of Object.values(state.volumes)) {
+        if (volume.attachment?.serverId === server.id) volume.attachment = null;
+      }
+      const portIds = new Set(server.ports.map((p) => p.id));
+      for (const fip of Object.values(state.floatingIps)) {
+        if (fip.portId !== null && portIds.has(fip.portId))
+          Object.assign(fip, { portId: null, fixedIp: null, routerId: null });
+      }
+      delete state.servers[server.id];
+    });
+  }
+
+  start(input: IdInput, signal: AbortSignal): Promise<Server> {
+    return this.ctx.run('servers.start', input, signal, () => {
+      const server = mustGet(this.ctx.state.servers, 'Server', input.id);
+      if (server.status === 'ERROR')
+        throw providerErrors.invalidState(`server ${server.name} is in ERROR; reboot it`);
+      server.status = 'ACTIVE';
+      return this.view(server);
+    });
+  }
+
+  stop(input: IdInput, signal: AbortSignal): Promise<Server> {
+    return this.ctx.run('servers.stop', input, signal, () => {
+      const server = mustGet(this.ctx.state.servers, 'Server', input.id);
+      Object.assign(server, { status: 'SHUTOFF', pendingReads: 0 });
+      return this.view(server);
+    });
+  }
+
+  reboot(input: IdInput, signal: AbortSignal): Promise<Server> {
+    return this.ctx.run('servers.reboot', input, signal, () => {
+      const server = mustGet(this.ctx.state.servers, 'Server', input.id);
+      Object.assign(server, { status: 'ACTIVE', fault: null, pendingReads: 0 });
+      return this.view(server);
+    });
+  }
+
+  /** A validated, placed, addressed server record; throws before anything is taken. */
+  private build(input: CreateServerInput): ServerRecord {
+    const { state, catalog } = this.ctx;
+    const flavor = catalog.flavors.find((f) => f.name === input.flavor);
+    if (!flavor) throw providerErrors.invalid('flavor', `unknown flavor "${input.flavor}"`);
+    if (!catalog.zones.some((z) => z.name === input.zone && z.available)) {
+      throw providerErrors.invalid('zone', `unknown or unavailable zone "${input.zone}"`);
+    }
+    for (const id of input.securityGroupIds ?? [])
+      mustGet(state.securityGroups, 'SecurityGroup', id);
+    const group =
+      input.serverGroupId === undefined
+        ? undefined
+        : mustGet(state.serverGroups, 'ServerGroup', input.serverGroupId);
+    const all = Object.values(state.servers);
+    this.ctx.checkQuota('servers', all.length, 1);
+    this.ctx.checkQuota('vcpus', sumFlavors(this.ctx, all, 'vcpus'), flavor.vcpus);
+    this.ctx.checkQuota('ramMiB', sumFlavors(this.ctx, all, 'ramMiB'), flavor.ramMiB);
+    const ports = this.buildPorts(input);
+    const hypervisor = chooseHypervisor({
+      zone: input.zone,
+      hypervisors: catalog.hypervisors,
+      servers: all,
+      group,
+    });
+    if (hypervisor === undefined) {
+      throw providerErrors.quota(
+        'hypervisors',
+        `no hypervisor in ${input.zone} satisfies ${group?.policy ?? 'placement'}`,
+      );
+    }
+    return {
+      ...newObject(this.ctx, 'server', input),
+      status: 'ACTIVE',
+      pendingReads: this.ctx.settleReads,
+      flavor: flavor.name,
+      zone: input.zone,
+      hypervisor,
+      ports,
+      securityGroupIds: [...(input.securityGroupIds ?? [])],
+      serverGroupId: group?.id ?? null,
+      metadata: { ...input.metadata },
+      userData: structuredClone(input.userData ?? EMPTY_USER_DATA),
+      fault: null,
+    };
+  }
+
+  private buildPorts(input: CreateServerInput): ServerPort[] {
+    const { state } = this.ctx;
+    if (input.ports.length === 0)
+      throw providerErrors.invalid('ports', 'a server needs at least one port');
+    const taken: string[] = [];
+    return input.ports
+      .map((p, i) => {
+        const network = mustGet(state.networks, 'Network', p.networkId);
+        if (network.external)
+          throw providerErrors.invalid(
+            `ports[${i}].networkId`,
+            'servers attach to tenant networks',
+          );
+        const subnet =
+          p.subnetId === undefined
+            ? Object.values(state.subnets).find((s) => s.networkId === network.id)
+            : mustGet(state.subnets, 'Subnet', p.subnetId);
+        if (!subnet || subnet.networkId !== network.id) {
+          throw providerErrors.invalid(
+            `ports[${i}].subnetId`,
+            `no such subnet on network ${network.name}`,
+          );
+        }
+        const fixedIp = takeAddress(state, subnet, p.fixedIp, taken, `ports[${i}].fixedIp`);
+        taken.push(fixedIp);
+        return { id: '', networkId: network.id, subnetId: subnet.id, fixedIp, macAddress: '' };
+      })
+      .map((port) => ({ ...port, ...this.newPortIdentity() }));
+  }
+
+  private newPortIdentity(): { id: string; macAddress: string } {
+    const id = this.ctx.newId('port');
+    const n = this.ctx.state.lastId;
+    const bytes = [n >> 16, n >> 8, n].map((b) => (b & 0xff).toString(16).padStart(2, '0'));
+    return { id, macAddress: `fa:16:3e:${bytes.join(':')}` };
+  }
+
+  /** A read: advances the BUILD countdown. */
+  private read(record: ServerRecord): Server {
+    const server = this.view(record);
+    if (record.pendingReads > 0) {
+      record.pendingReads -= 1;
+      this.ctx.markDirty();
+    }
+    return server;
+  }
+
+  private view(record: ServerRecord): Server {
+    const { userData, pendingReads, ...rest } = record;
+    const volumeAttachments = Object.values(this.ctx.state.volumes)
+      .filter((v) => v.attachment?.serverId === record.id)
+      .map((v) => ({ volumeId: v.id, device: v.attachment!.device }));
+    return snapshot({
+      ...rest,
+      status: pendingReads > 0 ? 'BUILD' : record.status,
+      userDataHash: hashUserData(userData),
+      volumeAttachments,
+    });
+  }
+}
+
+function sumFlavors(
+  ctx: MemoryContext,
+  servers: ServerRecord[],
+  field: 'vcpus' | 'ramMiB',
+): number {
+  return servers.reduce(
+    (sum, s) => sum + (ctx.catalog.flavors.find((f) => f.name === s.flavor)?.[field] ?? 0),
+    0,
+  );
+}

@@ -1,0 +1,121 @@
+/**
+ * The memory provider's whole world as one JSON-serialisable value, and its persistence: written
+ * atomically (temp file + rename) so a `kill -9` at any moment leaves either the previous or the
+ * next state on disk, never a torn file. (Not fsynced: survives process death, not power loss.)
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type {
+  HealthMonitor,
+  Listener,
+  LoadBalancer,
+  Member,
+  Network,
+  Pool,
+  ProviderObject,
+  RouterGateway,
+  RouterInterface,
+  SecurityGroup,
+  Server,
+  ServerGroupPolicy,
+  Subnet,
+  UserData,
+  Volume,
+  FloatingIp,
+} from '@berth/provider-api';
+
+type LbStatusFields = 'provisioningStatus' | 'operatingStatus';
+
+/** Reads left during which a new object reports its transitional status (BUILD, PENDING_CREATE…). */
+interface Settling {
+  pendingReads: number;
+}
+
+export type NetworkRecord = Omit<Network, 'status' | 'subnetIds'>;
+export type SubnetRecord = Subnet;
+export interface RouterRecord extends ProviderObject {
+  externalGateway: RouterGateway | null;
+  interfaces: RouterInterface[];
+}
+export interface ServerRecord
+  extends Omit<Server, 'status' | 'userDataHash' | 'volumeAttachments'>, Settling {
+  status: 'ACTIVE' | 'SHUTOFF' | 'ERROR';
+  userData: UserData;
+}
+export interface ServerGroupRecord extends ProviderObject {
+  policy: ServerGroupPolicy;
+}
+export type SecurityGroupRecord = SecurityGroup;
+export type LoadBalancerRecord = Omit<LoadBalancer, LbStatusFields | 'listenerIds' | 'poolIds'> &
+  Settling;
+export type ListenerRecord = Omit<Listener, LbStatusFields> & { tlsPrivateKeyPem: string | null };
+export type PoolRecord = Omit<
+  Pool,
+  LbStatusFields | 'listenerId' | 'memberIds' | 'healthMonitorId'
+>;
+export type MemberRecord = Omit<Member, LbStatusFields>;
+export type HealthMonitorRecord = Omit<HealthMonitor, LbStatusFields>;
+export type VolumeRecord = Omit<Volume, 'status'> & Settling;
+export type FloatingIpRecord = Omit<FloatingIp, 'status'>;
+
+export interface MemoryState {
+  version: 1;
+  /** Last number used for an id; ids never repeat, also across restarts. */
+  lastId: number;
+  networks: Record<string, NetworkRecord>;
+  subnets: Record<string, SubnetRecord>;
+  routers: Record<string, RouterRecord>;
+  servers: Record<string, ServerRecord>;
+  serverGroups: Record<string, ServerGroupRecord>;
+  securityGroups: Record<string, SecurityGroupRecord>;
+  loadBalancers: Record<string, LoadBalancerRecord>;
+  listeners: Record<string, ListenerRecord>;
+  pools: Record<string, PoolRecord>;
+  members: Record<string, MemberRecord>;
+  healthMonitors: Record<string, HealthMonitorRecord>;
+  volumes: Record<string, VolumeRecord>;
+  floatingIps: Record<string, FloatingIpRecord>;
+}
+
+export function emptyState(): MemoryState {
+  return {
+    version: 1,
+    lastId: 0,
+    networks: {},
+    subnets: {},
+    routers: {},
+    servers: {},
+    serverGroups: {},
+    securityGroups: {},
+    loadBalancers: {},
+    listeners: {},
+    pools: {},
+    members: {},
+    healthMonitors: {},
+    volumes: {},
+    floatingIps: {},
+  };
+}
+
+/** The saved state, or undefined when the file does not exist. Throws on a corrupt file. */
+export function loadState(file: string): MemoryState | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  const state = JSON.parse(text) as MemoryState;
+  if (state.version !== 1)
+    throw new Error(`${file}: unsupported state version ${String(state.version)}`);
+  return { ...emptyState(), ...state };
+}
+
+/** Writes `state` to `file` atomically, creating the directory if needed. */
+export function saveState(file: string, state: MemoryState): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, JSON.stringify(state), { mode: 0o600 });
+  fs.renameSync(temp, file);
+}
