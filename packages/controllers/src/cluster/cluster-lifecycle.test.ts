@@ -1,0 +1,180 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  createCluster,
+  patchCluster,
+  putNodeGroup,
+  startWorld,
+  waitUntil,
+  type World,
+} from '../testing/world.js';
+
+const phaseOf = (world: World, uid: string) => world.store.clusters.get(uid)?.status.phase;
+const tagged = (uid: string) => ({ tags: { 'berth.dev/cluster': uid } });
+const never = new AbortController().signal;
+
+test('a cluster goes from create to Running with exactly the resources its spec asks for', async (t) => {
+  const world = await startWorld();
+  t.after(() => world.stop());
+  const cluster = createCluster(world, 'demo', {
+    controlPlane: { count: 3 },
+    zones: ['az1', 'az2', 'az3'],
+    nodeGroups: [
+      { name: 'default', count: 3 },
+      {
+        name: 'batch',
+        count: 1,
+        taints: [{ key: 'dedicated', value: 'batch', effect: 'NoSchedule' }],
+      },
+    ],
+  });
+  const uid = cluster.metadata.uid;
+  await waitUntil('Running', () => phaseOf(world, uid) === 'Running');
+
+  const servers = await world.provider.servers.list(tagged(uid), never);
+  const masters = servers.filter((s) => s.tags['berth.dev/role'] === 'master');
+  assert.equal(masters.length, 3);
+  assert.deepEqual(masters.map((m) => m.zone).sort(), ['az1', 'az2', 'az3']);
+  assert.deepEqual(masters.map((m) => m.ports[0]!.fixedIp).sort(), [
+    '10.0.0.10',
+    '10.0.0.11',
+    '10.0.0.12',
+  ]);
+  assert.equal(
+    new Set(masters.map((m) => m.hypervisor)).size,
+    3,
+    'masters on distinct hypervisors',
+  );
+  assert.equal(servers.length, 7);
+  const groups = await world.provider.securityGroups.list(tagged(uid), never);
+  assert.deepEqual(groups.map((g) => g.name).sort(), ['demo-base', 'demo-master', 'demo-minion']);
+  const [lb] = await world.provider.loadBalancers.list(tagged(uid), never);
+  assert.equal(lb!.vipAddress, '10.0.0.5');
+  const [pool] = await world.provider.loadBalancers.listPools({ loadBalancerId: lb!.id }, never);
+  assert.equal(
+    (await world.provider.loadBalancers.listMembers({ poolId: pool!.id }, never)).length,
+    3,
+  );
+  const [fip] = await world.provider.floatingIps.list(tagged(uid), never);
+  const stored = world.store.clusters.get(uid)!;
+  assert.equal(stored.status.apiEndpoint, `https://${fip!.address}:6443`);
+  for (const type of [
+    'NetworkReady',
+    'SecurityGroupsReady',
+    'LoadBalancerReady',
+    'ControlPlaneReady',
+    'NodesReady',
+  ]) {
+    assert.equal(stored.status.conditions.find((c) => c.type === type)?.status, 'True', type);
+  }
+  const [op] = [...world.store.operations.values()];
+  assert.equal(op!.phase, 'Succeeded');
+  assert.ok(world.store.eventReasons(uid).includes('ClusterRunning'));
+});
+
+test('scaling a node group up and down changes its servers and status', async (t) => {
+  const world = await startWorld();
+  t.after(() => world.stop());
+  const cluster = createCluster(world, 'scale', { nodeGroups: [{ name: 'default', count: 2 }] });
+  const uid = cluster.metadata.uid;
+  await waitUntil('Running', () => phaseOf(world, uid) === 'Running');
+  const workers = async () =>
+    (
+      await world.provider.servers.list(
+        { tags: { 'berth.dev/cluster': uid, 'berth.dev/role': 'worker' } },
+        never,
+      )
+    ).length;
+
+  const ng = putNodeGroup(world, cluster, 'default', { count: 5 }, 2);
+  await waitUntil(
+    '5 ready',
+    () =>
+      world.store.nodeGroups.get(ng.metadata.uid)?.status.readyReplicas === 5 &&
+      phaseOf(world, uid) === 'Running',
+  );
+  assert.equal(await workers(), 5);
+
+  putNodeGroup(world, cluster, 'default', { count: 1 }, 3);
+  await waitUntil(
+    '1 ready',
+    async () =>
+      world.store.nodeGroups.get(ng.metadata.uid)?.status.replicas === 1 && (await workers()) === 1,
+  );
+  assert.equal(world.store.nodeGroups.get(ng.metadata.uid)!.status.phase, 'Running');
+  assert.ok(world.store.eventReasons(uid).includes('NodeRemoved'));
+});
+
+test('stop, start and delete converge and leave nothing behind', async (t) => {
+  const world = await startWorld();
+  t.after(() => world.stop());
+  const cluster = createCluster(world, 'power', { nodeGroups: [{ name: 'default', count: 2 }] });
+  const uid = cluster.metadata.uid;
+  await waitUntil('Running', () => phaseOf(world, uid) === 'Running');
+
+  patchCluster(world, uid, (c) => (c.spec.stopped = true));
+  await waitUntil('Stopped', () => phaseOf(world, uid) === 'Stopped');
+  const servers = await world.provider.servers.list(tagged(uid), never);
+  assert.ok(servers.every((s) => s.status === 'SHUTOFF'));
+  assert.equal(
+    (await world.provider.loadBalancers.list(tagged(uid), never)).length,
+    1,
+    'the API address survives a stop',
+  );
+
+  patchCluster(world, uid, (c) => (c.spec.stopped = false));
+  await waitUntil('Running again', () => phaseOf(world, uid) === 'Running');
+  assert.ok(
+    (await world.provider.servers.list(tagged(uid), never)).every((s) => s.status === 'ACTIVE'),
+  );
+
+  world.store.openOperation('ClusterDelete', {
+    kind: 'Cluster',
+    project: 'default',
+    cluster: 'power',
+    clusterUid: uid,
+    name: 'power',
+    generation: 3,
+  });
+  patchCluster(world, uid, (c) => (c.metadata.deletionRequestedAt = new Date().toISOString()));
+  await waitUntil('removed', () => !world.store.clusters.has(uid));
+  for (const kind of [
+    'servers',
+    'securityGroups',
+    'loadBalancers',
+    'floatingIps',
+    'routers',
+    'serverGroups',
+    'volumes',
+  ] as const) {
+    assert.deepEqual(
+      await world.provider[kind].list(tagged(uid), never),
+      [],
+      `${kind} left behind`,
+    );
+  }
+  assert.deepEqual(
+    (await world.provider.networks.list({}, never)).filter((n) => !n.external),
+    [],
+  );
+  const ops = [...world.store.operations.values()].filter((o) => o.kind === 'ClusterDelete');
+  assert.equal(ops[0]!.phase, 'Succeeded');
+});
+
+test('provider failures are retried and never duplicate resources', async (t) => {
+  const world = await startWorld();
+  t.after(() => world.stop());
+  const lostReply = world.provider.faults.fail({
+    method: 'servers.create',
+    nth: 2,
+    phase: 'after',
+  });
+  const failedMember = world.provider.faults.fail({ method: 'loadBalancers.createMember', nth: 1 });
+  const cluster = createCluster(world, 'flaky', { nodeGroups: [{ name: 'default', count: 3 }] });
+  await waitUntil('Running', () => phaseOf(world, cluster.metadata.uid) === 'Running', 20_000);
+  const servers = await world.provider.servers.list(tagged(cluster.metadata.uid), never);
+  assert.equal(servers.length, 4);
+  assert.equal(new Set(servers.map((s) => s.name)).size, 4);
+  assert.equal(lostReply.fired, 1);
+  assert.equal(failedMember.fired, 1);
+});
