@@ -42,7 +42,8 @@ import { MemoryVolumes } from './volumes.js';
 export interface MemoryProviderOptions {
   /**
    * Persist the state here (JSON, written atomically after every change) and restore it on
-   * construction. Absent: purely in memory.
+   * construction. Absent: purely in memory. One process per file: two providers writing the
+   * same file overwrite each other.
    */
   stateFile?: string;
   /** Replaces the default catalog's lists that are given. */
