@@ -91,6 +91,18 @@ export class NodeGroupRepository {
     });
   }
 
+  /** The node group with this uid (controllers key their work queue by uid). */
+  async getByUid(uid: string): Promise<NodeGroup | undefined> {
+    return this.#session.read(async (db) => {
+      const raw = await db
+        .selectFrom('node_groups')
+        .selectAll()
+        .where('uid', '=', uid)
+        .executeTakeFirst();
+      return raw && renderNodeGroup(decodeNodeGroup(raw));
+    });
+  }
+
   /** Like `get`, but throws BERTH_ERR_NODE_GROUP_NOT_FOUND (or CLUSTER_NOT_FOUND). */
   async require(key: NodeGroupKey): Promise<NodeGroup> {
     return this.#session.read(async (db) => renderNodeGroup(await requireRow(db, key)));

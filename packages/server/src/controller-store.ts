@@ -1,0 +1,117 @@
+/**
+ * Adapts `@berth/store` to the controllers' ports: `ControllerStore` (what a reconcile pass
+ * reads and writes) and `ControllerSources` (which keys to reconcile). Changes come from this
+ * process's commits at once and from every replica's commits by polling the change feed, so the
+ * leader sees writes that another replica's API accepted.
+ */
+import type { Cluster, ClusterStatus, NodeGroup, NodeGroupStatus } from '@berth/api-types';
+import type { ControllerSources, ControllerStore, EventInput, ObjectChange, OperationUpdate } from '@berth/controllers';
+import type { Change, Store } from '@berth/store';
+
+/** Held by every cluster and node group from creation until its infrastructure is gone. */
+export const INFRASTRUCTURE_FINALIZER = 'berth.dev/infrastructure';
+
+const POLL_MS = 500;
+
+export class StoreControllerAdapter implements ControllerStore, ControllerSources {
+  constructor(private readonly store: Store) {}
+
+  async getCluster(uid: string): Promise<Cluster | undefined> {
+    return this.store.clusters.getByUid(uid);
+  }
+
+  async listNodeGroups(clusterUid: string): Promise<NodeGroup[]> {
+    return this.store.nodeGroups.listByClusterUid(clusterUid);
+  }
+
+  async getNodeGroup(uid: string): Promise<{ nodeGroup: NodeGroup; cluster: Cluster } | undefined> {
+    const nodeGroup = await this.store.nodeGroups.getByUid(uid);
+    if (nodeGroup === undefined) return undefined;
+    const cluster = await this.store.clusters.get({ project: nodeGroup.metadata.project, name: nodeGroup.metadata.cluster });
+    return cluster && { nodeGroup, cluster };
+  }
+
+  async updateClusterStatus(uid: string, status: ClusterStatus): Promise<void> {
+    const cluster = await this.store.clusters.getByUid(uid);
+    if (cluster) await this.store.clusters.updateStatus(clusterKey(cluster), status);
+  }
+
+  async updateNodeGroupStatus(uid: string, status: NodeGroupStatus): Promise<void> {
+    const nodeGroup = await this.store.nodeGroups.getByUid(uid);
+    if (nodeGroup) await this.store.nodeGroups.updateStatus(nodeGroupKey(nodeGroup), status);
+  }
+
+  async finalizeCluster(uid: string): Promise<void> {
+    const cluster = await this.store.clusters.getByUid(uid);
+    if (cluster) await this.store.clusters.removeFinalizer(clusterKey(cluster), INFRASTRUCTURE_FINALIZER);
+  }
+
+  async finalizeNodeGroup(uid: string): Promise<void> {
+    const nodeGroup = await this.store.nodeGroups.getByUid(uid);
+    if (nodeGroup) await this.store.nodeGroups.removeFinalizer(nodeGroupKey(nodeGroup), INFRASTRUCTURE_FINALIZER);
+  }
+
+  async recordEvent(clusterUid: string, event: EventInput): Promise<void> {
+    const cluster = await this.store.clusters.getByUid(clusterUid);
+    if (!cluster) return;
+    await this.store.events.append({ ...event, project: cluster.metadata.project, cluster: cluster.metadata.name, clusterUid });
+  }
+
+  async listOpenOperations(clusterUid: string) {
+    return this.store.operations.listForCluster(clusterUid, { activeOnly: true });
+  }
+
+  async updateOperation(id: string, update: OperationUpdate): Promise<void> {
+    await this.store.operations.update(id, update);
+  }
+
+  async listKeys(): Promise<{ clusters: string[]; nodeGroups: string[] }> {
+    const clusters = await this.store.clusters.listKeys();
+    const nodeGroups: string[] = [];
+    for (const c of clusters) {
+      for (const ng of await this.store.nodeGroups.listByClusterUid(c.uid)) nodeGroups.push(ng.metadata.uid);
+    }
+    return { clusters: clusters.map((c) => c.uid), nodeGroups };
+  }
+
+  subscribe(listener: (change: ObjectChange) => void): () => void {
+    const deliver = (change: Change) => {
+      this.toObjectChange(change).then((c) => c && listener(c), () => undefined);
+    };
+    const unsubscribe = this.store.changes.onChange(deliver);
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    const poll = async (cursor: number): Promise<void> => {
+      if (stopped) return;
+      const next = await this.store.changes.listSince(cursor).then(
+        (batch) => {
+          batch.changes.forEach(deliver);
+          return batch.cursor;
+        },
+        () => cursor,
+      );
+      if (!stopped) timer = setTimeout(() => void poll(next), POLL_MS);
+    };
+    void this.store.changes.latestCursor().then(poll, () => poll(0));
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+      unsubscribe();
+    };
+  }
+
+  private async toObjectChange(change: Change): Promise<ObjectChange | undefined> {
+    if (change.kind === 'Cluster') return { kind: 'Cluster', uid: change.uid, clusterUid: change.uid };
+    if (change.kind !== 'NodeGroup' || change.cluster === undefined) return undefined;
+    const cluster = await this.store.clusters.get({ project: change.project, name: change.cluster });
+    return cluster && { kind: 'NodeGroup', uid: change.uid, clusterUid: cluster.metadata.uid };
+  }
+}
+
+function clusterKey(cluster: Cluster) {
+  return { project: cluster.metadata.project, name: cluster.metadata.name };
+}
+
+function nodeGroupKey(nodeGroup: NodeGroup) {
+  return { project: nodeGroup.metadata.project, cluster: nodeGroup.metadata.cluster, name: nodeGroup.metadata.name };
+}
