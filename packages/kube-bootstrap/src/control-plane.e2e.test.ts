@@ -39,6 +39,11 @@ const LOOPBACK = '127.0.0.1';
 const READY_TIMEOUT_MS = 120_000;
 
 test('etcd and kube-apiserver from the cache serve /readyz over mutual TLS', async (t) => {
+  await run('kubectl', ['version', '--client']).catch((err: unknown) => {
+    throw new Error(
+      `this test drives the API with kubectl, which is not usable here: ${String(err)}`,
+    );
+  });
   const store = createComponentStore({
     cacheDir: cacheDirFromEnv(process.env),
     componentsDir: defaultComponentsDir(),

@@ -92,8 +92,8 @@ test('on a terminal the build ticks on one line; in a log every 30 s', () => {
   onTty.onEvent(tick(2));
   onTty.onEvent({ type: 'cached', component: 'etcd', version: 'v3.6.16' });
   assert.deepEqual(tty.chunks, [
-    '\r\x1b[K  kube-apiserver (kubernetes v1.34.10): built … 1s',
-    '\r\x1b[K  kube-apiserver (kubernetes v1.34.10): built … 2s',
+    '\r\x1b[K  kube-apiserver (kubernetes v1.34.10): building … 1s',
+    '\r\x1b[K  kube-apiserver (kubernetes v1.34.10): building … 2s',
     '\r\x1b[K',
     'etcd v3.6.16: cached and verified\n',
   ]);
@@ -101,8 +101,8 @@ test('on a terminal the build ticks on one line; in a log every 30 s', () => {
   const inLog = createProgressPrinter(log.out);
   for (let s = 1; s <= 61; s++) inLog.onEvent(tick(s));
   assert.deepEqual(log.chunks, [
-    '  kube-apiserver (kubernetes v1.34.10): built … 30s\n',
-    '  kube-apiserver (kubernetes v1.34.10): built … 60s\n',
+    '  kube-apiserver (kubernetes v1.34.10): building … 30s\n',
+    '  kube-apiserver (kubernetes v1.34.10): building … 60s\n',
   ]);
 });
 

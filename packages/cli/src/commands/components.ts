@@ -155,6 +155,8 @@ async function verifyComponents(deps: ComponentsCommandDeps, version: string): P
   }
 }
 
+const TICK_VERB = { built: 'building', imported: 'importing', downloaded: 'downloading' } as const;
+
 /** Heartbeat interval for non-terminal output: frequent enough to show life in a CI log. */
 const LOG_HEARTBEAT_SECONDS = 30;
 
@@ -167,7 +169,7 @@ export function createProgressPrinter(out: ComponentsCommandDeps['out']) {
   return {
     onEvent(event: InstallEvent): void {
       if (event.type === 'binary-tick') {
-        const line = `  ${event.binary} (${event.component} ${event.version}): ${event.source} … ${event.elapsedSeconds}s`;
+        const line = `  ${event.binary} (${event.component} ${event.version}): ${TICK_VERB[event.source]} … ${event.elapsedSeconds}s`;
         if (out.isTTY) {
           out.write(`\r\x1b[K${line}`);
           ticking = true;
