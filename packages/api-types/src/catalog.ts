@@ -16,7 +16,7 @@ export const Flavor = Closed(
   {
     name: Type.String(),
     vcpus: Type.Integer({ minimum: 1 }),
-    ramMb: Type.Integer({ minimum: 1 }),
+    ramMiB: Type.Integer({ minimum: 1 }),
     diskGb: Type.Integer({ minimum: 0 }),
   },
   { title: 'Flavor' },

@@ -10,6 +10,12 @@ import { Closed, DnsLabel, Labels, StringEnum, Timestamp } from './schema-helper
 
 export const API_VERSION = 'berth.dev/v1';
 
+/**
+ * The finalizer every cluster and node group carries from creation (the API sets it) until the
+ * controllers have removed its infrastructure; deletion completes only once it is gone.
+ */
+export const INFRASTRUCTURE_FINALIZER = 'berth.dev/infrastructure';
+
 export const ProjectName = DnsLabel(40, 'Project name.');
 export const ClusterName = DnsLabel(40, 'Cluster name.');
 /** Node names are `<cluster>-<group>-<5 chars>`, so group names stay short enough for a DNS label. */

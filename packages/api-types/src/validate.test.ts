@@ -10,7 +10,7 @@ const catalog: CatalogSnapshot = {
     { version: '1.33', patch: '1.33.5', default: false },
     { version: '1.34', patch: '1.34.2', default: true },
   ],
-  flavors: [{ name: 'std-2-4', vcpus: 2, ramMb: 4096, diskGb: 20 }],
+  flavors: [{ name: 'std-2-4', vcpus: 2, ramMiB: 4096, diskGb: 20 }],
   zones: [
     { name: 'az1', available: true },
     { name: 'az2', available: true },

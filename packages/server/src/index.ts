@@ -1,1 +1,24 @@
-export {};
+/**
+ * @berth/server — the REST API (`buildApp`), its dependencies' interfaces, and the composition
+ * root (`startServer`) behind `berth server`.
+ */
+export { buildApp } from './app.js';
+export type { App } from './http.js';
+export type {
+  AppDeps,
+  AppOptions,
+  Catalog,
+  InfraReader,
+  KubeconfigSource,
+  NodeSource,
+} from './deps.js';
+export {
+  BUILTIN_ADDONS,
+  providerCatalog,
+  staticCatalog,
+  versionsFromManifest,
+  type ProviderCatalogSource,
+} from './catalog.js';
+export { createLogger, REDACTED_PATHS, type LoggerConfig } from './logger.js';
+export { mergePatch } from './merge-patch.js';
+export type { Principal } from './auth.js';

@@ -52,6 +52,8 @@ export interface NewCluster {
   spec: ClusterSpec;
   status?: ClusterStatus;
   finalizers?: string[];
+  /** Finalizers of the node groups created from `spec.nodeGroups`. */
+  nodeGroupFinalizers?: string[];
 }
 
 export interface ClusterChanges {
@@ -88,7 +90,7 @@ export class ClusterRepository {
       });
       for (const group of input.spec.nodeGroups) {
         const { name, ...spec } = group;
-        const ng: NewNodeGroup = { name, spec };
+        const ng: NewNodeGroup = { name, spec, finalizers: input.nodeGroupFinalizers };
         await insertNodeGroup(ctx, row, ng);
       }
       return render(ctx.db, row);

@@ -1,0 +1,121 @@
+/**
+ * `buildApp(deps)`: the Berth REST API as a Fastify instance, with nothing started and nothing
+ * read from the environment — the composition root (`startServer`) and tests pass everything in.
+ * Call `app.listen()` to serve or `app.inject()` to test.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import Fastify, { LogController } from 'fastify';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { AddonService } from './addon-service.js';
+import { Authenticator } from './auth.js';
+import { ClusterService } from './cluster-service.js';
+import type { AppDeps } from './deps.js';
+import type { App, RouteContext } from './http.js';
+import { registerIdempotency } from './idempotency.js';
+import { createHttpMetrics } from './metrics.js';
+import { NodeGroupService } from './node-group-service.js';
+import { openApiOptions } from './openapi.js';
+import { PageCache } from './page-cache.js';
+import { handleError, handleNotFound } from './problems.js';
+import { addonRoutes } from './routes/addons.js';
+import { catalogRoutes } from './routes/catalog.js';
+import { clusterActionRoutes } from './routes/cluster-actions.js';
+import { clusterViewRoutes } from './routes/cluster-views.js';
+import { clusterRoutes } from './routes/clusters.js';
+import { eventRoutes } from './routes/events.js';
+import { healthRoutes } from './routes/health.js';
+import { infraRoutes } from './routes/infra.js';
+import { nodeGroupRoutes } from './routes/node-groups.js';
+import { operationRoutes } from './routes/operations.js';
+import { projectRoutes } from './routes/projects.js';
+import { tokenRoutes } from './routes/tokens.js';
+import { createValidators } from './validation.js';
+
+const MIB = 1024 * 1024;
+
+function createFastify(deps: AppDeps): App {
+  return Fastify({
+    loggerInstance: deps.logger,
+    // One access-log line per request comes from our onResponse hook (stable keys), not Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: deps.options?.bodyLimit ?? MIB,
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+}
+
+/** JSON bodies: application/json and (for PATCH) application/merge-patch+json, parsed the same. */
+function registerContentTypes(app: App): void {
+  // Only JSON is accepted; any other body type is 415.
+  app.removeContentTypeParser('text/plain');
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, json);
+}
+
+function registerHooks(app: App, context: RouteContext): void {
+  const metrics = createHttpMetrics(context.deps.metrics, context.store);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    if (request.url.startsWith('/v1/'))
+      request.principal = await context.auth.authenticate(request);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const durationMs = reply.elapsedTime;
+    metrics.observe(route, request.method, reply.statusCode, durationMs / 1000);
+    request.log.info(
+      {
+        method: request.method,
+        route,
+        status: reply.statusCode,
+        durationMs: Math.round(durationMs * 10) / 10,
+      },
+      'request',
+    );
+  });
+  registerIdempotency(app, context.store);
+  app.addHook('preClose', async () => {
+    for (const stream of context.streams) stream.end();
+  });
+}
+
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const app = createFastify(deps);
+  const validators = createValidators();
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? validators.body : validators.params).compile(schema),
+  );
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler(handleNotFound);
+  registerContentTypes(app);
+  await app.register(swagger, openApiOptions());
+
+  const now = deps.now ?? Date.now;
+  const context: RouteContext = {
+    app,
+    deps,
+    store: deps.store,
+    auth: new Authenticator(deps.store, now, deps.options?.authCacheTtlMs),
+    clusters: new ClusterService(deps.store, deps.catalog, validators),
+    nodeGroups: new NodeGroupService(deps.store, deps.catalog, validators),
+    validators,
+    pageCache: new PageCache(),
+    streams: new Set<ServerResponse>(),
+  };
+  registerHooks(app, context);
+  healthRoutes(context);
+  catalogRoutes(context);
+  projectRoutes(context);
+  tokenRoutes(context);
+  clusterRoutes(context);
+  clusterActionRoutes(context);
+  nodeGroupRoutes(context);
+  eventRoutes(context);
+  addonRoutes(context, new AddonService(deps.store, deps.catalog));
+  clusterViewRoutes(context);
+  infraRoutes(context);
+  operationRoutes(context);
+  return app;
+}

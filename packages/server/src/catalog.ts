@@ -1,0 +1,137 @@
+/**
+ * Catalog sources. `versionsFromManifest` turns components/versions.json (read by the composition
+ * root) into /v1/versions; `providerCatalog` takes flavors, zones and volume types from the
+ * infrastructure provider; `staticCatalog` serves a fixed snapshot (tests, offline setups).
+ */
+import type { AddonItem, CatalogSnapshot, VersionItem } from '@berth/api-types';
+import { BerthError } from '@berth/errors';
+import type { Catalog } from './deps.js';
+
+/** The addons Berth knows how to install; versions are those the addon controllers ship. */
+export const BUILTIN_ADDONS: AddonItem[] = [
+  {
+    name: 'ingress-nginx',
+    description: 'NGINX Ingress controller behind a load balancer, PROXY protocol on',
+    versions: ['1.13'],
+    defaultVersion: '1.13',
+  },
+  {
+    name: 'monitoring',
+    description: 'Prometheus Operator and Grafana',
+    versions: ['0.85'],
+    defaultVersion: '0.85',
+  },
+  {
+    name: 'docker-registry',
+    description: 'Private image registry backed by object storage',
+    versions: ['3.0'],
+    defaultVersion: '3.0',
+  },
+  {
+    name: 'velero',
+    description: 'Backups of cluster objects and persistent volumes',
+    versions: ['1.16'],
+    defaultVersion: '1.16',
+  },
+];
+
+interface ManifestShape {
+  defaultRelease?: unknown;
+  releases?: Record<string, { kubernetes?: { version?: unknown } }>;
+}
+
+/**
+ * /v1/versions from the supported-versions manifest: one entry per release (Kubernetes minor)
+ * with its exact patch, newest first. Throws BERTH_ERR_INTERNAL for a malformed manifest.
+ */
+export function versionsFromManifest(raw: unknown): VersionItem[] {
+  const manifest = raw as ManifestShape | null;
+  if (!manifest || typeof manifest.defaultRelease !== 'string' || !manifest.releases) {
+    throw new BerthError(
+      'BERTH_ERR_INTERNAL',
+      'versions manifest lacks defaultRelease or releases',
+      { retryable: false },
+    );
+  }
+  const items = Object.entries(manifest.releases).map(([minor, pins]) => {
+    const exact = pins.kubernetes?.version;
+    if (typeof exact !== 'string') {
+      throw new BerthError(
+        'BERTH_ERR_INTERNAL',
+        `versions manifest: release ${minor} has no kubernetes version`,
+        { retryable: false },
+      );
+    }
+    return {
+      version: minor,
+      patch: exact.replace(/^v/, ''),
+      default: minor === manifest.defaultRelease,
+    };
+  });
+  return items.sort((a, b) => compareMinor(b.version, a.version));
+}
+
+function compareMinor(a: string, b: string): number {
+  const [am = 0, an = 0] = a.split('.').map(Number);
+  const [bm = 0, bn = 0] = b.split('.').map(Number);
+  return am - bm || an - bn;
+}
+
+export function staticCatalog(snapshot: CatalogSnapshot): Catalog {
+  return { snapshot: async () => snapshot };
+}
+
+/** The subset of the provider's catalog service this needs. */
+export interface ProviderCatalogSource {
+  listFlavors(
+    input: Record<string, never>,
+    signal: AbortSignal,
+  ): Promise<Array<{ name: string; vcpus: number; ramMiB: number; diskGb: number }>>;
+  listZones(
+    input: Record<string, never>,
+    signal: AbortSignal,
+  ): Promise<Array<{ name: string; available: boolean }>>;
+  listVolumeTypes(
+    input: Record<string, never>,
+    signal: AbortSignal,
+  ): Promise<Array<{ name: string; description: string }>>;
+}
+
+/**
+ * Flavors, zones and volume types from the provider (re-read at most every `ttlMs`, default
+ * 30 s), versions and addons as given.
+ */
+export function providerCatalog(
+  source: ProviderCatalogSource,
+  fixed: { versions: VersionItem[]; addons?: AddonItem[] },
+  options: { ttlMs?: number; now?: () => number } = {},
+): Catalog {
+  const ttl = options.ttlMs ?? 30_000;
+  const now = options.now ?? Date.now;
+  let cached: { at: number; snapshot: Promise<CatalogSnapshot> } | undefined;
+  const load = async (): Promise<CatalogSnapshot> => {
+    const signal = AbortSignal.timeout(10_000);
+    const [flavors, zones, volumeTypes] = await Promise.all([
+      source.listFlavors({}, signal),
+      source.listZones({}, signal),
+      source.listVolumeTypes({}, signal),
+    ]);
+    return {
+      versions: fixed.versions,
+      addons: fixed.addons ?? BUILTIN_ADDONS,
+      flavors,
+      zones,
+      volumeTypes,
+    };
+  };
+  return {
+    snapshot: () => {
+      if (!cached || now() - cached.at > ttl) {
+        const snapshot = load();
+        cached = { at: now(), snapshot };
+        snapshot.catch(() => (cached = undefined));
+      }
+      return cached.snapshot;
+    },
+  };
+}

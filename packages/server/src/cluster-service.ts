@@ -1,0 +1,274 @@
+/**
+ * Cluster create, change and lifecycle actions: defaults, validation, state rules, and the write
+ * plus its operation and event in one transaction. Routes stay thin; this is the API's logic.
+ */
+import {
+  applyClusterDefaults,
+  CLUSTER_ACTION_FIELDS,
+  CLUSTER_IMMUTABLE_FIELDS,
+  INFRASTRUCTURE_FINALIZER,
+  ClusterSpec,
+  Labels,
+  resolveVersion,
+  upgradeRefusal,
+  validateClusterSpec,
+  type Cluster,
+  type ClusterCreateRequest,
+  type ClusterSpec as ClusterSpecType,
+  type Operation,
+} from '@berth/api-types';
+import { BerthError } from '@berth/errors';
+import type { ClusterKey, Repositories, Store } from '@berth/store';
+import { finishImmediately, recordAction } from './actions.js';
+import type { Principal } from './auth.js';
+import type { Catalog } from './deps.js';
+import { checkAction, phaseAfter } from './lifecycle.js';
+import { mergePatch } from './merge-patch.js';
+import { sameJson } from './stable-json.js';
+import { checker, type Validators } from './validation.js';
+
+export interface ClusterPatch {
+  metadata?: { resourceVersion?: string; labels?: Record<string, string | null> };
+  spec?: Record<string, unknown>;
+}
+
+export interface ClusterResult {
+  cluster: Cluster;
+  operation?: Operation;
+}
+
+export function staleIfChanged(
+  kind: string,
+  name: string,
+  current: string,
+  sent: string | undefined,
+): void {
+  if (sent !== undefined && sent !== current) {
+    throw new BerthError(
+      'BERTH_ERR_STALE_RESOURCE_VERSION',
+      `${kind} "${name}" has changed since you read it (resourceVersion is now ${current}, the patch has ${sent}); read it again and retry`,
+      { field: 'metadata.resourceVersion', details: { current, sent } },
+    );
+  }
+}
+
+export class ClusterService {
+  readonly #store: Store;
+  readonly #catalog: Catalog;
+  readonly #checkSpec: (v: unknown) => ClusterSpecType;
+  readonly #checkLabels: (v: unknown) => Record<string, string>;
+
+  constructor(store: Store, catalog: Catalog, validators: Validators) {
+    this.#store = store;
+    this.#catalog = catalog;
+    this.#checkSpec = checker(validators.body, ClusterSpec, 'spec');
+    this.#checkLabels = checker(validators.body, Labels, 'metadata.labels');
+  }
+
+  async create(
+    actor: Principal,
+    project: string,
+    body: ClusterCreateRequest,
+  ): Promise<Required<ClusterResult>> {
+    const catalog = await this.#catalog.snapshot();
+    const defaultVersion =
+      catalog.versions.find((v) => v.default)?.version ?? catalog.versions[0]?.version ?? '';
+    const spec = applyClusterDefaults(body.spec, { defaultVersion });
+    validateClusterSpec(spec, catalog);
+    return this.#store.transaction(async (tx) => {
+      const cluster = await tx.clusters.create({
+        project,
+        name: body.metadata.name,
+        labels: body.metadata.labels,
+        spec,
+        finalizers: [INFRASTRUCTURE_FINALIZER],
+        nodeGroupFinalizers: [INFRASTRUCTURE_FINALIZER],
+      });
+      const operation = await recordAction(tx, {
+        cluster,
+        kind: 'ClusterCreate',
+        reason: 'CreateRequested',
+        message: `Cluster ${cluster.metadata.name} (Kubernetes ${spec.version}, ${spec.controlPlane.count} master(s), ${spec.nodeGroups.length} node group(s)) requested`,
+        actor,
+      });
+      return { cluster, operation };
+    });
+  }
+
+  /** JSON merge patch of spec and labels; 202 + operation when spec changed. */
+  async patch(actor: Principal, key: ClusterKey, patch: ClusterPatch): Promise<ClusterResult> {
+    const catalog = await this.#catalog.snapshot();
+    return this.#store.transaction(async (tx) => {
+      const current = await tx.clusters.require(key);
+      staleIfChanged(
+        'Cluster',
+        key.name,
+        current.metadata.resourceVersion,
+        patch.metadata?.resourceVersion,
+      );
+      checkAction(
+        key.name,
+        current.status.phase,
+        current.metadata.deletionRequestedAt !== undefined,
+        'update',
+      );
+      const spec =
+        patch.spec === undefined
+          ? current.spec
+          : this.#checkSpec(mergePatch(current.spec, patch.spec));
+      const labels =
+        patch.metadata?.labels === undefined
+          ? current.metadata.labels
+          : this.#checkLabels(mergePatch(current.metadata.labels, patch.metadata.labels));
+      checkFixedFields(current.spec, spec);
+      validateClusterSpec(spec, catalog);
+      const specChanged = !sameJson(spec, current.spec);
+      const cluster = await tx.clusters.update(key, {
+        spec,
+        labels,
+        status: specChanged
+          ? (s) => (s.phase === 'Running' ? { ...s, phase: 'Reconciling' } : s)
+          : undefined,
+      });
+      if (!specChanged) return { cluster };
+      const operation = await recordAction(tx, {
+        cluster,
+        kind: 'ClusterUpdate',
+        reason: 'UpdateRequested',
+        message: `Spec change requested (generation ${cluster.metadata.generation})`,
+        actor,
+      });
+      return { cluster, operation };
+    });
+  }
+
+  async stop(actor: Principal, key: ClusterKey): Promise<Required<ClusterResult>> {
+    return this.#lifecycle(
+      actor,
+      key,
+      'stop',
+      (spec) => ({ ...spec, stopped: true }),
+      'ClusterStop',
+      'StopRequested',
+      'Stop requested',
+    );
+  }
+
+  async start(actor: Principal, key: ClusterKey): Promise<Required<ClusterResult>> {
+    return this.#lifecycle(
+      actor,
+      key,
+      'start',
+      (spec) => ({ ...spec, stopped: false }),
+      'ClusterStart',
+      'StartRequested',
+      'Start requested',
+    );
+  }
+
+  /** Validated against the catalog: a known version, no downgrade, at most one minor up. */
+  async upgrade(
+    actor: Principal,
+    key: ClusterKey,
+    version: string,
+  ): Promise<Required<ClusterResult>> {
+    const catalog = await this.#catalog.snapshot();
+    if (!resolveVersion(version, catalog.versions)) {
+      const known = catalog.versions.map((v) => v.version).join(', ');
+      throw new BerthError(
+        'BERTH_ERR_VALIDATION',
+        `unsupported version "${version}"; supported: ${known}`,
+        { field: 'version' },
+      );
+    }
+    return this.#lifecycle(
+      actor,
+      key,
+      'upgrade',
+      (spec, cluster) => {
+        const refusal = upgradeRefusal(cluster.status.version ?? spec.version, version);
+        if (refusal) throw new BerthError('BERTH_ERR_VALIDATION', refusal, { field: 'version' });
+        return { ...spec, version };
+      },
+      'ClusterUpgrade',
+      'UpgradeRequested',
+      `Upgrade to ${version} requested`,
+    );
+  }
+
+  /** Requests deletion; the controllers remove the cluster once their finalizers are done. */
+  async delete(actor: Principal, key: ClusterKey): Promise<Required<ClusterResult>> {
+    return this.#store.transaction(async (tx) => {
+      const current = await tx.clusters.require(key);
+      checkAction(
+        key.name,
+        current.status.phase,
+        current.metadata.deletionRequestedAt !== undefined,
+        'delete',
+      );
+      const operation = await recordAction(tx, {
+        cluster: current,
+        kind: 'ClusterDelete',
+        reason: 'DeleteRequested',
+        message: 'Deletion requested',
+        actor,
+      });
+      const { object, removed } = await tx.clusters.requestDeletion(key, {
+        status: (s) => ({ ...s, phase: 'Deleting' }),
+      });
+      if (!removed) return { cluster: object, operation };
+      return {
+        cluster: object,
+        operation: await finishImmediately(tx, operation, 'Deleted (nothing to clean up)'),
+      };
+    });
+  }
+
+  async #lifecycle(
+    actor: Principal,
+    key: ClusterKey,
+    action: 'stop' | 'start' | 'upgrade',
+    change: (spec: ClusterSpecType, cluster: Cluster) => ClusterSpecType,
+    kind: Operation['kind'],
+    reason: string,
+    message: string,
+  ): Promise<Required<ClusterResult>> {
+    return this.#store.transaction(async (tx: Repositories) => {
+      const current = await tx.clusters.require(key);
+      checkAction(
+        key.name,
+        current.status.phase,
+        current.metadata.deletionRequestedAt !== undefined,
+        action,
+      );
+      const spec = change(current.spec, current);
+      const phase = phaseAfter[action]!;
+      const cluster = await tx.clusters.update(key, { spec, status: (s) => ({ ...s, phase }) });
+      const operation = await recordAction(tx, { cluster, kind, reason, message, actor });
+      return { cluster, operation };
+    });
+  }
+}
+
+/** Rejects patches that touch immutable fields or fields that have their own endpoints. */
+function checkFixedFields(before: ClusterSpecType, after: ClusterSpecType): void {
+  for (const field of CLUSTER_IMMUTABLE_FIELDS) {
+    if (!sameJson(before[field], after[field])) {
+      throw new BerthError(
+        'BERTH_ERR_VALIDATION',
+        `spec.${field} cannot change after the cluster is created`,
+        {
+          field: `spec.${field}`,
+        },
+      );
+    }
+  }
+  for (const [field, endpoint] of Object.entries(CLUSTER_ACTION_FIELDS)) {
+    const name = field as keyof typeof CLUSTER_ACTION_FIELDS;
+    if (!sameJson(before[name], after[name])) {
+      throw new BerthError('BERTH_ERR_VALIDATION', `change spec.${field} with ${endpoint}`, {
+        field: `spec.${field}`,
+      });
+    }
+  }
+}

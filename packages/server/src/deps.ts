@@ -1,0 +1,65 @@
+/**
+ * What `buildApp` needs from the outside world. The composition root (`startServer`) fills these
+ * in; tests pass their own. Seams the controllers fill later are optional and answer 501 until
+ * wired: `kubeconfigs`, `nodes`, `infra`.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import type { Registry } from 'prom-client';
+import type {
+  CatalogSnapshot,
+  Cluster,
+  ClusterNode,
+  InfraKind,
+  InfraObject,
+} from '@berth/api-types';
+import type { Store } from '@berth/store';
+
+/** What cluster specs may name. Implementations may cache; the API reads it per request. */
+export interface Catalog {
+  snapshot(): Promise<CatalogSnapshot>;
+}
+
+/** Returns a cluster's admin kubeconfig (YAML), or undefined while the cluster cannot serve one. */
+export interface KubeconfigSource {
+  adminKubeconfig(cluster: Cluster, signal: AbortSignal): Promise<string | undefined>;
+}
+
+/** Lists a cluster's machines joined with their Kubernetes node state. */
+export interface NodeSource {
+  listNodes(cluster: Cluster, signal: AbortSignal): Promise<ClusterNode[]>;
+}
+
+/** Read-only view of the infrastructure Berth made, by the `berth.dev/project` tag. */
+export interface InfraReader {
+  list(
+    kind: InfraKind,
+    scope: { project: string; cluster?: string },
+    signal: AbortSignal,
+  ): Promise<InfraObject[]>;
+}
+
+export interface AppOptions {
+  /** How often a live event stream polls the store for new events. Default 250 ms. */
+  ssePollMs?: number;
+  /** Interval of SSE heartbeat comments. Default 15 s. */
+  sseHeartbeatMs?: number;
+  /** How long a verified token is trusted without re-reading the store. Default 10 s. */
+  authCacheTtlMs?: number;
+  /** Largest accepted request body. Default 1 MiB. */
+  bodyLimit?: number;
+}
+
+export interface AppDeps {
+  store: Store;
+  catalog: Catalog;
+  /** A pino logger (redaction configured by `createLogger`). */
+  logger: FastifyBaseLogger;
+  /** The registry `/metrics` serves; controller-kit registers its metrics on the same one. */
+  metrics: Registry;
+  /** Epoch milliseconds. Default Date.now. */
+  now?: () => number;
+  kubeconfigs?: KubeconfigSource;
+  nodes?: NodeSource;
+  infra?: InfraReader;
+  options?: AppOptions;
+}

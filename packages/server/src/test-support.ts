@@ -1,0 +1,68 @@
+/** Helpers for the server's tests: a fixed catalog and an app with an admin token. */
+import { Writable } from 'node:stream';
+import { Registry } from 'prom-client';
+import type { CatalogSnapshot } from '@berth/api-types';
+import type { Store } from '@berth/store';
+import { buildApp } from './app.js';
+import { BUILTIN_ADDONS, staticCatalog } from './catalog.js';
+import type { AppDeps } from './deps.js';
+import type { App } from './http.js';
+import { createLogger } from './logger.js';
+
+export const TEST_CATALOG: CatalogSnapshot = {
+  versions: [
+    { version: '1.34', patch: '1.34.10', default: true },
+    { version: '1.33', patch: '1.33.13', default: false },
+  ],
+  flavors: [
+    { name: 'std-2-4', vcpus: 2, ramMiB: 4096, diskGb: 20 },
+    { name: 'std-4-8', vcpus: 4, ramMiB: 8192, diskGb: 40 },
+  ],
+  zones: [
+    { name: 'az1', available: true },
+    { name: 'az2', available: true },
+  ],
+  volumeTypes: [
+    { name: 'ssd', description: 'Network SSD' },
+    { name: 'hdd', description: 'Network HDD' },
+  ],
+  addons: BUILTIN_ADDONS,
+};
+
+/** Collects every log line written, to assert what logs do (not) contain. */
+export function logCapture(): { stream: Writable; text(): string } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      chunks.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  return { stream, text: () => chunks.join('') };
+}
+
+export interface TestApp {
+  app: App;
+  store: Store;
+  /** Secret of a platform-wide admin token. */
+  adminSecret: string;
+  logs: () => string;
+}
+
+export async function testApp(store: Store, extra: Partial<AppDeps> = {}): Promise<TestApp> {
+  const capture = logCapture();
+  const app = await buildApp({
+    store,
+    catalog: staticCatalog(TEST_CATALOG),
+    logger: createLogger({ level: 'debug', destination: capture.stream }),
+    metrics: new Registry(),
+    options: { ssePollMs: 50, sseHeartbeatMs: 200 },
+    ...extra,
+  });
+  const { secret } = await store.tokens.create({
+    name: 'test-admin',
+    project: null,
+    role: 'admin',
+  });
+  return { app, store, adminSecret: secret, logs: capture.text };
+}
