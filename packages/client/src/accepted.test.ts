@@ -8,6 +8,8 @@ const cluster = { apiVersion: 'berth.dev/v1', kind: 'Cluster', metadata: { name:
 test('reads {operation, <object>} whatever the object key is called', () => {
   assert.deepEqual(toAccepted({ operation, cluster }, 'x'), { operation, object: cluster });
   assert.deepEqual(toAccepted({ operation, object: cluster }, 'x'), { operation, object: cluster });
+  const addon = { name: 'metrics-server', status: { phase: 'Installing' } };
+  assert.deepEqual(toAccepted({ addon, operation }, 'x'), { operation, object: addon });
 });
 
 test('reads a bare operation', () => {

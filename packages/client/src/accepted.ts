@@ -19,8 +19,9 @@ export interface Patched<T> {
 }
 
 /**
- * Reads `{operation, <object>}`, or a bare operation, into `Accepted`. Any other key holding an
- * object with `apiVersion` is taken as the object, so the exact envelope key does not matter.
+ * Reads `{operation, <object>}` (the server names the object `cluster`, `nodeGroup` or `addon`),
+ * or a bare operation, into `Accepted`. Whatever other key holds an object is taken as the
+ * object, so the envelope key does not matter.
  */
 export function toAccepted<T>(body: unknown, what: string): Accepted<T> {
   const patched = toPatched<T>(body);
@@ -45,7 +46,7 @@ export function toPatched<T>(body: unknown): Patched<T> {
     result.operation = body.operation as unknown as Operation;
   }
   for (const [key, value] of Object.entries(body)) {
-    if (key !== 'operation' && isRecord(value) && typeof value.apiVersion === 'string') {
+    if (key !== 'operation' && isRecord(value)) {
       result.object = value as T;
     }
   }

@@ -48,9 +48,16 @@ export class ApiError extends Error {
     this.details = fields.details;
   }
 
-  /** True for failures where the server did not act (unreachable, 429, 503). */
+  /**
+   * True for failures where the server did not act, so the same request may be sent again:
+   * unreachable, 429, 503, and a 409 saying an earlier attempt with the same Idempotency-Key is
+   * still running (the retry then gets that attempt's answer).
+   */
   get retryable(): boolean {
-    return RETRYABLE_STATUSES.has(this.status);
+    if (RETRYABLE_STATUSES.has(this.status)) return true;
+    return (
+      this.status === 409 && this.code === 'BERTH_ERR_CONFLICT' && this.field === 'Idempotency-Key'
+    );
   }
 
   static fromProblem(status: number, body: Partial<ProblemBody>): ApiError {

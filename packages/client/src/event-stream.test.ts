@@ -110,3 +110,19 @@ export async function waitUntil(check: () => boolean, ms = 2_000): Promise<void>
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+test('`event: end` from the server ends the iteration without reconnecting', async (t) => {
+  const server = await startTestServer((_req, res) => {
+    openStream(res);
+    writeEvent(res, event(1));
+    res.write('event: end\ndata: {"reason":"ClusterDeleted"}\n\n');
+    res.end();
+  });
+  t.after(() => server.close());
+  const client = new BerthClient({ endpoint: server.endpoint });
+  const ids: number[] = [];
+  for await (const e of client.streamEvents('default', 'demo', { reconnectDelayMs: 1 }))
+    ids.push(e.id);
+  assert.deepEqual(ids, [1]);
+  assert.equal(server.seen.length, 1);
+});

@@ -4,15 +4,19 @@
  *
  * The stream survives connection loss: it reconnects with `Last-Event-ID` (and `?since=`) set to
  * the last id it yielded, waiting the server's `retry:` delay or a growing backoff, and skips ids
- * it has already yielded, so a consumer sees every event once and in order. It ends when the
- * signal aborts or the consumer stops iterating; it throws only when the server refuses the
- * stream for good (any 4xx but 429, e.g. the cluster is gone or the token is not allowed).
+ * it has already yielded, so a consumer sees every event once and in order. Without `since` the
+ * server replays the whole history first. It ends when the signal aborts, the consumer stops
+ * iterating or the server sends `event: end` (the cluster was deleted); it throws only when the
+ * server refuses the stream for good (any 4xx but 429, e.g. no such cluster, token not allowed).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClusterEvent } from '@berth/api-types';
 import { ApiError, isAbortError } from './api-error.js';
 import { SseParser, type SseMessage } from './sse.js';
 import type { Transport } from './transport.js';
+
+/** The message a server sends before closing a stream that has nothing more to come. */
+export const END_EVENT = 'end';
 
 export interface StreamEventsOptions {
   /** Start after this event id; without it the server decides where the stream begins. */
@@ -42,6 +46,7 @@ export async function* streamClusterEvents(
       try {
         for await (const message of connect(transport, path, lastId, stop.signal)) {
           if (message.retry !== undefined) serverDelay = message.retry;
+          if (message.event === END_EVENT) return;
           const event = parseEvent(message);
           if (!event || (lastId !== undefined && event.id <= lastId)) continue;
           failures = 0;

@@ -2,7 +2,7 @@ export { BerthClient, type BerthClientOptions } from './client.js';
 export { ApiError, CLIENT_ERROR_CODES, isAbortError, isApiError } from './api-error.js';
 export type { ApiErrorFields } from './api-error.js';
 export { toAccepted, toPatched, type Accepted, type Patched } from './accepted.js';
-export { streamClusterEvents, type StreamEventsOptions } from './event-stream.js';
+export { END_EVENT, streamClusterEvents, type StreamEventsOptions } from './event-stream.js';
 export { collectAll, eachItem, type Page, type PageQuery } from './pages.js';
 export { paths } from './paths.js';
 export { SseParser, type SseMessage } from './sse.js';
@@ -27,6 +27,7 @@ export {
 export type { ClusterPatch, ClustersApi } from './resources/clusters.js';
 export type {
   AddonsApi,
+  ClusterAddonView,
   EventQueryOptions,
   EventsApi,
   NodeGroupPatch,

@@ -24,6 +24,45 @@ test('a POST retried after 503 resends the same Idempotency-Key', async (t) => {
   assert.deepEqual(JSON.parse(server.seen[2]?.body ?? ''), { metadata: { name: 'p' } });
 });
 
+test('a 409 saying the same key is still running is retried with that key', async (t) => {
+  const server = await startTestServer((_req, res, _body, seen) => {
+    if (seen.length === 1) {
+      return sendProblem(
+        res,
+        409,
+        'BERTH_ERR_CONFLICT',
+        'still running; retry shortly',
+        'Idempotency-Key',
+      );
+    }
+    sendJson(res, 202, { operation: { id: 'op-1', phase: 'Pending', target: {} } });
+  });
+  t.after(() => server.close());
+  const client = new BerthClient({ endpoint: server.endpoint, retry: fast });
+  const accepted = await client.clusters.create('default', { metadata: { name: 'demo' } });
+  assert.equal(accepted.operation.id, 'op-1');
+  const [first, second] = server.seen.map((r) => r.headers['idempotency-key']);
+  assert.equal(first, second);
+});
+
+test('other 409s are not retried', async (t) => {
+  const server = await startTestServer((_req, res) =>
+    sendProblem(
+      res,
+      409,
+      'BERTH_ERR_ALREADY_EXISTS',
+      'cluster "demo" already exists',
+      'metadata.name',
+    ),
+  );
+  t.after(() => server.close());
+  const client = new BerthClient({ endpoint: server.endpoint, retry: fast });
+  await assert.rejects(client.clusters.create('default', { metadata: { name: 'demo' } }), {
+    code: 'BERTH_ERR_ALREADY_EXISTS',
+  });
+  assert.equal(server.seen.length, 1);
+});
+
 test('two separate POSTs carry different keys', async (t) => {
   const server = await startTestServer((_req, res) => sendJson(res, 201, {}));
   t.after(() => server.close());

@@ -5,8 +5,9 @@
  * Retry contract: every call this client makes is safe to repeat — GET and DELETE by nature,
  * PATCH because a JSON merge patch applied twice gives the same object, POST because the same
  * `Idempotency-Key` is resent on each attempt and the server replays its first answer. So a call
- * is retried when the connection fails and on 429/503 (the server did not act), honouring
- * `Retry-After`. Every other status is thrown at once.
+ * is retried when the connection fails, on 429/503 (the server did not act) and on a 409 saying
+ * an attempt with the same key is still running, honouring `Retry-After`. Every other status is
+ * thrown at once.
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';

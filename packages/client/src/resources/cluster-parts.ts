@@ -1,5 +1,6 @@
 /** What lives under a cluster: node groups, nodes, the event history and addons. */
 import type {
+  AddonStatus,
   ClusterAddon,
   ClusterNode,
   EventList,
@@ -112,10 +113,13 @@ export function eventsApi(t: Transport) {
   };
 }
 
+/** An addon as a cluster lists it: what was asked for, and how it is going. */
+export type ClusterAddonView = ClusterAddon & { status?: AddonStatus };
+
 export function addonsApi(t: Transport) {
   return {
     list: (project: string, cluster: string, o: CallOptions = {}) =>
-      t.json<{ items: ClusterAddon[] }>({
+      t.json<{ items: ClusterAddonView[] }>({
         method: 'GET',
         path: paths.addons(project, cluster),
         signal: o.signal,
@@ -123,12 +127,12 @@ export function addonsApi(t: Transport) {
     install: async (project: string, cluster: string, addon: ClusterAddon, o: CallOptions = {}) => {
       const path = paths.addons(project, cluster);
       const answer = await t.json<unknown>({ method: 'POST', path, body: addon, signal: o.signal });
-      return toAccepted<unknown>(answer, `install addon ${addon.name}`);
+      return toAccepted<ClusterAddonView>(answer, `install addon ${addon.name}`);
     },
     remove: async (project: string, cluster: string, name: string, o: CallOptions = {}) => {
       const path = paths.addon(project, cluster, name);
       const answer = await t.json<unknown>({ method: 'DELETE', path, signal: o.signal });
-      return toAccepted<unknown>(answer, `remove addon ${name}`);
+      return toAccepted<ClusterAddonView>(answer, `remove addon ${name}`);
     },
   };
 }
