@@ -49,3 +49,16 @@ test('Ipam is idempotent per owner, releases, and refuses to drop a used subnet'
   assert.equal(await ipam.table('s'), undefined);
   await assert.rejects(ipam.allocate('s', 'x'), { code: 'BERTH_ERR_NOT_FOUND' });
 });
+
+test('allocation pools bound both automatic and requested addresses', () => {
+  const t = {
+    ...table('10.0.0.0/24', '10.0.0.1'),
+    pools: [{ start: '10.0.0.10', end: '10.0.0.11' }],
+  };
+  assert.equal(allocate(t, 'a'), '10.0.0.10');
+  t.allocations['10.0.0.10'] = 'a';
+  assert.equal(allocate(t, 'b'), '10.0.0.11');
+  t.allocations['10.0.0.11'] = 'b';
+  assert.throws(() => allocate(t, 'c'), { code: 'BERTH_ERR_PROVIDER_QUOTA' });
+  assert.throws(() => allocate(t, 'c', '10.0.0.50'), { code: 'BERTH_ERR_VALIDATION' });
+});

@@ -8,9 +8,16 @@ import { BerthError } from '@berth/errors';
 import { broadcastOf, cidrContains, intToIp, ipToInt, parseCidr } from '../net/cidr.js';
 import { updateRecord, type LocalInventory } from './inventory.js';
 
+export interface AddressPool {
+  start: string;
+  end: string;
+}
+
 export interface SubnetAllocations {
   cidr: string;
   gatewayIp: string | undefined;
+  /** Inclusive ranges to allocate from (Neutron's allocation pools); all hosts when absent. */
+  pools?: AddressPool[];
   /** Address → owner (e.g. `server:<id>`, `router:<id>`, `lb-vip:<id>`). */
   allocations: Record<string, string>;
 }
@@ -35,16 +42,29 @@ export function allocate(table: SubnetAllocations, owner: string, requested?: st
     checkRequested(table, requested, reserved);
     return requested;
   }
-  const block = parseCidr(table.cidr);
-  for (let n = block.network + 1; n < broadcastOf(block); n++) {
-    const ip = intToIp(n);
-    if (!reserved.has(ip) && table.allocations[ip] === undefined) return ip;
+  for (const [first, last] of candidateRanges(table)) {
+    for (let n = first; n <= last; n++) {
+      const ip = intToIp(n);
+      if (!reserved.has(ip) && table.allocations[ip] === undefined) return ip;
+    }
   }
   throw new BerthError('BERTH_ERR_PROVIDER_QUOTA', `subnet ${table.cidr} has no free address`);
 }
 
+/** Numeric [first, last] ranges to search: the pools, or every host address. */
+function candidateRanges(table: SubnetAllocations): Array<[number, number]> {
+  const block = parseCidr(table.cidr);
+  if (table.pools === undefined) return [[block.network + 1, broadcastOf(block) - 1]];
+  return table.pools.map((p) => [ipToInt(p.start), ipToInt(p.end)]);
+}
+
+function inRanges(table: SubnetAllocations, ip: string): boolean {
+  const value = ipToInt(ip);
+  return candidateRanges(table).some(([first, last]) => value >= first && value <= last);
+}
+
 function checkRequested(table: SubnetAllocations, ip: string, reserved: Set<string>): void {
-  if (!cidrContains(parseCidr(table.cidr), ip) || reserved.has(ip)) {
+  if (!cidrContains(parseCidr(table.cidr), ip) || reserved.has(ip) || !inRanges(table, ip)) {
     throw new BerthError('BERTH_ERR_VALIDATION', `${ip} is not assignable in ${table.cidr}`, {
       field: 'fixedIp',
     });
@@ -67,14 +87,21 @@ const KIND = 'ipam';
 export class Ipam {
   constructor(private readonly inventory: LocalInventory) {}
 
-  async ensureSubnet(subnetId: string, cidr: string, gatewayIp: string | undefined): Promise<void> {
+  async ensureSubnet(
+    subnetId: string,
+    cidr: string,
+    gatewayIp: string | undefined,
+    pools?: AddressPool[],
+  ): Promise<void> {
     parseCidr(cidr);
-    await updateRecord<SubnetAllocations>(
-      this.inventory,
-      KIND,
-      subnetId,
-      (current) => current ?? { cidr, gatewayIp, allocations: {} },
-    );
+    const fresh: SubnetAllocations = { cidr, gatewayIp, allocations: {} };
+    if (pools !== undefined) fresh.pools = pools;
+    await updateRecord<SubnetAllocations>(this.inventory, KIND, subnetId, (c) => c ?? fresh);
+  }
+
+  /** Owner of `ip` in the subnet, if allocated. */
+  async ownerOf(subnetId: string, ip: string): Promise<string | undefined> {
+    return (await this.table(subnetId))?.allocations[ip];
   }
 
   async allocate(subnetId: string, owner: string, requested?: string): Promise<string> {

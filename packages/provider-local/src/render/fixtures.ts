@@ -133,6 +133,7 @@ export function haproxySpec(certificatePath: string, socketPath: string): Haprox
         id: 'pt-pool',
         protocol: 'PROXYV2',
         algorithm: 'ROUND_ROBIN',
+        sessionPersistence: 'SOURCE_IP',
         members: [{ id: 'p1', address: '10.0.0.10', port: 8443 }],
       },
     ],

@@ -24,6 +24,10 @@ export interface ListenerSpec {
   timeoutClientMs?: number;
   timeoutMemberConnectMs?: number;
   timeoutMemberDataMs?: number;
+  /** HTTP modes: add X-Forwarded-For (`option forwardfor`). Default true. */
+  forwardedFor?: boolean;
+  /** TERMINATED_HTTPS: add X-Forwarded-Proto. Default true. */
+  forwardedProto?: boolean;
 }
 
 export interface MemberSpec {
@@ -41,6 +45,8 @@ export interface PoolSpec {
   algorithm: LbAlgorithm;
   members: MemberSpec[];
   healthMonitor?: HealthMonitorSpec;
+  /** SOURCE_IP: a client address sticks to its member (a stick table on the source). */
+  sessionPersistence?: 'NONE' | 'SOURCE_IP';
 }
 
 export interface HaproxySpec {
@@ -120,8 +126,8 @@ function renderFrontend(spec: HaproxySpec, l: ListenerSpec, pool: PoolSpec | und
     lines.push(`    acl allowed-cidr src ${l.allowedCidrs.join(' ')}`);
     lines.push('    tcp-request connection reject unless allowed-cidr');
   }
-  if (mode === 'http') lines.push('    option forwardfor');
-  if (l.protocol === 'TERMINATED_HTTPS') {
+  if (mode === 'http' && l.forwardedFor !== false) lines.push('    option forwardfor');
+  if (l.protocol === 'TERMINATED_HTTPS' && l.forwardedProto !== false) {
     lines.push('    http-request set-header X-Forwarded-Proto https');
   }
   lines.push(`    timeout client ${l.timeoutClientMs ?? DEFAULT_TIMEOUT_MS}ms`);
@@ -144,6 +150,9 @@ function renderBackend(l: ListenerSpec, pool: PoolSpec): string[] {
   const mode = listenerMode(l.protocol);
   const lines = [`backend ${backendName(pool.id, l.id)}`, `    mode ${mode}`];
   lines.push(`    balance ${BALANCE[pool.algorithm]}`);
+  if (pool.sessionPersistence === 'SOURCE_IP') {
+    lines.push('    stick-table type ip size 10k expire 30m', '    stick on src');
+  }
   if (mode === 'http' && pool.protocol === 'HTTP') lines.push('    option http-keep-alive');
   if (pool.healthMonitor !== undefined) lines.push(...renderHealthCheck(pool.healthMonitor));
   lines.push(`    timeout connect ${l.timeoutMemberConnectMs ?? DEFAULT_CONNECT_MS}ms`);

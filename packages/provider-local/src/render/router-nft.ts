@@ -24,6 +24,8 @@ export interface RouterNatSpec {
   externalIp: string;
   subnets: RouterSubnetLeg[];
   floatingIps: FloatingIpMapping[];
+  /** Source-NAT subnet egress to `externalIp` (Neutron's enable_snat); default true. */
+  snat?: boolean;
 }
 
 export function renderRouterNat(spec: RouterNatSpec): string {
@@ -38,7 +40,9 @@ export function renderRouterNat(spec: RouterNatSpec): string {
     `\tchain postrouting {`,
     `\t\ttype nat hook postrouting priority srcnat; policy accept;`,
     ...fips.map((f) => `\t\toifname ${ext} ip saddr ${f.fixedIp} snat to ${f.floatingIp}`),
-    ...spec.subnets.map((s) => `\t\toifname ${ext} ip saddr ${s.cidr} snat to ${spec.externalIp}`),
+    ...(spec.snat === false ? [] : spec.subnets).map(
+      (s) => `\t\toifname ${ext} ip saddr ${s.cidr} snat to ${spec.externalIp}`,
+    ),
     ...spec.subnets.map(
       (s) => `\t\toifname "${s.iface}" ip saddr ${s.cidr} ct status dnat snat to ${s.gatewayIp}`,
     ),

@@ -55,10 +55,18 @@ export interface RouterTopology {
   externalIp?: string;
   legs: RouterLeg[];
   floatingIps: FloatingIpMapping[];
+  /** Default true. */
+  enableSnat?: boolean;
 }
 
 export interface ServerPort {
   serverId: string;
+  /** Names the fabric end of the veth; default the server id (one-port servers). */
+  portId?: string;
+  /** The interface inside the server; default eth0. */
+  iface?: string;
+  /** Install the default route via this port's gateway; default true. */
+  defaultRoute?: boolean;
   networkId: string;
   ip: string;
   cidr: string;
@@ -159,6 +167,7 @@ export class Topology {
       externalIface: ROUTER_EXTERNAL_IFACE,
       externalIp: spec.externalIp,
       floatingIps: spec.floatingIps,
+      snat: spec.enableSnat !== false,
       subnets: spec.legs.map((l) => ({
         cidr: l.cidr,
         gatewayIp: l.gatewayIp,
@@ -219,35 +228,66 @@ export class Topology {
     const ctx = this.ctx(signal);
     const ns = this.names.server(port.serverId);
     const fabric = this.names.fabric;
-    const outer = linkName(this.config.prefix, 'v', port.serverId);
+    const outer = this.serverPortLink(port.portId ?? port.serverId);
+    const iface = port.iface ?? SERVER_IFACE;
     const cidr = parseCidr(port.cidr);
     await ensureNamespace(ctx, ns);
     await this.ensureTenantNetwork(port.networkId, signal);
-    await ensureVethPair(ctx, { name: outer, ns: fabric, peerName: SERVER_IFACE, peerNs: ns });
+    await ensureVethPair(ctx, { name: outer, ns: fabric, peerName: iface, peerNs: ns });
     await setMaster(ctx, outer, this.tenantBridge(port.networkId), fabric);
     await setLinkUp(ctx, outer, fabric);
-    await setLinkUp(ctx, SERVER_IFACE, ns);
+    await setLinkUp(ctx, iface, ns);
     const wanted = [port.ip, ...(port.extraIps ?? [])].map((ip) => withPrefix(ip, cidr));
-    for (const address of await listAddresses(ctx, SERVER_IFACE, ns)) {
-      if (!wanted.includes(address)) await removeAddress(ctx, SERVER_IFACE, address, ns);
+    for (const address of await listAddresses(ctx, iface, ns)) {
+      if (!wanted.includes(address)) await removeAddress(ctx, iface, address, ns);
     }
-    for (const address of wanted) await replaceAddress(ctx, SERVER_IFACE, address, ns);
-    await replaceRoute(ctx, { to: 'default', via: port.gatewayIp, dev: SERVER_IFACE }, ns);
+    for (const address of wanted) await replaceAddress(ctx, iface, address, ns);
+    if (port.defaultRoute !== false) {
+      await replaceRoute(ctx, { to: 'default', via: port.gatewayIp, dev: iface }, ns);
+    }
   }
 
-  /** Loads the server's security-group ruleset (replacing the previous one atomically). */
-  async applyServerFirewall(serverId: string, rules: FirewallRule[], signal?: AbortSignal) {
-    const ns = this.names.server(serverId);
-    const ruleset = renderServerFirewall({ iface: SERVER_IFACE, rules });
-    await applyTable(this.ctx(signal), { family: 'inet', name: SECURITY_GROUP_TABLE, ns }, ruleset);
+  /** The fabric end of a server port's veth. */
+  serverPortLink(portId: string): string {
+    return linkName(this.config.prefix, 'v', portId);
   }
 
-  /** Removes the server's port and namespace; its processes must be stopped first. */
-  async removeServer(serverId: string, signal?: AbortSignal): Promise<void> {
+  /** Sets a per-namespace sysctl in a server's namespace (e.g. ip_nonlocal_bind on amphorae). */
+  async setServerSysctl(serverId: string, key: string, value: string, signal?: AbortSignal) {
+    await setNamespaceSysctl(this.ctx(signal), this.names.server(serverId), key, value);
+  }
+
+  /**
+   * Loads the server's security-group ruleset (replacing the previous one atomically), or
+   * removes it when `rules` is undefined (a server without security groups is unfiltered).
+   * `iface` may be a wildcard such as `eth*` for servers with several ports.
+   */
+  async applyServerFirewall(
+    serverId: string,
+    rules: FirewallRule[] | undefined,
+    signal?: AbortSignal,
+    iface = SERVER_IFACE,
+  ) {
+    const ref = {
+      family: 'inet' as const,
+      name: SECURITY_GROUP_TABLE,
+      ns: this.names.server(serverId),
+    };
+    if (rules === undefined) return deleteTable(this.ctx(signal), ref);
+    await applyTable(this.ctx(signal), ref, renderServerFirewall({ iface, rules }));
+  }
+
+  /**
+   * Removes the server's ports and namespace; its processes must be stopped first. `portIds`
+   * names fabric ends to remove should the namespace already be gone (a half-made server).
+   */
+  async removeServer(serverId: string, signal?: AbortSignal, portIds: string[] = [serverId]) {
     const ctx = this.ctx(signal);
     await this.removeNamespaceWithLinks(ctx, this.names.server(serverId));
     if (await namespaceExists(ctx, this.names.fabric)) {
-      await deleteLink(ctx, linkName(this.config.prefix, 'v', serverId), this.names.fabric);
+      for (const portId of portIds) {
+        await deleteLink(ctx, this.serverPortLink(portId), this.names.fabric);
+      }
     }
   }
 

@@ -1,0 +1,46 @@
+/**
+ * The shared provider conformance suite against the real local provider: every scenario gets a
+ * fresh provider with its own name prefix, external CIDR and data dir, and after it the host
+ * must hold nothing of it (leak check).
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { runProviderConformance } from '@berth/provider-api/conformance';
+import { checkLeaks } from '../leak-check.js';
+import { canRunE2e, createE2eEnv } from '../testing/e2e-env.js';
+import { LocalProvider } from './local-provider.js';
+
+if (canRunE2e) {
+  runProviderConformance(
+    'local',
+    async () => {
+      const env = await createE2eEnv();
+      const provider = await LocalProvider.create({
+        dataDir: env.dataDir,
+        runner: env.runner,
+        topology: { prefix: env.prefix, externalCidr: env.externalCidr },
+        agents: { stopTimeoutMs: 5000 },
+      });
+      return {
+        provider,
+        cleanup: async () => {
+          const leaks = await checkLeaks({
+            runner: env.runner,
+            prefix: env.prefix,
+            dataDir: env.dataDir,
+            allowFiles: ['inventory.json'],
+          });
+          fs.rmSync(env.dataDir, { recursive: true, force: true });
+          assert.deepEqual(leaks, {
+            namespaces: [],
+            links: [],
+            nftTables: [],
+            processes: [],
+            files: [],
+          });
+        },
+      };
+    },
+    { lacks: ['activeStandby'], waitTimeoutMs: 20_000 },
+  );
+}

@@ -1,0 +1,168 @@
+/**
+ * Amphorae: the servers that carry a load balancer (Octavia's word). Each is a namespace on the
+ * VIP's subnet whose agent runs HAProxy (and keepalived for ACTIVE_STANDBY). Configuration
+ * changes are validated with `haproxy -c` before the agent is told to reload.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { LoadBalancer } from '@berth/provider-api';
+import { readHaproxyServers, type HaproxyServerStat } from '../../lb/haproxy-stats.js';
+import { amphoraDir, type ProviderContext } from '../context.js';
+import type { AmphoraLocal, LoadBalancerLocal } from '../records.js';
+import type { Entry } from '../repo.js';
+import { AMPHORA_FILES, amphoraUserData, tlsBundle, type LbRecords } from './lb-config.js';
+
+export class AmphoraRuntime {
+  constructor(private readonly ctx: ProviderContext) {}
+
+  /** Wires every amphora and starts (or reloads) its agent with the current configuration. */
+  async provision(entry: Entry<LoadBalancer, LoadBalancerLocal>, signal?: AbortSignal) {
+    const subnet = (await this.ctx.repos.subnets.require(entry.obj.vipSubnetId)).obj;
+    const single = entry.obj.topology === 'SINGLE';
+    for (const amp of entry.local.amphorae) {
+      await this.ctx.topology.ensureServerPort(
+        {
+          serverId: amp.id,
+          portId: amp.portId,
+          networkId: subnet.networkId,
+          ip: amp.ip,
+          cidr: subnet.cidr,
+          gatewayIp: subnet.gatewayIp,
+          extraIps: single ? [entry.obj.vipAddress] : [],
+        },
+        signal,
+      );
+      // The standby binds the VIP before keepalived gives it the address.
+      if (!single)
+        await this.ctx.topology.setServerSysctl(amp.id, 'net.ipv4.ip_nonlocal_bind', '1', signal);
+    }
+    await this.apply(entry.obj.id, signal);
+  }
+
+  /** Renders, validates and delivers the configuration to every amphora. */
+  async apply(lbId: string, signal?: AbortSignal): Promise<void> {
+    const records = await this.load(lbId);
+    const entry = await this.ctx.repos.loadBalancers.require(lbId);
+    const subnet = (await this.ctx.repos.subnets.require(records.lb.vipSubnetId)).obj;
+    const vipPrefix = Number(subnet.cidr.split('/')[1]);
+    for (const amphora of entry.local.amphorae) {
+      const dir = amphoraDir(this.ctx, amphora.id);
+      const rootDir = path.join(dir, 'root');
+      const peers = entry.local.amphorae.filter((a) => a.id !== amphora.id).map((a) => a.ip);
+      const userData = amphoraUserData(records, { amphora, rootDir, vipPrefix, peers });
+      await this.validate(rootDir, records, userData.files?.[0]?.content ?? '', signal);
+      const launch = {
+        dir,
+        netns: this.ctx.topology.names.server(amphora.id),
+        config: {
+          serverId: amphora.id,
+          hostname: `amphora-${amphora.id.slice(0, 8)}`,
+          allowedPathPrefixes: [],
+        },
+        userData,
+      };
+      if (!(await this.ctx.agents.reload(dir, userData))) await this.ctx.agents.start(launch);
+    }
+  }
+
+  async teardown(
+    entry: Entry<LoadBalancer, LoadBalancerLocal>,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    for (const amp of entry.local.amphorae) {
+      const dir = amphoraDir(this.ctx, amp.id);
+      await this.ctx.agents.stop(dir);
+      await this.ctx.topology.removeServer(amp.id, signal, [amp.portId]);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Fault injection: kill -9 one amphora (the active one when `which` is `active`). */
+  async crash(
+    entry: Entry<LoadBalancer, LoadBalancerLocal>,
+    which: 'active' | number,
+  ): Promise<string> {
+    const amp =
+      which === 'active' ? this.active(entry.local.amphorae) : entry.local.amphorae[which];
+    if (amp === undefined) throw new Error(`load balancer ${entry.obj.id} has no such amphora`);
+    await this.ctx.agents.crash(amphoraDir(this.ctx, amp.id));
+    return amp.id;
+  }
+
+  /** Member rows from the active amphora's HAProxy; empty when it does not answer. */
+  async memberStats(entry: Entry<LoadBalancer, LoadBalancerLocal>): Promise<HaproxyServerStat[]> {
+    const amp = this.active(entry.local.amphorae);
+    if (amp === undefined) return [];
+    const socket = path.join(amphoraDir(this.ctx, amp.id), 'root', AMPHORA_FILES.statsSocket);
+    return readHaproxyServers(socket).catch(() => []);
+  }
+
+  /** True while some amphora's agent runs. */
+  anyRunning(entry: Entry<LoadBalancer, LoadBalancerLocal>): boolean {
+    return entry.local.amphorae.some(
+      (a) => this.ctx.agents.find(amphoraDir(this.ctx, a.id)) !== undefined,
+    );
+  }
+
+  /** The VRRP state an amphora's keepalived last reported (ACTIVE_STANDBY only). */
+  vrrpState(amphoraId: string): string | undefined {
+    const file = path.join(amphoraDir(this.ctx, amphoraId), 'root', AMPHORA_FILES.vrrpState);
+    try {
+      return fs.readFileSync(file, 'utf8').trim();
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The amphora holding the VIP: the VRRP master, else the first running one. */
+  active(amphorae: AmphoraLocal[]): AmphoraLocal | undefined {
+    const running = amphorae.filter(
+      (a) => this.ctx.agents.find(amphoraDir(this.ctx, a.id)) !== undefined,
+    );
+    return running.find((a) => this.vrrpState(a.id) === 'MASTER') ?? running[0] ?? amphorae[0];
+  }
+
+  /** `haproxy -c` on the candidate configuration, with its certificates in place first. */
+  private async validate(rootDir: string, records: LbRecords, cfg: string, signal?: AbortSignal) {
+    fs.mkdirSync(path.join(rootDir, 'certs'), { recursive: true });
+    for (const { listener, tls } of records.listeners) {
+      if (tls !== undefined) {
+        fs.writeFileSync(path.join(rootDir, AMPHORA_FILES.cert(listener.id)), tlsBundle(tls), {
+          mode: 0o600,
+        });
+      }
+    }
+    const candidate = path.join(rootDir, '..', 'haproxy.candidate.cfg');
+    fs.writeFileSync(candidate, cfg);
+    try {
+      await this.ctx.runner.run('haproxy', ['-c', '-q', '-f', candidate], {
+        timeoutMs: 30_000,
+        ...(signal === undefined ? {} : { signal }),
+      });
+    } finally {
+      fs.rmSync(candidate, { force: true });
+    }
+  }
+
+  async load(lbId: string): Promise<LbRecords> {
+    const { repos } = this.ctx;
+    const lb = (await repos.loadBalancers.require(lbId)).obj;
+    const listeners = (await repos.listeners.all())
+      .filter((e) => e.obj.loadBalancerId === lbId)
+      .map((e) => ({
+        listener: e.obj,
+        ...(e.local.tls === undefined ? {} : { tls: e.local.tls }),
+      }));
+    const pools = (await repos.pools.all())
+      .map((e) => e.obj)
+      .filter((p) => p.loadBalancerId === lbId);
+    const poolIds = new Set(pools.map((p) => p.id));
+    const members = (await repos.members.all())
+      .map((e) => e.obj)
+      .filter((m) => poolIds.has(m.poolId));
+    const monitors = (await repos.monitors.all())
+      .map((e) => e.obj)
+      .filter((m) => poolIds.has(m.poolId));
+    return { lb, listeners, pools, members, monitors };
+  }
+}
