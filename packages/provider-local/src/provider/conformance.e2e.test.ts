@@ -41,6 +41,6 @@ if (canRunE2e) {
         },
       };
     },
-    { lacks: ['activeStandby'], waitTimeoutMs: 20_000 },
+    { waitTimeoutMs: 20_000 },
   );
 }
