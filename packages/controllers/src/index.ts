@@ -13,3 +13,4 @@ export { ClusterReconciler } from './cluster/cluster-reconciler.js';
 export { NodeGroupReconciler } from './nodegroup/nodegroup-reconciler.js';
 export { apiVipAddress, masterAddress } from './cluster/addresses.js';
 export { desiredRules } from './cluster/security-groups.js';
+export { listClusterNodes } from './nodes-view.js';
