@@ -15,7 +15,10 @@ export const ProjectMeta = Closed({
 export type ProjectMeta = Static<typeof ProjectMeta>;
 
 export const ProjectSpec = Closed({
-  description: Type.String({ maxLength: 1000 }),
+  description: Type.String({
+    maxLength: 1000,
+    pattern: '^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f]*$',
+  }),
 });
 export type ProjectSpec = Static<typeof ProjectSpec>;
 

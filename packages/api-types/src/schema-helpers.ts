@@ -47,6 +47,12 @@ export function DnsLabel(max: number, description: string): TSchema & { static: 
   });
 }
 
+/**
+ * Free text without control characters (PostgreSQL text cannot hold NUL, and no name or
+ * description needs a control character).
+ */
+export const NO_CONTROL_CHARS = '^[^\\u0000-\\u001f\\u007f]*$';
+
 /** RFC 3339 timestamp as produced by `Date#toISOString()`. */
 export const Timestamp = Type.String({ format: 'date-time', description: 'RFC 3339 timestamp' });
 

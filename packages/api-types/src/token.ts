@@ -6,7 +6,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { ListMeta } from './meta.js';
-import { Closed, StringEnum, Timestamp } from './schema-helpers.js';
+import { Closed, NO_CONTROL_CHARS, StringEnum, Timestamp } from './schema-helpers.js';
 
 export const TOKEN_ROLES = ['viewer', 'member', 'admin'] as const;
 export type TokenRole = (typeof TOKEN_ROLES)[number];
@@ -43,7 +43,7 @@ export const TokenWithSecret = Closed(
 export type TokenWithSecret = Static<typeof TokenWithSecret>;
 
 export const TokenCreateRequest = Closed({
-  name: Type.String({ minLength: 1, maxLength: 100 }),
+  name: Type.String({ minLength: 1, maxLength: 100, pattern: NO_CONTROL_CHARS }),
   role: StringEnum(TOKEN_ROLES),
   expiresAt: Type.Optional(Timestamp),
 });

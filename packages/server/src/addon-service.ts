@@ -44,6 +44,23 @@ export class AddonService {
   ): Promise<{ addon: AddonView; operation: Operation }> {
     const catalog = await this.#catalog.snapshot();
     const item = catalog.addons.find((a) => a.name === addon.name);
+    if (!item) {
+      const known = catalog.addons.map((a) => a.name).join(', ');
+      throw new BerthError(
+        'BERTH_ERR_VALIDATION',
+        `unknown addon "${addon.name}"; known: ${known}`,
+        { field: 'name' },
+      );
+    }
+    if (addon.version !== undefined && !item.versions.includes(addon.version)) {
+      throw new BerthError(
+        'BERTH_ERR_VALIDATION',
+        `addon ${addon.name} has no version "${addon.version}"; known: ${item.versions.join(', ')}`,
+        {
+          field: 'version',
+        },
+      );
+    }
     const wanted: ClusterAddon =
       item && addon.version === undefined ? { ...addon, version: item.defaultVersion } : addon;
     return this.#store.transaction(async (tx) => {

@@ -18,7 +18,7 @@ import { createHttpMetrics } from './metrics.js';
 import { NodeGroupService } from './node-group-service.js';
 import { openApiOptions } from './openapi.js';
 import { PageCache } from './page-cache.js';
-import { handleError, handleNotFound } from './problems.js';
+import { handleError, handleNotFound, sendProblem, toBerthError } from './problems.js';
 import { addonRoutes } from './routes/addons.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { clusterActionRoutes } from './routes/cluster-actions.js';
@@ -43,6 +43,8 @@ function createFastify(deps: AppDeps): App {
     bodyLimit: deps.options?.bodyLimit ?? MIB,
     genReqId: () => randomUUID(),
     return503OnClosing: true,
+    // Errors Fastify raises before routing (e.g. a malformed URL) get the same problem body.
+    frameworkErrors: (err, request, reply) => sendProblem(request, reply, toBerthError(err)),
   }).withTypeProvider<TypeBoxTypeProvider>();
 }
 

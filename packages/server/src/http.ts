@@ -5,7 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 // Brings @fastify/swagger's schema keywords (tags, summary, hide, security) and app.swagger().
 import type {} from '@fastify/swagger';
 import { Type, type TSchema } from '@sinclair/typebox';
-import { ProblemSchema, type ListMeta } from '@berth/api-types';
+import { NO_CONTROL_CHARS, ProblemSchema, type ListMeta } from '@berth/api-types';
 import { BerthError } from '@berth/errors';
 import type { Store } from '@berth/store';
 import type { Authenticator, Principal } from './auth.js';
@@ -57,7 +57,7 @@ export const errorResponses = {
 };
 
 /** Path parameters are plain strings: an unknown name is a 404, never a 400. */
-const Name = Type.String({ minLength: 1, maxLength: 100 });
+export const Name = Type.String({ minLength: 1, maxLength: 100, pattern: NO_CONTROL_CHARS });
 export const ProjectParams = Type.Object({ project: Name });
 export const ClusterParams = Type.Object({ project: Name, cluster: Name });
 export const NodeGroupParams = Type.Object({ project: Name, cluster: Name, nodeGroup: Name });

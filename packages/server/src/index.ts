@@ -22,3 +22,14 @@ export {
 export { createLogger, REDACTED_PATHS, type LoggerConfig } from './logger.js';
 export { mergePatch } from './merge-patch.js';
 export type { Principal } from './auth.js';
+export {
+  startServer,
+  type ProviderKind,
+  type RunningServer,
+  type ServerContext,
+  type StartServerOptions,
+  type Stoppable,
+  type WiredControllers,
+} from './start-server.js';
+export { providerInfraReader, type ClusterDirectory } from './infra-reader.js';
+export { parseListen, type ListenAddress } from './listen.js';

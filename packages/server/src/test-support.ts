@@ -1,4 +1,5 @@
 /** Helpers for the server's tests: a fixed catalog and an app with an admin token. */
+/* eslint-disable @typescript-eslint/no-explicit-any -- test replies are inspected structurally */
 import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
 import type { CatalogSnapshot } from '@berth/api-types';
@@ -65,4 +66,73 @@ export async function testApp(store: Store, extra: Partial<AppDeps> = {}): Promi
     role: 'admin',
   });
   return { app, store, adminSecret: secret, logs: capture.text };
+}
+
+export interface Reply<T = any> {
+  status: number;
+  body: T;
+  headers: Record<string, string | string[] | number | undefined>;
+  text: string;
+}
+
+/** A tiny JSON client over `app.inject` with one bearer token. */
+export function client(app: App, secret: string | undefined) {
+  const send = async (
+    method: string,
+    url: string,
+    payload?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Reply> => {
+    const all: Record<string, string> = { ...headers };
+    if (secret !== undefined) all.authorization = `Bearer ${secret}`;
+    const response = await app.inject({
+      method: method as 'GET',
+      url,
+      headers: all,
+      ...(payload === undefined ? {} : { payload: payload as string }),
+    });
+    let body: unknown = undefined;
+    try {
+      body = response.body === '' ? undefined : JSON.parse(response.body);
+    } catch {
+      body = response.body;
+    }
+    return { status: response.statusCode, body, headers: response.headers, text: response.body };
+  };
+  return {
+    get: (url: string, headers?: Record<string, string>) => send('GET', url, undefined, headers),
+    post: (url: string, payload?: unknown, headers?: Record<string, string>) =>
+      send('POST', url, payload, headers),
+    patch: (
+      url: string,
+      payload: unknown,
+      headers: Record<string, string> = { 'content-type': 'application/merge-patch+json' },
+    ) =>
+      send('PATCH', url, typeof payload === 'string' ? payload : JSON.stringify(payload), headers),
+    delete: (url: string) => send('DELETE', url),
+    send,
+  };
+}
+
+export type Client = ReturnType<typeof client>;
+
+/** Asserts a problem response: status, code and (optionally) field. */
+export function problemOf(reply: Reply): { status: number; code: string; field?: string } {
+  const body = reply.body as { code?: string; field?: string } | undefined;
+  const out: { status: number; code: string; field?: string } = {
+    status: reply.status,
+    code: body?.code ?? '',
+  };
+  if (body?.field !== undefined) out.field = body.field;
+  return out;
+}
+
+/** Plays the controller: sets a cluster's phase directly in the store. */
+export async function setPhase(
+  store: Store,
+  project: string,
+  name: string,
+  phase: 'Running' | 'Stopped' | 'Provisioning',
+): Promise<void> {
+  await store.clusters.updateStatus({ project, name }, (s) => ({ ...s, phase }));
 }

@@ -42,7 +42,7 @@ export function decodeContinue(token: string | undefined): string | undefined {
   if (token === undefined || token === '') return undefined;
   try {
     const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { a?: unknown };
-    if (typeof parsed.a === 'string') return parsed.a;
+    if (typeof parsed.a === 'string' && !/[\u0000-\u001f]/.test(parsed.a)) return parsed.a;
   } catch {
     // fall through to the validation error
   }

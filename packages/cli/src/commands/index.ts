@@ -6,6 +6,7 @@ import { registerConfigCommands } from './config.js';
 import { registerLoginCommand } from './login.js';
 import { registerNodeGroupCommands } from './nodegroup.js';
 import { registerProjectCommands } from './project.js';
+import { registerServerCommand } from './server.js';
 import { registerTokenCommands } from './token.js';
 import { registerWaitCommand } from './wait.js';
 import { registerGlobalOptions } from '../lib/settings.js';
@@ -22,4 +23,5 @@ export const commandGroups: Array<(program: Command) => void> = [
   (program) => registerProjectCommands(program),
   (program) => registerConfigCommands(program),
   (program) => registerWaitCommand(program),
+  (program) => registerServerCommand(program),
 ];

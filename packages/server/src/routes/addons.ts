@@ -9,6 +9,7 @@ import {
   ClusterParams,
   CLUSTER_PATH,
   type RouteContext,
+  Name,
 } from '../http.js';
 
 const AddonView = Type.Object(
@@ -21,7 +22,7 @@ const AddonAccepted = Type.Object(
 );
 const AddonParams = Type.Object({
   ...ClusterParams.properties,
-  addon: Type.String({ maxLength: 100 }),
+  addon: Name,
 });
 
 export function addonRoutes({ app, auth, store }: RouteContext, addons: AddonService): void {

@@ -4,14 +4,18 @@
  * cluster). 501 until the composition root wires an InfraReader.
  */
 import { Type } from '@sinclair/typebox';
-import { INFRA_KINDS, InfraList } from '@berth/api-types';
+import { INFRA_KINDS, InfraList, NO_CONTROL_CHARS } from '@berth/api-types';
 import { BerthError } from '@berth/errors';
 import { ok, principalOf, ProjectParams, type RouteContext } from '../http.js';
 
 const InfraQuery = Type.Object(
   {
     cluster: Type.Optional(
-      Type.String({ maxLength: 100, description: 'Only objects of this cluster' }),
+      Type.String({
+        maxLength: 100,
+        pattern: NO_CONTROL_CHARS,
+        description: 'Only objects of this cluster',
+      }),
     ),
   },
   { additionalProperties: false },

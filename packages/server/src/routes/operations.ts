@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { Operation } from '@berth/api-types';
 import { errors } from '@berth/errors';
-import { ok, principalOf, type RouteContext } from '../http.js';
+import { Name, ok, principalOf, type RouteContext } from '../http.js';
 
 export function operationRoutes({ app, auth, store }: RouteContext): void {
   app.get('/v1/operations/:id', {
@@ -10,7 +10,7 @@ export function operationRoutes({ app, auth, store }: RouteContext): void {
       tags: ['operations'],
       summary: 'Progress of a long action (poll until phase is Succeeded or Failed)',
       operationId: 'getOperation',
-      params: Type.Object({ id: Type.String({ maxLength: 100 }) }),
+      params: Type.Object({ id: Name }),
       response: ok(Operation),
     },
     handler: async (request) => {

@@ -8,6 +8,7 @@ import {
   principalOf,
   ProjectParams,
   type RouteContext,
+  Name,
 } from '../http.js';
 
 export function tokenRoutes({ app, store, auth }: RouteContext): void {
@@ -57,8 +58,8 @@ export function tokenRoutes({ app, store, auth }: RouteContext): void {
       summary: 'Revoke an API token',
       operationId: 'deleteToken',
       params: Type.Object({
-        project: Type.String({ maxLength: 100 }),
-        id: Type.String({ maxLength: 100 }),
+        project: Name,
+        id: Name,
       }),
       response: { 204: Type.Null(), ...errorResponses },
     },

@@ -1,0 +1,99 @@
+/**
+ * `berth server`: runs the API (and, once wired, the controllers) until SIGTERM/SIGINT, then
+ * shuts down gracefully: stops controllers, ends event streams, finishes in-flight requests,
+ * closes the store. The first start prints a generated admin token once on stdout (unless
+ * BERTH_ADMIN_TOKEN provides one).
+ */
+import os from 'node:os';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { defaultComponentsDir } from '@berth/components';
+import {
+  startServer,
+  type ProviderKind,
+  type RunningServer,
+  type StartServerOptions,
+} from '@berth/server';
+
+export interface ServerCommandDeps {
+  start: (options: StartServerOptions) => Promise<RunningServer>;
+  /** Extra options the composition adds (controllers, providers); none by default. */
+  extend?: (options: StartServerOptions) => StartServerOptions;
+  /** Resolves when the process is asked to stop. */
+  stopSignal: () => Promise<NodeJS.Signals>;
+  out: { write(text: string): unknown };
+}
+
+function waitForSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      resolve(signal);
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+}
+
+export const defaultServerDeps: ServerCommandDeps = {
+  start: startServer,
+  stopSignal: waitForSignal,
+  out: process.stdout,
+};
+
+function providerKind(value: string): ProviderKind {
+  if (value === 'memory' || value === 'local') return value;
+  throw new Error(`--provider must be local or memory, not "${value}"`);
+}
+
+interface ServerFlags {
+  listen: string;
+  dataDir: string;
+  provider: ProviderKind;
+  databaseUrl?: string;
+}
+
+export function registerServerCommand(
+  program: Command,
+  deps: ServerCommandDeps = defaultServerDeps,
+): void {
+  program
+    .command('server')
+    .description('Run the Berth API server (and its controllers) until SIGTERM/SIGINT')
+    .option(
+      '--listen <host:port>',
+      'address to serve on',
+      process.env.BERTH_LISTEN ?? '127.0.0.1:8080',
+    )
+    .option(
+      '--data-dir <dir>',
+      'SQLite store, provider state',
+      process.env.BERTH_DATA_DIR ?? path.join(os.homedir(), '.berth', 'data'),
+    )
+    .option(
+      '--provider <kind>',
+      'infrastructure provider: local | memory',
+      providerKind,
+      'memory' as ProviderKind,
+    )
+    .option(
+      '--database-url <url>',
+      'PostgreSQL URL instead of SQLite (default: $BERTH_DATABASE_URL)',
+    )
+    .action(async (flags: ServerFlags) => {
+      const base: StartServerOptions = {
+        listen: flags.listen,
+        dataDir: path.resolve(flags.dataDir),
+        provider: flags.provider,
+        databaseUrl: flags.databaseUrl,
+        componentsDir: defaultComponentsDir(),
+        print: (line) => deps.out.write(`${line}\n`),
+      };
+      const server = await deps.start(deps.extend ? deps.extend(base) : base);
+      deps.out.write(`berth server listening on ${server.url}\n`);
+      const signal = await deps.stopSignal();
+      deps.out.write(`received ${signal}; shutting down\n`);
+      await server.stop();
+    });
+}

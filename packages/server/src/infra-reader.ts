@@ -1,0 +1,76 @@
+/**
+ * The read-only infrastructure views over an InfraProvider: objects are found by the tags the
+ * controllers put on everything (`berth.dev/project`, `berth.dev/cluster` = cluster uid).
+ */
+import type { InfraKind, InfraObject } from '@berth/api-types';
+import { TagKeys, type InfraProvider, type ProviderObject, type Tags } from '@berth/provider-api';
+import type { InfraReader } from './deps.js';
+
+/** Maps a project's cluster names to uids and back. */
+export interface ClusterDirectory {
+  clusterUids(project: string): Promise<Map<string, string>>;
+}
+
+type Lister = (
+  provider: InfraProvider,
+  tags: Tags,
+  signal: AbortSignal,
+) => Promise<ProviderObject[]>;
+
+const listers: Record<InfraKind, Lister> = {
+  networks: (p, tags, s) => p.networks.list({ tags }, s),
+  routers: (p, tags, s) => p.routers.list({ tags }, s),
+  servers: (p, tags, s) => p.servers.list({ tags }, s),
+  securitygroups: (p, tags, s) => p.securityGroups.list({ tags }, s),
+  loadbalancers: (p, tags, s) => p.loadBalancers.list({ tags }, s),
+  volumes: (p, tags, s) => p.volumes.list({ tags }, s),
+  floatingips: (p, tags, s) => p.floatingIps.list({ tags }, s),
+};
+
+function statusOf(object: Record<string, unknown>): string {
+  for (const key of ['status', 'operatingStatus', 'provisioningStatus']) {
+    if (typeof object[key] === 'string') return object[key] as string;
+  }
+  return 'UNKNOWN';
+}
+
+function view(
+  kind: InfraKind,
+  project: string,
+  object: ProviderObject,
+  names: Map<string, string>,
+): InfraObject {
+  const { id, name, tags, ...attributes } = object as ProviderObject & Record<string, unknown>;
+  const clusterUid = tags[TagKeys.cluster];
+  const cluster = clusterUid === undefined ? undefined : (names.get(clusterUid) ?? clusterUid);
+  const result: InfraObject = {
+    id,
+    kind,
+    name,
+    project,
+    status: statusOf(attributes),
+    attributes: { ...attributes, tags },
+  };
+  if (cluster !== undefined) result.cluster = cluster;
+  return result;
+}
+
+export function providerInfraReader(
+  provider: InfraProvider,
+  directory: ClusterDirectory,
+): InfraReader {
+  return {
+    list: async (kind, scope, signal) => {
+      const uidsByName = await directory.clusterUids(scope.project);
+      const namesByUid = new Map([...uidsByName].map(([name, uid]) => [uid, name]));
+      const tags: Record<string, string> = { [TagKeys.project]: scope.project };
+      if (scope.cluster !== undefined) {
+        const uid = uidsByName.get(scope.cluster);
+        if (uid === undefined) return [];
+        tags[TagKeys.cluster] = uid;
+      }
+      const objects = await listers[kind](provider, tags, signal);
+      return objects.map((o) => view(kind, scope.project, o, namesByUid));
+    },
+  };
+}
