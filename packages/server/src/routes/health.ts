@@ -5,6 +5,7 @@
 import { Type } from '@sinclair/typebox';
 import { BerthError } from '@berth/errors';
 import type { RouteContext } from '../http.js';
+import { hoistTitledSchemas } from '../openapi-hoist.js';
 
 const Status = Type.Object({ status: Type.String() }, { additionalProperties: false });
 
@@ -42,6 +43,6 @@ export function healthRoutes({ app, store, deps }: RouteContext): void {
   });
   app.get('/openapi.json', {
     schema: { ...publicRoute, hide: true },
-    handler: async () => app.swagger(),
+    handler: async () => hoistTitledSchemas(app.swagger() as unknown as Record<string, unknown>),
   });
 }
