@@ -33,3 +33,5 @@ export {
 } from './start-server.js';
 export { providerInfraReader, type ClusterDirectory } from './infra-reader.js';
 export { parseListen, type ListenAddress } from './listen.js';
+export { wireControllers } from './wire-controllers.js';
+export { StoreControllerAdapter, INFRASTRUCTURE_FINALIZER } from './controller-store.js';

@@ -1,0 +1,79 @@
+/**
+ * Controller throughput: seconds for the controllers to bring 1,000 clusters (1 master and a
+ * 3-node default group each) to Running on the in-memory provider, created through the API.
+ * The provider keeps no state file here: that file is rewritten whole after every change, which
+ * would measure JSON serialisation rather than the controllers.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { MemoryProvider } from '@berth/provider-memory';
+import { generateSecret } from '@berth/store';
+import { createLogger, startServer, wireControllers } from '@berth/server';
+import type { Table } from './report.js';
+import { median, round } from './stats.js';
+
+const CLUSTERS = 1000;
+const RUNS = 3;
+const CREATE_CONCURRENCY = 20;
+
+async function oneRun(): Promise<{ seconds: number; createSeconds: number }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-bench-ctl-'));
+  const token = generateSecret();
+  const server = await startServer({
+    listen: '127.0.0.1:0',
+    dataDir,
+    adminToken: token,
+    print: () => undefined,
+    // Request lines at info would measure stdout; operators see warnings and errors.
+    logger: createLogger({ level: 'warn' }),
+    providerFactories: { memory: async () => new MemoryProvider({}) },
+    wireControllers,
+  });
+  try {
+    const started = Date.now();
+    let next = 0;
+    const worker = async () => {
+      while (next < CLUSTERS) {
+        const name = `c${String(next++).padStart(4, '0')}`;
+        const res = await fetch(`${server.url}/v1/projects/default/clusters`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ metadata: { name } }),
+        });
+        if (res.status !== 202)
+          throw new Error(`create ${name}: ${res.status} ${await res.text()}`);
+      }
+    };
+    await Promise.all(Array.from({ length: CREATE_CONCURRENCY }, worker));
+    const createSeconds = (Date.now() - started) / 1000;
+    for (;;) {
+      const phases = await server.store.clusters.countByPhase();
+      if ((phases.Running ?? 0) >= CLUSTERS) break;
+      if ((phases.Error ?? 0) > 0) throw new Error(`clusters in Error: ${JSON.stringify(phases)}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    return { seconds: (Date.now() - started) / 1000, createSeconds };
+  } finally {
+    await server.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export async function benchControllers(): Promise<Table> {
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await oneRun());
+  return {
+    title: `Controllers: ${CLUSTERS} clusters to Running on the in-memory provider (SQLite)`,
+    method: `${CLUSTERS} POSTs (${CREATE_CONCURRENCY} at a time), then wait until every cluster is Running; ${RUNS} runs, medians. Each cluster: network, router, 3 security groups, API load balancer with floating IP, 1 master, 3 workers.`,
+    columns: ['runs', 'seconds to all Running', 'of which accepting the POSTs', 'clusters/s'],
+    rows: [
+      [
+        RUNS,
+        round(median(runs.map((r) => r.seconds)), 1),
+        round(median(runs.map((r) => r.createSeconds)), 1),
+        round(CLUSTERS / median(runs.map((r) => r.seconds)), 1),
+      ],
+    ],
+  };
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench [name …]`: runs the named benchmarks (all by default), prints each table and
+ * appends them, dated, to docs/benchmarks.md. Benchmarks report figures; they assert nothing.
+ */
+import { benchApiList } from './api-list.js';
+import { benchControllers } from './controllers-1000.js';
+import { appendReport, renderTable, type Table } from './report.js';
+
+const suites: Record<string, () => Promise<Table>> = {
+  'api-list': benchApiList,
+  'controllers-1000': benchControllers,
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const names = wanted.length > 0 ? wanted : Object.keys(suites);
+  const tables: Table[] = [];
+  for (const name of names) {
+    const suite = suites[name];
+    if (!suite)
+      throw new Error(`unknown benchmark "${name}"; known: ${Object.keys(suites).join(', ')}`);
+    process.stderr.write(`bench: running ${name}…\n`);
+    const table = await suite();
+    process.stdout.write(`${renderTable(table)}\n`);
+    tables.push(table);
+  }
+  appendReport(tables);
+  process.stderr.write('bench: appended to docs/benchmarks.md\n');
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exitCode = 1;
+});
