@@ -8,12 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { defaultComponentsDir } from '@berth/components';
-import {
-  startServer,
-  type ProviderKind,
-  type RunningServer,
-  type StartServerOptions,
-} from '@berth/server';
+import type { ProviderKind, RunningServer, StartServerOptions } from '@berth/server';
 
 export interface ServerCommandDeps {
   start: (options: StartServerOptions) => Promise<RunningServer>;
@@ -36,8 +31,17 @@ function waitForSignal(): Promise<NodeJS.Signals> {
   });
 }
 
+/**
+ * The server (Fastify, the store, the controllers) loads only when `berth server` runs, so every
+ * other command starts quickly. Controllers are wired in by default.
+ */
+async function startWithControllers(options: StartServerOptions): Promise<RunningServer> {
+  const { startServer, wireControllers } = await import('@berth/server');
+  return startServer({ wireControllers, ...options });
+}
+
 export const defaultServerDeps: ServerCommandDeps = {
-  start: startServer,
+  start: startWithControllers,
   stopSignal: waitForSignal,
   out: process.stdout,
 };

@@ -23,6 +23,8 @@ import { teardownCluster } from './teardown.js';
 /** While converging, look again soon; once Running, re-check now and then (nodes can die). */
 const WAIT_REQUEUE_MS = 1000;
 const RESYNC_MS = 30_000;
+/** Condition reasons that mean something broke, as opposed to work in progress. */
+const WARNING_REASONS = new Set(['NodesNotReady', 'MastersDown', 'ControlPlaneUnhealthy']);
 
 export class ClusterReconciler implements Reconciler {
   constructor(private readonly deps: ClusterDeps) {}
@@ -93,7 +95,7 @@ export class ClusterReconciler implements Reconciler {
     const { cluster, status } = pass;
     for (const c of transitions(cluster.status.conditions, status.conditions)) {
       await this.deps.store.recordEvent(cluster.metadata.uid, {
-        type: c.status === 'True' || c.reason === 'Stopped' ? 'Normal' : 'Warning',
+        type: WARNING_REASONS.has(c.reason) ? 'Warning' : 'Normal',
         reason: c.reason,
         message: `${c.type}: ${c.message}`,
       });
