@@ -102,12 +102,23 @@ function loadVersions(dir: string, logger: Logger): VersionItem[] {
   return versionsFromManifest(JSON.parse(fs.readFileSync(file, 'utf8')) as unknown);
 }
 
+/**
+ * The in-memory provider, persisted in the data dir so it survives restarts. For fault tests,
+ * BERTH_MEMORY_PROVIDER_DELAY_MS slows every provider call, widening the window in which a test
+ * can kill the server mid-reconcile.
+ */
+function memoryProvider(dataDir: string): MemoryProvider {
+  const provider = new MemoryProvider({ stateFile: path.join(dataDir, 'memory-provider.json') });
+  const delayMs = Number(process.env.BERTH_MEMORY_PROVIDER_DELAY_MS ?? 0);
+  if (delayMs > 0) provider.faults.delay({ method: '*', ms: delayMs });
+  return provider;
+}
+
 async function createProvider(options: StartServerOptions, logger: Logger): Promise<InfraProvider> {
   const kind = options.provider ?? 'memory';
   const factory = options.providerFactories?.[kind];
   if (factory) return factory(options.dataDir, logger);
-  if (kind === 'memory')
-    return new MemoryProvider({ stateFile: path.join(options.dataDir, 'memory-provider.json') });
+  if (kind === 'memory') return memoryProvider(options.dataDir);
   throw new BerthError(
     'BERTH_ERR_NOT_IMPLEMENTED',
     `the ${kind} provider is not wired into this build of berth server`,
