@@ -42,6 +42,7 @@ async function api(
   method: string,
   url: string,
   body?: unknown,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test reads loosely shaped JSON
 ): Promise<{ status: number; json: any }> {
   const res = await fetch(`http://127.0.0.1:${port}${url}`, {
     method,
