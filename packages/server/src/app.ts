@@ -11,6 +11,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AddonService } from './addon-service.js';
 import { Authenticator } from './auth.js';
 import { ClusterService } from './cluster-service.js';
+import { CollectionVersions } from './collection-versions.js';
 import type { AppDeps } from './deps.js';
 import type { App, RouteContext } from './http.js';
 import { registerIdempotency } from './idempotency.js';
@@ -78,6 +79,8 @@ function registerHooks(app: App, context: RouteContext): void {
     );
   });
   registerIdempotency(app, context.store);
+  app.addHook('onReady', async () => context.collectionVersions.start());
+  app.addHook('onClose', async () => context.collectionVersions.stop());
   app.addHook('preClose', async () => {
     for (const stream of context.streams) stream.end();
   });
@@ -104,6 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     nodeGroups: new NodeGroupService(deps.store, deps.catalog, validators),
     validators,
     pageCache: new PageCache(),
+    collectionVersions: new CollectionVersions(deps.store, deps.options?.changePollMs),
     streams: new Set<ServerResponse>(),
   };
   registerHooks(app, context);

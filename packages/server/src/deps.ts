@@ -41,6 +41,11 @@ export interface InfraReader {
 export interface AppOptions {
   /** How often a live event stream polls the store for new events. Default 250 ms. */
   ssePollMs?: number;
+  /**
+   * How often other replicas' writes are picked up from the store's change feed for list
+   * caching (this process's own writes are seen at once). Default 250 ms.
+   */
+  changePollMs?: number;
   /** Interval of SSE heartbeat comments. Default 15 s. */
   sseHeartbeatMs?: number;
   /** How long a verified token is trusted without re-reading the store. Default 10 s. */

@@ -10,6 +10,7 @@ import { BerthError } from '@berth/errors';
 import type { Store } from '@berth/store';
 import type { Authenticator, Principal } from './auth.js';
 import type { ClusterService } from './cluster-service.js';
+import type { CollectionVersions } from './collection-versions.js';
 import type { AppDeps } from './deps.js';
 import type { NodeGroupService } from './node-group-service.js';
 import type { PageCache } from './page-cache.js';
@@ -34,6 +35,8 @@ export interface RouteContext {
   nodeGroups: NodeGroupService;
   validators: Validators;
   pageCache: PageCache;
+  /** In-memory fingerprints of each project's cluster collection (keys of the page cache). */
+  collectionVersions: CollectionVersions;
   /** Open SSE responses, ended on shutdown. */
   streams: Set<ServerResponse>;
 }

@@ -50,10 +50,9 @@ export function clusterRoutes(context: RouteContext): void {
       const { project } = request.params;
       await auth.authorize(principalOf(request), project, 'viewer');
       const { limit, continue: cont } = request.query;
-      const version = await store.clusters.collectionVersion(project);
+      const version = context.collectionVersions.versionOf(project);
       const key = `${project}\n${limit ?? ''}\n${cont ?? ''}\n${version}`;
-      let body = context.pageCache.get(key);
-      if (body === undefined) {
+      const body = await context.pageCache.getOrBuild(key, async () => {
         const page = await store.clusters.list(project, request.query);
         const list: ClusterList = {
           apiVersion: API_VERSION,
@@ -61,9 +60,8 @@ export function clusterRoutes(context: RouteContext): void {
           metadata: listMeta(page, version),
           items: page.items,
         };
-        body = Buffer.from(JSON.stringify(list));
-        context.pageCache.set(key, body);
-      }
+        return Buffer.from(JSON.stringify(list));
+      });
       // A pre-serialized page: the buffer bypasses the response serializer.
       return reply.type(JSON_TYPE).send(body as never);
     },
