@@ -66,7 +66,8 @@ export class AgentController {
 
   /**
    * Starts the agent unless a verified one already runs (idempotent), and waits until it has
-   * recorded its pid. Throws BERTH_ERR_TIMEOUT when it does not come up.
+   * written the user-data files and started the services. Throws BERTH_ERR_TIMEOUT when it does
+   * not come up.
    */
   async start(launch: AgentLaunch): Promise<PidRecord> {
     const layout = await this.prepare(launch);
@@ -145,11 +146,19 @@ export class AgentController {
     return [this.agentScript, '--dir', dir];
   }
 
+  /** Waits until the agent has recorded its pid and reported `running` (user data applied). */
   private async waitForPidFile(layout: ServerLayout, pid: number): Promise<PidRecord> {
     const deadline = Date.now() + this.startTimeoutMs;
     while (Date.now() < deadline) {
       const record = this.find(layout.dir);
-      if (record !== undefined) return record;
+      const status = readStatus(layout.status);
+      if (
+        record !== undefined &&
+        status?.agent.pid === record.pid &&
+        status.agent.state === 'running'
+      ) {
+        return record;
+      }
       if (!isRunning(pid)) break;
       await sleep(POLL_MS);
     }

@@ -212,7 +212,11 @@ describe('local provider end to end', { skip: !canRunE2e, concurrency: false }, 
     const amphorae = provider.loadBalancers.amphorae;
     const entry = await provider.ctx.repos.loadBalancers.require(lb.id);
     const survivor = entry.local.amphorae.find((a) => a.id !== crashed);
-    assert.equal(amphorae.vrrpState(survivor!.id), 'MASTER');
+    // keepalived runs its notify script after taking the VIP, so the file may lag the traffic.
+    await waitFor(
+      'the survivor to report MASTER',
+      () => amphorae.vrrpState(survivor!.id) === 'MASTER',
+    );
     // The next change restarts the crashed amphora; with nopreempt it rejoins as BACKUP.
     await provider.loadBalancers.updatePool(
       { id: pool.id, lbAlgorithm: 'LEAST_CONNECTIONS' },

@@ -21,7 +21,7 @@ import {
   type NamespaceNames,
 } from '../names.js';
 import { parseCidr, withPrefix } from '../net/cidr.js';
-import type { NetContext } from '../net/context.js';
+import { run, type NetContext } from '../net/context.js';
 import {
   deleteLink,
   ensureBridge,
@@ -250,6 +250,19 @@ export class Topology {
   /** The fabric end of a server port's veth. */
   serverPortLink(portId: string): string {
     return linkName(this.config.prefix, 'v', portId);
+  }
+
+  /** Takes a server's interface down (fault injection: a dead VM's NIC). */
+  async setServerLinkDown(serverId: string, iface = SERVER_IFACE, signal?: AbortSignal) {
+    await run(this.ctx(signal), 'ip', [
+      '-n',
+      this.names.server(serverId),
+      'link',
+      'set',
+      'dev',
+      iface,
+      'down',
+    ]);
   }
 
   /** Sets a per-namespace sysctl in a server's namespace (e.g. ip_nonlocal_bind on amphorae). */

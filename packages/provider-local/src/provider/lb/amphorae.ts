@@ -17,26 +17,37 @@ export class AmphoraRuntime {
 
   /** Wires every amphora and starts (or reloads) its agent with the current configuration. */
   async provision(entry: Entry<LoadBalancer, LoadBalancerLocal>, signal?: AbortSignal) {
+    for (const amp of entry.local.amphorae) await this.wire(entry, amp, signal);
+    await this.apply(entry.obj.id, signal);
+  }
+
+  /**
+   * The amphora's namespace and port, with only its own address (plus the VIP for SINGLE): a
+   * VIP left behind by a killed keepalived goes, and keepalived adds it back when it is MASTER.
+   */
+  private async wire(
+    entry: Entry<LoadBalancer, LoadBalancerLocal>,
+    amp: AmphoraLocal,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const subnet = (await this.ctx.repos.subnets.require(entry.obj.vipSubnetId)).obj;
     const single = entry.obj.topology === 'SINGLE';
-    for (const amp of entry.local.amphorae) {
-      await this.ctx.topology.ensureServerPort(
-        {
-          serverId: amp.id,
-          portId: amp.portId,
-          networkId: subnet.networkId,
-          ip: amp.ip,
-          cidr: subnet.cidr,
-          gatewayIp: subnet.gatewayIp,
-          extraIps: single ? [entry.obj.vipAddress] : [],
-        },
-        signal,
-      );
-      // The standby binds the VIP before keepalived gives it the address.
-      if (!single)
-        await this.ctx.topology.setServerSysctl(amp.id, 'net.ipv4.ip_nonlocal_bind', '1', signal);
+    await this.ctx.topology.ensureServerPort(
+      {
+        serverId: amp.id,
+        portId: amp.portId,
+        networkId: subnet.networkId,
+        ip: amp.ip,
+        cidr: subnet.cidr,
+        gatewayIp: subnet.gatewayIp,
+        extraIps: single ? [entry.obj.vipAddress] : [],
+      },
+      signal,
+    );
+    // The standby's HAProxy binds the VIP before keepalived gives it the address.
+    if (!single) {
+      await this.ctx.topology.setServerSysctl(amp.id, 'net.ipv4.ip_nonlocal_bind', '1', signal);
     }
-    await this.apply(entry.obj.id, signal);
   }
 
   /** Renders, validates and delivers the configuration to every amphora. */
@@ -61,7 +72,11 @@ export class AmphoraRuntime {
         },
         userData,
       };
-      if (!(await this.ctx.agents.reload(dir, userData))) await this.ctx.agents.start(launch);
+      if (!(await this.ctx.agents.reload(dir, userData))) {
+        // Not running (new, or crashed): re-wire first, then start.
+        await this.wire(entry, amphora, signal);
+        await this.ctx.agents.start(launch);
+      }
     }
   }
 
@@ -77,7 +92,11 @@ export class AmphoraRuntime {
     }
   }
 
-  /** Fault injection: kill -9 one amphora (the active one when `which` is `active`). */
+  /**
+   * Fault injection: one amphora dies as a VM would — kill -9 of its processes and its NIC
+   * gone dark (so a VIP it held stops answering ARP). The next change to the load balancer
+   * brings it back.
+   */
   async crash(
     entry: Entry<LoadBalancer, LoadBalancerLocal>,
     which: 'active' | number,
@@ -86,6 +105,7 @@ export class AmphoraRuntime {
       which === 'active' ? this.active(entry.local.amphorae) : entry.local.amphorae[which];
     if (amp === undefined) throw new Error(`load balancer ${entry.obj.id} has no such amphora`);
     await this.ctx.agents.crash(amphoraDir(this.ctx, amp.id));
+    await this.ctx.topology.setServerLinkDown(amp.id);
     return amp.id;
   }
 
