@@ -1,0 +1,62 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Command } from 'commander';
+import type { StartServerOptions } from '@berth/server';
+import { registerServerCommand, type ServerCommandDeps } from './server.js';
+
+function fakeDeps() {
+  const calls: { options?: StartServerOptions; stopped: boolean; out: string } = {
+    stopped: false,
+    out: '',
+  };
+  const deps: ServerCommandDeps = {
+    start: async (options) => {
+      calls.options = options;
+      return {
+        url: 'http://127.0.0.1:9999',
+        stop: async () => void (calls.stopped = true),
+      } as never;
+    },
+    stopSignal: async () => 'SIGTERM',
+    out: { write: (text: string) => (calls.out += text) },
+  };
+  return { deps, calls };
+}
+
+function program(deps: ServerCommandDeps): Command {
+  const root = new Command('berth').exitOverride();
+  registerServerCommand(root, deps);
+  return root;
+}
+
+test('berth server maps its flags to startServer and stops on a signal', async () => {
+  const { deps, calls } = fakeDeps();
+  await program(deps).parseAsync(
+    [
+      'server',
+      '--listen',
+      '0.0.0.0:8443',
+      '--data-dir',
+      'rel/dir',
+      '--provider',
+      'local',
+      '--database-url',
+      'postgres://db/berth',
+    ],
+    { from: 'user' },
+  );
+  assert.equal(calls.options?.listen, '0.0.0.0:8443');
+  assert.equal(calls.options?.dataDir, `${process.cwd()}/rel/dir`);
+  assert.equal(calls.options?.provider, 'local');
+  assert.equal(calls.options?.databaseUrl, 'postgres://db/berth');
+  assert.equal(calls.stopped, true);
+  assert.match(calls.out, /listening on http:\/\/127\.0\.0\.1:9999[\s\S]*SIGTERM/);
+});
+
+test('berth server refuses an unknown provider', async () => {
+  const { deps } = fakeDeps();
+  await assert.rejects(
+    program(deps).parseAsync(['server', '--provider', 'aws'], { from: 'user' }),
+    /local or memory/,
+  );
+});

@@ -1,0 +1,122 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- JSON replies are inspected structurally */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { createLogger } from './logger.js';
+import { startServer, type ServerContext } from './start-server.js';
+import { logCapture } from './test-support.js';
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'berth-start-'));
+}
+
+async function getJson(url: string, secret: string): Promise<{ status: number; body: any }> {
+  const response = await fetch(url, { headers: { authorization: `Bearer ${secret}` } });
+  return { status: response.status, body: await response.json() };
+}
+
+test('first start prints an admin token once, never logs it, and serves catalog and infra', async (t) => {
+  const dir = tempDir();
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const printed: string[] = [];
+  const logs = logCapture();
+  const options = {
+    listen: '127.0.0.1:0',
+    dataDir: dir,
+    print: (l: string) => printed.push(l),
+    logger: createLogger({ destination: logs.stream }),
+  };
+  const first = await startServer(options);
+  assert.equal(printed.length, 1);
+  const secret = /berth_\S+/.exec(printed[0]!)![0];
+  const versions = await getJson(`${first.url}/v1/versions`, secret);
+  assert.equal(versions.status, 200);
+  assert.ok(
+    versions.body.items.some((v: { default: boolean }) => v.default),
+    'versions from components/versions.json',
+  );
+  assert.equal((await getJson(`${first.url}/v1/flavors`, secret)).body.items[0].name, 'std-2-4');
+  assert.deepEqual((await getJson(`${first.url}/v1/projects/default/servers`, secret)).body, {
+    metadata: {},
+    items: [],
+  });
+  await first.stop();
+  const second = await startServer(options);
+  assert.equal(printed.length, 1, 'no second token once an admin exists');
+  assert.equal((await getJson(`${second.url}/v1/projects`, secret)).status, 200);
+  await second.stop();
+  assert.ok(!logs.text().includes(secret));
+});
+
+test('BERTH_ADMIN_TOKEN seeds exactly that secret; a short one is refused', async (t) => {
+  const dir = tempDir();
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const logger = createLogger({ level: 'silent' });
+  const secret = 'berth_automation-secret-0123456789';
+  const printed: string[] = [];
+  const server = await startServer({
+    listen: '127.0.0.1:0',
+    dataDir: dir,
+    adminToken: secret,
+    logger,
+    print: (l) => printed.push(l),
+  });
+  assert.equal((await getJson(`${server.url}/v1/projects`, secret)).status, 200);
+  assert.deepEqual(printed, []);
+  await server.stop();
+  await assert.rejects(
+    startServer({ listen: '127.0.0.1:0', dataDir: dir, adminToken: 'short', logger }),
+    /at least 24/,
+  );
+});
+
+test('wireControllers gets the context, feeds kubeconfigs, and is stopped; SSE streams end on stop', async (t) => {
+  const dir = tempDir();
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const secret = 'berth_automation-secret-0123456789';
+  let seen: ServerContext | undefined;
+  let stopped = false;
+  const server = await startServer({
+    listen: '127.0.0.1:0',
+    dataDir: dir,
+    adminToken: secret,
+    logger: createLogger({ level: 'silent' }),
+    wireControllers: async (context) => {
+      seen = context;
+      return {
+        stop: async () => void (stopped = true),
+        kubeconfigs: { adminKubeconfig: async () => 'apiVersion: v1\n' },
+      };
+    },
+  });
+  assert.equal(seen?.providerKind, 'memory');
+  assert.equal(seen?.store, server.store);
+  const created = await fetch(`${server.url}/v1/projects/default/clusters`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ metadata: { name: 'wired' } }),
+  });
+  assert.equal(created.status, 202);
+  const kubeconfig = await fetch(`${server.url}/v1/projects/default/clusters/wired/kubeconfig`, {
+    headers: { authorization: `Bearer ${secret}` },
+  });
+  assert.equal(await kubeconfig.text(), 'apiVersion: v1\n');
+  const streamEnded = new Promise<void>((resolve, reject) => {
+    const headers = { authorization: `Bearer ${secret}`, accept: 'text/event-stream' };
+    http
+      .get(`${server.url}/v1/projects/default/clusters/wired/events`, { headers }, (res) => {
+        res.resume();
+        res.on('end', () => resolve());
+      })
+      .on('error', reject);
+  });
+  await new Promise((r) => setTimeout(r, 200));
+  const began = Date.now();
+  await server.stop();
+  await streamEnded;
+  assert.ok(Date.now() - began < 5000, 'graceful stop does not wait for open streams');
+  assert.equal(stopped, true);
+});
