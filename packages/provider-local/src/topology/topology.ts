@@ -13,9 +13,6 @@ import {
   guardTableName,
   linkName,
   namespaceNames,
-  ROUTER_EXTERNAL_IFACE,
-  ROUTER_NAT_TABLE,
-  routerInternalIface,
   SECURITY_GROUP_TABLE,
   SERVER_IFACE,
   type NamespaceNames,
@@ -38,26 +35,11 @@ import { deleteNamespace, ensureNamespace, namespaceExists } from '../net/netns.
 import { applyTable, deleteTable } from '../net/nft.js';
 import { setNamespaceSysctl } from '../net/sysctl.js';
 import { renderGuardTable } from '../render/guard-nft.js';
-import { renderRouterNat, type FloatingIpMapping } from '../render/router-nft.js';
 import { renderServerFirewall, type FirewallRule } from '../render/security-group-nft.js';
 import { externalNetwork, type ExternalNetwork, type TopologyConfig } from './config.js';
+import { unwireRouter, wireRouter, type RouterTopology } from './router-wiring.js';
 
-export interface RouterLeg {
-  subnetId: string;
-  networkId: string;
-  cidr: string;
-  gatewayIp: string;
-}
-
-export interface RouterTopology {
-  routerId: string;
-  /** The router's address on the external network; no external leg when undefined. */
-  externalIp?: string;
-  legs: RouterLeg[];
-  floatingIps: FloatingIpMapping[];
-  /** Default true. */
-  enableSnat?: boolean;
-}
+export type { RouterLeg, RouterTopology } from './router-wiring.js';
 
 export interface ServerPort {
   serverId: string;
@@ -149,78 +131,13 @@ export class Topology {
   }
 
   /** Router namespace with its external leg, subnet legs, floating IPs and NAT. */
-  async ensureRouter(spec: RouterTopology, signal?: AbortSignal): Promise<void> {
-    const ctx = this.ctx(signal);
-    const ns = this.names.router(spec.routerId);
-    await ensureNamespace(ctx, ns);
-    await setNamespaceSysctl(ctx, ns, 'net.ipv4.ip_forward', '1');
-    await setNamespaceSysctl(ctx, ns, 'net.ipv4.conf.all.send_redirects', '0');
-    for (const leg of spec.legs) await this.ensureRouterLeg(ctx, ns, spec.routerId, leg);
-    await this.removeStaleLegs(ctx, ns, spec.legs);
-    if (spec.externalIp === undefined) {
-      await deleteLink(ctx, linkName(this.config.prefix, 'g', spec.routerId));
-      await deleteTable(ctx, { family: 'ip', name: ROUTER_NAT_TABLE, ns });
-      return;
-    }
-    await this.ensureGatewayLeg(ctx, ns, spec);
-    const nat = renderRouterNat({
-      externalIface: ROUTER_EXTERNAL_IFACE,
-      externalIp: spec.externalIp,
-      floatingIps: spec.floatingIps,
-      snat: spec.enableSnat !== false,
-      subnets: spec.legs.map((l) => ({
-        cidr: l.cidr,
-        gatewayIp: l.gatewayIp,
-        iface: routerInternalIface(l.subnetId),
-      })),
-    });
-    await applyTable(ctx, { family: 'ip', name: ROUTER_NAT_TABLE, ns }, nat);
-  }
-
-  private async ensureRouterLeg(ctx: NetContext, ns: string, routerId: string, leg: RouterLeg) {
-    const fabric = this.names.fabric;
-    const outer = linkName(this.config.prefix, 'q', `${routerId}/${leg.subnetId}`);
-    const inner = routerInternalIface(leg.subnetId);
-    await this.ensureTenantNetwork(leg.networkId, ctx.signal);
-    await ensureVethPair(ctx, { name: outer, ns: fabric, peerName: inner, peerNs: ns });
-    await setMaster(ctx, outer, this.tenantBridge(leg.networkId), fabric);
-    await setLinkUp(ctx, outer, fabric);
-    await setLinkUp(ctx, inner, ns);
-    await replaceAddress(ctx, inner, withPrefix(leg.gatewayIp, parseCidr(leg.cidr)), ns);
-  }
-
-  private async removeStaleLegs(ctx: NetContext, ns: string, legs: RouterLeg[]): Promise<void> {
-    const wanted = new Set(legs.map((l) => routerInternalIface(l.subnetId)));
-    for (const link of await listLinks(ctx, ns)) {
-      if (link.name.startsWith('qr') && !wanted.has(link.name)) {
-        await deleteLink(ctx, link.name, ns);
-      }
-    }
-  }
-
-  private async ensureGatewayLeg(ctx: NetContext, ns: string, spec: RouterTopology) {
-    const outer = linkName(this.config.prefix, 'g', spec.routerId);
-    const inner = ROUTER_EXTERNAL_IFACE;
-    await this.ensureExternal(ctx.signal);
-    await ensureVethPair(ctx, { name: outer, peerName: inner, peerNs: ns });
-    await setMaster(ctx, outer, this.config.externalBridge);
-    await setLinkUp(ctx, outer);
-    await setLinkUp(ctx, inner, ns);
-    const primary = withPrefix(spec.externalIp as string, this.external.cidr);
-    await replaceAddress(ctx, inner, primary, ns);
-    const wanted = new Set(spec.floatingIps.map((f) => `${f.floatingIp}/32`));
-    for (const address of await listAddresses(ctx, inner, ns)) {
-      if (address !== primary && !wanted.has(address)) await removeAddress(ctx, inner, address, ns);
-    }
-    for (const address of wanted) await replaceAddress(ctx, inner, address, ns);
-    await replaceRoute(ctx, { to: 'default', via: this.external.gatewayIp, dev: inner }, ns);
+  ensureRouter(spec: RouterTopology, signal?: AbortSignal): Promise<void> {
+    return wireRouter(this, spec, this.ctx(signal));
   }
 
   /** Deletes the router's links (their peers go with them, synchronously), then its namespace. */
-  async removeRouter(routerId: string, signal?: AbortSignal): Promise<void> {
-    const ctx = this.ctx(signal);
-    await deleteLink(ctx, linkName(this.config.prefix, 'g', routerId));
-    await this.removeNamespaceWithLinks(ctx, this.names.router(routerId));
+  removeRouter(routerId: string, signal?: AbortSignal): Promise<void> {
+    return unwireRouter(this, routerId, this.ctx(signal));
   }
 
   /** Server namespace wired to its tenant network: eth0, fixed IP, default route. */
@@ -304,7 +221,8 @@ export class Topology {
     }
   }
 
-  private async removeNamespaceWithLinks(ctx: NetContext, ns: string): Promise<void> {
+  /** Deletes the namespace's veths from inside (peers go synchronously), then the namespace. */
+  async removeNamespaceWithLinks(ctx: NetContext, ns: string): Promise<void> {
     if (!(await namespaceExists(ctx, ns))) return;
     for (const link of await listLinks(ctx, ns)) {
       if (link.kind === 'veth') await deleteLink(ctx, link.name, ns);
