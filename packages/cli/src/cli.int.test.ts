@@ -1,9 +1,10 @@
 /**
  * The CLI against the real server: `startServer` (SQLite in a temp data dir, memory provider) on
- * 127.0.0.1, and `berth` run as a subprocess the way a user runs it — login, create a cluster
- * with two node groups, list, scale, refused actions, delete — checking output and exit codes.
+ * 127.0.0.1, and `berth` run as a subprocess the way a user runs it, checking output and exit
+ * codes. One server runs the controllers, so `--wait` follows real operations to their end; a
+ * second runs none, so operations stay Pending and `wait` must time out.
  */
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -11,29 +12,10 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, type RunningServer } from '@berth/server';
+import { createLogger, startServer, wireControllers, type RunningServer } from '@berth/server';
 
 const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
 const ADMIN = `berth_${randomBytes(24).toString('hex')}`;
-
-let server: RunningServer;
-let dir: string;
-
-before(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-cli-int-'));
-  server = await startServer({
-    listen: '127.0.0.1:0',
-    dataDir: path.join(dir, 'data'),
-    provider: 'memory',
-    adminToken: ADMIN,
-    print: () => undefined,
-  });
-});
-
-after(async () => {
-  await server?.stop();
-  await fs.rm(dir, { recursive: true, force: true });
-});
 
 interface Run {
   code: number;
@@ -41,25 +23,50 @@ interface Run {
   stderr: string;
 }
 
-/** Runs `berth …` as a child process with only the config file and HOME of this test. */
-function berth(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const childEnv = {
-    PATH: process.env.PATH ?? '',
-    HOME: dir,
-    BERTH_CONFIG: path.join(dir, 'config.yaml'),
-    ...env,
-  };
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [MAIN, ...args],
-      { env: childEnv, timeout: 60_000 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
+/** A server in a temp dir and a `berth` runner whose only config is that dir's. */
+function harness(withControllers: boolean) {
+  const state = { dir: '', server: undefined as RunningServer | undefined };
+  before(async () => {
+    state.dir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-cli-int-'));
+    state.server = await startServer({
+      listen: '127.0.0.1:0',
+      dataDir: path.join(state.dir, 'data'),
+      provider: 'memory',
+      adminToken: ADMIN,
+      logger: createLogger({ level: 'warn' }),
+      print: () => undefined,
+      ...(withControllers ? { wireControllers } : {}),
+    });
   });
+  after(async () => {
+    await state.server?.stop();
+    await fs.rm(state.dir, { recursive: true, force: true });
+  });
+  const url = () => state.server?.url ?? '';
+  const configFile = () => path.join(state.dir, 'config.yaml');
+  const berth = (args: string[], env: Record<string, string> = {}): Promise<Run> => {
+    const childEnv = {
+      PATH: process.env.PATH ?? '',
+      HOME: state.dir,
+      BERTH_CONFIG: configFile(),
+      ...env,
+    };
+    return new Promise((resolve) => {
+      execFile(
+        process.execPath,
+        [MAIN, ...args],
+        { env: childEnv, timeout: 60_000 },
+        (err, stdout, stderr) => {
+          resolve({
+            code: err ? (typeof err.code === 'number' ? err.code : 1) : 0,
+            stdout,
+            stderr,
+          });
+        },
+      );
+    });
+  };
+  return { url, configFile, berth };
 }
 
 function ok(run: Run): Run {
@@ -67,101 +74,138 @@ function ok(run: Run): Run {
   return run;
 }
 
-test('login → create with two node groups → list → scale → delete', async () => {
-  const badLogin = await berth(['login', '--endpoint', server.url, '--token', 'berth_wrong']);
-  assert.equal(badLogin.code, 1);
-  assert.match(badLogin.stderr, /^berth: .*\(BERTH_ERR_UNAUTHENTICATED\)\n$/);
-  await assert.rejects(fs.stat(path.join(dir, 'config.yaml')), { code: 'ENOENT' });
+describe('with controllers', () => {
+  const { url, configFile, berth } = harness(true);
 
-  const login = ok(await berth(['login', '--endpoint', server.url, '--token', ADMIN]));
-  assert.match(login.stdout, /^Logged in to http:\/\/127\.0\.0\.1:\d+ \(project "default"\)/);
-  assert.equal((await fs.stat(path.join(dir, 'config.yaml'))).mode & 0o777, 0o600);
+  test('login → create with two node groups --wait → list → scale --wait → delete --wait', async () => {
+    const badLogin = await berth(['login', '--endpoint', url(), '--token', 'berth_wrong']);
+    assert.equal(badLogin.code, 1);
+    assert.match(badLogin.stderr, /^berth: .*\(BERTH_ERR_UNAUTHENTICATED\)\n$/);
+    await assert.rejects(fs.stat(configFile()), { code: 'ENOENT' });
 
-  const create = ok(
-    await berth([
-      'cluster',
-      'create',
-      'demo',
-      '--version',
-      '1.34',
-      '--masters',
-      '3',
-      '--zones',
-      'az1,az2',
-      '--nodegroup',
-      'web:flavor=std-2-4,count=2,zone=az1,label=tier=web',
-      '--nodegroup',
-      'batch:flavor=std-4-8,count=1,zone=az2,taint=dedicated=batch:NoSchedule,min=1,max=5,autoscale',
-    ]),
-  );
-  const opId = /accepted, operation (\S+)\nFollow it with: berth wait \1\n$/.exec(
-    create.stdout,
-  )?.[1];
-  assert.ok(opId, create.stdout);
+    const login = ok(await berth(['login', '--endpoint', url(), '--token', ADMIN]));
+    assert.match(login.stdout, /^Logged in to http:\/\/127\.0\.0\.1:\d+ \(project "default"\)/);
+    assert.equal((await fs.stat(configFile())).mode & 0o777, 0o600);
 
-  const list = ok(await berth(['cluster', 'list']));
-  const [header, row] = list.stdout.trimEnd().split('\n');
-  assert.match(header ?? '', /^NAME +PHASE +VERSION +MASTERS +NODES +ENDPOINT +AGE$/);
-  assert.match(row ?? '', /^demo +\w+ +1\.34\S* +3 +3 +\S+ +\d+s$/);
+    const create = ok(
+      await berth([
+        'cluster',
+        'create',
+        'demo',
+        '--version',
+        '1.34',
+        '--masters',
+        '3',
+        '--zones',
+        'az1,az2',
+        '--nodegroup',
+        'web:flavor=std-2-4,count=2,zone=az1,label=tier=web',
+        '--nodegroup',
+        'batch:flavor=std-4-8,count=1,zone=az2,taint=dedicated=batch:NoSchedule,min=1,max=5,autoscale',
+        '--wait',
+        '--timeout',
+        '2m',
+      ]),
+    );
+    // Progress on stderr (no TTY: timestamped lines), the running cluster on stdout.
+    assert.match(create.stderr, /^cluster "demo" create: accepted, operation (\S+); waiting/);
+    assert.match(
+      create.stderr,
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ {2}operation \S+ Succeeded 100%/m,
+    );
+    assert.match(
+      create.stdout,
+      /^NAME +PHASE +VERSION +MASTERS +NODES +ENDPOINT +AGE\ndemo +Running +1\.34\S* +3 +3 +https:\/\/\S+:6443 +\d+s\n$/,
+    );
 
-  const asJson = JSON.parse(ok(await berth(['-o', 'json', 'cluster', 'get', 'demo'])).stdout);
-  assert.deepEqual(asJson.spec.zones, ['az1', 'az2']);
-  assert.deepEqual(asJson.spec.nodeGroups.map((g: { name: string }) => g.name).sort(), [
-    'batch',
-    'web',
-  ]);
+    const listed = JSON.parse(ok(await berth(['-o', 'json', 'cluster', 'list'])).stdout);
+    assert.deepEqual(
+      listed.items.map((c: { metadata: { name: string } }) => c.metadata.name),
+      ['demo'],
+    );
+    const demo = JSON.parse(ok(await berth(['cluster', 'get', 'demo', '-o', 'json'])).stdout);
+    assert.deepEqual(demo.spec.zones, ['az1', 'az2']);
+    assert.deepEqual(demo.spec.nodeGroups.map((g: { name: string }) => g.name).sort(), [
+      'batch',
+      'web',
+    ]);
 
-  const groups = ok(await berth(['nodegroup', 'list', 'demo']));
-  assert.match(groups.stdout, /^web +\w+ +std-2-4 +az1 +\d\/2 +off +/m);
-  assert.match(groups.stdout, /^batch +\w+ +std-4-8 +az2 +\d\/1 +1-5 +/m);
+    const groups = ok(await berth(['nodegroup', 'list', 'demo']));
+    assert.match(groups.stdout, /^web +Running +std-2-4 +az1 +2\/2 +off +/m);
+    assert.match(groups.stdout, /^batch +Running +std-4-8 +az2 +1\/1 +1-5 +/m);
 
-  ok(await berth(['nodegroup', 'scale', 'demo', 'web', '--count', '4']));
-  const web = JSON.parse(ok(await berth(['nodegroup', 'get', 'demo', 'web', '-o', 'json'])).stdout);
-  assert.equal(web.spec.count, 4);
-  assert.deepEqual(web.spec.labels, { tier: 'web' });
+    const scaled = ok(await berth(['nodegroup', 'scale', 'demo', 'web', '--count', '4', '--wait']));
+    assert.match(scaled.stdout, /^web +Running +std-2-4 +az1 +4\/4 +off +/m);
+    const web = JSON.parse(
+      ok(await berth(['nodegroup', 'get', 'demo', 'web', '-o', 'json'])).stdout,
+    );
+    assert.equal(web.spec.count, 4);
+    assert.deepEqual(web.spec.labels, { tier: 'web' });
 
-  const events = ok(await berth(['cluster', 'events', 'demo']));
-  assert.match(events.stdout, /^ID +TIME +TYPE +REASON +OBJECT +MESSAGE\n/);
-  assert.match(events.stdout, / Cluster\/demo +Cluster demo .*requested/);
+    const events = ok(await berth(['cluster', 'events', 'demo']));
+    assert.match(events.stdout, /^ID +TIME +TYPE +REASON +OBJECT +MESSAGE\n/);
+    assert.match(events.stdout, / Normal +CreateRequested +Cluster\/demo +/);
 
-  // No controllers run in this server, so the operation stays Pending: `wait` must follow it
-  // over the real event stream and give up at the timeout with exit 3, saying so.
-  const waited = await berth(['wait', opId, '--timeout', '1s']);
-  assert.equal(waited.code, 3, waited.stderr);
-  assert.match(waited.stderr, new RegExp(`operation ${opId} Pending 0%`));
-  assert.match(waited.stderr, new RegExp(`berth: operation ${opId} did not finish within 1s\n$`));
-
-  const deleted = ok(await berth(['cluster', 'delete', 'demo']));
-  assert.match(deleted.stdout, /^cluster "demo" delete: accepted, operation \S+\n/);
-  const after = JSON.parse(ok(await berth(['cluster', 'get', 'demo', '-o', 'json'])).stdout);
-  assert.ok(after.metadata.deletionRequestedAt, 'deletion is recorded');
+    const deleted = ok(await berth(['cluster', 'delete', 'demo', '--wait']));
+    assert.equal(deleted.stdout, 'cluster "demo" deleted\n');
+    assert.equal(ok(await berth(['cluster', 'list'])).stdout, 'No resources found.\n');
+    const gone = await berth(['cluster', 'get', 'demo']);
+    assert.equal(gone.code, 1);
+    assert.match(gone.stderr, /\(BERTH_ERR_CLUSTER_NOT_FOUND\)\n$/);
+  });
 });
 
-test("refusals print the server's field, message and code", async () => {
-  const env = { BERTH_ENDPOINT: server.url, BERTH_TOKEN: ADMIN };
-  const invalid = await berth(['cluster', 'create', 'bad', '--masters', '2'], env);
-  assert.equal(invalid.code, 1);
-  assert.match(invalid.stderr, /^berth: spec\.controlPlane\.count: .+ \(BERTH_ERR_VALIDATION\)\n$/);
+describe('without controllers', () => {
+  const { url, berth } = harness(false);
+  const admin = () => ({ BERTH_ENDPOINT: url(), BERTH_TOKEN: ADMIN });
 
-  const missing = await berth(['cluster', 'get', 'nope'], env);
-  assert.equal(missing.code, 1);
-  assert.match(missing.stderr, /^berth: .*nope.* \(BERTH_ERR_CLUSTER_NOT_FOUND\)\n$/);
+  test('an operation nobody advances: wait follows it, then exits 3 at the timeout', async () => {
+    const create = ok(await berth(['cluster', 'create', 'idle'], admin()));
+    const opId = /accepted, operation (\S+)\nFollow it with: berth wait \1\n$/.exec(
+      create.stdout,
+    )?.[1];
+    assert.ok(opId, create.stdout);
+    const waited = await berth(['wait', opId, '--timeout', '1s'], admin());
+    assert.equal(waited.code, 3, waited.stderr);
+    assert.match(waited.stderr, new RegExp(`operation ${opId} Pending 0%`));
+    assert.match(
+      waited.stderr,
+      new RegExp(`berth: operation ${opId} did not finish within 1s\\n$`),
+    );
+  });
 
-  const token = ok(await berth(['token', 'create', '--role', 'viewer', '--name', 'reader'], env));
-  const secret = token.stdout.trim();
-  assert.match(secret, /^berth_\S+$/);
-  assert.match(token.stderr, /it will not be shown again/);
-  const listed = ok(await berth(['token', 'list'], env));
-  assert.match(listed.stdout, /^\S+ +reader +viewer +default /m);
-  assert.ok(!listed.stdout.includes(secret), 'secrets are never listed');
+  test("refusals print the server's field, message and code", async () => {
+    const invalid = await berth(['cluster', 'create', 'bad', '--masters', '2'], admin());
+    assert.equal(invalid.code, 1);
+    assert.match(
+      invalid.stderr,
+      /^berth: spec\.controlPlane\.count: .+ \(BERTH_ERR_VALIDATION\)\n$/,
+    );
 
-  const viewer = { BERTH_ENDPOINT: server.url, BERTH_TOKEN: secret };
-  ok(await berth(['cluster', 'list'], viewer));
-  const forbidden = await berth(['cluster', 'create', 'x'], viewer);
-  assert.equal(forbidden.code, 1);
-  assert.match(forbidden.stderr, /\(BERTH_ERR_FORBIDDEN\)\n$/);
+    const missing = await berth(['cluster', 'get', 'nope'], admin());
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^berth: .*nope.* \(BERTH_ERR_CLUSTER_NOT_FOUND\)\n$/);
 
-  const project = ok(await berth(['project', 'create', 'team-a', '--description', 'Team A'], env));
-  assert.match(project.stdout, /^NAME +DESCRIPTION +AGE\nteam-a +Team A +\d+s\n$/);
-  ok(await berth(['project', 'delete', 'team-a'], env));
+    const token = ok(
+      await berth(['token', 'create', '--role', 'viewer', '--name', 'reader'], admin()),
+    );
+    const secret = token.stdout.trim();
+    assert.match(secret, /^berth_\S+$/);
+    assert.match(token.stderr, /it will not be shown again/);
+    const listed = ok(await berth(['token', 'list'], admin()));
+    assert.match(listed.stdout, /^\S+ +reader +viewer +default /m);
+    assert.ok(!listed.stdout.includes(secret), 'secrets are never listed');
+
+    const viewer = { BERTH_ENDPOINT: url(), BERTH_TOKEN: secret };
+    ok(await berth(['cluster', 'list'], viewer));
+    const forbidden = await berth(['cluster', 'create', 'x'], viewer);
+    assert.equal(forbidden.code, 1);
+    assert.match(forbidden.stderr, /\(BERTH_ERR_FORBIDDEN\)\n$/);
+
+    const project = ok(
+      await berth(['project', 'create', 'team-a', '--description', 'Team A'], admin()),
+    );
+    assert.match(project.stdout, /^NAME +DESCRIPTION +AGE\nteam-a +Team A +\d+s\n$/);
+    ok(await berth(['project', 'delete', 'team-a'], admin()));
+  });
 });
