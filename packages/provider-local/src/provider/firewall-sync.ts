@@ -46,6 +46,11 @@ export class FirewallSync {
     this.applied.delete(serverId);
   }
 
+  /** Forgets what was loaded, so the next sync loads every ruleset again. */
+  forgetAll(): void {
+    this.applied.clear();
+  }
+
   private async load(serverId: string, rules: FirewallRule[] | undefined, signal?: AbortSignal) {
     const key = JSON.stringify(rules ?? null);
     if (this.applied.get(serverId) === key) return;

@@ -273,4 +273,15 @@ describe('local provider end to end', { skip: !canRunE2e, concurrency: false }, 
       (await answer(fip, 9000)).startsWith('a '),
     );
   });
+
+  test('reconcileHost rebuilds a router the host lost', async () => {
+    const fip = (await provider.floatingIps.list({ portId: servers.a!.ports[0]!.id }, signal))[0]!
+      .address;
+    await provider.ctx.topology.removeRouter(routerId);
+    assert.match(await answer(fip, 9000, 1000), /^(TIMEOUT|ERROR)/);
+    await provider.reconcileHost(signal);
+    await waitFor('probe on a through the rebuilt router', async () =>
+      (await answer(fip, 9000)).startsWith('a '),
+    );
+  });
 });

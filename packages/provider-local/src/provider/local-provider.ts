@@ -14,7 +14,8 @@ import { JsonFileInventory } from '../inventory/json-file-inventory.js';
 import { topologyConfig, type TopologyConfig } from '../topology/config.js';
 import { Topology } from '../topology/topology.js';
 import { DEFAULT_CATALOG, LocalCatalog, type CatalogConfig } from './catalog.js';
-import type { ProviderContext } from './context.js';
+import { mutate, type ProviderContext } from './context.js';
+import { syncExternal, syncRouter } from './router-sync.js';
 import { ensureExternalRecords, externalIds } from './external-network.js';
 import { FirewallSync } from './firewall-sync.js';
 import { LocalFloatingIps } from './floating-ips.js';
@@ -55,8 +56,11 @@ export class LocalProvider implements InfraProvider {
   readonly floatingIps: LocalFloatingIps;
   readonly catalog: LocalCatalog;
 
+  private readonly firewall: FirewallSync;
+
   private constructor(readonly ctx: ProviderContext) {
     const firewall = new FirewallSync(ctx);
+    this.firewall = firewall;
     this.catalog = ctx.catalog;
     this.networks = new LocalNetworks(ctx);
     this.routers = new LocalRouters(ctx);
@@ -91,6 +95,23 @@ export class LocalProvider implements InfraProvider {
     };
     await ensureExternalRecords(ctx);
     return new LocalProvider(ctx);
+  }
+
+  /**
+   * Re-creates the host side of networking from the records: the external bridge and guard, and
+   * every router with its NAT and floating IPs, then every server's firewall. For a `berth
+   * server` starting on a host that lost its namespaces (a reboot); servers come back through
+   * `servers.reboot`/`start`, which re-provision them.
+   */
+  reconcileHost(signal: AbortSignal): Promise<void> {
+    return mutate(this.ctx, signal, async () => {
+      await syncExternal(this.ctx, signal);
+      for (const router of await this.ctx.repos.routers.all()) {
+        await syncRouter(this.ctx, router.obj.id, signal);
+      }
+      this.firewall.forgetAll();
+      await this.firewall.syncAll(signal);
+    });
   }
 
   /** Fault injection: kill -9 a server's agent and services. The server then reads ERROR. */

@@ -130,7 +130,8 @@ export class LocalServers implements ServerService {
       if (current.status === 'ACTIVE' || current.status === 'BUILD') return current;
       requireState(current, ['SHUTOFF'], 'start');
       await this.power(input.id, 'on');
-      await this.runtime.startAgent(await this.ctx.repos.servers.require(input.id));
+      // Provisioning is idempotent and re-creates what a host reboot took (namespace, ports).
+      await this.runtime.provision(input.id, signal);
       return this.view(input.id);
     });
   }
@@ -146,15 +147,11 @@ export class LocalServers implements ServerService {
 
   reboot(input: IdInput, signal: AbortSignal): Promise<Server> {
     return mutate(this.ctx, signal, async () => {
-      const entry = await this.ctx.repos.servers.require(input.id);
+      await this.ctx.repos.servers.require(input.id);
       await this.runtime.stopAgent(input.id);
       await this.power(input.id, 'on');
-      if (!entry.local.provisioned) {
-        await this.ctx.repos.servers.update(input.id, (e) => delete e.local.buildError);
-        await this.build(input.id, signal);
-      } else {
-        await this.runtime.startAgent(await this.ctx.repos.servers.require(input.id));
-      }
+      await this.ctx.repos.servers.update(input.id, (e) => delete e.local.buildError);
+      await this.build(input.id, signal);
       return this.view(input.id);
     });
   }
