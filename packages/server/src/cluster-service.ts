@@ -4,8 +4,6 @@
  */
 import {
   applyClusterDefaults,
-  CLUSTER_ACTION_FIELDS,
-  CLUSTER_IMMUTABLE_FIELDS,
   INFRASTRUCTURE_FINALIZER,
   ClusterSpec,
   Labels,
@@ -24,6 +22,7 @@ import type { Principal } from './auth.js';
 import type { Catalog } from './deps.js';
 import { checkAction, phaseAfter } from './lifecycle.js';
 import { mergePatch } from './merge-patch.js';
+import { checkFixedFields, staleIfChanged } from './patch-rules.js';
 import { sameJson } from './stable-json.js';
 import { checker, type Validators } from './validation.js';
 
@@ -32,24 +31,11 @@ export interface ClusterPatch {
   spec?: Record<string, unknown>;
 }
 
+export { staleIfChanged } from './patch-rules.js';
+
 export interface ClusterResult {
   cluster: Cluster;
   operation?: Operation;
-}
-
-export function staleIfChanged(
-  kind: string,
-  name: string,
-  current: string,
-  sent: string | undefined,
-): void {
-  if (sent !== undefined && sent !== current) {
-    throw new BerthError(
-      'BERTH_ERR_STALE_RESOURCE_VERSION',
-      `${kind} "${name}" has changed since you read it (resourceVersion is now ${current}, the patch has ${sent}); read it again and retry`,
-      { field: 'metadata.resourceVersion', details: { current, sent } },
-    );
-  }
 }
 
 export class ClusterService {
@@ -247,28 +233,5 @@ export class ClusterService {
       const operation = await recordAction(tx, { cluster, kind, reason, message, actor });
       return { cluster, operation };
     });
-  }
-}
-
-/** Rejects patches that touch immutable fields or fields that have their own endpoints. */
-function checkFixedFields(before: ClusterSpecType, after: ClusterSpecType): void {
-  for (const field of CLUSTER_IMMUTABLE_FIELDS) {
-    if (!sameJson(before[field], after[field])) {
-      throw new BerthError(
-        'BERTH_ERR_VALIDATION',
-        `spec.${field} cannot change after the cluster is created`,
-        {
-          field: `spec.${field}`,
-        },
-      );
-    }
-  }
-  for (const [field, endpoint] of Object.entries(CLUSTER_ACTION_FIELDS)) {
-    const name = field as keyof typeof CLUSTER_ACTION_FIELDS;
-    if (!sameJson(before[name], after[name])) {
-      throw new BerthError('BERTH_ERR_VALIDATION', `change spec.${field} with ${endpoint}`, {
-        field: `spec.${field}`,
-      });
-    }
   }
 }

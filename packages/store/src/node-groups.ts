@@ -11,33 +11,32 @@ import {
   type NodeGroupStatus,
 } from '@berth/api-types';
 import { BerthError, errors } from '@berth/errors';
-import { loadCluster, touchCluster, type ClusterKey, type Removal } from './clusters.js';
+import { loadCluster, touchCluster, type ClusterKey, type Removal } from './cluster-rows.js';
 import {
-  applyColumns,
   checkVersion,
-  columnsFor,
   isUniqueViolation,
-  writeColumns,
   type StatusUpdate,
   type WriteOptions,
 } from './object-rows.js';
 import {
   decodeNodeGroup,
   insertNodeGroup,
-  nodeGroupChange,
   renderNodeGroup,
   type NewNodeGroup,
-  type NodeGroupRow,
 } from './node-group-rows.js';
 import { decodeContinue, pageLimit, toPage, type Page, type PageRequest } from './page.js';
-import { removeNodeGroup } from './removal.js';
-import type { Executor, Session, WriteContext } from './session.js';
+import type { Session } from './session.js';
+import {
+  alreadyExists,
+  finishNodeGroupWrite,
+  groupsOf,
+  loadNodeGroup,
+  requireNodeGroupRow,
+  writeGroup,
+  type NodeGroupKey,
+} from './node-group-writes.js';
 
-export interface NodeGroupKey {
-  project: string;
-  cluster: string;
-  name: string;
-}
+export type { NodeGroupKey } from './node-group-writes.js';
 
 export interface NodeGroupChanges {
   spec?: NodeGroupSpec;
@@ -105,7 +104,7 @@ export class NodeGroupRepository {
 
   /** Like `get`, but throws BERTH_ERR_NODE_GROUP_NOT_FOUND (or CLUSTER_NOT_FOUND). */
   async require(key: NodeGroupKey): Promise<NodeGroup> {
-    return this.#session.read(async (db) => renderNodeGroup(await requireRow(db, key)));
+    return this.#session.read(async (db) => renderNodeGroup(await requireNodeGroupRow(db, key)));
   }
 
   /** One page of a cluster's node groups (including those being deleted) in name order. */
@@ -139,7 +138,7 @@ export class NodeGroupRepository {
     options: WriteOptions = {},
   ): Promise<NodeGroup> {
     return this.#session.write(async (ctx) => {
-      const row = await requireRow(ctx.db, key);
+      const row = await requireNodeGroupRow(ctx.db, key);
       checkVersion('NodeGroup', row, options);
       return renderNodeGroup(await writeGroup(ctx, row, changes));
     });
@@ -161,16 +160,16 @@ export class NodeGroupRepository {
     options: WriteOptions = {},
   ): Promise<Removal<NodeGroup>> {
     return this.#session.write(async (ctx) => {
-      const row = await requireRow(ctx.db, key);
+      const row = await requireNodeGroupRow(ctx.db, key);
       checkVersion('NodeGroup', row, options);
       const next = await writeGroup(ctx, row, { ...changes, deletionRequestedAt: ctx.now });
-      return finishWrite(ctx, next);
+      return finishNodeGroupWrite(ctx, next);
     });
   }
 
   async addFinalizer(key: NodeGroupKey, finalizer: string): Promise<NodeGroup> {
     return this.#session.write(async (ctx) => {
-      const row = await requireRow(ctx.db, key);
+      const row = await requireNodeGroupRow(ctx.db, key);
       if (row.finalizers.includes(finalizer)) return renderNodeGroup(row);
       if (row.deletionRequestedAt !== undefined) {
         throw new BerthError(
@@ -187,82 +186,11 @@ export class NodeGroupRepository {
   /** Removes a finalizer; removes the node group when deletion was requested and none remain. */
   async removeFinalizer(key: NodeGroupKey, finalizer: string): Promise<Removal<NodeGroup>> {
     return this.#session.write(async (ctx) => {
-      const row = await requireRow(ctx.db, key);
+      const row = await requireNodeGroupRow(ctx.db, key);
       const next = await writeGroup(ctx, row, {
         finalizers: row.finalizers.filter((f) => f !== finalizer),
       });
-      return finishWrite(ctx, next);
+      return finishNodeGroupWrite(ctx, next);
     });
   }
-}
-
-function alreadyExists(cluster: ClusterKey, name: string): BerthError {
-  return new BerthError(
-    'BERTH_ERR_ALREADY_EXISTS',
-    `node group "${name}" already exists in cluster "${cluster.name}"`,
-    {
-      field: 'metadata.name',
-    },
-  );
-}
-
-async function groupsOf(db: Executor, clusterUid: string): Promise<NodeGroupRow[]> {
-  const rows = await db
-    .selectFrom('node_groups')
-    .selectAll()
-    .where('cluster_uid', '=', clusterUid)
-    .orderBy('name')
-    .execute();
-  return rows.map(decodeNodeGroup);
-}
-
-async function loadNodeGroup(db: Executor, key: NodeGroupKey): Promise<NodeGroupRow | undefined> {
-  const raw = await db
-    .selectFrom('node_groups')
-    .innerJoin('clusters', 'clusters.uid', 'node_groups.cluster_uid')
-    .selectAll('node_groups')
-    .where('clusters.project', '=', key.project)
-    .where('clusters.name', '=', key.cluster)
-    .where('node_groups.name', '=', key.name)
-    .executeTakeFirst();
-  return raw && decodeNodeGroup(raw);
-}
-
-async function requireRow(db: Executor, key: NodeGroupKey): Promise<NodeGroupRow> {
-  const row = await loadNodeGroup(db, key);
-  if (row) return row;
-  if (!(await loadCluster(db, { project: key.project, name: key.cluster }))) {
-    throw errors.notFound('Cluster', key.cluster);
-  }
-  throw errors.notFound('NodeGroup', key.name);
-}
-
-type GroupRowChanges = Parameters<typeof columnsFor<NodeGroupSpec, NodeGroupStatus>>[1];
-
-async function writeGroup(
-  ctx: WriteContext,
-  row: NodeGroupRow,
-  changes: GroupRowChanges,
-): Promise<NodeGroupRow> {
-  const columns = columnsFor(row, changes);
-  if (!columns) return row;
-  const version = await writeColumns(ctx, 'node_groups', row.uid, columns);
-  await ctx.recordChange(nodeGroupChange(row, version, 'upsert'));
-  const rendersDifferently =
-    columns.spec !== undefined || columns.deletion_requested_at !== undefined;
-  if (rendersDifferently) await touchCluster(ctx, row.clusterUid, true);
-  return {
-    ...applyColumns(row, columns, version),
-    cluster: row.cluster,
-    clusterUid: row.clusterUid,
-  };
-}
-
-async function finishWrite(ctx: WriteContext, row: NodeGroupRow): Promise<Removal<NodeGroup>> {
-  const object = renderNodeGroup(row);
-  if (row.deletionRequestedAt === undefined || row.finalizers.length > 0)
-    return { object, removed: false };
-  await removeNodeGroup(ctx, row);
-  await touchCluster(ctx, row.clusterUid, false);
-  return { object, removed: true };
 }
