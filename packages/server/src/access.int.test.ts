@@ -82,9 +82,12 @@ for (const backend of storeBackends()) {
       }
     });
     after(async () => {
-      await t.app.close();
-      await t.store.close();
-      await backend.tearDown();
+      try {
+        await t?.app.close();
+        await t?.store.close();
+      } finally {
+        await backend.tearDown();
+      }
     });
 
     test('no token or a wrong token is 401 on every /v1 route; health needs none', async () => {

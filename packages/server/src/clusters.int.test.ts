@@ -16,9 +16,12 @@ for (const backend of storeBackends()) {
       api = client(t.app, t.adminSecret);
     });
     after(async () => {
-      await t.app.close();
-      await t.store.close();
-      await backend.tearDown();
+      try {
+        await t?.app.close();
+        await t?.store.close();
+      } finally {
+        await backend.tearDown();
+      }
     });
 
     test('create with two node groups answers 202 with the defaulted cluster and a pending operation', async () => {

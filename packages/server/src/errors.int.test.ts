@@ -98,9 +98,12 @@ for (const backend of storeBackends()) {
       api = client(t.app, t.adminSecret);
     });
     after(async () => {
-      await t.app.close();
-      await t.store.close();
-      await backend.tearDown();
+      try {
+        await t?.app.close();
+        await t?.store.close();
+      } finally {
+        await backend.tearDown();
+      }
     });
 
     for (const [what, body, status, code, field] of badCreates) {

@@ -72,9 +72,12 @@ for (const backend of storeBackends()) {
       url = await t.app.listen({ host: '127.0.0.1', port: 0 });
     });
     after(async () => {
-      await t.app.close();
-      await t.store.close();
-      await backend.tearDown();
+      try {
+        await t?.app.close();
+        await t?.store.close();
+      } finally {
+        await backend.tearDown();
+      }
     });
 
     test('a retried create with the same key returns the first result and creates nothing twice', async () => {

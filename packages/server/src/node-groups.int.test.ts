@@ -21,9 +21,12 @@ for (const backend of storeBackends()) {
       assert.equal(created.status, 202);
     });
     after(async () => {
-      await t.app.close();
-      await t.store.close();
-      await backend.tearDown();
+      try {
+        await t?.app.close();
+        await t?.store.close();
+      } finally {
+        await backend.tearDown();
+      }
     });
 
     test('node groups: create, scale (202 + event), labels only (200), zone immutable, delete', async () => {

@@ -139,9 +139,12 @@ for (const backend of storeBackends()) {
       t = await testApp(await backend.open());
     });
     after(async () => {
-      await t.app.close();
-      await t.store.close();
-      await backend.tearDown();
+      try {
+        await t?.app.close();
+        await t?.store.close();
+      } finally {
+        await backend.tearDown();
+      }
     });
 
     test('never a 5xx other than 501, always a parseable answer', async () => {

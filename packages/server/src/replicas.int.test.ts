@@ -19,11 +19,14 @@ for (const backend of storeBackends()) {
       b = await testApp(storeB, { options: { changePollMs: 50, ssePollMs: 50 } });
     });
     after(async () => {
-      for (const t of [a, b]) {
-        await t.app.close();
-        await t.store.close();
+      try {
+        for (const t of [a, b]) {
+          await t?.app.close();
+          await t?.store.close();
+        }
+      } finally {
+        await backend.tearDown();
       }
-      await backend.tearDown();
     });
 
     test("a cached list on one replica shows the other replica's writes within the poll interval", async () => {
