@@ -4,12 +4,21 @@
  * process's commits at once and from every replica's commits by polling the change feed, so the
  * leader sees writes that another replica's API accepted.
  */
-import type { Cluster, ClusterStatus, NodeGroup, NodeGroupStatus } from '@berth/api-types';
-import type { ControllerSources, ControllerStore, EventInput, ObjectChange, OperationUpdate } from '@berth/controllers';
+import {
+  INFRASTRUCTURE_FINALIZER,
+  type Cluster,
+  type ClusterStatus,
+  type NodeGroup,
+  type NodeGroupStatus,
+} from '@berth/api-types';
+import type {
+  ControllerSources,
+  ControllerStore,
+  EventInput,
+  ObjectChange,
+  OperationUpdate,
+} from '@berth/controllers';
 import type { Change, Store } from '@berth/store';
-
-/** Held by every cluster and node group from creation until its infrastructure is gone. */
-export const INFRASTRUCTURE_FINALIZER = 'berth.dev/infrastructure';
 
 const POLL_MS = 500;
 
@@ -27,7 +36,10 @@ export class StoreControllerAdapter implements ControllerStore, ControllerSource
   async getNodeGroup(uid: string): Promise<{ nodeGroup: NodeGroup; cluster: Cluster } | undefined> {
     const nodeGroup = await this.store.nodeGroups.getByUid(uid);
     if (nodeGroup === undefined) return undefined;
-    const cluster = await this.store.clusters.get({ project: nodeGroup.metadata.project, name: nodeGroup.metadata.cluster });
+    const cluster = await this.store.clusters.get({
+      project: nodeGroup.metadata.project,
+      name: nodeGroup.metadata.cluster,
+    });
     return cluster && { nodeGroup, cluster };
   }
 
@@ -43,18 +55,28 @@ export class StoreControllerAdapter implements ControllerStore, ControllerSource
 
   async finalizeCluster(uid: string): Promise<void> {
     const cluster = await this.store.clusters.getByUid(uid);
-    if (cluster) await this.store.clusters.removeFinalizer(clusterKey(cluster), INFRASTRUCTURE_FINALIZER);
+    if (cluster)
+      await this.store.clusters.removeFinalizer(clusterKey(cluster), INFRASTRUCTURE_FINALIZER);
   }
 
   async finalizeNodeGroup(uid: string): Promise<void> {
     const nodeGroup = await this.store.nodeGroups.getByUid(uid);
-    if (nodeGroup) await this.store.nodeGroups.removeFinalizer(nodeGroupKey(nodeGroup), INFRASTRUCTURE_FINALIZER);
+    if (nodeGroup)
+      await this.store.nodeGroups.removeFinalizer(
+        nodeGroupKey(nodeGroup),
+        INFRASTRUCTURE_FINALIZER,
+      );
   }
 
   async recordEvent(clusterUid: string, event: EventInput): Promise<void> {
     const cluster = await this.store.clusters.getByUid(clusterUid);
     if (!cluster) return;
-    await this.store.events.append({ ...event, project: cluster.metadata.project, cluster: cluster.metadata.name, clusterUid });
+    await this.store.events.append({
+      ...event,
+      project: cluster.metadata.project,
+      cluster: cluster.metadata.name,
+      clusterUid,
+    });
   }
 
   async listOpenOperations(clusterUid: string) {
@@ -69,14 +91,18 @@ export class StoreControllerAdapter implements ControllerStore, ControllerSource
     const clusters = await this.store.clusters.listKeys();
     const nodeGroups: string[] = [];
     for (const c of clusters) {
-      for (const ng of await this.store.nodeGroups.listByClusterUid(c.uid)) nodeGroups.push(ng.metadata.uid);
+      for (const ng of await this.store.nodeGroups.listByClusterUid(c.uid))
+        nodeGroups.push(ng.metadata.uid);
     }
     return { clusters: clusters.map((c) => c.uid), nodeGroups };
   }
 
   subscribe(listener: (change: ObjectChange) => void): () => void {
     const deliver = (change: Change) => {
-      this.toObjectChange(change).then((c) => c && listener(c), () => undefined);
+      this.toObjectChange(change).then(
+        (c) => c && listener(c),
+        () => undefined,
+      );
     };
     const unsubscribe = this.store.changes.onChange(deliver);
     let stopped = false;
@@ -101,9 +127,13 @@ export class StoreControllerAdapter implements ControllerStore, ControllerSource
   }
 
   private async toObjectChange(change: Change): Promise<ObjectChange | undefined> {
-    if (change.kind === 'Cluster') return { kind: 'Cluster', uid: change.uid, clusterUid: change.uid };
+    if (change.kind === 'Cluster')
+      return { kind: 'Cluster', uid: change.uid, clusterUid: change.uid };
     if (change.kind !== 'NodeGroup' || change.cluster === undefined) return undefined;
-    const cluster = await this.store.clusters.get({ project: change.project, name: change.cluster });
+    const cluster = await this.store.clusters.get({
+      project: change.project,
+      name: change.cluster,
+    });
     return cluster && { kind: 'NodeGroup', uid: change.uid, clusterUid: cluster.metadata.uid };
   }
 }
@@ -113,5 +143,9 @@ function clusterKey(cluster: Cluster) {
 }
 
 function nodeGroupKey(nodeGroup: NodeGroup) {
-  return { project: nodeGroup.metadata.project, cluster: nodeGroup.metadata.cluster, name: nodeGroup.metadata.name };
+  return {
+    project: nodeGroup.metadata.project,
+    cluster: nodeGroup.metadata.cluster,
+    name: nodeGroup.metadata.name,
+  };
 }

@@ -34,4 +34,4 @@ export {
 export { providerInfraReader, type ClusterDirectory } from './infra-reader.js';
 export { parseListen, type ListenAddress } from './listen.js';
 export { wireControllers } from './wire-controllers.js';
-export { StoreControllerAdapter, INFRASTRUCTURE_FINALIZER } from './controller-store.js';
+export { StoreControllerAdapter } from './controller-store.js';
