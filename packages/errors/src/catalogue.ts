@@ -74,6 +74,11 @@ export const catalogue = {
     retryable: true,
   },
   BERTH_ERR_COMMAND_FAILED: { status: 500, title: 'Command failed', retryable: true },
+  BERTH_ERR_SECRET_UNREADABLE: {
+    status: 500,
+    title: 'Stored secrets cannot be decrypted',
+    retryable: false,
+  },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof catalogue;

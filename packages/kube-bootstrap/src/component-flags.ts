@@ -11,6 +11,8 @@ export interface EtcdFlagsInput {
   clientUrl: string;
   /** e.g. `https://10.0.0.5:2380`; also advertised. */
   peerUrl: string;
+  /** Where clients may connect; default `[clientUrl]`. Masters add `https://127.0.0.1:2379`. */
+  listenClientUrls?: string[];
   /** `name=peerUrl` for every member, this one included. */
   initialCluster: Record<string, string>;
   initialClusterState: 'new' | 'existing';
@@ -30,7 +32,7 @@ export function etcdArgs(input: EtcdFlagsInput): string[] {
   return [
     `--name=${input.name}`,
     `--data-dir=${input.dataDir}`,
-    `--listen-client-urls=${input.clientUrl}`,
+    `--listen-client-urls=${unique(input.listenClientUrls ?? [input.clientUrl]).join(',')}`,
     `--advertise-client-urls=${input.clientUrl}`,
     `--listen-peer-urls=${input.peerUrl}`,
     `--initial-advertise-peer-urls=${input.peerUrl}`,
@@ -57,6 +59,10 @@ export interface ApiserverFlagsInput {
   /** e.g. `https://kubernetes.default.svc.cluster.local`. */
   serviceAccountIssuer: string;
   authorizationModes: string[];
+  /** The aggregation layer: the apiserver proxies to extension servers as `front-proxy-client`. */
+  frontProxy?: { caFile: string; clientCertFile: string; clientKeyFile: string };
+  /** The client certificate the apiserver presents to kubelets (logs, exec, port-forward). */
+  kubeletClient?: { certFile: string; keyFile: string };
   pki: {
     caFile: string;
     certFile: string;
@@ -90,5 +96,28 @@ export function apiserverArgs(input: ApiserverFlagsInput): string[] {
     `--service-account-key-file=${input.pki.serviceAccountKeyFile}`,
     `--service-account-signing-key-file=${input.pki.serviceAccountSigningKeyFile}`,
     '--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname',
+    ...(input.kubeletClient ? kubeletClientArgs(input.kubeletClient) : []),
+    ...(input.frontProxy ? frontProxyArgs(input.frontProxy) : []),
   ];
+}
+
+function kubeletClientArgs(k: { certFile: string; keyFile: string }): string[] {
+  return [`--kubelet-client-certificate=${k.certFile}`, `--kubelet-client-key=${k.keyFile}`];
+}
+
+/** The request-header flags kubeadm sets so aggregated APIs can trust the proxied user. */
+function frontProxyArgs(f: { caFile: string; clientCertFile: string; clientKeyFile: string }) {
+  return [
+    `--requestheader-client-ca-file=${f.caFile}`,
+    '--requestheader-allowed-names=front-proxy-client',
+    '--requestheader-username-headers=X-Remote-User',
+    '--requestheader-group-headers=X-Remote-Group',
+    '--requestheader-extra-headers-prefix=X-Remote-Extra-',
+    `--proxy-client-cert-file=${f.clientCertFile}`,
+    `--proxy-client-key-file=${f.clientKeyFile}`,
+  ];
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
 }

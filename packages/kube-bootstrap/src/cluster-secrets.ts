@@ -1,0 +1,118 @@
+/**
+ * A cluster's PKI, made once and kept in the SecretStore, so repeated passes (and a restarted
+ * `berth server`) hand servers the same certificates and so the same user-data hash. Creation is
+ * serialised per cluster: two reconcilers asking at once get one CA, not two.
+ */
+import {
+  apiserverSans,
+  createAuthorities,
+  issueAdminCertificate,
+  issueMasterCertificates,
+  issueNodeCertificate,
+  type ClusterAuthorities,
+  type MasterCertificates,
+  type MasterIdentity,
+} from './cluster-certs.js';
+import type { IssuedCertificate } from './pki.js';
+import type { SecretStore } from './secret-store.js';
+
+const AUTHORITIES = 'authorities';
+const ADMIN = 'admin';
+const API_ADDRESS = 'api-address';
+
+interface StoredMaster {
+  /** What the certificates were issued for; a change (a new floating IP) reissues them. */
+  identity: MasterIdentity;
+  certs: MasterCertificates;
+}
+
+export class ClusterSecrets {
+  readonly #locks = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly store: SecretStore,
+    private readonly now: () => Date,
+  ) {}
+
+  /** The cluster's authorities, created on first use. */
+  authorities(clusterUid: string): Promise<ClusterAuthorities> {
+    return this.#getOrCreate(clusterUid, AUTHORITIES, () => createAuthorities(this.now()));
+  }
+
+  /** The authorities if the cluster has any yet (reading never creates a PKI). */
+  async existingAuthorities(clusterUid: string): Promise<ClusterAuthorities | undefined> {
+    const text = await this.store.get(clusterUid, AUTHORITIES);
+    return text === undefined ? undefined : (JSON.parse(text) as ClusterAuthorities);
+  }
+
+  async masterCertificates(
+    clusterUid: string,
+    identity: MasterIdentity,
+  ): Promise<MasterCertificates> {
+    const cas = await this.authorities(clusterUid);
+    return this.#locked(clusterUid, async () => {
+      const key = `master/${identity.name}`;
+      const text = await this.store.get(clusterUid, key);
+      const stored = text === undefined ? undefined : (JSON.parse(text) as StoredMaster);
+      if (stored !== undefined && sameIdentity(stored.identity, identity)) return stored.certs;
+      const certs = await issueMasterCertificates(cas, identity, this.now());
+      await this.store.put(clusterUid, key, JSON.stringify({ identity, certs }));
+      return certs;
+    });
+  }
+
+  async nodeCertificate(clusterUid: string, nodeName: string): Promise<IssuedCertificate> {
+    const { ca } = await this.authorities(clusterUid);
+    return this.#getOrCreate(clusterUid, `node/${nodeName}`, () =>
+      issueNodeCertificate(ca, nodeName, this.now()),
+    );
+  }
+
+  async forgetNode(clusterUid: string, nodeName: string): Promise<void> {
+    await this.store.delete(clusterUid, `node/${nodeName}`);
+  }
+
+  async adminCertificate(clusterUid: string): Promise<IssuedCertificate> {
+    const { ca } = await this.authorities(clusterUid);
+    return this.#getOrCreate(clusterUid, ADMIN, () => issueAdminCertificate(ca, this.now()));
+  }
+
+  /** Remembers the address clients reach the API by (the masters' user data names it). */
+  async rememberApiAddress(clusterUid: string, address: string): Promise<void> {
+    if ((await this.store.get(clusterUid, API_ADDRESS)) !== address)
+      await this.store.put(clusterUid, API_ADDRESS, address);
+  }
+
+  apiAddress(clusterUid: string): Promise<string | undefined> {
+    return this.store.get(clusterUid, API_ADDRESS);
+  }
+
+  forget(clusterUid: string): Promise<void> {
+    return this.store.deleteCluster(clusterUid);
+  }
+
+  #getOrCreate<T>(clusterUid: string, key: string, create: () => Promise<T>): Promise<T> {
+    return this.#locked(clusterUid, async () => {
+      const text = await this.store.get(clusterUid, key);
+      if (text !== undefined) return JSON.parse(text) as T;
+      const value = await create();
+      await this.store.put(clusterUid, key, JSON.stringify(value));
+      return value;
+    });
+  }
+
+  #locked<T>(clusterUid: string, op: () => Promise<T>): Promise<T> {
+    const previous = this.#locks.get(clusterUid) ?? Promise.resolve();
+    const next = previous.then(op, op);
+    const settled = next.catch(() => undefined);
+    this.#locks.set(clusterUid, settled);
+    void settled.then(() => {
+      if (this.#locks.get(clusterUid) === settled) this.#locks.delete(clusterUid);
+    });
+    return next;
+  }
+}
+
+function sameIdentity(a: MasterIdentity, b: MasterIdentity): boolean {
+  return JSON.stringify(apiserverSans(a)) === JSON.stringify(apiserverSans(b));
+}

@@ -1,0 +1,116 @@
+/**
+ * How ready a cluster's control plane is, asked of its API and told in words a person acts on:
+ * the apiserver's own `/readyz` (with the checks that fail), which masters' apiservers serve
+ * (the `kubernetes` Service's endpoints: each live apiserver keeps its address there), and
+ * whether the controller-manager and scheduler hold their leader leases. A majority of masters
+ * serving is enough to be ready; fewer than all is reported as degraded.
+ */
+import type { ControlPlaneReadiness } from '@berth/controllers';
+import type { KubeApi } from './kube-api.js';
+
+export interface MasterAddress {
+  name: string;
+  address: string;
+}
+
+/** A leader lease renewed longer ago than this (its 15 s duration plus slack) has no leader. */
+const LEASE_STALE_MS = 45_000;
+
+export async function controlPlaneHealth(
+  api: KubeApi,
+  masters: MasterAddress[],
+  now: Date,
+  signal?: AbortSignal,
+): Promise<ControlPlaneReadiness> {
+  const opts = signal ? { signal } : {};
+  const readyz = await api.raw('GET', '/readyz?verbose', opts);
+  if (readyz.status !== 200) {
+    const failing = readyz.text
+      .split('\n')
+      .filter((l) => l.startsWith('[-]'))
+      .map((l) => l.slice(3).trim())
+      .join('; ');
+    return notReady(
+      'ApiServerNotReady',
+      `kube-apiserver at ${api.server} is not ready (${readyz.status}): ${failing || readyz.text.trim().slice(0, 200)}`,
+    );
+  }
+  const serving = await servingAddresses(api, opts);
+  const down = masters.filter((m) => !serving.has(m.address));
+  if (masters.length - down.length <= masters.length / 2) {
+    return notReady(
+      'MastersNotServing',
+      `the API answers at ${api.server}, but kube-apiserver is not serving on ${describe(down)}`,
+    );
+  }
+  for (const [lease, component] of [
+    ['kube-controller-manager', 'kube-controller-manager'],
+    ['kube-scheduler', 'kube-scheduler'],
+  ] as const) {
+    const problem = await leaderProblem(api, lease, now, opts);
+    if (problem !== undefined)
+      return notReady(`${pascal(component)}NotRunning`, `${component} ${problem}`);
+  }
+  if (down.length > 0) {
+    return {
+      ready: true,
+      reason: 'ControlPlaneDegraded',
+      message: `${masters.length - down.length}/${masters.length} masters serve the API; not serving: ${describe(down)}`,
+    };
+  }
+  return {
+    ready: true,
+    reason: 'ControlPlaneReady',
+    message: `${masters.length}/${masters.length} masters serve the API at ${api.server}`,
+  };
+}
+
+interface EndpointSliceList {
+  items: { endpoints?: { addresses: string[] }[] }[];
+}
+
+async function servingAddresses(api: KubeApi, opts: { signal?: AbortSignal }) {
+  const list = await api.request<EndpointSliceList>(
+    'GET',
+    '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dkubernetes',
+    opts,
+  );
+  return new Set(list.items.flatMap((s) => (s.endpoints ?? []).flatMap((e) => e.addresses)));
+}
+
+interface Lease {
+  spec?: { holderIdentity?: string; renewTime?: string };
+}
+
+async function leaderProblem(
+  api: KubeApi,
+  name: string,
+  now: Date,
+  opts: { signal?: AbortSignal },
+): Promise<string | undefined> {
+  const lease = await api.get<Lease>(
+    `/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/${name}`,
+    opts,
+  );
+  if (lease?.spec?.holderIdentity === undefined || lease.spec.renewTime === undefined)
+    return 'has not elected a leader yet';
+  const age = now.getTime() - Date.parse(lease.spec.renewTime);
+  if (age > LEASE_STALE_MS)
+    return `has no active leader: ${lease.spec.holderIdentity} last renewed its lease ${Math.round(age / 1000)}s ago`;
+  return undefined;
+}
+
+function notReady(reason: string, message: string): ControlPlaneReadiness {
+  return { ready: false, reason, message };
+}
+
+function describe(masters: MasterAddress[]): string {
+  return masters.map((m) => `${m.name} (${m.address})`).join(', ');
+}
+
+function pascal(name: string): string {
+  return name
+    .split('-')
+    .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
+    .join('');
+}

@@ -1,0 +1,78 @@
+/**
+ * Command lines of kube-controller-manager and kube-scheduler (flags checked against the v1.34
+ * and v1.33 binaries' `--help`), as pure functions of their inputs. Both elect a leader, so every
+ * master runs them and one at a time works.
+ */
+
+export interface ControllerManagerFlagsInput {
+  /** Kubeconfig of `system:kube-controller-manager`, pointing at the local apiserver. */
+  kubeconfig: string;
+  bindAddress: string;
+  securePort: number;
+  clusterName: string;
+  /** The cluster's pods range; each node gets a slice of it (`--node-cidr-mask-size`, /24). */
+  clusterCidr: string;
+  serviceClusterIpRange: string;
+  pki: {
+    caFile: string;
+    caKeyFile: string;
+    frontProxyCaFile: string;
+    serviceAccountPrivateKeyFile: string;
+  };
+}
+
+/**
+ * Controllers: the defaults plus the bootstrap-token ones kubeadm adds, minus those that need a
+ * cloud provider (routes, LoadBalancer Services, cloud node lifecycle): Berth is the cloud here,
+ * and its own controllers do that work.
+ */
+export const CONTROLLERS = [
+  '*',
+  'bootstrap-signer-controller',
+  'token-cleaner-controller',
+  '-node-route-controller',
+  '-service-lb-controller',
+  '-cloud-node-lifecycle-controller',
+];
+
+export function controllerManagerArgs(input: ControllerManagerFlagsInput): string[] {
+  return [
+    `--kubeconfig=${input.kubeconfig}`,
+    `--authentication-kubeconfig=${input.kubeconfig}`,
+    `--authorization-kubeconfig=${input.kubeconfig}`,
+    `--bind-address=${input.bindAddress}`,
+    `--secure-port=${input.securePort}`,
+    '--leader-elect=true',
+    '--use-service-account-credentials=true',
+    `--controllers=${CONTROLLERS.join(',')}`,
+    `--cluster-name=${input.clusterName}`,
+    '--allocate-node-cidrs=true',
+    `--cluster-cidr=${input.clusterCidr}`,
+    `--service-cluster-ip-range=${input.serviceClusterIpRange}`,
+    '--configure-cloud-routes=false',
+    `--client-ca-file=${input.pki.caFile}`,
+    `--requestheader-client-ca-file=${input.pki.frontProxyCaFile}`,
+    `--root-ca-file=${input.pki.caFile}`,
+    `--cluster-signing-cert-file=${input.pki.caFile}`,
+    `--cluster-signing-key-file=${input.pki.caKeyFile}`,
+    `--service-account-private-key-file=${input.pki.serviceAccountPrivateKeyFile}`,
+  ];
+}
+
+export interface SchedulerFlagsInput {
+  /** Kubeconfig of `system:kube-scheduler`, pointing at the local apiserver. */
+  kubeconfig: string;
+  bindAddress: string;
+  securePort: number;
+}
+
+export function schedulerArgs(input: SchedulerFlagsInput): string[] {
+  return [
+    `--kubeconfig=${input.kubeconfig}`,
+    `--authentication-kubeconfig=${input.kubeconfig}`,
+    `--authorization-kubeconfig=${input.kubeconfig}`,
+    `--bind-address=${input.bindAddress}`,
+    `--secure-port=${input.securePort}`,
+    '--leader-elect=true',
+  ];
+}

@@ -1,0 +1,114 @@
+/**
+ * The RBAC objects every Berth cluster gets once its API is up, applied with server-side apply
+ * (one idempotent call each, Berth as field manager). Kubernetes' bootstrap policy already binds
+ * the controller-manager, the scheduler and `system:masters`; nodes are authorised by the Node
+ * authorizer. What is left: the apiserver's identity toward kubelets, and the rights kwok needs
+ * beyond a kubelet's (the Node authorizer lets a node read only its own objects, by name): it
+ * lists nodes once at start to see the API is up, and watches its Lease through an informer
+ * (list/watch in `kube-node-lease`, where a kubelet only gets and updates by name).
+ */
+import { KUBELET_CLIENT_USER } from './cluster-certs.js';
+import type { KubeApi } from './kube-api.js';
+
+const RBAC = 'rbac.authorization.k8s.io';
+
+export interface ClusterRole {
+  apiVersion: string;
+  kind: 'ClusterRole';
+  metadata: { name: string; labels: Record<string, string> };
+  rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[];
+}
+
+export interface Role {
+  apiVersion: string;
+  kind: 'Role';
+  metadata: { name: string; namespace: string; labels: Record<string, string> };
+  rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[];
+}
+
+export interface RoleBinding {
+  apiVersion: string;
+  kind: 'RoleBinding';
+  metadata: { name: string; namespace: string; labels: Record<string, string> };
+  roleRef: { apiGroup: string; kind: 'Role'; name: string };
+  subjects: { apiGroup: string; kind: 'Group'; name: string }[];
+}
+
+export interface ClusterRoleBinding {
+  apiVersion: string;
+  kind: 'ClusterRoleBinding';
+  metadata: { name: string; labels: Record<string, string> };
+  roleRef: { apiGroup: string; kind: 'ClusterRole'; name: string };
+  subjects: { apiGroup: string; kind: 'User' | 'Group'; name: string }[];
+}
+
+const LABELS = { 'app.kubernetes.io/managed-by': 'berth' };
+export const SIMULATED_KUBELET_ROLE = 'berth:simulated-kubelet';
+
+export type RbacObject = ClusterRole | ClusterRoleBinding | Role | RoleBinding;
+const NODE_LEASES = 'kube-node-lease';
+
+export function bootstrapRbac(): RbacObject[] {
+  return [
+    {
+      apiVersion: `${RBAC}/v1`,
+      kind: 'ClusterRole',
+      metadata: { name: SIMULATED_KUBELET_ROLE, labels: LABELS },
+      rules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['list'] }],
+    },
+    binding(SIMULATED_KUBELET_ROLE, SIMULATED_KUBELET_ROLE, {
+      kind: 'Group',
+      name: 'system:nodes',
+    }),
+    {
+      apiVersion: `${RBAC}/v1`,
+      kind: 'Role',
+      metadata: { name: SIMULATED_KUBELET_ROLE, namespace: NODE_LEASES, labels: LABELS },
+      rules: [
+        { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['list', 'watch'] },
+      ],
+    },
+    {
+      apiVersion: `${RBAC}/v1`,
+      kind: 'RoleBinding',
+      metadata: { name: SIMULATED_KUBELET_ROLE, namespace: NODE_LEASES, labels: LABELS },
+      roleRef: { apiGroup: RBAC, kind: 'Role', name: SIMULATED_KUBELET_ROLE },
+      subjects: [{ apiGroup: RBAC, kind: 'Group', name: 'system:nodes' }],
+    },
+    binding('berth:kube-apiserver-kubelet-client', 'system:kubelet-api-admin', {
+      kind: 'User',
+      name: KUBELET_CLIENT_USER,
+    }),
+  ];
+}
+
+function binding(
+  name: string,
+  role: string,
+  subject: { kind: 'User' | 'Group'; name: string },
+): ClusterRoleBinding {
+  return {
+    apiVersion: `${RBAC}/v1`,
+    kind: 'ClusterRoleBinding',
+    metadata: { name, labels: LABELS },
+    roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: role },
+    subjects: [{ apiGroup: RBAC, ...subject }],
+  };
+}
+
+/** Applies every object; repeating it changes nothing. */
+export async function applyBootstrapRbac(api: KubeApi, signal?: AbortSignal): Promise<void> {
+  for (const object of bootstrapRbac()) {
+    await api.request('PATCH', `${objectPath(object)}?fieldManager=berth&force=true`, {
+      body: object,
+      contentType: 'application/apply-patch+yaml',
+      ...(signal ? { signal } : {}),
+    });
+  }
+}
+
+function objectPath(object: RbacObject): string {
+  const plural = `${object.kind.toLowerCase()}s`;
+  const scope = 'namespace' in object.metadata ? `namespaces/${object.metadata.namespace}/` : '';
+  return `/apis/${RBAC}/v1/${scope}${plural}/${object.metadata.name}`;
+}
