@@ -178,3 +178,34 @@ test('provider failures are retried and never duplicate resources', async (t) =>
   assert.equal(lostReply.fired, 1);
   assert.equal(failedMember.fired, 1);
 });
+
+test('an upgrade replaces masters one at a time and workers within maxUnavailable', async (t) => {
+  const world = await startWorld();
+  t.after(() => world.stop());
+  const cluster = createCluster(world, 'upg', {
+    controlPlane: { count: 3 },
+    nodeGroups: [{ name: 'default', count: 4 }],
+  });
+  const uid = cluster.metadata.uid;
+  await waitUntil('Running', () => phaseOf(world, uid) === 'Running');
+  const before = await world.provider.servers.list(tagged(uid), never);
+
+  patchCluster(world, uid, (c) => (c.spec.version = '1.35'));
+  await waitUntil(
+    'upgraded',
+    () =>
+      phaseOf(world, uid) === 'Running' && world.store.clusters.get(uid)?.status.version === '1.35',
+    20_000,
+  );
+
+  const after = await world.provider.servers.list(tagged(uid), never);
+  assert.deepEqual(after.map((s) => s.name).sort(), before.map((s) => s.name).sort(), 'same slots');
+  assert.equal(
+    after.filter((s) => before.some((b) => b.id === s.id)).length,
+    0,
+    'every server replaced',
+  );
+  const reasons = world.store.eventReasons(uid);
+  assert.equal(reasons.filter((r) => r === 'MasterReplacing').length, 3);
+  assert.ok(reasons.includes('ClusterUpgrading'));
+});

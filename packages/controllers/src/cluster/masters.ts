@@ -5,6 +5,7 @@
  */
 import type { Server } from '@berth/provider-api';
 import { hashUserData } from '@berth/provider-api';
+import { isOutdated } from '../rolling.js';
 import { names, roleTags } from '../naming.js';
 import type { MasterPlan } from '../ports.js';
 import { masterAddress } from './addresses.js';
@@ -41,6 +42,50 @@ export async function reconcileMasters(pass: ClusterPass): Promise<void> {
     return;
   }
   condition(pass, ClusterConditions.controlPlane, 'True', readiness.reason, readiness.message);
+  await replaceOneOutdatedMaster(pass, plans, masters);
+}
+
+/**
+ * Rolls the control plane one master at a time, and only while every master is up and the
+ * control plane is ready, so quorum is never lost by Berth's own action.
+ */
+async function replaceOneOutdatedMaster(
+  pass: ClusterPass,
+  plans: MasterPlan[],
+  masters: Server[],
+): Promise<void> {
+  for (const [index, plan] of plans.entries()) {
+    const master = masters[index]!;
+    if (!isOutdated(master, await desiredUserData(pass, plan, plans))) continue;
+    await pass.deps.provider.servers.delete({ id: master.id }, pass.signal);
+    await pass.deps.store.recordEvent(pass.cluster.metadata.uid, {
+      type: 'Normal',
+      reason: 'MasterReplacing',
+      message: `replacing master ${master.name}: it runs outdated user data`,
+      object: { kind: 'Server', name: master.name },
+    });
+    await ensureMaster(pass, plan, plans);
+    wait(
+      pass,
+      ClusterConditions.controlPlane,
+      'RollingUpdate',
+      `replaced master ${master.name}; rolling the control plane`,
+    );
+    return;
+  }
+}
+
+function desiredUserData(pass: ClusterPass, plan: MasterPlan, plans: MasterPlan[]) {
+  return pass.deps.bootstrap.masterUserData(
+    {
+      cluster: pass.cluster,
+      master: plan,
+      masters: plans,
+      apiAddress: pass.apiAddress!,
+      vipAddress: pass.vipAddress!,
+    },
+    pass.signal,
+  );
 }
 
 async function ensureMaster(

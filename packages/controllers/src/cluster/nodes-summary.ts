@@ -4,10 +4,12 @@ import { ClusterConditions, condition, type ClusterPass } from './context.js';
 
 export function summariseNodes(pass: ClusterPass, nodeGroups: NodeGroup[]): void {
   const live = nodeGroups.filter((ng) => ng.metadata.deletionRequestedAt === undefined);
+  const generation = pass.cluster.metadata.generation;
   const lagging = live.filter(
     (ng) =>
       ng.status.readyReplicas !== ng.spec.count ||
-      ng.status.observedGeneration < ng.metadata.generation,
+      ng.status.observedGeneration < ng.metadata.generation ||
+      !upToDate(ng, generation),
   );
   const ready = live.reduce((n, ng) => n + ng.status.readyReplicas, 0);
   const wanted = live.reduce((n, ng) => n + ng.spec.count, 0);
@@ -35,4 +37,10 @@ export function summariseNodes(pass: ClusterPass, nodeGroups: NodeGroup[]): void
     `${ready}/${wanted} nodes ready (${detail})`,
   );
   pass.waitingFor ??= `nodes: ${detail}`;
+}
+
+/** The group acted on this cluster generation and runs what it should (version, labels, taints). */
+function upToDate(nodeGroup: NodeGroup, clusterGeneration: number): boolean {
+  const c = nodeGroup.status.conditions.find((x) => x.type === 'UpToDate');
+  return c?.status === 'True' && (c.observedGeneration ?? 0) >= clusterGeneration;
 }

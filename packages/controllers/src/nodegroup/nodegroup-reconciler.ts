@@ -11,6 +11,7 @@ import { errorMessage, problemOf } from '../failures.js';
 import {
   findFabric,
   newNodeGroupPass,
+  type ClusterFabric,
   ngCondition,
   ngWait,
   type NodeGroupDeps,
@@ -18,6 +19,9 @@ import {
 } from './context.js';
 import { nodeGroupPhase } from './phase.js';
 import { createWorker, deleteWorkerGroup, listWorkers, removeWorker, slotsOf } from './servers.js';
+import type { Server } from '@berth/provider-api';
+import { isOutdated, maxUnavailableCount } from '../rolling.js';
+import { setCondition } from '../conditions.js';
 import { MAX_SLOTS } from './phase.js';
 
 const WAIT_REQUEUE_MS = 1000;
@@ -80,10 +84,63 @@ export class NodeGroupReconciler implements Reconciler {
     for (const server of slots.values()) {
       if (server.status === 'SHUTOFF') await provider.servers.start({ id: server.id }, signal);
     }
+    await this.rollOutdated(pass, fabric, slots);
     await this.observeReadiness(
       pass,
       [...slots.values()].map((s) => s.id),
     );
+  }
+
+  /** Replaces servers whose user data is outdated, within the group's maxUnavailable budget. */
+  private async rollOutdated(
+    pass: NodeGroupPass,
+    fabric: ClusterFabric,
+    slots: Map<number, Server>,
+  ): Promise<void> {
+    const { cluster, nodeGroup, signal } = pass;
+    const outdated: number[] = [];
+    for (const [slot, server] of slots) {
+      const desired = await this.deps.bootstrap.workerUserData(
+        { cluster, nodeGroup, serverName: server.name, vipAddress: pass.vipAddress },
+        signal,
+      );
+      if (isOutdated(server, desired)) outdated.push(slot);
+    }
+    const current = cluster.metadata.generation;
+    if (outdated.length === 0) {
+      pass.status.conditions = setCondition(
+        pass.status.conditions,
+        {
+          type: 'UpToDate',
+          status: 'True',
+          reason: 'AllNodesCurrent',
+          message: `every node runs Kubernetes ${cluster.spec.version} with the group's settings`,
+        },
+        this.deps.now(),
+        current,
+      );
+      return;
+    }
+    const servers = [...slots.values()];
+    const readiness = await this.deps.bootstrap.nodeReadiness(
+      { cluster, servers, vipAddress: pass.vipAddress },
+      signal,
+    );
+    const notReady = servers.filter((s) => readiness.get(s.name)?.ready !== true).length;
+    const budget =
+      maxUnavailableCount(nodeGroup.spec.maxUnavailable, nodeGroup.spec.count) - notReady;
+    for (const slot of outdated.slice(0, Math.max(0, budget))) {
+      await removeWorker(pass, slots.get(slot)!, true);
+      slots.set(slot, await createWorker(pass, fabric, slot));
+    }
+    const message = `replacing ${outdated.length} outdated node(s), ${Math.max(1, budget)} at a time`;
+    pass.status.conditions = setCondition(
+      pass.status.conditions,
+      { type: 'UpToDate', status: 'False', reason: 'RollingUpdate', message },
+      this.deps.now(),
+      current,
+    );
+    pass.waitingFor ??= message;
   }
 
   private async observeReadiness(pass: NodeGroupPass, ids: string[]): Promise<void> {

@@ -1,0 +1,18 @@
+/**
+ * Rolling replacement: a server whose user data differs from what its role should run now (a new
+ * Kubernetes version, changed labels or taints) is replaced — drained, deleted and created again
+ * in the same slot — at most `maxUnavailable` at a time, counting nodes already not ready.
+ */
+import { hashUserData, type Server, type UserData } from '@berth/provider-api';
+
+/** `"25%"` of 8 → 2, `"3"` → 3; never below 1, so an update always progresses. */
+export function maxUnavailableCount(spec: string, count: number): number {
+  const percent = spec.endsWith('%');
+  const value = Number(percent ? spec.slice(0, -1) : spec);
+  const absolute = percent ? Math.floor((count * value) / 100) : value;
+  return Math.max(1, Number.isFinite(absolute) ? absolute : 1);
+}
+
+export function isOutdated(server: Server, desired: UserData): boolean {
+  return server.userDataHash !== hashUserData(desired);
+}
