@@ -55,7 +55,7 @@ function stages(input: KwokStagesInput): object[] {
       'Node',
       'berth-node-heartbeat',
       [is('.status.phase', 'Running'), is(READY, 'True')],
-      NODE_CONDITIONS,
+      NODE_HEARTBEAT,
       heartbeat,
     ),
     stage(
@@ -100,8 +100,17 @@ const not = (key: string, value: string) => ({ key, operator: 'NotIn', values: [
 const present = (key: string) => ({ key, operator: 'Exists' });
 const absent = (key: string) => ({ key, operator: 'DoesNotExist' });
 
-/** Every condition kwok knows for a healthy node, stamped now. */
-const NODE_CONDITIONS = `{{ $now := Now }}
+/** Every condition kwok knows for a healthy node, stamped now: the node just became Ready. */
+const NODE_CONDITIONS = conditionsTemplate(true);
+
+/**
+ * The heartbeat refreshes lastHeartbeatTime only: conditions merge by type (strategic merge),
+ * so lastTransitionTime keeps the moment the node became Ready.
+ */
+const NODE_HEARTBEAT = conditionsTemplate(false);
+
+function conditionsTemplate(transition: boolean): string {
+  return `{{ $now := Now }}
 conditions:
 {{ range NodeConditions }}
 - type: {{ .type | Quote }}
@@ -109,9 +118,9 @@ conditions:
   reason: {{ .reason | Quote }}
   message: {{ .message | Quote }}
   lastHeartbeatTime: {{ $now | Quote }}
-  lastTransitionTime: {{ $now | Quote }}
-{{ end }}
+${transition ? '  lastTransitionTime: {{ $now | Quote }}\n' : ''}{{ end }}
 `;
+}
 
 /** Addresses, capacity and labels come from the registration step; kwok adds the rest. */
 function nodeReadyTemplate(input: KwokStagesInput): string {

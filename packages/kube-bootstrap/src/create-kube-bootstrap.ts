@@ -1,0 +1,56 @@
+/**
+ * The composition of a KubeBootstrap for `berth server`: secrets encrypted under
+ * `<dataDir>/secrets/` (key from BERTH_SECRET_KEY or `<dataDir>/secret.key`), binaries from the
+ * component cache, worker capacity from the provider's flavors.
+ */
+import { join } from 'node:path';
+import {
+  createComponentStore,
+  createProcessRunner,
+  defaultComponentsDir,
+  mirrorUrlFromEnv,
+} from '@berth/components';
+import type { CatalogService } from '@berth/provider-api';
+import type { BootstrapLogger } from './cluster-api.js';
+import { KubeBootstrap } from './kube-bootstrap.js';
+import { registerScriptPath } from './register-script.js';
+import { loadSecretKey } from './secret-key.js';
+import { FileSecretStore } from './secret-store.js';
+
+export interface CreateKubeBootstrapOptions {
+  /** Berth's data dir: secrets go to `<dataDir>/secrets/`. */
+  dataDir: string;
+  /** The component cache (`cacheDirFromEnv`). */
+  cacheDir: string;
+  logger: BootstrapLogger;
+  /** The provider's catalog: a worker's capacity is its flavor's. */
+  catalog: Pick<CatalogService, 'getFlavor'>;
+  /** Default process.env (BERTH_SECRET_KEY, BERTH_COMPONENTS_MIRROR). */
+  env?: NodeJS.ProcessEnv;
+  /** Default: the repository's components/ directory. */
+  componentsDir?: string;
+  clock?: () => Date;
+}
+
+export async function createKubeBootstrap(
+  options: CreateKubeBootstrapOptions,
+): Promise<KubeBootstrap> {
+  const env = options.env ?? process.env;
+  const key = await loadSecretKey({ dataDir: options.dataDir, env });
+  const mirrorUrl = mirrorUrlFromEnv(env);
+  const store = createComponentStore({
+    cacheDir: options.cacheDir,
+    componentsDir: options.componentsDir ?? defaultComponentsDir(),
+    runner: createProcessRunner(),
+    ...(mirrorUrl === undefined ? {} : { mirrorUrl }),
+  });
+  return new KubeBootstrap({
+    secrets: new FileSecretStore({ dir: join(options.dataDir, 'secrets'), key }),
+    components: (binary, version) => store.path(binary, version),
+    kubernetesVersion: (version) => store.resolve(version).kubernetesVersion,
+    flavor: (name, signal) => options.catalog.getFlavor({ name }, signal),
+    nodeAgent: { node: process.execPath, registerScript: registerScriptPath() },
+    clock: options.clock ?? (() => new Date()),
+    logger: options.logger,
+  });
+}

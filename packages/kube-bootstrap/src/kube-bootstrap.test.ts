@@ -1,0 +1,178 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
+import { hashUserData, type Server, type UserData } from '@berth/provider-api';
+import { freePort } from './e2e-support.js';
+import { credentialsFromKubeconfig } from './kube-api.js';
+import { KubeBootstrap } from './kube-bootstrap.js';
+import { DEFAULT_PORTS } from './layout.js';
+import { MemorySecretStore, testCluster, testNodeGroup } from './testing/fixtures.js';
+
+const signal = new AbortController().signal;
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+const masters = [0, 1, 2].map((i) => ({
+  name: `demo-master-${i}`,
+  address: `10.0.0.${10 + i}`,
+  zone: 'az1',
+}));
+
+function bootstrap(store = new MemorySecretStore(), apiserverPort = DEFAULT_PORTS.apiserver) {
+  return new KubeBootstrap({
+    secrets: store,
+    components: async (binary, version) => `/cache/${version}/${binary}`,
+    kubernetesVersion: () => 'v1.34.10',
+    flavor: async (name) => ({ name, vcpus: 4, ramMiB: 8192 }),
+    nodeAgent: { node: '/usr/bin/node', registerScript: '/b/register.js' },
+    clock: () => new Date(),
+    logger: silent,
+    ports: { ...DEFAULT_PORTS, apiserver: apiserverPort },
+  });
+}
+
+const file = (data: UserData, path: string) =>
+  data.files.find((f) => f.path === path)?.content ?? '';
+
+test('master user data is made once per master and rendered the same on every pass', async () => {
+  const kb = bootstrap();
+  const cluster = testCluster('demo', { controlPlane: { count: 3 } });
+  const input = {
+    cluster,
+    master: masters[0]!,
+    masters,
+    apiAddress: '172.24.0.20',
+    vipAddress: '10.0.0.5',
+  };
+  const [a, b] = await Promise.all([kb.masterUserData(input), kb.masterUserData(input)]);
+  assert.equal(hashUserData(a), hashUserData(b), 'same certificates, same hash');
+  const other = await kb.masterUserData({ ...input, master: masters[1]! });
+  assert.equal(
+    file(a, '/etc/kubernetes/pki/ca.crt'),
+    file(other, '/etc/kubernetes/pki/ca.crt'),
+    'one CA',
+  );
+  assert.notEqual(
+    file(a, '/etc/kubernetes/pki/apiserver.crt'),
+    file(other, '/etc/kubernetes/pki/apiserver.crt'),
+  );
+  const cert = new X509Certificate(file(a, '/etc/kubernetes/pki/apiserver.crt'));
+  for (const san of [
+    'IP Address:10.0.0.10',
+    'IP Address:10.0.0.5',
+    'IP Address:172.24.0.20',
+    'IP Address:10.254.0.1',
+    'IP Address:127.0.0.1',
+    'DNS:kubernetes.default.svc.cluster.local',
+  ]) {
+    assert.ok(
+      cert.subjectAltName?.includes(san),
+      `apiserver SANs have ${san}: ${cert.subjectAltName}`,
+    );
+  }
+  const etcd = a.services.find((s) => s.name === 'etcd')!;
+  assert.ok(
+    etcd.command.includes(
+      '--initial-cluster=demo-master-0=https://10.0.0.10:2380,demo-master-1=https://10.0.0.11:2380,demo-master-2=https://10.0.0.12:2380',
+    ),
+  );
+  assert.equal(etcd.command[0], '/cache/1.34/etcd');
+});
+
+test('a new API address reissues the serving certificate; the CA stays', async () => {
+  const kb = bootstrap();
+  const cluster = testCluster();
+  const input = {
+    cluster,
+    master: masters[0]!,
+    masters: [masters[0]!],
+    apiAddress: '172.24.0.20',
+    vipAddress: '10.0.0.5',
+  };
+  const before = await kb.masterUserData(input);
+  const after = await kb.masterUserData({ ...input, apiAddress: '172.24.0.99' });
+  assert.equal(
+    file(before, '/etc/kubernetes/pki/ca.crt'),
+    file(after, '/etc/kubernetes/pki/ca.crt'),
+  );
+  const cert = new X509Certificate(file(after, '/etc/kubernetes/pki/apiserver.crt'));
+  assert.match(cert.subjectAltName ?? '', /IP Address:172\.24\.0\.99/);
+});
+
+test('worker user data: the node identity, the VIP, capacity from the flavor', async () => {
+  const kb = bootstrap();
+  const cluster = testCluster();
+  const nodeGroup = testNodeGroup(cluster, 'pool', { flavor: 'std-4-8', labels: { tier: 'web' } });
+  const data = await kb.workerUserData(
+    { cluster, nodeGroup, serverName: 'demo-pool-abcde', vipAddress: '10.0.0.5' },
+    signal,
+  );
+  const creds = credentialsFromKubeconfig(file(data, '/etc/kubernetes/kubelet.conf'));
+  assert.equal(creds.server, 'https://10.0.0.5:6443');
+  const cert = new X509Certificate(creds.certPem);
+  assert.equal(cert.subject, 'CN=system:node:demo-pool-abcde\nO=system:nodes');
+  const spec = JSON.parse(file(data, '/etc/berth/node.json')) as {
+    capacity: object;
+    labels: Record<string, string>;
+  };
+  assert.deepEqual(spec.capacity, { cpu: '4', memory: '8192Mi', pods: '110' });
+  assert.equal(spec.labels['node.kubernetes.io/instance-type'], 'std-4-8');
+  assert.equal(spec.labels.tier, 'web');
+  const kwok = data.services.find((s) => s.name === 'kwok')!;
+  assert.ok(kwok.command.includes('--manage-single-node=demo-pool-abcde'));
+});
+
+test('the admin kubeconfig needs a PKI and an endpoint, then names the endpoint', async () => {
+  const store = new MemorySecretStore();
+  const kb = bootstrap(store);
+  const cluster = testCluster();
+  assert.equal(await kb.adminKubeconfig(cluster), undefined);
+  assert.equal(store.writes, 0, 'asking creates nothing');
+  await kb.masterUserData({
+    cluster,
+    master: masters[0]!,
+    masters: [masters[0]!],
+    apiAddress: '172.24.0.20',
+    vipAddress: '10.0.0.5',
+  });
+  assert.equal(await kb.adminKubeconfig(cluster), undefined, 'no endpoint in status yet');
+  cluster.status.apiEndpoint = 'https://172.24.0.20:6443';
+  const creds = credentialsFromKubeconfig((await kb.adminKubeconfig(cluster))!);
+  assert.equal(creds.server, 'https://172.24.0.20:6443');
+  assert.equal(new X509Certificate(creds.certPem).subject, 'CN=kubernetes-admin\nO=system:masters');
+  assert.equal(await kb.adminKubeconfig(cluster), await kb.adminKubeconfig(cluster), 'stable');
+  await kb.forgetCluster(cluster);
+  assert.equal(store.data.has(cluster.metadata.uid), false);
+  assert.equal(await kb.adminKubeconfig(cluster), undefined);
+});
+
+test('readiness says why when the API does not answer; nodes of a cluster without PKI are unknown', async () => {
+  const port = await freePort(); // nothing listens there
+  const kb = bootstrap(new MemorySecretStore(), port);
+  const cluster = testCluster();
+  const server = { name: 'demo-master-0', ports: [{ fixedIp: '127.0.0.1' }] } as unknown as Server;
+  assert.deepEqual(
+    await kb.nodeReadiness({ cluster, servers: [server], vipAddress: '127.0.0.1' }, signal),
+    new Map(),
+  );
+  await kb.masterUserData({
+    cluster,
+    master: { ...masters[0]!, address: '127.0.0.1' },
+    masters: [masters[0]!],
+    apiAddress: '127.0.0.1',
+    vipAddress: '127.0.0.1',
+  });
+  const readiness = await kb.controlPlaneReadiness(
+    { cluster, masters: [server], vipAddress: '127.0.0.1' },
+    signal,
+  );
+  assert.equal(readiness.ready, false);
+  assert.equal(readiness.reason, 'ApiUnreachable');
+  assert.match(
+    readiness.message,
+    new RegExp(`https://127\\.0\\.0\\.1:${port} does not answer \\(ECONNREFUSED\\)`),
+  );
+  const nodes = await kb.nodeReadiness(
+    { cluster, servers: [server], vipAddress: '127.0.0.1' },
+    signal,
+  );
+  assert.deepEqual(nodes.get('demo-master-0'), { ready: false, reason: 'ApiUnreachable' });
+});

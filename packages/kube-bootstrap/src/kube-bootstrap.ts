@@ -1,0 +1,214 @@
+/**
+ * The real ClusterBootstrap: kubeadm-style PKI kept encrypted per cluster, masters that run a
+ * stacked control plane, workers that run the simulated kubelet (registration + kwok), and
+ * readiness, drain and kubeconfigs answered by the cluster's own API. Every method is safe to
+ * repeat: certificates are made once and reused, so the same input renders the same user data.
+ */
+import type { Cluster } from '@berth/api-types';
+import type {
+  ClusterBootstrap,
+  ControlPlaneReadiness,
+  DrainInput,
+  MasterInput,
+  NodeReadiness,
+  NodesInput,
+  ReadinessInput,
+  WorkerInput,
+} from '@berth/controllers';
+import { isBerthError } from '@berth/errors';
+import type { UserData } from '@berth/provider-api';
+import { ADMIN_USER } from './cluster-certs.js';
+import { ClusterApi, type BootstrapLogger } from './cluster-api.js';
+import { ClusterSecrets } from './cluster-secrets.js';
+import { controlPlaneHealth } from './control-plane-health.js';
+import { drainNode } from './drain.js';
+import { renderClientCertKubeconfig } from './kubeconfig.js';
+import { DEFAULT_PORTS, type MasterPorts } from './layout.js';
+import { renderMasterUserData } from './master-user-data.js';
+import { nodeSpec } from './node-spec.js';
+import { nodeReadinessByName } from './node-readiness.js';
+import { applyBootstrapRbac } from './rbac.js';
+import type { SecretStore } from './secret-store.js';
+import { renderWorkerUserData } from './worker-user-data.js';
+
+export type { BootstrapLogger } from './cluster-api.js';
+
+export interface KubeBootstrapDeps {
+  secrets: SecretStore;
+  /** Verified host path of a component binary for a cluster version (`1.34`, `1.34.10`). */
+  components: (binary: string, version: string) => Promise<string>;
+  /** The exact Kubernetes version a cluster version runs, e.g. `1.34` → `v1.34.10`. */
+  kubernetesVersion: (version: string) => string;
+  /** vCPUs and memory of a flavor: a worker's capacity. */
+  flavor: (
+    name: string,
+    signal: AbortSignal,
+  ) => Promise<{ name: string; vcpus: number; ramMiB: number }>;
+  /** The Node.js runtime and registration script workers run (both host paths). */
+  nodeAgent: { node: string; registerScript: string };
+  clock: () => Date;
+  logger: BootstrapLogger;
+  /** How long one drain may wait for pods to leave before the pass gives up. Default 90 s. */
+  drainTimeoutMs?: number;
+  ports?: MasterPorts;
+}
+
+const DRAIN_TIMEOUT_MS = 90_000;
+
+export class KubeBootstrap implements ClusterBootstrap {
+  readonly #secrets: ClusterSecrets;
+  readonly #api: ClusterApi;
+  readonly #ports: MasterPorts;
+  /** Clusters whose bootstrap RBAC this process applied (re-applied after a restart). */
+  readonly #rbacApplied = new Set<string>();
+
+  constructor(private readonly deps: KubeBootstrapDeps) {
+    this.#secrets = new ClusterSecrets(deps.secrets, deps.clock);
+    this.#ports = deps.ports ?? DEFAULT_PORTS;
+    this.#api = new ClusterApi(this.#secrets, this.#ports.apiserver, deps.logger);
+  }
+
+  async masterUserData(input: MasterInput): Promise<UserData> {
+    const { cluster, master, masters } = input;
+    const uid = cluster.metadata.uid;
+    await this.#secrets.rememberApiAddress(uid, input.apiAddress);
+    const version = cluster.spec.version;
+    const bin = (name: string) => this.deps.components(name, version);
+    return renderMasterUserData({
+      clusterName: cluster.metadata.name,
+      master: { name: master.name, address: master.address },
+      masters: masters.map((m) => ({ name: m.name, address: m.address })),
+      network: cluster.spec.network,
+      ports: this.#ports,
+      binaries: {
+        etcd: await bin('etcd'),
+        kubeApiserver: await bin('kube-apiserver'),
+        kubeControllerManager: await bin('kube-controller-manager'),
+        kubeScheduler: await bin('kube-scheduler'),
+      },
+      authorities: await this.#secrets.authorities(uid),
+      certs: await this.#secrets.masterCertificates(uid, {
+        name: master.name,
+        address: master.address,
+        vipAddress: input.vipAddress,
+        apiAddress: input.apiAddress,
+        servicesCidr: cluster.spec.network.servicesCidr,
+      }),
+    });
+  }
+
+  async workerUserData(input: WorkerInput, signal: AbortSignal): Promise<UserData> {
+    const { cluster, nodeGroup, serverName } = input;
+    const uid = cluster.metadata.uid;
+    const flavor = await this.deps.flavor(nodeGroup.spec.flavor, signal);
+    return renderWorkerUserData({
+      clusterName: cluster.metadata.name,
+      apiServer: `https://${input.vipAddress}:${this.#ports.apiserver}`,
+      podsCidr: cluster.spec.network.podsCidr,
+      kubeletVersion: this.deps.kubernetesVersion(cluster.spec.version),
+      node: nodeSpec({
+        nodeName: serverName,
+        nodeGroup: nodeGroup.metadata.name,
+        zone: nodeGroup.spec.zone,
+        flavor: { name: flavor.name, vcpus: flavor.vcpus, ramMiB: flavor.ramMiB },
+        labels: nodeGroup.spec.labels,
+        taints: nodeGroup.spec.taints,
+      }),
+      caPem: (await this.#secrets.authorities(uid)).ca.certPem,
+      nodeCert: await this.#secrets.nodeCertificate(uid, serverName),
+      binaries: {
+        kwok: await this.deps.components('kwok', cluster.spec.version),
+        ...this.deps.nodeAgent,
+      },
+    });
+  }
+
+  async controlPlaneReadiness(
+    input: ReadinessInput,
+    signal: AbortSignal,
+  ): Promise<ControlPlaneReadiness> {
+    const { cluster } = input;
+    const found = await this.#api.connect(cluster, input.vipAddress, signal);
+    if ('unreachable' in found) {
+      return { ready: false, reason: 'ApiUnreachable', message: found.unreachable };
+    }
+    const masters = input.masters.map((m) => ({
+      name: m.name,
+      address: m.ports[0]?.fixedIp ?? '',
+    }));
+    const health = await controlPlaneHealth(found.api, masters, this.deps.clock(), signal);
+    if (!health.ready) return health;
+    const uid = cluster.metadata.uid;
+    if (!this.#rbacApplied.has(uid)) {
+      try {
+        await applyBootstrapRbac(found.api, signal);
+      } catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        return {
+          ready: false,
+          reason: 'BootstrapRbacFailed',
+          message: `applying Berth's RBAC: ${why}`,
+        };
+      }
+      this.#rbacApplied.add(uid);
+      this.deps.logger.info({ cluster: uid }, 'bootstrap RBAC applied');
+    }
+    return health;
+  }
+
+  async nodeReadiness(input: NodesInput, signal: AbortSignal): Promise<Map<string, NodeReadiness>> {
+    const { cluster, servers } = input;
+    if ((await this.#secrets.existingAuthorities(cluster.metadata.uid)) === undefined)
+      return new Map();
+    const found = await this.#api.connect(cluster, input.vipAddress, signal);
+    const unknown = () =>
+      new Map(servers.map((s) => [s.name, { ready: false, reason: 'ApiUnreachable' }]));
+    if ('unreachable' in found) return unknown();
+    try {
+      return await nodeReadinessByName(found.api, signal);
+    } catch (err) {
+      if (isBerthError(err) && err.code === 'BERTH_ERR_UNAVAILABLE') return unknown();
+      throw err;
+    }
+  }
+
+  async drainNode(input: DrainInput, signal: AbortSignal): Promise<void> {
+    const { cluster, nodeName } = input;
+    const api = await this.#api.require(cluster, input.vipAddress, signal);
+    const now = () => this.deps.clock().getTime();
+    await drainNode(api, {
+      nodeName,
+      deadline: now() + (this.deps.drainTimeoutMs ?? DRAIN_TIMEOUT_MS),
+      now,
+      signal,
+    });
+    await this.#secrets.forgetNode(cluster.metadata.uid, nodeName);
+    this.deps.logger.info({ cluster: cluster.metadata.uid, node: nodeName }, 'node drained');
+  }
+
+  async forgetCluster(cluster: Cluster): Promise<void> {
+    const uid = cluster.metadata.uid;
+    await this.#secrets.forget(uid);
+    this.#rbacApplied.delete(uid);
+    this.#api.forget(uid);
+  }
+
+  /**
+   * The cluster's admin kubeconfig (`kubernetes-admin`, group system:masters), naming the API
+   * endpoint in the cluster's status; undefined until the cluster has a PKI and an endpoint.
+   */
+  async adminKubeconfig(cluster: Cluster): Promise<string | undefined> {
+    const uid = cluster.metadata.uid;
+    const server = cluster.status?.apiEndpoint;
+    const cas = await this.#secrets.existingAuthorities(uid);
+    if (server === undefined || cas === undefined) return undefined;
+    const admin = await this.#secrets.adminCertificate(uid);
+    return renderClientCertKubeconfig({
+      clusterName: cluster.metadata.name,
+      userName: ADMIN_USER,
+      server,
+      caPem: cas.ca.certPem,
+      ...admin,
+    });
+  }
+}
