@@ -24,7 +24,10 @@ import { freePort, waitFor } from './e2e-support.js';
 import { KubeApi } from './kube-api.js';
 import { renderMasterUserData } from './master-user-data.js';
 import { nodeSpec } from './node-spec.js';
-import { listNodes, readinessOf } from './node-readiness.js';
+import type { Server } from '@berth/provider-api';
+import { listNodes, readinessOf, type NodeObject } from './node-readiness.js';
+import { applyRestrictedLabels, missingRestrictedLabels } from './restricted-labels.js';
+import { testCluster } from './testing/fixtures.js';
 import { applyBootstrapRbac } from './rbac.js';
 import { e2eComponents } from './testing/e2e-components.js';
 import { runUserData, type RunningServer } from './testing/user-data-runner.js';
@@ -98,7 +101,7 @@ test('a master and a simulated worker from rendered user data make a working clu
       nodeGroup: 'pool',
       zone: 'az1',
       flavor: { name: 'std-2-4', vcpus: 2, ramMiB: 4096 },
-      labels: { tier: 'web' },
+      labels: { tier: 'web', 'node-role.kubernetes.io/worker': '' },
       taints: [{ key: 'dedicated', value: 'web', effect: 'NoSchedule' }],
     });
     const workerData = renderWorkerUserData({
@@ -130,6 +133,18 @@ test('a master and a simulated worker from rendered user data make a working clu
     assert.equal(node.metadata.labels?.['topology.kubernetes.io/zone'], 'az1');
     assert.equal(node.metadata.labels?.['node.kubernetes.io/instance-type'], 'std-2-4');
     assert.equal(node.metadata.labels?.tier, 'web');
+    // NodeRestriction kept the node from labelling itself a worker; Berth does it as admin.
+    assert.equal(node.metadata.labels?.['node-role.kubernetes.io/worker'], undefined);
+    const cluster = testCluster('e2e', {
+      nodeGroups: [{ name: 'pool', labels: spec.labels }],
+    });
+    const server = {
+      name: NODE,
+      metadata: { 'berth.dev/node-group': 'pool' },
+    } as unknown as Server;
+    await applyRestrictedLabels(admin, missingRestrictedLabels(cluster, [server], [node]));
+    const relabelled = await admin.request<NodeObject>('GET', `/api/v1/nodes/${NODE}`);
+    assert.equal(relabelled.metadata.labels?.['node-role.kubernetes.io/worker'], '');
     // The node-lifecycle controller's own taints (not-ready) may still be there for a moment.
     assert.deepEqual(
       node.spec?.taints?.filter((x) => !x.key.startsWith('node.kubernetes.io/')),

@@ -15,6 +15,7 @@ export * from './control-plane-health.js';
 export * from './node-readiness.js';
 export * from './drain.js';
 export * from './rbac.js';
+export * from './restricted-labels.js';
 export * from './register-script.js';
 export { KubeBootstrap, type KubeBootstrapDeps, type BootstrapLogger } from './kube-bootstrap.js';
 export { createKubeBootstrap, type CreateKubeBootstrapOptions } from './create-kube-bootstrap.js';

@@ -26,8 +26,9 @@ import { renderClientCertKubeconfig } from './kubeconfig.js';
 import { DEFAULT_PORTS, type MasterPorts } from './layout.js';
 import { renderMasterUserData } from './master-user-data.js';
 import { nodeSpec } from './node-spec.js';
-import { nodeReadinessByName } from './node-readiness.js';
+import { listNodes, readinessOf } from './node-readiness.js';
 import { applyBootstrapRbac } from './rbac.js';
+import { applyRestrictedLabels, missingRestrictedLabels } from './restricted-labels.js';
 import type { SecretStore } from './secret-store.js';
 import { renderWorkerUserData } from './worker-user-data.js';
 
@@ -156,6 +157,10 @@ export class KubeBootstrap implements ClusterBootstrap {
     return health;
   }
 
+  /**
+   * Each Node's Ready condition by name. Also adds the node-group labels a node may not set on
+   * itself (see restricted-labels.ts), the one write here, and only when one is missing.
+   */
   async nodeReadiness(input: NodesInput, signal: AbortSignal): Promise<Map<string, NodeReadiness>> {
     const { cluster, servers } = input;
     if ((await this.#secrets.existingAuthorities(cluster.metadata.uid)) === undefined)
@@ -165,7 +170,13 @@ export class KubeBootstrap implements ClusterBootstrap {
       new Map(servers.map((s) => [s.name, { ready: false, reason: 'ApiUnreachable' }]));
     if ('unreachable' in found) return unknown();
     try {
-      return await nodeReadinessByName(found.api, signal);
+      const nodes = await listNodes(found.api, signal);
+      await applyRestrictedLabels(
+        found.api,
+        missingRestrictedLabels(cluster, servers, nodes),
+        signal,
+      );
+      return new Map(nodes.map((n) => [n.metadata.name, readinessOf(n)]));
     } catch (err) {
       if (isBerthError(err) && err.code === 'BERTH_ERR_UNAVAILABLE') return unknown();
       throw err;

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Server } from '@berth/provider-api';
 import { isNodeSettableLabel, nodeSettableLabels, nodeSpec } from './node-spec.js';
+import { missingRestrictedLabels } from './restricted-labels.js';
+import { testCluster } from './testing/fixtures.js';
 
 test('NodeRestriction: which labels a node may set on itself', () => {
   const cases: [string, boolean][] = [
@@ -39,4 +42,23 @@ test("Berth's labels win over a group's labels of the same key", () => {
   assert.equal(spec.labels['berth.dev/nodegroup'], 'pool');
   assert.equal(spec.labels.tier, 'db');
   assert.deepEqual(spec.capacity, { cpu: '4', memory: '8192Mi', pods: '110' });
+});
+
+test('restricted labels: only those a group wants and its Node lacks', () => {
+  const cluster = testCluster('demo', {
+    nodeGroups: [{ name: 'pool', labels: { tier: 'web', 'node-role.kubernetes.io/worker': '' } }],
+  });
+  const server = (name: string, group?: string) =>
+    ({ name, metadata: group ? { 'berth.dev/node-group': group } : {} }) as unknown as Server;
+  const node = (name: string, labels: Record<string, string>) => ({ metadata: { name, labels } });
+  const missing = missingRestrictedLabels(
+    cluster,
+    [server('a', 'pool'), server('b', 'pool'), server('m'), server('c', 'pool')],
+    [
+      node('a', { tier: 'web' }),
+      node('b', { 'node-role.kubernetes.io/worker': '' }),
+      node('m', {}),
+    ],
+  );
+  assert.deepEqual([...missing], [['a', { 'node-role.kubernetes.io/worker': '' }]]);
 });
