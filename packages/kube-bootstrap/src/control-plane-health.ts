@@ -2,8 +2,10 @@
  * How ready a cluster's control plane is, asked of its API and told in words a person acts on:
  * the apiserver's own `/readyz` (with the checks that fail), which masters' apiservers serve
  * (the `kubernetes` Service's endpoints: each live apiserver keeps its address there), and
- * whether the controller-manager and scheduler hold their leader leases. A majority of masters
- * serving is enough to be ready; fewer than all is reported as degraded.
+ * whether the controller-manager and scheduler hold their leader leases. Ready needs every
+ * master serving: the controllers replace masters one at a time only while the control plane is
+ * ready, so a master that is down must stop them from taking a second one (and etcd's quorum).
+ * The API keeps working meanwhile; the reason says whether it still has a majority.
  */
 import type { ControlPlaneReadiness } from '@berth/controllers';
 import type { KubeApi } from './kube-api.js';
@@ -37,26 +39,18 @@ export async function controlPlaneHealth(
   }
   const serving = await servingAddresses(api, opts);
   const down = masters.filter((m) => !serving.has(m.address));
-  if (masters.length - down.length <= masters.length / 2) {
+  if (down.length > 0) {
+    const quorum = masters.length - down.length > masters.length / 2;
     return notReady(
-      'MastersNotServing',
-      `the API answers at ${api.server}, but kube-apiserver is not serving on ${describe(down)}`,
+      quorum ? 'ControlPlaneDegraded' : 'MastersNotServing',
+      `the API answers at ${api.server}, but kube-apiserver is not serving on ${describe(down)}` +
+        ` (${masters.length - down.length}/${masters.length} masters serve)`,
     );
   }
-  for (const [lease, component] of [
-    ['kube-controller-manager', 'kube-controller-manager'],
-    ['kube-scheduler', 'kube-scheduler'],
-  ] as const) {
-    const problem = await leaderProblem(api, lease, now, opts);
+  for (const component of ['kube-controller-manager', 'kube-scheduler'] as const) {
+    const problem = await leaderProblem(api, component, now, opts);
     if (problem !== undefined)
       return notReady(`${pascal(component)}NotRunning`, `${component} ${problem}`);
-  }
-  if (down.length > 0) {
-    return {
-      ready: true,
-      reason: 'ControlPlaneDegraded',
-      message: `${masters.length - down.length}/${masters.length} masters serve the API; not serving: ${describe(down)}`,
-    };
   }
   return {
     ready: true,
