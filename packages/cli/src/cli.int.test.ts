@@ -113,6 +113,7 @@ describe('with controllers', () => {
       create.stderr,
       /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ {2}operation \S+ Succeeded 100%/m,
     );
+    assert.match(create.stderr, /^\S+Z {2}Normal {3}CreateRequested Cluster\/demo: /m);
     assert.match(
       create.stdout,
       /^NAME +PHASE +VERSION +MASTERS +NODES +ENDPOINT +AGE\ndemo +Running +1\.34\S* +3 +3 +https:\/\/\S+:6443 +\d+s\n$/,

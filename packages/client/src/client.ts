@@ -63,6 +63,23 @@ export class BerthClient implements OperationSource {
     return streamClusterEvents(this.transport, paths.events(project, cluster), options);
   }
 
+  /** Every recorded event of a cluster with an id above `since`, oldest first, page after page. */
+  async listEvents(
+    project: string,
+    cluster: string,
+    since: number,
+    signal?: AbortSignal,
+  ): Promise<ClusterEvent[]> {
+    const events: ClusterEvent[] = [];
+    for (let after = since; ;) {
+      const page = await this.events.list(project, cluster, { since: after, limit: 500, signal });
+      events.push(...page.items);
+      const last = page.items.at(-1);
+      if (!last || !page.metadata?.continue) return events;
+      after = last.id;
+    }
+  }
+
   /** Follows an operation to its end; see `waitForOperation` in wait.ts for what it throws. */
   waitForOperation(id: string, options: WaitOptions = {}): Promise<Operation> {
     return waitForOperation(this, id, options);

@@ -4,6 +4,7 @@ export type { ApiErrorFields } from './api-error.js';
 export { toAccepted, toPatched, type Accepted, type Patched } from './accepted.js';
 export { END_EVENT, streamClusterEvents, type StreamEventsOptions } from './event-stream.js';
 export { collectAll, eachItem, type Page, type PageQuery } from './pages.js';
+export { OperationEvents, belongsTo, type EventSource } from './operation-events.js';
 export { paths } from './paths.js';
 export { SseParser, type SseMessage } from './sse.js';
 export {
@@ -19,7 +20,6 @@ export {
 export {
   OperationFailedError,
   WaitTimeoutError,
-  belongsTo,
   waitForOperation,
   type OperationSource,
   type WaitOptions,

@@ -49,9 +49,17 @@ function writeEvent(res: ServerResponse, e: ClusterEvent): void {
 
 /** A server whose operation the test moves along; the event stream is written by the test. */
 async function fakeApi(t: test.TestContext, streamStatus = 200) {
-  const state = { op: operation('Running'), stream: undefined as ServerResponse | undefined };
+  const state = {
+    op: operation('Running'),
+    stream: undefined as ServerResponse | undefined,
+    history: [] as ClusterEvent[],
+  };
   const server = await startTestServer((req, res) => {
     if (req.url?.startsWith('/v1/operations/op-1')) return sendJson(res, 200, state.op);
+    if (req.headers.accept !== 'text/event-stream') {
+      const since = Number(new URL(req.url ?? '', 'http://x').searchParams.get('since') ?? 0);
+      return sendJson(res, 200, { metadata: {}, items: state.history.filter((e) => e.id > since) });
+    }
     if (streamStatus !== 200)
       return sendProblem(res, streamStatus, 'BERTH_ERR_CLUSTER_NOT_FOUND', 'gone');
     res.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -83,6 +91,42 @@ test('an event wakes the poller: success is seen without waiting for the poll in
   assert.deepEqual(seen, ['ServersCreated', 'ClusterReady']);
   assert.deepEqual(phases, ['Running', 'Succeeded']);
   assert.ok(server.seen.filter((r) => r.url.startsWith('/v1/operations')).length <= 4);
+});
+
+test('an operation that ended before the stream connected still reports its events', async (t) => {
+  const { state, client } = await fakeApi(t);
+  state.op = operation('Failed', {
+    error: { type: 'x', title: 't', status: 502, code: 'BERTH_ERR_PROVIDER', detail: 'boom' },
+  });
+  state.history = [
+    { ...event(1, 'Earlier', 'op-0'), time: '2020-01-01T00:00:00Z' },
+    event(2, 'CreateRequested', 'op-1'),
+    event(3, 'ServerFailed'),
+  ];
+  const seen: string[] = [];
+  await assert.rejects(
+    client.waitForOperation('op-1', { onEvent: (e) => seen.push(e.reason) }),
+    OperationFailedError,
+  );
+  assert.deepEqual(seen, ['CreateRequested', 'ServerFailed']);
+});
+
+test('events the stream delivered are not reported twice by the catch-up', async (t) => {
+  const { state, client } = await fakeApi(t);
+  const seen: number[] = [];
+  const waiting = client.waitForOperation('op-1', {
+    pollIntervalMs: 60_000,
+    onEvent: (e) => seen.push(e.id),
+  });
+  await until(() => state.stream !== undefined);
+  const first = event(1, 'Progress', 'op-1');
+  const other = event(2, 'Unrelated', 'op-9');
+  state.history = [first, other, event(3, 'Done', 'op-1')];
+  writeEvent(state.stream as ServerResponse, first);
+  state.op = operation('Succeeded');
+  writeEvent(state.stream as ServerResponse, other);
+  await waiting;
+  assert.deepEqual(seen, [1, 3]);
 });
 
 test('a Failed operation throws OperationFailedError with its code and message', async (t) => {

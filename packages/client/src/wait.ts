@@ -1,24 +1,23 @@
 /**
  * Following a long action to its end. The operation record is the source of truth and is polled;
  * the cluster's event stream gives live progress and wakes the poller early, so the caller learns
- * of the end as soon as the event announcing it arrives. A broken or refused stream (the cluster
- * is gone after a delete) only costs liveness, never correctness.
+ * of the end as soon as the event announcing it arrives (see operation-events.ts). A broken or
+ * refused stream (the cluster is gone after a delete) only costs liveness, never correctness.
  */
 import type { ClusterEvent, Operation } from '@berth/api-types';
-import type { StreamEventsOptions } from './event-stream.js';
+import { OperationEvents, type EventSource } from './operation-events.js';
 
 /** What waiting needs from a client; `BerthClient` provides it. */
-export interface OperationSource {
+export interface OperationSource extends EventSource {
   getOperation(id: string, signal: AbortSignal): Promise<Operation>;
-  streamEvents(
-    project: string,
-    cluster: string,
-    o: StreamEventsOptions,
-  ): AsyncIterable<ClusterEvent>;
 }
 
 export interface WaitOptions {
-  /** Called with each event of the operation's cluster recorded since the operation began. */
+  /**
+   * Called once per event of the operation (or of its cluster, recorded since it began and
+   * naming no other operation), in order: live while it runs, and any the stream missed once it
+   * ended (not after a timeout or abort).
+   */
   onEvent?: (event: ClusterEvent) => void;
   /** Called with every operation read whose phase, progress or message changed. */
   onOperation?: (operation: Operation) => void;
@@ -73,10 +72,11 @@ export async function waitForOperation(
       : setTimeout(() => ((timedOut = true), stop.abort()), options.timeoutMs);
   const wake = new Wakeup();
   const report = reporter(options.onOperation);
+  const events = new OperationEvents(source, options.onEvent);
   let op: Operation | undefined;
   try {
     op = report(await source.getOperation(id, stop.signal));
-    if (!isFinished(op)) void followEvents(source, op, stop.signal, options.onEvent, wake);
+    if (!isFinished(op)) events.follow(op, stop.signal, () => wake.fire());
     while (!isFinished(op)) {
       await wake.wait(options.pollIntervalMs ?? 2_000, stop.signal);
       op = report(await source.getOperation(id, stop.signal));
@@ -90,37 +90,13 @@ export async function waitForOperation(
     stop.abort();
     options.signal?.removeEventListener('abort', onAbort);
   }
+  await events.catchUp(op, options.signal);
   if (op.phase === 'Failed') throw new OperationFailedError(op);
   return op;
 }
 
 function isFinished(op: Operation): boolean {
   return op.phase === 'Succeeded' || op.phase === 'Failed';
-}
-
-async function followEvents(
-  source: OperationSource,
-  op: Operation,
-  signal: AbortSignal,
-  onEvent: WaitOptions['onEvent'],
-  wake: Wakeup,
-): Promise<void> {
-  try {
-    const { project, cluster } = op.target;
-    for await (const event of source.streamEvents(project, cluster, { signal })) {
-      if (!belongsTo(event, op)) continue;
-      onEvent?.(event);
-      wake.fire();
-    }
-  } catch {
-    // Live progress only; polling carries on and stays the source of truth.
-  }
-}
-
-/** Events of this operation, or of no operation in particular recorded since it began. */
-export function belongsTo(event: ClusterEvent, op: Operation): boolean {
-  if (event.operation !== undefined) return event.operation === op.id;
-  return Date.parse(event.time) >= Date.parse(op.createdAt);
 }
 
 function reporter(onOperation: WaitOptions['onOperation']) {

@@ -1,5 +1,5 @@
 /**
- * `berth cluster events`: the history page by page, or (`--follow`) the live stream until
+ * `berth cluster events`: the history (all pages), or (`--follow`) the live stream until
  * Ctrl-C. Followed events print as lines in table mode and one document per event otherwise
  * (JSON lines, or YAML documents separated by `---`), so a pipe can read them as they come.
  */
@@ -10,24 +10,14 @@ import type { CliIo } from './io.js';
 import { eventLine } from './progress.js';
 import type { OutputFormat } from './settings.js';
 
-const PAGE = 500;
-
 /** Every recorded event with an id above `since`, oldest first. */
-export async function eventHistory(
+export function eventHistory(
   client: BerthClient,
   project: string,
   cluster: string,
   since: number | undefined,
 ): Promise<ClusterEvent[]> {
-  const events: ClusterEvent[] = [];
-  let after = since;
-  for (;;) {
-    const page = await client.events.list(project, cluster, { since: after, limit: PAGE });
-    events.push(...page.items);
-    const last = page.items.at(-1);
-    if (!last || (!page.metadata?.continue && page.items.length < PAGE)) return events;
-    after = last.id;
-  }
+  return client.listEvents(project, cluster, since ?? 0);
 }
 
 /** Prints the live events of a cluster until Ctrl-C (exit 0) or the server refuses the stream. */
