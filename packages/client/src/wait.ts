@@ -72,14 +72,16 @@ export async function waitForOperation(
       : setTimeout(() => ((timedOut = true), stop.abort()), options.timeoutMs);
   const wake = new Wakeup();
   const report = reporter(options.onOperation);
+  // The final read is reported after the events that led to it, so output reads in order.
+  const reportRunning = (read: Operation) => (isFinished(read) ? read : report(read));
   const events = new OperationEvents(source, options.onEvent);
   let op: Operation | undefined;
   try {
-    op = report(await source.getOperation(id, stop.signal));
+    op = reportRunning(await source.getOperation(id, stop.signal));
     if (!isFinished(op)) events.follow(op, stop.signal, () => wake.fire());
     while (!isFinished(op)) {
       await wake.wait(options.pollIntervalMs ?? 2_000, stop.signal);
-      op = report(await source.getOperation(id, stop.signal));
+      op = reportRunning(await source.getOperation(id, stop.signal));
     }
   } catch (err) {
     if (timedOut) throw new WaitTimeoutError(id, options.timeoutMs ?? 0, op);
@@ -91,6 +93,7 @@ export async function waitForOperation(
     options.signal?.removeEventListener('abort', onAbort);
   }
   await events.catchUp(op, options.signal);
+  report(op);
   if (op.phase === 'Failed') throw new OperationFailedError(op);
   return op;
 }
