@@ -1,5 +1,5 @@
 /** `berth cluster …`: create, list, get, delete, start, stop, upgrade, kubeconfig, events, nodes. */
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import {
   buildCreateRequest,
   readRequestFile,
