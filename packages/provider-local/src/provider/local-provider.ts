@@ -16,6 +16,7 @@ import { Topology } from '../topology/topology.js';
 import { DEFAULT_CATALOG, LocalCatalog, type CatalogConfig } from './catalog.js';
 import { mutate, type ProviderContext } from './context.js';
 import { syncExternal, syncRouter } from './router-sync.js';
+import { syncTenantGuard } from './networks.js';
 import { ensureExternalRecords, externalIds } from './external-network.js';
 import { FirewallSync } from './firewall-sync.js';
 import { LocalFloatingIps } from './floating-ips.js';
@@ -94,6 +95,7 @@ export class LocalProvider implements InfraProvider {
       now: () => now().toISOString(),
     };
     await ensureExternalRecords(ctx);
+    await syncTenantGuard(ctx);
     return new LocalProvider(ctx);
   }
 

@@ -81,6 +81,7 @@ export class LocalNetworks implements NetworkService {
       }
       for (const subnetId of entry.obj.subnetIds) await this.dropSubnet(subnetId);
       await this.ctx.repos.networks.delete(input.id);
+      await syncTenantGuard(this.ctx, signal);
       await this.ctx.topology.removeTenantNetwork(input.id, signal);
       await this.ctx.topology.removeFabricIfEmpty(signal);
     });
@@ -112,6 +113,7 @@ export class LocalNetworks implements NetworkService {
       );
       await this.ctx.repos.subnets.put(subnet, NONE);
       await this.ctx.repos.networks.update(network.obj.id, (e) => e.obj.subnetIds.push(subnet.id));
+      await syncTenantGuard(this.ctx, signal);
       return copy(subnet);
     });
   }
@@ -136,6 +138,7 @@ export class LocalNetworks implements NetworkService {
       await this.ctx.repos.networks.update(entry.obj.networkId, (e) => {
         e.obj.subnetIds = e.obj.subnetIds.filter((id) => id !== input.id);
       });
+      await syncTenantGuard(this.ctx, signal);
     });
   }
 
@@ -175,4 +178,15 @@ export function buildSubnet(input: CreateSubnetInput, createdAt: string): Subnet
     allocationPools: defaultAllocationPools(input.cidr, gatewayIp),
     dnsNameservers: [...(input.dnsNameservers ?? [])],
   };
+}
+
+/** Tells the host guard every tenant subnet, so the host never sends packets for them off-host. */
+export async function syncTenantGuard(ctx: ProviderContext, signal?: AbortSignal): Promise<void> {
+  const external = new Set(
+    (await ctx.repos.networks.all()).filter((e) => e.obj.external).map((e) => e.obj.id),
+  );
+  const subnets = await ctx.repos.subnets.all();
+  const tenant = subnets.filter((e) => !external.has(e.obj.networkId)).map((e) => e.obj.cidr);
+  const routers = await ctx.repos.routers.all();
+  await ctx.topology.syncGuard(tenant, routers.length > 0, signal);
 }

@@ -13,13 +13,14 @@ import {
   renderNotifyScript,
 } from './keepalived-conf.js';
 
-test('guard table drops external-CIDR output off the external bridge', () => {
+test('guard table: external CIDR only via the bridge, no host packets to tenant subnets, no forwarding out of the bridge', () => {
   assertGolden(
     'guard.nft',
     renderGuardTable({
       table: 'berth-guard',
       externalCidr: '198.18.0.0/24',
       externalBridge: 'berth-ext0',
+      tenantCidrs: ['10.1.0.0/24', '10.0.0.0/24', '10.0.0.0/24'],
     }),
   );
 });

@@ -48,6 +48,7 @@ test(
         table: 'berth-guard',
         externalCidr: '198.18.0.0/24',
         externalBridge: 'berth-ext0',
+        tenantCidrs: ['10.1.0.0/24', '10.0.0.0/24', '10.0.0.0/24'],
       }),
     ];
     for (const script of scripts) {

@@ -60,6 +60,7 @@ export interface ServerPort {
 export class Topology {
   readonly names: NamespaceNames;
   readonly external: ExternalNetwork;
+  private tenantCidrs: string[] = [];
 
   constructor(
     private readonly runner: CommandRunner,
@@ -81,11 +82,27 @@ export class Topology {
     );
   }
 
-  /** Removes the external bridge, then the guard (routers should be gone first). */
+  /** Removes the external bridge, then the guard unless tenant subnets still need it. */
   async removeExternal(signal?: AbortSignal): Promise<void> {
     const ctx = this.ctx(signal);
     await deleteLink(ctx, this.config.externalBridge);
-    await deleteTable(ctx, this.guardRef());
+    if (this.tenantCidrs.length === 0) await deleteTable(ctx, this.guardRef());
+  }
+
+  /**
+   * Keeps the guard's list of tenant subnets current (see renderGuardTable); the table exists
+   * while any tenant subnet or the external network does.
+   */
+  async syncGuard(
+    tenantCidrs: readonly string[],
+    externalPresent: boolean,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    this.tenantCidrs = [...tenantCidrs];
+    const ctx = this.ctx(signal);
+    if (this.tenantCidrs.length > 0 || externalPresent)
+      await applyTable(ctx, this.guardRef(), this.guardRuleset());
+    else await deleteTable(ctx, this.guardRef());
   }
 
   async ensureTenantNetwork(networkId: string, signal?: AbortSignal): Promise<void> {
@@ -123,6 +140,7 @@ export class Topology {
       table: guardTableName(this.config.prefix),
       externalCidr: this.config.externalCidr,
       externalBridge: this.config.externalBridge,
+      tenantCidrs: this.tenantCidrs,
     });
   }
 
