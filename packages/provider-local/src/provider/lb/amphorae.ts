@@ -10,7 +10,14 @@ import { readHaproxyServers, type HaproxyServerStat } from '../../lb/haproxy-sta
 import { amphoraDir, type ProviderContext } from '../context.js';
 import type { AmphoraLocal, LoadBalancerLocal } from '../records.js';
 import type { Entry } from '../repo.js';
-import { AMPHORA_FILES, amphoraUserData, tlsBundle, type LbRecords } from './lb-config.js';
+import {
+  AMPHORA_FILES,
+  amphoraUserData,
+  STATS_SOCKET_DIR,
+  statsSocketPath,
+  tlsBundle,
+  type LbRecords,
+} from './lb-config.js';
 
 export class AmphoraRuntime {
   constructor(private readonly ctx: ProviderContext) {}
@@ -88,6 +95,7 @@ export class AmphoraRuntime {
       const dir = amphoraDir(this.ctx, amp.id);
       await this.ctx.agents.stop(dir);
       await this.ctx.topology.removeServer(amp.id, signal, [amp.portId]);
+      fs.rmSync(statsSocketPath(path.join(dir, 'root')), { force: true });
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }
@@ -113,7 +121,7 @@ export class AmphoraRuntime {
   async memberStats(entry: Entry<LoadBalancer, LoadBalancerLocal>): Promise<HaproxyServerStat[]> {
     const amp = this.active(entry.local.amphorae);
     if (amp === undefined) return [];
-    const socket = path.join(amphoraDir(this.ctx, amp.id), 'root', AMPHORA_FILES.statsSocket);
+    const socket = statsSocketPath(path.join(amphoraDir(this.ctx, amp.id), 'root'));
     return readHaproxyServers(socket).catch(() => []);
   }
 
@@ -145,6 +153,7 @@ export class AmphoraRuntime {
   /** `haproxy -c` on the candidate configuration, with its certificates in place first. */
   private async validate(rootDir: string, records: LbRecords, cfg: string, signal?: AbortSignal) {
     fs.mkdirSync(path.join(rootDir, 'certs'), { recursive: true });
+    fs.mkdirSync(STATS_SOCKET_DIR, { recursive: true, mode: 0o700 });
     for (const { listener, tls } of records.listeners) {
       if (tls !== undefined) {
         fs.writeFileSync(path.join(rootDir, AMPHORA_FILES.cert(listener.id)), tlsBundle(tls), {

@@ -52,12 +52,23 @@ export interface AmphoraContext {
   peers: string[];
 }
 
+/**
+ * Where an amphora's HAProxy stats socket lives. A UNIX socket path is limited to 107 bytes, which
+ * a data dir plus amphora ids easily exceeds, so the socket sits in a short host directory under a
+ * name derived from the amphora's root dir.
+ */
+export const STATS_SOCKET_DIR = '/run/berth';
+
+export function statsSocketPath(rootDir: string): string {
+  return path.join(STATS_SOCKET_DIR, `amp-${shortHash(rootDir, 16)}.sock`);
+}
+
 export function haproxySpec(records: LbRecords, rootDir: string): HaproxySpec {
   const { lb } = records;
   return {
     loadBalancerId: lb.id,
     vip: lb.vipAddress,
-    statsSocketPath: path.join(rootDir, AMPHORA_FILES.statsSocket),
+    statsSocketPath: statsSocketPath(rootDir),
     listeners: records.listeners.map(({ listener: l }) => ({
       id: l.id,
       protocol: l.protocol,
