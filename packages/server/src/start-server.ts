@@ -14,6 +14,7 @@ import type { VersionItem } from '@berth/api-types';
 import { BerthError } from '@berth/errors';
 import type { InfraProvider } from '@berth/provider-api';
 import { MemoryProvider } from '@berth/provider-memory';
+import { LocalProvider } from '@berth/provider-local';
 import { openStore, type Store } from '@berth/store';
 import { buildApp } from './app.js';
 import { providerCatalog, versionsFromManifest } from './catalog.js';
@@ -119,6 +120,8 @@ async function createProvider(options: StartServerOptions, logger: Logger): Prom
   const factory = options.providerFactories?.[kind];
   if (factory) return factory(options.dataDir, logger);
   if (kind === 'memory') return memoryProvider(options.dataDir);
+  if (kind === 'local')
+    return LocalProvider.create({ dataDir: path.join(options.dataDir, 'local-provider') });
   throw new BerthError(
     'BERTH_ERR_NOT_IMPLEMENTED',
     `the ${kind} provider is not wired into this build of berth server`,

@@ -3,7 +3,8 @@
  * controllers' ports, a store lease so only one replica reconciles, and the bootstrap that fits
  * the provider (the memory provider runs no Kubernetes, so its bootstrap is the simulated one).
  */
-import { BerthError } from '@berth/errors';
+import { cacheDirFromEnv } from '@berth/components';
+import { createKubeBootstrap } from '@berth/kube-bootstrap';
 import {
   listClusterNodes,
   SimulatedBootstrap,
@@ -11,13 +12,14 @@ import {
   type ClusterBootstrap,
 } from '@berth/controllers';
 import { StoreControllerAdapter } from './controller-store.js';
+import type { KubeconfigSource } from './deps.js';
 import type { ServerContext, WiredControllers } from './start-server.js';
 
 /** A lease outlives a crashed leader by this long before another replica takes over. */
 const LEASE_MS = 15_000;
 
 export async function wireControllers(context: ServerContext): Promise<WiredControllers> {
-  const bootstrap = bootstrapFor(context);
+  const { bootstrap, kubeconfigs } = await bootstrapFor(context);
   const adapter = new StoreControllerAdapter(context.store);
   const running = await startControllers({
     store: adapter,
@@ -34,6 +36,7 @@ export async function wireControllers(context: ServerContext): Promise<WiredCont
   });
   return {
     stop: () => running.stop(),
+    ...(kubeconfigs === undefined ? {} : { kubeconfigs }),
     nodes: {
       listNodes: (cluster, signal) =>
         listClusterNodes(context.provider, bootstrap, cluster, signal),
@@ -41,10 +44,19 @@ export async function wireControllers(context: ServerContext): Promise<WiredCont
   };
 }
 
-function bootstrapFor(context: ServerContext): ClusterBootstrap {
-  if (context.providerKind === 'memory') return new SimulatedBootstrap();
-  throw new BerthError(
-    'BERTH_ERR_NOT_IMPLEMENTED',
-    `clusters on the ${context.providerKind} provider need the Kubernetes bootstrap, which is not wired yet`,
-  );
+/** Real Kubernetes (kube-bootstrap) on the local provider; simulated on the memory provider. */
+async function bootstrapFor(
+  context: ServerContext,
+): Promise<{ bootstrap: ClusterBootstrap; kubeconfigs?: KubeconfigSource }> {
+  if (context.providerKind === 'memory') return { bootstrap: new SimulatedBootstrap() };
+  const bootstrap = await createKubeBootstrap({
+    dataDir: context.dataDir,
+    cacheDir: cacheDirFromEnv(process.env),
+    logger: context.logger,
+    catalog: context.provider.catalog,
+  });
+  return {
+    bootstrap,
+    kubeconfigs: { adminKubeconfig: (cluster) => bootstrap.adminKubeconfig(cluster) },
+  };
 }
