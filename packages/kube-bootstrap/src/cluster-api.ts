@@ -1,9 +1,10 @@
 /**
- * How Berth reaches a cluster's API as its admin. A cluster may be reachable by several
- * addresses — the endpoint in its status (floating IP when public), the address its masters were
- * told clients use, the VIP inside its network — and which of them answer depends on where Berth
- * runs (the local provider's host reaches floating IPs, not tenant networks). The first that
- * answers is used and remembered.
+ * How Berth reaches a cluster's API as its admin: through the address clients use — the
+ * endpoint in the cluster's status, or the address its masters were told (the floating IP of a
+ * public API) — the first that answers, remembered. The VIP inside the cluster's network is
+ * tried only when `reachPrivateAddresses` says Berth runs where tenant networks are routed: on
+ * the local provider's host they are not, and a tenant address sent to the host's routing table
+ * would leave the host.
  */
 import type { Cluster } from '@berth/api-types';
 import { BerthError } from '@berth/errors';
@@ -29,6 +30,7 @@ export class ClusterApi {
     private readonly secrets: ClusterSecrets,
     private readonly port: number,
     private readonly logger: BootstrapLogger,
+    private readonly reachPrivateAddresses = false,
   ) {}
 
   /** An admin client for the first address that answers, or why none did. */
@@ -38,7 +40,15 @@ export class ClusterApi {
     if (cas === undefined) return { unreachable: 'the cluster has no certificates yet' };
     const admin = await this.secrets.adminCertificate(uid);
     const failures: string[] = [];
-    for (const server of await this.#candidates(cluster, vipAddress)) {
+    const candidates = await this.#candidates(cluster, vipAddress);
+    if (candidates.length === 0) {
+      return {
+        unreachable:
+          'the API has no address Berth can reach: it is private to the cluster network ' +
+          '(apiAccess.public is false) and Berth does not route into tenant networks',
+      };
+    }
+    for (const server of candidates) {
       const api = new KubeApi({ server, caPem: cas.ca.certPem, ...admin });
       try {
         await api.raw('GET', '/readyz', { signal, timeoutMs: PROBE_TIMEOUT_MS });
@@ -76,8 +86,11 @@ export class ClusterApi {
       this.#lastGood.get(uid),
       cluster.status?.apiEndpoint,
       remembered === undefined ? undefined : url(remembered),
-      url(vipAddress),
+      this.reachPrivateAddresses ? url(vipAddress) : undefined,
     ];
-    return [...new Set(all.filter((s): s is string => s !== undefined))];
+    const vip = url(vipAddress);
+    return [...new Set(all.filter((s): s is string => s !== undefined))].filter(
+      (s) => this.reachPrivateAddresses || s !== vip,
+    );
   }
 }

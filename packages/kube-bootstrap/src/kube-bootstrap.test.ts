@@ -148,31 +148,52 @@ test('readiness says why when the API does not answer; nodes of a cluster withou
   const port = await freePort(); // nothing listens there
   const kb = bootstrap(new MemorySecretStore(), port);
   const cluster = testCluster();
-  const server = { name: 'demo-master-0', ports: [{ fixedIp: '127.0.0.1' }] } as unknown as Server;
+  const server = { name: 'demo-master-0', ports: [{ fixedIp: '10.0.0.10' }] } as unknown as Server;
+  // The VIP (a tenant address) is never contacted: from the host it would leave the host.
+  const where = { vipAddress: '10.0.0.5' };
   assert.deepEqual(
-    await kb.nodeReadiness({ cluster, servers: [server], vipAddress: '127.0.0.1' }, signal),
+    await kb.nodeReadiness({ cluster, servers: [server], ...where }, signal),
     new Map(),
   );
   await kb.masterUserData({
     cluster,
-    master: { ...masters[0]!, address: '127.0.0.1' },
+    master: masters[0]!,
     masters: [masters[0]!],
     apiAddress: '127.0.0.1',
-    vipAddress: '127.0.0.1',
+    ...where,
   });
   const readiness = await kb.controlPlaneReadiness(
-    { cluster, masters: [server], vipAddress: '127.0.0.1' },
+    { cluster, masters: [server], ...where },
     signal,
   );
   assert.equal(readiness.ready, false);
   assert.equal(readiness.reason, 'ApiUnreachable');
-  assert.match(
+  assert.equal(
     readiness.message,
-    new RegExp(`https://127\\.0\\.0\\.1:${port} does not answer \\(ECONNREFUSED\\)`),
+    `the Kubernetes API at https://127.0.0.1:${port} does not answer (ECONNREFUSED)`,
   );
-  const nodes = await kb.nodeReadiness(
-    { cluster, servers: [server], vipAddress: '127.0.0.1' },
+  const nodes = await kb.nodeReadiness({ cluster, servers: [server], ...where }, signal);
+  assert.deepEqual(nodes.get('demo-master-0'), { ready: false, reason: 'ApiUnreachable' });
+});
+
+test('a private API (its address is the VIP) is reported unreachable without being contacted', async () => {
+  const kb = bootstrap();
+  const cluster = testCluster('private', { apiAccess: { public: false } });
+  const server = {
+    name: 'private-master-0',
+    ports: [{ fixedIp: '10.0.0.10' }],
+  } as unknown as Server;
+  await kb.masterUserData({
+    cluster,
+    master: masters[0]!,
+    masters: [masters[0]!],
+    apiAddress: '10.0.0.5',
+    vipAddress: '10.0.0.5',
+  });
+  const readiness = await kb.controlPlaneReadiness(
+    { cluster, masters: [server], vipAddress: '10.0.0.5' },
     signal,
   );
-  assert.deepEqual(nodes.get('demo-master-0'), { ready: false, reason: 'ApiUnreachable' });
+  assert.equal(readiness.reason, 'ApiUnreachable');
+  assert.match(readiness.message, /private to the cluster network/);
 });

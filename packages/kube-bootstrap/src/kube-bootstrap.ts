@@ -49,6 +49,11 @@ export interface KubeBootstrapDeps {
   nodeAgent: { node: string; registerScript: string };
   clock: () => Date;
   logger: BootstrapLogger;
+  /**
+   * Whether Berth may talk to a cluster's VIP inside its network (true where Berth runs in a
+   * network routed to tenant networks). Default false: only the public API address is used.
+   */
+  reachPrivateAddresses?: boolean;
   /** How long one drain may wait for pods to leave before the pass gives up. Default 90 s. */
   drainTimeoutMs?: number;
   ports?: MasterPorts;
@@ -66,7 +71,12 @@ export class KubeBootstrap implements ClusterBootstrap {
   constructor(private readonly deps: KubeBootstrapDeps) {
     this.#secrets = new ClusterSecrets(deps.secrets, deps.clock);
     this.#ports = deps.ports ?? DEFAULT_PORTS;
-    this.#api = new ClusterApi(this.#secrets, this.#ports.apiserver, deps.logger);
+    this.#api = new ClusterApi(
+      this.#secrets,
+      this.#ports.apiserver,
+      deps.logger,
+      deps.reachPrivateAddresses ?? false,
+    );
   }
 
   async masterUserData(input: MasterInput): Promise<UserData> {
