@@ -115,13 +115,34 @@ function memoryProvider(dataDir: string): MemoryProvider {
   return provider;
 }
 
+/**
+ * Where the local provider sits on the host, from BERTH_LOCAL_PREFIX (default `berth-`),
+ * BERTH_LOCAL_EXTERNAL_BRIDGE (default `<prefix>ext0`) and BERTH_LOCAL_EXTERNAL_CIDR (default
+ * 198.18.0.0/24). Tests and benchmarks set them so their runs never meet an operator's objects.
+ */
+function localTopologyFromEnv(): {
+  prefix?: string;
+  externalBridge?: string;
+  externalCidr?: string;
+} {
+  const env = process.env;
+  return {
+    ...(env.BERTH_LOCAL_PREFIX ? { prefix: env.BERTH_LOCAL_PREFIX } : {}),
+    ...(env.BERTH_LOCAL_EXTERNAL_BRIDGE ? { externalBridge: env.BERTH_LOCAL_EXTERNAL_BRIDGE } : {}),
+    ...(env.BERTH_LOCAL_EXTERNAL_CIDR ? { externalCidr: env.BERTH_LOCAL_EXTERNAL_CIDR } : {}),
+  };
+}
+
 async function createProvider(options: StartServerOptions, logger: Logger): Promise<InfraProvider> {
   const kind = options.provider ?? 'memory';
   const factory = options.providerFactories?.[kind];
   if (factory) return factory(options.dataDir, logger);
   if (kind === 'memory') return memoryProvider(options.dataDir);
   if (kind === 'local')
-    return LocalProvider.create({ dataDir: path.join(options.dataDir, 'local-provider') });
+    return LocalProvider.create({
+      dataDir: path.join(options.dataDir, 'local-provider'),
+      topology: localTopologyFromEnv(),
+    });
   throw new BerthError(
     'BERTH_ERR_NOT_IMPLEMENTED',
     `the ${kind} provider is not wired into this build of berth server`,
