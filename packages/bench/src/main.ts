@@ -5,11 +5,13 @@
  */
 import { benchApiList } from './api-list.js';
 import { benchControllers } from './controllers-1000.js';
+import { benchLocalCluster } from './local-cluster.js';
 import { appendReport, renderTable, type Table } from './report.js';
 
 const suites: Record<string, () => Promise<Table>> = {
   'api-list': benchApiList,
   'controllers-1000': benchControllers,
+  'local-cluster': benchLocalCluster,
 };
 
 async function main(): Promise<void> {

@@ -1,0 +1,254 @@
+/**
+ * Real clusters on the local provider: one `berth server --provider local` (a child process,
+ * with a run-unique name prefix and external CIDR) and, through its API, (1) seconds from the
+ * create POST until every node of a 1 master + 3 node cluster is Ready in Kubernetes, (2) seconds
+ * to scale a group from 3 to 20 nodes until all 20 are Ready, (3) resident memory of such a
+ * cluster's servers, read from /proc. Clusters are deleted between runs; the leak checker runs
+ * at the end and its findings are reported, not asserted.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkLeaks, isClean, serverLayout } from '@berth/provider-local';
+import { createE2eEnv, type E2eEnv } from '@berth/provider-local/testing';
+import type { Table } from './report.js';
+import { median, round } from './stats.js';
+
+const CREATE_RUNS = 5;
+const SCALE_RUNS = 3;
+const SCALE_TO = 20;
+const cli = fileURLToPath(new URL('../../cli/dist/main.js', import.meta.url));
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- reads loosely shaped API JSON
+type Json = any;
+
+interface LocalBerth {
+  env: E2eEnv;
+  child: ChildProcess;
+  url: string;
+  token: string;
+  providerData: string;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function startBerth(): Promise<LocalBerth> {
+  const env = await createE2eEnv();
+  const token = `berth_${randomBytes(24).toString('hex')}`;
+  const port = await freePort();
+  const serverData = path.join(env.dataDir, 'server');
+  const log = fs.openSync(path.join(env.dataDir, 'server.log'), 'a');
+  const argv = ['server', '--listen', `127.0.0.1:${port}`, '--data-dir', serverData];
+  const child = spawn(process.execPath, [cli, ...argv, '--provider', 'local'], {
+    env: {
+      ...process.env,
+      BERTH_ADMIN_TOKEN: token,
+      BERTH_LOG_LEVEL: 'warn',
+      BERTH_LOCAL_PREFIX: env.prefix,
+      BERTH_LOCAL_EXTERNAL_CIDR: env.externalCidr,
+    },
+    stdio: ['ignore', log, log],
+  });
+  fs.closeSync(log);
+  const url = `http://127.0.0.1:${port}`;
+  await until('berth server ready', 30_000, async () =>
+    (await fetch(`${url}/readyz`)).ok ? true : undefined,
+  );
+  return { env, child, url, token, providerData: path.join(serverData, 'local-provider') };
+}
+
+async function api(b: LocalBerth, method: string, url: string, body?: unknown): Promise<Json> {
+  const res = await fetch(`${b.url}${url}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${b.token}`,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+const clusterPath = (name: string) => `/v1/projects/default/clusters/${name}`;
+
+/** Workers whose Kubernetes node is Ready, from the API's live node list. */
+async function readyWorkers(b: LocalBerth, cluster: string): Promise<number> {
+  const nodes = (await api(b, 'GET', `${clusterPath(cluster)}/nodes`)).items as Json[];
+  return nodes.filter((n) => n.role === 'worker' && n.kubernetes?.ready === 'True').length;
+}
+
+async function createCluster(b: LocalBerth, name: string): Promise<number> {
+  const started = Date.now();
+  await api(b, 'POST', '/v1/projects/default/clusters', {
+    metadata: { name },
+    spec: { nodeGroups: [{ name: 'default', count: 3 }] },
+  });
+  await until(`${name}: 3 nodes Ready`, 180_000, async () =>
+    (await readyWorkers(b, name)) === 3 ? true : undefined,
+  );
+  return (Date.now() - started) / 1000;
+}
+
+async function deleteCluster(b: LocalBerth, name: string): Promise<void> {
+  await api(b, 'DELETE', clusterPath(name)).catch(() => undefined);
+  await until(`${name} deleted`, 300_000, async () => {
+    const res = await fetch(`${b.url}${clusterPath(name)}`, {
+      headers: { authorization: `Bearer ${b.token}` },
+    });
+    return res.status === 404 ? true : undefined;
+  });
+}
+
+async function scaleTo(b: LocalBerth, name: string, count: number): Promise<number> {
+  const started = Date.now();
+  await api(b, 'PATCH', `${clusterPath(name)}/nodegroups/default`, { spec: { count } });
+  await until(`${name}: ${count} nodes Ready`, 300_000, async () =>
+    (await readyWorkers(b, name)) === count ? true : undefined,
+  );
+  return (Date.now() - started) / 1000;
+}
+
+function procStat(pid: number): { pgid: number } | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return { pgid: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) };
+  } catch {
+    return undefined;
+  }
+}
+
+function rssBytes(pid: number): number {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Process groups of a server: its agent's and every service's, from their pid files. */
+function serverGroups(serverDir: string): number[] {
+  const layout = serverLayout(serverDir);
+  const services = fs.existsSync(layout.serviceDir)
+    ? fs.readdirSync(layout.serviceDir).filter((f) => f.endsWith('.pid'))
+    : [];
+  return [layout.agentPid, ...services.map((f) => path.join(layout.serviceDir, f))].flatMap(
+    (file) => {
+      try {
+        const record = JSON.parse(fs.readFileSync(file, 'utf8')) as { pgid?: number; pid: number };
+        return [record.pgid ?? record.pid];
+      } catch {
+        return [];
+      }
+    },
+  );
+}
+
+/** MiB resident in every process of the cluster's servers' process groups, by role. */
+async function clusterMemory(b: LocalBerth, name: string) {
+  const nodes = (await api(b, 'GET', `${clusterPath(name)}/nodes`)).items as Json[];
+  const pids = fs
+    .readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number);
+  const byGroup = new Map<number, number>();
+  for (const pid of pids) {
+    const stat = procStat(pid);
+    if (stat) byGroup.set(stat.pgid, (byGroup.get(stat.pgid) ?? 0) + rssBytes(pid));
+  }
+  const mib = (role: string) =>
+    nodes
+      .filter((n) => n.role === role)
+      .flatMap((n) => serverGroups(path.join(b.providerData, 'servers', n.serverId as string)))
+      .reduce((sum, g) => sum + (byGroup.get(g) ?? 0), 0) /
+    2 ** 20;
+  return { master: mib('master'), workers: mib('worker') };
+}
+
+async function stopBerth(b: LocalBerth): Promise<string> {
+  if (b.child.exitCode === null && b.child.signalCode === null) {
+    const gone = new Promise((r) => b.child.once('exit', r));
+    b.child.kill('SIGTERM');
+    await gone;
+  }
+  const report = await checkLeaks({
+    runner: b.env.runner,
+    prefix: b.env.prefix,
+    dataDir: b.providerData,
+    allowFiles: ['inventory.json'],
+  });
+  if (!isClean(report)) return `leaks: ${JSON.stringify(report)} (kept ${b.env.dataDir})`;
+  fs.rmSync(b.env.dataDir, { recursive: true, force: true });
+  return 'clean';
+}
+
+export async function benchLocalCluster(): Promise<Table> {
+  const b = await startBerth();
+  const creates: number[] = [];
+  const scales: number[] = [];
+  let memory = { master: Number.NaN, workers: Number.NaN };
+  let leaks = 'not checked';
+  try {
+    for (let i = 0; i < CREATE_RUNS; i++) {
+      creates.push(await createCluster(b, `bench-c${i}`));
+      if (i === 0) {
+        await new Promise((r) => setTimeout(r, 10_000));
+        memory = await clusterMemory(b, 'bench-c0');
+      }
+      await deleteCluster(b, `bench-c${i}`);
+    }
+    for (let i = 0; i < SCALE_RUNS; i++) {
+      await createCluster(b, `bench-s${i}`);
+      scales.push(await scaleTo(b, `bench-s${i}`, SCALE_TO));
+      await deleteCluster(b, `bench-s${i}`);
+    }
+  } finally {
+    const list = (await api(b, 'GET', '/v1/projects/default/clusters').catch(() => undefined))
+      ?.items as Json[] | undefined;
+    for (const c of list ?? []) await deleteCluster(b, c.metadata.name as string);
+    leaks = await stopBerth(b);
+  }
+  const total = memory.master + memory.workers;
+  return {
+    title: 'Local provider: real clusters (Kubernetes 1.34, kwok workers)',
+    method: `One \`berth server --provider local\` (SQLite). Create: POST of a 1 master + 3 node cluster until the API's node list shows 3 Ready workers, ${CREATE_RUNS} runs. Scale: a 3-node group PATCHed to ${SCALE_TO}, until ${SCALE_TO} Ready, ${SCALE_RUNS} runs. Memory: sum of VmRSS of every process in the cluster's server process groups (agents and services; the API load balancer's HAProxy not included), 10 s after the first create. Medians; leak check afterwards: ${leaks}.`,
+    columns: [
+      'create → 3 nodes Ready (s)',
+      `scale 3 → ${SCALE_TO} Ready (s)`,
+      'memory per cluster (MiB)',
+      'master (MiB)',
+      'workers (MiB)',
+    ],
+    rows: [
+      [
+        round(median(creates), 1),
+        round(median(scales), 1),
+        round(total, 0),
+        round(memory.master, 0),
+        round(memory.workers, 0),
+      ],
+    ],
+  };
+}
