@@ -346,37 +346,28 @@ function suite(version: string, faults: boolean): void {
       });
     });
 
-    // Known bug, kept visible as a todo until provider-local is fixed: a server whose create
-    // was interrupted by the SIGKILL stays BUILD forever (LocalServers.create stores it as
-    // `provisioned: false` before provisioning, nothing resumes the build after a restart, and
-    // `start` returns early for BUILD), so the master never comes up.
-    const interruptedBuild = 'provider-local does not resume a server build interrupted by a crash';
-    test(
-      'SIGKILL of berth server mid-create: after restart Running, no duplicates',
-      { todo: interruptedBuild },
-      async () => {
-        await b.api('POST', '/v1/projects/default/clusters', {
-          metadata: { name: 'crashy' },
-          spec: { version, nodeGroups: [{ name: 'default', count: 2 }] },
-        });
-        await until('create under way', 60_000, async () =>
-          (await b.servers('crashy')).length >= 1 ? true : undefined,
-        );
-        await b.stop('SIGKILL');
-        await b.start();
-        let seen = '';
-        await until('crashy Running after restart', 120_000, async () => {
-          const c = await b.api('GET', '/v1/projects/default/clusters/crashy');
-          seen = `${c.status?.phase} ${JSON.stringify(c.status?.conditions?.filter((x: Json) => x.status !== 'True').map((x: Json) => x.message))}`;
-          return c.status?.phase === 'Running' ? true : undefined;
-        }).catch((err: Error) => {
-          throw new Error(`${err.message}; last seen: ${seen}`);
-        });
-        const servers = await b.servers('crashy');
-        assert.equal(servers.length, 3, servers.map((s) => s.name).join(', '));
-        assert.equal(new Set(servers.map((s) => s.name)).size, 3);
-      },
-    );
+    test('SIGKILL of berth server mid-create: after restart Running, no duplicates', async () => {
+      await b.api('POST', '/v1/projects/default/clusters', {
+        metadata: { name: 'crashy' },
+        spec: { version, nodeGroups: [{ name: 'default', count: 2 }] },
+      });
+      await until('create under way', 60_000, async () =>
+        (await b.servers('crashy')).length >= 1 ? true : undefined,
+      );
+      await b.stop('SIGKILL');
+      await b.start();
+      let seen = '';
+      await until('crashy Running after restart', 120_000, async () => {
+        const c = await b.api('GET', '/v1/projects/default/clusters/crashy');
+        seen = `${c.status?.phase} ${JSON.stringify(c.status?.conditions?.filter((x: Json) => x.status !== 'True').map((x: Json) => x.message))}`;
+        return c.status?.phase === 'Running' ? true : undefined;
+      }).catch((err: Error) => {
+        throw new Error(`${err.message}; last seen: ${seen}`);
+      });
+      const servers = await b.servers('crashy');
+      assert.equal(servers.length, 3, servers.map((s) => s.name).join(', '));
+      assert.equal(new Set(servers.map((s) => s.name)).size, 3);
+    });
   });
 }
 

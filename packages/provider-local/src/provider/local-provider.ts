@@ -96,7 +96,9 @@ export class LocalProvider implements InfraProvider {
     };
     await ensureExternalRecords(ctx);
     await syncTenantGuard(ctx);
-    return new LocalProvider(ctx);
+    const provider = new LocalProvider(ctx);
+    await provider.servers.resumeInterruptedBuilds(new AbortController().signal);
+    return provider;
   }
 
   /**

@@ -157,6 +157,22 @@ export class LocalServers implements ServerService {
   }
 
   /** Fault injection (test providers only): kill -9 the server's process groups. */
+  /**
+   * Finishes builds a previous provider instance started but never completed (the process died
+   * mid-create): provisioning is idempotent, so it simply runs again. Without this a server
+   * would stay in BUILD forever, since start() leaves BUILD servers alone and callers that find
+   * the server by name never create it again.
+   */
+  resumeInterruptedBuilds(signal: AbortSignal): Promise<void> {
+    return mutate(this.ctx, signal, async () => {
+      for (const entry of await this.ctx.repos.servers.all()) {
+        if (!entry.local.provisioned && entry.local.buildError === undefined) {
+          await this.build(entry.obj.id, signal);
+        }
+      }
+    });
+  }
+
   crash(id: string): Promise<void> {
     return this.ctx.lock.run(() => this.runtime.crash(id));
   }
