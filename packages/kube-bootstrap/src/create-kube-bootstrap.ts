@@ -13,7 +13,7 @@ import {
 import type { CatalogService } from '@berth/provider-api';
 import type { BootstrapLogger } from './cluster-api.js';
 import { KubeBootstrap } from './kube-bootstrap.js';
-import { registerScriptPath } from './register-script.js';
+import { nodeAgentPaths } from './node-agent-paths.js';
 import { loadSecretKey } from './secret-key.js';
 import { FileSecretStore } from './secret-store.js';
 
@@ -49,7 +49,7 @@ export async function createKubeBootstrap(
     components: (binary, version) => store.path(binary, version),
     kubernetesVersion: (version) => store.resolve(version).kubernetesVersion,
     flavor: (name, signal) => options.catalog.getFlavor({ name }, signal),
-    nodeAgent: { node: process.execPath, registerScript: registerScriptPath() },
+    nodeAgent: nodeAgentPaths(),
     clock: options.clock ?? (() => new Date()),
     logger: options.logger,
   });

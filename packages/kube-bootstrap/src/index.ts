@@ -16,6 +16,6 @@ export * from './node-readiness.js';
 export * from './drain.js';
 export * from './rbac.js';
 export * from './restricted-labels.js';
-export * from './register-script.js';
+export * from './node-agent-paths.js';
 export { KubeBootstrap, type KubeBootstrapDeps, type BootstrapLogger } from './kube-bootstrap.js';
 export { createKubeBootstrap, type CreateKubeBootstrapOptions } from './create-kube-bootstrap.js';

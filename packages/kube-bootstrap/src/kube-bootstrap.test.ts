@@ -22,7 +22,11 @@ function bootstrap(store = new MemorySecretStore(), apiserverPort = DEFAULT_PORT
     components: async (binary, version) => `/cache/${version}/${binary}`,
     kubernetesVersion: () => 'v1.34.10',
     flavor: async (name) => ({ name, vcpus: 4, ramMiB: 8192 }),
-    nodeAgent: { node: '/usr/bin/node', registerScript: '/b/register.js' },
+    nodeAgent: {
+      node: '/usr/bin/node',
+      registerScript: '/b/register.js',
+      etcdMemberScript: '/b/etcd-member.js',
+    },
     clock: () => new Date(),
     logger: silent,
     ports: { ...DEFAULT_PORTS, apiserver: apiserverPort },
@@ -74,7 +78,7 @@ test('master user data is made once per master and rendered the same on every pa
       '--initial-cluster=demo-master-0=https://10.0.0.10:2380,demo-master-1=https://10.0.0.11:2380,demo-master-2=https://10.0.0.12:2380',
     ),
   );
-  assert.equal(etcd.command[0], '/cache/1.34/etcd');
+  assert.equal(etcd.command[etcd.command.indexOf('--') + 1], '/cache/1.34/etcd');
 });
 
 test('a new API address reissues the serving certificate; the CA stays', async () => {

@@ -25,6 +25,7 @@ import { drainNode } from './drain.js';
 import { renderClientCertKubeconfig } from './kubeconfig.js';
 import { DEFAULT_PORTS, type MasterPorts } from './layout.js';
 import { renderMasterUserData } from './master-user-data.js';
+import type { NodeAgentPaths } from './node-agent-paths.js';
 import { nodeSpec } from './node-spec.js';
 import { listNodes, readinessOf } from './node-readiness.js';
 import { applyBootstrapRbac } from './rbac.js';
@@ -45,8 +46,8 @@ export interface KubeBootstrapDeps {
     name: string,
     signal: AbortSignal,
   ) => Promise<{ name: string; vcpus: number; ramMiB: number }>;
-  /** The Node.js runtime and registration script workers run (both host paths). */
-  nodeAgent: { node: string; registerScript: string };
+  /** The Node.js runtime and the scripts servers run (host paths; `nodeAgentPaths()`). */
+  nodeAgent: NodeAgentPaths;
   clock: () => Date;
   logger: BootstrapLogger;
   /**
@@ -96,6 +97,8 @@ export class KubeBootstrap implements ClusterBootstrap {
         kubeApiserver: await bin('kube-apiserver'),
         kubeControllerManager: await bin('kube-controller-manager'),
         kubeScheduler: await bin('kube-scheduler'),
+        node: this.deps.nodeAgent.node,
+        etcdMemberScript: this.deps.nodeAgent.etcdMemberScript,
       },
       authorities: await this.#secrets.authorities(uid),
       certs: await this.#secrets.masterCertificates(uid, {
@@ -129,7 +132,8 @@ export class KubeBootstrap implements ClusterBootstrap {
       nodeCert: await this.#secrets.nodeCertificate(uid, serverName),
       binaries: {
         kwok: await this.deps.components('kwok', cluster.spec.version),
-        ...this.deps.nodeAgent,
+        node: this.deps.nodeAgent.node,
+        registerScript: this.deps.nodeAgent.registerScript,
       },
     });
   }

@@ -4,6 +4,8 @@
  * kubeconfigs, and the stacked control plane as four services — etcd, kube-apiserver (talking to
  * its local etcd member), kube-controller-manager and kube-scheduler (talking to the local
  * apiserver, electing leaders among the masters). Paths are relative: services run in `/`.
+ * etcd starts through `etcd-member.js`, which makes a master recreated with an empty disk rejoin
+ * the other members instead of bootstrapping a cluster of its own.
  */
 import type { UserData, UserDataFile, UserDataService } from '@berth/provider-api';
 import type { ClusterAuthorities, MasterCertificates } from './cluster-certs.js';
@@ -28,6 +30,9 @@ export interface MasterUserDataInput {
     kubeApiserver: string;
     kubeControllerManager: string;
     kubeScheduler: string;
+    /** The Node.js runtime and `dist/node-agent/etcd-member.js`, which start etcd (see there). */
+    node: string;
+    etcdMemberScript: string;
   };
   authorities: ClusterAuthorities;
   certs: MasterCertificates;
@@ -147,8 +152,21 @@ function masterServices(input: MasterUserDataInput): UserDataService[] {
     bindAddress: '127.0.0.1',
     securePort: ports.scheduler,
   });
+  const others = input.masters.filter((m) => m.name !== master.name);
+  const etcdMember = [
+    binaries.node,
+    binaries.etcdMemberScript,
+    `--name=${master.name}`,
+    `--peer-url=${peer(master.address)}`,
+    `--data-dir=${paths.etcdData}`,
+    `--members=${others.map((m) => `https://${m.address}:${ports.etcdClient}`).join(',')}`,
+    `--cacert=${paths.etcdCaCert}`,
+    `--cert=${paths.apiserverEtcdClientCert}`,
+    `--key=${paths.apiserverEtcdClientKey}`,
+    '--',
+  ];
   return [
-    service('etcd', [binaries.etcd, ...etcd]),
+    service('etcd', [...etcdMember, binaries.etcd, ...etcd]),
     service('kube-apiserver', [binaries.kubeApiserver, ...apiserver], ['etcd']),
     service(
       'kube-controller-manager',

@@ -39,6 +39,8 @@ test('master user data golden: PKI files, kubeconfigs, the stacked control plane
       kubeApiserver: '/cache/kube-apiserver',
       kubeControllerManager: '/cache/kube-controller-manager',
       kubeScheduler: '/cache/kube-scheduler',
+      node: '/usr/bin/node',
+      etcdMemberScript: '/b/etcd-member.js',
     },
     authorities,
     certs,

@@ -11,7 +11,7 @@ import {
   describeEvent,
   mirrorUrlFromEnv,
 } from '@berth/components';
-import { registerScriptPath } from '../register-script.js';
+import { nodeAgentPaths, type NodeAgentPaths } from '../node-agent-paths.js';
 
 export interface E2eComponents {
   kubernetesVersion: string;
@@ -20,8 +20,11 @@ export interface E2eComponents {
     kubeApiserver: string;
     kubeControllerManager: string;
     kubeScheduler: string;
+    node: string;
+    etcdMemberScript: string;
   };
   worker: { kwok: string; node: string; registerScript: string };
+  agent: NodeAgentPaths;
 }
 
 export async function e2eComponents(progress: (line: string) => void): Promise<E2eComponents> {
@@ -48,11 +51,10 @@ export async function e2eComponents(progress: (line: string) => void): Promise<E
       kubeApiserver: await path('kube-apiserver'),
       kubeControllerManager: await path('kube-controller-manager'),
       kubeScheduler: await path('kube-scheduler'),
-    },
-    worker: {
-      kwok: await path('kwok'),
       node: process.execPath,
-      registerScript: registerScriptPath(),
+      etcdMemberScript: nodeAgentPaths().etcdMemberScript,
     },
+    worker: { kwok: await path('kwok'), ...nodeAgentPaths() },
+    agent: nodeAgentPaths(),
   };
 }
