@@ -31,6 +31,7 @@ import { testCluster } from './testing/fixtures.js';
 import { applyBootstrapRbac } from './rbac.js';
 import { e2eComponents } from './testing/e2e-components.js';
 import { runUserData, type RunningServer } from './testing/user-data-runner.js';
+import { deployment, pdb, type PodView } from './testing/workloads.js';
 import { renderWorkerUserData } from './worker-user-data.js';
 
 const LOOPBACK = '127.0.0.1';
@@ -225,38 +226,3 @@ test('a master and a simulated worker from rendered user data make a working clu
     throw err;
   }
 });
-
-interface PodView {
-  spec: { nodeName?: string };
-  status: { phase?: string; podIP?: string };
-}
-
-function deployment() {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'web', namespace: 'default' },
-    spec: {
-      replicas: 2,
-      selector: { matchLabels: { app: 'web' } },
-      template: {
-        metadata: { labels: { app: 'web' } },
-        spec: {
-          tolerations: [
-            { key: 'dedicated', operator: 'Equal', value: 'web', effect: 'NoSchedule' },
-          ],
-          containers: [{ name: 'web', image: 'registry.invalid/web:1' }],
-        },
-      },
-    },
-  };
-}
-
-function pdb() {
-  return {
-    apiVersion: 'policy/v1',
-    kind: 'PodDisruptionBudget',
-    metadata: { name: 'web', namespace: 'default' },
-    spec: { minAvailable: 1, selector: { matchLabels: { app: 'web' } } },
-  };
-}
