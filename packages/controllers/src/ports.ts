@@ -76,6 +76,12 @@ export interface ClusterBootstrap {
   nodeReadiness(input: NodesInput, signal: AbortSignal): Promise<Map<string, NodeReadiness>>;
   /** Cordons and drains the node, honouring PodDisruptionBudgets; resolves when it's empty. */
   drainNode(input: DrainInput, signal: AbortSignal): Promise<void>;
+  /**
+   * Why replacing `master` now would lose data, or undefined when it is safe. Optional: without
+   * it, replacement is refused for control planes of fewer than 3 masters, where a recreated
+   * master has no etcd peer to rejoin.
+   */
+  masterReplacementRefusal?(input: ReadinessInput): string | undefined;
   /** Forgets everything kept for the cluster (PKI, kubeconfigs). */
   forgetCluster(cluster: Cluster, signal: AbortSignal): Promise<void>;
 }

@@ -67,6 +67,11 @@ export class SimulatedBootstrap implements ClusterBootstrap {
     );
   }
 
+  /** Simulated masters keep no data, so replacing one is always safe. */
+  masterReplacementRefusal(): string | undefined {
+    return undefined;
+  }
+
   async drainNode(): Promise<void> {}
 
   async forgetCluster(): Promise<void> {}

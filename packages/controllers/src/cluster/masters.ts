@@ -57,6 +57,16 @@ async function replaceOneOutdatedMaster(
   for (const [index, plan] of plans.entries()) {
     const master = masters[index]!;
     if (!isOutdated(master, await desiredUserData(pass, plan, plans))) continue;
+    const refusal = replacementRefusal(pass, masters);
+    if (refusal !== undefined) {
+      wait(
+        pass,
+        ClusterConditions.controlPlane,
+        'ReplacementUnsafe',
+        `${master.name} runs outdated user data but is not replaced: ${refusal}`,
+      );
+      return;
+    }
     await pass.deps.provider.servers.delete({ id: master.id }, pass.signal);
     await pass.deps.store.recordEvent(pass.cluster.metadata.uid, {
       type: 'Normal',
@@ -155,4 +165,18 @@ export async function deleteMasters(pass: ClusterPass): Promise<void> {
     signal,
   );
   if (group !== undefined) await provider.serverGroups.delete({ id: group.id }, signal);
+}
+
+function replacementRefusal(pass: ClusterPass, masters: Server[]): string | undefined {
+  const { bootstrap } = pass.deps;
+  if (bootstrap.masterReplacementRefusal !== undefined) {
+    return bootstrap.masterReplacementRefusal({
+      cluster: pass.cluster,
+      masters,
+      vipAddress: pass.vipAddress!,
+    });
+  }
+  return masters.length < 3
+    ? `a control plane of ${masters.length} master(s) has no etcd peer to rejoin, so its data would be lost`
+    : undefined;
 }
