@@ -15,7 +15,7 @@ import type { BootstrapLogger } from './cluster-api.js';
 import { KubeBootstrap } from './kube-bootstrap.js';
 import { nodeAgentPaths } from './node-agent-paths.js';
 import { loadSecretKey } from './secret-key.js';
-import { FileSecretStore } from './secret-store.js';
+import { FileSecretStore, SealedSecretStore, type SealedSecretBackend } from './secret-store.js';
 
 export interface CreateKubeBootstrapOptions {
   /** Berth's data dir: secrets go to `<dataDir>/secrets/`. */
@@ -30,6 +30,11 @@ export interface CreateKubeBootstrapOptions {
   /** Default: the repository's components/ directory. */
   componentsDir?: string;
   clock?: () => Date;
+  /**
+   * Keep the sealed PKI in the Berth store (every replica sharing the database reads it; they
+   * must share BERTH_SECRET_KEY). Without it, secrets are sealed files under `<dataDir>/secrets/`.
+   */
+  sealedSecrets?: SealedSecretBackend;
 }
 
 export async function createKubeBootstrap(
@@ -45,7 +50,10 @@ export async function createKubeBootstrap(
     ...(mirrorUrl === undefined ? {} : { mirrorUrl }),
   });
   return new KubeBootstrap({
-    secrets: new FileSecretStore({ dir: join(options.dataDir, 'secrets'), key }),
+    secrets:
+      options.sealedSecrets === undefined
+        ? new FileSecretStore({ dir: join(options.dataDir, 'secrets'), key })
+        : new SealedSecretStore({ backend: options.sealedSecrets, key }),
     components: (binary, version) => store.path(binary, version),
     kubernetesVersion: (version) => store.resolve(version).kubernetesVersion,
     flavor: (name, signal) => options.catalog.getFlavor({ name }, signal),

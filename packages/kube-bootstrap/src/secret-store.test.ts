@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BerthError } from '@berth/errors';
 import { loadSecretKey, secretKeyFile } from './secret-key.js';
-import { FileSecretStore } from './secret-store.js';
+import { FileSecretStore, SealedSecretStore } from './secret-store.js';
 
 async function tempDir(t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'berth-secrets-'));
@@ -83,4 +83,29 @@ test('the key comes from BERTH_SECRET_KEY, else a generated 0600 key file that i
   assert.deepEqual(await loadSecretKey({ dataDir: dir, env: {} }), generated);
   await writeFile(secretKeyFile(dir), 'not a key\n');
   await assert.rejects(loadSecretKey({ dataDir: dir, env: {} }), { code: 'BERTH_ERR_VALIDATION' });
+});
+
+test('SealedSecretStore keeps only ciphertext in its backend, bound to cluster and name', async () => {
+  const rows = new Map<string, string>();
+  const backend = {
+    get: async (c: string, n: string) => rows.get(`${c}/${n}`),
+    put: async (c: string, n: string, v: string) => void rows.set(`${c}/${n}`, v),
+    delete: async (c: string, n: string) => void rows.delete(`${c}/${n}`),
+    deleteCluster: async (c: string) => {
+      for (const k of [...rows.keys()]) if (k.startsWith(`${c}/`)) rows.delete(k);
+    },
+  };
+  const key = randomBytes(32);
+  const store = new SealedSecretStore({ backend, key });
+  await store.put('c1', 'ca.key', 'PRIVATE KEY PEM');
+  assert.equal(await store.get('c1', 'ca.key'), 'PRIVATE KEY PEM');
+  assert.ok(![...rows.values()].some((v) => v.includes('PRIVATE')), 'no plaintext in the backend');
+  rows.set('c1/other', rows.get('c1/ca.key')!);
+  await assert.rejects(store.get('c1', 'other'), /cannot be decrypted/);
+  await assert.rejects(
+    new SealedSecretStore({ backend, key: randomBytes(32) }).get('c1', 'ca.key'),
+    /cannot be decrypted/,
+  );
+  await store.deleteCluster('c1');
+  assert.equal(await store.get('c1', 'ca.key'), undefined);
 });

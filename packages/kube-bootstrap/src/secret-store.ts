@@ -155,3 +155,48 @@ export function unseal(key: Buffer, clusterUid: string, text: string): string {
 function aad(clusterUid: string): Buffer {
   return Buffer.from(`berth-secrets:v1:${clusterUid}`);
 }
+
+/** Where sealed secrets live when not in files: the Berth store (`store.secrets`). */
+export interface SealedSecretBackend {
+  get(clusterUid: string, name: string): Promise<string | undefined>;
+  put(clusterUid: string, name: string, sealed: string): Promise<void>;
+  delete(clusterUid: string, name: string): Promise<void>;
+  deleteCluster(clusterUid: string): Promise<void>;
+}
+
+/**
+ * A SecretStore over the Berth store: each value is sealed (AES-256-GCM, bound to its cluster
+ * and name) before it leaves this process, so the database holds ciphertext only and every
+ * replica with the same key reads the same PKI.
+ */
+export class SealedSecretStore implements SecretStore {
+  readonly #backend: SealedSecretBackend;
+  readonly #key: Buffer;
+
+  constructor(options: { backend: SealedSecretBackend; key: Buffer }) {
+    if (options.key.length !== KEY_BYTES) {
+      throw new BerthError('BERTH_ERR_VALIDATION', `the secret key must be ${KEY_BYTES} bytes`, {
+        field: 'BERTH_SECRET_KEY',
+      });
+    }
+    this.#backend = options.backend;
+    this.#key = options.key;
+  }
+
+  async get(clusterUid: string, name: string): Promise<string | undefined> {
+    const sealed = await this.#backend.get(clusterUid, name);
+    return sealed === undefined ? undefined : unseal(this.#key, `${clusterUid}/${name}`, sealed);
+  }
+
+  put(clusterUid: string, name: string, value: string): Promise<void> {
+    return this.#backend.put(clusterUid, name, seal(this.#key, `${clusterUid}/${name}`, value));
+  }
+
+  delete(clusterUid: string, name: string): Promise<void> {
+    return this.#backend.delete(clusterUid, name);
+  }
+
+  deleteCluster(clusterUid: string): Promise<void> {
+    return this.#backend.deleteCluster(clusterUid);
+  }
+}

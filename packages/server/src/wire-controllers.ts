@@ -54,6 +54,7 @@ async function bootstrapFor(
     cacheDir: cacheDirFromEnv(process.env),
     logger: context.logger,
     catalog: context.provider.catalog,
+    sealedSecrets: context.store.secrets,
   });
   return {
     bootstrap,

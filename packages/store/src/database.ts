@@ -116,6 +116,13 @@ export interface LeasesTable {
   transitions: Generated<number>;
 }
 
+export interface ClusterSecretsTable {
+  cluster_uid: string;
+  name: string;
+  sealed: string;
+  updated_at: Int64;
+}
+
 export interface Database {
   counters: CountersTable;
   projects: ProjectsTable;
@@ -127,4 +134,5 @@ export interface Database {
   changes: ChangesTable;
   idempotency: IdempotencyTable;
   leases: LeasesTable;
+  cluster_secrets: ClusterSecretsTable;
 }

@@ -76,5 +76,6 @@ export {
   type LeaseOptions,
   type LeaseRecord,
 } from './leases.js';
+export { SecretRepository } from './secrets.js';
 export type { StatusUpdate, WriteOptions } from './object-rows.js';
 export type { Page, PageRequest } from './page.js';

@@ -9,6 +9,7 @@ import { connect, type ConnectOptions, type Dialect } from './connect.js';
 import { EventRepository } from './events.js';
 import { IdempotencyRepository } from './idempotency.js';
 import { LeaseRepository } from './leases.js';
+import { SecretRepository } from './secrets.js';
 import { migrateToLatest } from './migrations/index.js';
 import { NodeGroupRepository } from './node-groups.js';
 import { OperationRepository } from './operations.js';
@@ -31,6 +32,7 @@ export interface Repositories {
   readonly events: EventRepository;
   readonly idempotency: IdempotencyRepository;
   readonly leases: LeaseRepository;
+  readonly secrets: SecretRepository;
 }
 
 export interface PruneOptions {
@@ -66,6 +68,7 @@ function repositories(session: Session): Repositories {
     events: new EventRepository(session),
     idempotency: new IdempotencyRepository(session),
     leases: new LeaseRepository(session),
+    secrets: new SecretRepository(session),
   };
 }
 

@@ -7,9 +7,11 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { BerthError } from '@berth/errors';
 import { initial } from './001-initial.js';
+import { clusterSecrets } from './002-cluster-secrets.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
+  '002-cluster-secrets': clusterSecrets,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
