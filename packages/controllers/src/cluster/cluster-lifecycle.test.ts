@@ -209,3 +209,47 @@ test('an upgrade replaces masters one at a time and workers within maxUnavailabl
   assert.equal(reasons.filter((r) => r === 'MasterReplacing').length, 3);
   assert.ok(reasons.includes('ClusterUpgrading'));
 });
+
+test('changing a node group’s labels or taints rolls its nodes so the change reaches them', async (t) => {
+  const world = await startWorld();
+  t.after(() => world.stop());
+  const cluster = createCluster(world, 'relabel', { nodeGroups: [{ name: 'default', count: 2 }] });
+  const uid = cluster.metadata.uid;
+  await waitUntil('Running', () => phaseOf(world, uid) === 'Running');
+  const workers = () =>
+    world.provider.servers.list(
+      { tags: { 'berth.dev/cluster': uid, 'berth.dev/role': 'worker' } },
+      never,
+    );
+  const before = await workers();
+
+  const ng = putNodeGroup(
+    world,
+    cluster,
+    'default',
+    {
+      count: 2,
+      labels: { tier: 'web' },
+      taints: [{ key: 'gpu', value: 'yes', effect: 'NoSchedule' }],
+    },
+    2,
+  );
+  await waitUntil('rolled', async () => {
+    const now = await workers();
+    const status = world.store.nodeGroups.get(ng.metadata.uid)?.status;
+    return (
+      now.length === 2 &&
+      now.every((s) => !before.some((b) => b.id === s.id)) &&
+      status?.readyReplicas === 2 &&
+      status.phase === 'Running'
+    );
+  });
+  for (const server of await workers()) {
+    const node = JSON.parse(world.provider.userDataOf(server.id).files[0]!.content) as {
+      labels: Record<string, string>;
+      taints: unknown[];
+    };
+    assert.deepEqual(node.labels, { tier: 'web' });
+    assert.equal(node.taints.length, 1);
+  }
+});
