@@ -32,10 +32,22 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+// Unit and integration files run two at a time; end-to-end files (real namespaces, HAProxy,
+// keepalived, Kubernetes components) run one at a time, because on two cores a second heavy
+// suite starves their timing (VRRP adverts, node heartbeats) and makes them flaky.
 const concurrency = process.env.BERTH_TEST_CONCURRENCY ?? '2';
-const run = spawnSync(
-  process.execPath,
-  ['--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
-  { cwd: root, stdio: 'inherit' },
-);
-process.exit(run.status ?? 1);
+const isE2e = (f) => f.endsWith('.e2e.test.js');
+const phases = [
+  { files: files.filter((f) => !isE2e(f)), concurrency },
+  { files: files.filter(isE2e), concurrency: process.env.BERTH_E2E_CONCURRENCY ?? '1' },
+].filter((p) => p.files.length > 0);
+let failed = false;
+for (const phase of phases) {
+  const run = spawnSync(
+    process.execPath,
+    ['--test', `--test-concurrency=${phase.concurrency}`, '--test-reporter=spec', ...phase.files],
+    { cwd: root, stdio: 'inherit' },
+  );
+  if (run.status !== 0) failed = true;
+}
+process.exit(failed ? 1 : 0);
