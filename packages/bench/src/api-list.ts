@@ -3,6 +3,9 @@
  * concurrent connections, against SQLite and PostgreSQL. The server runs without controllers so
  * the store serves only the API. Goal (issue): ≥ 5,000 req/s and p99 ≤ 20 ms on SQLite.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { applyClusterDefaults } from '@berth/api-types';
 import { createLogger, startServer } from '@berth/server';
 import { openStore, type StoreOptions } from '@berth/store';
@@ -33,8 +36,12 @@ async function seed(options: StoreOptions): Promise<string> {
 
 async function measure(options: StoreOptions): Promise<LoadResult[]> {
   const token = await seed(options);
-  const dataDir =
-    'dataDir' in options && options.dataDir ? options.dataDir : `/tmp/berth-bench-${process.pid}`;
+  // PostgreSQL runs keep only the provider's state in a data dir; it goes with the run.
+  const ownDir =
+    'dataDir' in options && options.dataDir
+      ? undefined
+      : fs.mkdtempSync(path.join(os.tmpdir(), 'berth-bench-'));
+  const dataDir = ownDir ?? (options as { dataDir: string }).dataDir;
   const server = await startServer({
     listen: '127.0.0.1:0',
     dataDir,
@@ -53,6 +60,7 @@ async function measure(options: StoreOptions): Promise<LoadResult[]> {
     return results;
   } finally {
     await server.stop();
+    if (ownDir !== undefined) fs.rmSync(ownDir, { recursive: true, force: true });
   }
 }
 
