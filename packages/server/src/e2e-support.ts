@@ -1,0 +1,248 @@
+/**
+ * What the end-to-end suites over `berth server --provider local` share: a Berth server run as
+ * a child process on its own data dir, prefix and external network; the CLI and kubectl against
+ * it; polling; SIGKILL of a server's verified processes (fault injection); and the leak check
+ * run once every cluster is gone.
+ */
+import assert from 'node:assert/strict';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { checkLeaks, isClean, serverLayout } from '@berth/provider-local';
+import { canRunE2e, createE2eEnv, type E2eEnv } from '@berth/provider-local/testing';
+
+export { createE2eEnv, type E2eEnv };
+
+const run = promisify(execFile);
+const cli = fileURLToPath(new URL('../../cli/dist/main.js', import.meta.url));
+const hasKubectl = fs.existsSync('/usr/bin/kubectl') || fs.existsSync('/usr/local/bin/kubectl');
+export const skip = !canRunE2e
+  ? 'needs root on Linux with ip and nft'
+  : !hasKubectl
+    ? 'needs kubectl'
+    : false;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test reads loosely shaped JSON
+export type Json = any;
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function until<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T | undefined>,
+) {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    const value = await probe().catch((err: unknown) => void (last = err));
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (${String(last)})`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+export function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((r) => child.once('exit', () => r()));
+}
+
+/** One `berth server --provider local` on its own data dir, prefix and external network. */
+export class Berth {
+  readonly token = `berth_${randomBytes(24).toString('hex')}`;
+  readonly serverData: string;
+  readonly cliConfig: string;
+  child: ChildProcess | undefined;
+  constructor(
+    readonly env: E2eEnv,
+    readonly port: number,
+  ) {
+    this.serverData = path.join(env.dataDir, 'server');
+    this.cliConfig = path.join(env.dataDir, 'cli.yaml');
+  }
+
+  get providerData(): string {
+    return path.join(this.serverData, 'local-provider');
+  }
+
+  async start(): Promise<void> {
+    fs.mkdirSync(this.serverData, { recursive: true });
+    const log = fs.openSync(path.join(this.env.dataDir, 'server.log'), 'a');
+    const argv = ['server', '--listen', `127.0.0.1:${this.port}`, '--data-dir', this.serverData];
+    this.child = spawn(process.execPath, [cli, ...argv, '--provider', 'local'], {
+      env: {
+        ...process.env,
+        BERTH_ADMIN_TOKEN: this.token,
+        BERTH_LOG_LEVEL: 'warn',
+        BERTH_LOCAL_PREFIX: this.env.prefix,
+        BERTH_LOCAL_EXTERNAL_CIDR: this.env.externalCidr,
+      },
+      stdio: ['ignore', log, log],
+    });
+    fs.closeSync(log);
+    await until('berth server ready', 30_000, async () =>
+      (await fetch(`http://127.0.0.1:${this.port}/readyz`)).ok ? true : undefined,
+    );
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const child = this.child;
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    child.kill(signal);
+    await exited(child);
+  }
+
+  async berth(...args: string[]): Promise<string> {
+    const env = { ...process.env, BERTH_CONFIG: this.cliConfig };
+    const out = await run(process.execPath, [cli, ...args], { env, maxBuffer: 16 << 20 });
+    return out.stdout;
+  }
+
+  async api(method: string, url: string, body?: unknown): Promise<Json> {
+    const res = await fetch(`http://127.0.0.1:${this.port}${url}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text}`);
+    return text ? JSON.parse(text) : undefined;
+  }
+
+  async servers(cluster: string): Promise<Array<{ id: string; name: string }>> {
+    const all = (await this.api('GET', '/v1/projects/default/servers')).items as Array<{
+      id: string;
+      name: string;
+      cluster?: string;
+    }>;
+    return all.filter((s) => s.cluster === cluster);
+  }
+
+  /** Deletes every cluster through the API and waits until they are gone. */
+  async deleteAllClusters(): Promise<void> {
+    const list = (await this.api('GET', '/v1/projects/default/clusters')).items as Json[];
+    for (const c of list) await this.berth('cluster', 'delete', c.metadata.name, '--wait');
+  }
+}
+
+export async function kubectl(kubeconfig: string, ...args: string[]): Promise<string> {
+  const out = await run('kubectl', ['--kubeconfig', kubeconfig, ...args], { maxBuffer: 32 << 20 });
+  return out.stdout;
+}
+
+export async function nodes(kubeconfig: string): Promise<Json[]> {
+  return JSON.parse(await kubectl(kubeconfig, 'get', 'nodes', '-o', 'json')).items as Json[];
+}
+
+export const isReady = (node: Json) =>
+  (node.status?.conditions ?? []).some(
+    (c: Json) => c.type === 'Ready' && c.status === 'True',
+  ) as boolean;
+
+export async function readyNodes(kubeconfig: string, group: string): Promise<number> {
+  const list = await nodes(kubeconfig);
+  return list.filter((n) => n.metadata.labels['berth.dev/nodegroup'] === group && isReady(n))
+    .length;
+}
+
+/**
+ * The process group of the process a pid file names, when that process is still the one
+ * recorded (same start time, from /proc/<pid>/stat); undefined otherwise.
+ */
+export function verifiedGroup(file: string): number | undefined {
+  try {
+    const record = JSON.parse(fs.readFileSync(file, 'utf8')) as Json;
+    const stat = fs.readFileSync(`/proc/${record.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After the command: state(0) ppid(1) pgrp(2) … starttime(19).
+    if (Number(fields[19]) !== record.startTime || fields[0] === 'Z') return undefined;
+    return Number(fields[2]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** SIGKILL to every verified process group of a server: its agent and its services. */
+export function crashServerProcesses(serverDir: string): number {
+  const layout = serverLayout(serverDir);
+  const files = [
+    layout.agentPid,
+    ...(fs.existsSync(layout.serviceDir) ? fs.readdirSync(layout.serviceDir) : [])
+      .filter((f) => f.endsWith('.pid'))
+      .map((f) => path.join(layout.serviceDir, f)),
+  ];
+  let killed = 0;
+  for (const file of files) {
+    const pgid = verifiedGroup(file);
+    if (pgid === undefined || pgid <= 1) continue;
+    process.kill(-pgid, 'SIGKILL');
+    killed++;
+  }
+  return killed;
+}
+
+/**
+ * Inventory records that outlive every cluster: only the shared external network (its
+ * Network, Subnet and IPAM record) may stay once the last cluster is gone.
+ */
+export function leftInInventory(providerData: string): string[] {
+  const file = path.join(providerData, 'inventory.json');
+  if (!fs.existsSync(file)) return [];
+  const records = JSON.parse(fs.readFileSync(file, 'utf8')).records as Record<string, object>;
+  return Object.entries(records).flatMap(([kind, byId]) =>
+    ['ipam', 'Subnet', 'Network'].includes(kind) && Object.keys(byId).length <= 1
+      ? []
+      : Object.keys(byId).map((id) => `${kind}/${id}`),
+  );
+}
+
+/**
+ * Deletes every cluster through the API, stops the server, then checks that nothing is left:
+ * no namespaces, links, rules, processes or files of the run, and no inventory record but the
+ * shared external network. The data dir is removed when clean and kept (named) otherwise.
+ */
+export async function tearDownBerth(env: E2eEnv, b: Berth): Promise<void> {
+  try {
+    if (b.child?.exitCode !== null || b.child?.signalCode !== null) await b.start();
+    await b.deleteAllClusters();
+  } finally {
+    await b.stop();
+    const report = await checkLeaks({
+      runner: env.runner,
+      prefix: env.prefix,
+      dataDir: b.providerData,
+      allowFiles: ['inventory.json'],
+    });
+    const left = leftInInventory(b.providerData);
+    const clean = isClean(report) && left.length === 0;
+    if (clean) fs.rmSync(env.dataDir, { recursive: true, force: true });
+    assert.ok(
+      clean,
+      `leaks (data dir kept: ${env.dataDir}): ${JSON.stringify({ ...report, left })}`,
+    );
+  }
+}
+
+/** A Berth server started on a fresh e2e environment, logged in with the CLI. */
+export async function startBerth(): Promise<{ env: E2eEnv; b: Berth }> {
+  const env = await createE2eEnv();
+  const b = new Berth(env, await freePort());
+  await b.start();
+  await b.berth('login', '--endpoint', `http://127.0.0.1:${b.port}`, '--token', b.token);
+  return { env, b };
+}
