@@ -54,6 +54,11 @@ export interface ControlPlaneReadiness {
   ready: boolean;
   reason: string;
   message: string;
+  /**
+   * Masters (by name) the API reports as not serving, when the API answered and said so.
+   * Absent when unknown (the API does not answer): Berth then replaces no master.
+   */
+  downMasters?: string[];
 }
 
 export interface MasterPlan {

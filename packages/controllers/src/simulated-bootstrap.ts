@@ -46,6 +46,7 @@ export class SimulatedBootstrap implements ClusterBootstrap {
         ready: false,
         reason: 'MastersDown',
         message: `masters not active: ${down.map((m) => m.name).join(', ')}`,
+        downMasters: down.map((m) => m.name),
       };
     }
     return {

@@ -1,5 +1,6 @@
 /**
- * Builds the cluster and node-group controllers and feeds them keys: every object when
+ * Builds the cluster and node-group controllers (and, given a `ClusterServicesApi`, the Service
+ * load-balancer controller keyed by cluster uid) and feeds them keys: every object when
  * leadership is gained, then each write the store reports. The composition root adapts the
  * store's change feed to `ControllerSources`.
  */
@@ -13,8 +14,15 @@ import {
 } from '@berth/controller-kit';
 import type { InfraProvider } from '@berth/provider-api';
 import { ClusterReconciler } from './cluster/cluster-reconciler.js';
+import {
+  DEFAULT_MASTER_REPAIR,
+  MasterDowntime,
+  type MasterRepairPolicy,
+} from './cluster/master-repair.js';
 import { NodeGroupReconciler } from './nodegroup/nodegroup-reconciler.js';
 import type { ClusterBootstrap, ControllerStore } from './ports.js';
+import type { ClusterServicesApi } from './services/ports.js';
+import { ServiceLoadBalancerReconciler } from './services/service-reconciler.js';
 
 export interface ObjectChange {
   kind: 'Cluster' | 'NodeGroup';
@@ -38,13 +46,22 @@ export interface ControllersOptions {
   logger: Logger;
   elector?: LeaderElector;
   now?: () => Date;
+  /** When a down master is replaced (default: after 2 min down; 10 min to join). */
+  masterRepair?: Partial<MasterRepairPolicy>;
   /** Passes run concurrently per controller; the provider does the slow work. */
   concurrency?: number;
+  /**
+   * Reaches clusters' Services and Nodes. Given, a third controller gives LoadBalancer Services
+   * provider load balancers; absent (the memory provider runs no Kubernetes), it is not started.
+   */
+  services?: ClusterServicesApi;
 }
 
 export interface RunningControllers {
   clusters: Controller;
   nodeGroups: Controller;
+  /** The Service load-balancer controller, when `services` was given. */
+  services?: Controller;
   manager: ControllerManager;
   stop(): Promise<void>;
 }
@@ -55,6 +72,7 @@ export async function startControllers(options: ControllersOptions): Promise<Run
     provider: options.provider,
     bootstrap: options.bootstrap,
     now: options.now ?? (() => new Date()),
+    masterDowntime: new MasterDowntime({ ...DEFAULT_MASTER_REPAIR, ...options.masterRepair }),
   };
   const metrics = createReconcileMetrics(options.registry);
   const common = {
@@ -73,14 +91,16 @@ export async function startControllers(options: ControllersOptions): Promise<Run
     reconciler: new NodeGroupReconciler(deps),
     ...common,
   });
+  const services = serviceController(options, common);
   const manager = new ControllerManager({
-    controllers: [clusters, nodeGroups],
+    controllers: services === undefined ? [clusters, nodeGroups] : [clusters, nodeGroups, services],
     logger: options.logger,
     ...(options.elector ? { elector: options.elector } : {}),
   });
   const enqueueAll = async () => {
     const keys = await options.sources.listKeys();
     keys.clusters.forEach((k) => clusters.enqueue(k));
+    keys.clusters.forEach((k) => services?.enqueue(k));
     keys.nodeGroups.forEach((k) => nodeGroups.enqueue(k));
   };
   manager.onLeadershipChange((leading) => {
@@ -89,6 +109,7 @@ export async function startControllers(options: ControllersOptions): Promise<Run
   });
   const unsubscribe = options.sources.subscribe((change) => {
     clusters.enqueue(change.clusterUid);
+    services?.enqueue(change.clusterUid);
     if (change.kind === 'NodeGroup') nodeGroups.enqueue(change.uid);
     else
       enqueueNodeGroupsOf(change.clusterUid).catch((err: unknown) =>
@@ -104,10 +125,29 @@ export async function startControllers(options: ControllersOptions): Promise<Run
   return {
     clusters,
     nodeGroups,
+    ...(services === undefined ? {} : { services }),
     manager,
     stop: async () => {
       unsubscribe();
       await manager.stop();
     },
   };
+}
+
+function serviceController(
+  options: ControllersOptions,
+  common: Omit<ConstructorParameters<typeof Controller>[0], 'name' | 'reconciler'>,
+): Controller | undefined {
+  if (options.services === undefined) return undefined;
+  return new Controller({
+    name: 'service-lb',
+    reconciler: new ServiceLoadBalancerReconciler({
+      store: options.store,
+      provider: options.provider,
+      services: options.services,
+      logger: options.logger.child({ controller: 'service-lb' }),
+    }),
+    ...common,
+    timeoutMs: 60_000,
+  });
 }

@@ -41,11 +41,14 @@ export async function controlPlaneHealth(
   const down = masters.filter((m) => !serving.has(m.address));
   if (down.length > 0) {
     const quorum = masters.length - down.length > masters.length / 2;
-    return notReady(
-      quorum ? 'ControlPlaneDegraded' : 'MastersNotServing',
-      `the API answers at ${api.server}, but kube-apiserver is not serving on ${describe(down)}` +
-        ` (${masters.length - down.length}/${masters.length} masters serve)`,
-    );
+    return {
+      ...notReady(
+        quorum ? 'ControlPlaneDegraded' : 'MastersNotServing',
+        `the API answers at ${api.server}, but kube-apiserver is not serving on ${describe(down)}` +
+          ` (${masters.length - down.length}/${masters.length} masters serve)`,
+      ),
+      downMasters: down.map((m) => m.name),
+    };
   }
   for (const component of ['kube-controller-manager', 'kube-scheduler'] as const) {
     const problem = await leaderProblem(api, component, now, opts);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { versionsFromManifest } from './catalog.js';
 import { canonicalJson } from './idempotency.js';
 import { parseListen } from './listen.js';
+import { masterRepairFromEnv } from './wire-controllers.js';
 
 test('versions come from the manifest, newest first, with exact patches', () => {
   const versions = versionsFromManifest({
@@ -36,4 +37,16 @@ test('listen addresses: host:port and [ipv6]:port', () => {
   assert.deepEqual(parseListen('[::1]:0'), { host: '::1', port: 0 });
   assert.throws(() => parseListen('8080'), /HOST:PORT/);
   assert.throws(() => parseListen('a:70000'), /HOST:PORT/);
+});
+
+test('BERTH_MASTER_REPLACE_AFTER_SECONDS sets the master repair delay; bad values name it', () => {
+  assert.deepEqual(masterRepairFromEnv({}), {});
+  assert.deepEqual(masterRepairFromEnv({ BERTH_MASTER_REPLACE_AFTER_SECONDS: '15' }), {
+    replaceAfterMs: 15_000,
+  });
+  for (const bad of ['soon', '-1'])
+    assert.throws(
+      () => masterRepairFromEnv({ BERTH_MASTER_REPLACE_AFTER_SECONDS: bad }),
+      /BERTH_MASTER_REPLACE_AFTER_SECONDS must be a number/,
+    );
 });

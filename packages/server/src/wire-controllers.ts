@@ -4,6 +4,7 @@
  * the provider (the memory provider runs no Kubernetes, so its bootstrap is the simulated one).
  */
 import { cacheDirFromEnv } from '@berth/components';
+import { BerthError } from '@berth/errors';
 import { createKubeBootstrap } from '@berth/kube-bootstrap';
 import {
   listClusterNodes,
@@ -33,6 +34,7 @@ export async function wireControllers(context: ServerContext): Promise<WiredCont
       identity: context.identity,
       durationMs: LEASE_MS,
     }),
+    masterRepair: masterRepairFromEnv(process.env),
   });
   return {
     stop: () => running.stop(),
@@ -42,6 +44,23 @@ export async function wireControllers(context: ServerContext): Promise<WiredCont
         listClusterNodes(context.provider, bootstrap, cluster, signal),
     },
   };
+}
+
+/**
+ * BERTH_MASTER_REPLACE_AFTER_SECONDS: how long a master of a 3- or 5-master cluster stays down
+ * before Berth replaces it (default 120). Tests and drills shorten it.
+ */
+export function masterRepairFromEnv(env: NodeJS.ProcessEnv): { replaceAfterMs?: number } {
+  const raw = env.BERTH_MASTER_REPLACE_AFTER_SECONDS;
+  if (raw === undefined || raw === '') return {};
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds < 0) {
+    throw new BerthError(
+      'BERTH_ERR_VALIDATION',
+      `BERTH_MASTER_REPLACE_AFTER_SECONDS must be a number of seconds ≥ 0, got "${raw}"`,
+    );
+  }
+  return { replaceAfterMs: seconds * 1000 };
 }
 
 /** Real Kubernetes (kube-bootstrap) on the local provider; simulated on the memory provider. */

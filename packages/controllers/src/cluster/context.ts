@@ -6,12 +6,15 @@ import type { Cluster, ClusterStatus, ConditionStatus } from '@berth/api-types';
 import type { InfraProvider, Network, Subnet } from '@berth/provider-api';
 import { setCondition } from '../conditions.js';
 import type { ClusterBootstrap, ControllerStore } from '../ports.js';
+import type { MasterDowntime } from './master-repair.js';
 
 export interface ClusterDeps {
   store: ControllerStore;
   provider: InfraProvider;
   bootstrap: ClusterBootstrap;
   now: () => Date;
+  /** How long each master has been down, and when one is replaced (shared by every pass). */
+  masterDowntime: MasterDowntime;
 }
 
 /** Condition types of a cluster, in the order the phases establish them. */

@@ -7,7 +7,7 @@ import type { Server } from '@berth/provider-api';
 import { hashUserData } from '@berth/provider-api';
 import { isOutdated } from '../rolling.js';
 import { names, roleTags } from '../naming.js';
-import type { MasterPlan } from '../ports.js';
+import type { ControlPlaneReadiness, MasterPlan } from '../ports.js';
 import { masterAddress } from './addresses.js';
 import { syncApiMembers } from './api-load-balancer.js';
 import { ClusterConditions, condition, wait, type ClusterPass } from './context.js';
@@ -26,7 +26,7 @@ export async function reconcileMasters(pass: ClusterPass): Promise<void> {
   const plans = masterPlans(pass);
   const masters: Server[] = [];
   for (const plan of plans) masters.push(await ensureMaster(pass, plan, plans));
-  const building = masters.filter((m) => m.status !== 'ACTIVE');
+  const building = masters.filter((m) => m.status !== 'ACTIVE' && m.status !== 'ERROR');
   if (building.length > 0) {
     const list = building.map((m) => `${m.name} ${m.status}`).join(', ');
     wait(pass, ClusterConditions.controlPlane, 'MastersStarting', `waiting for masters: ${list}`);
@@ -37,12 +37,75 @@ export async function reconcileMasters(pass: ClusterPass): Promise<void> {
     { cluster: pass.cluster, masters, vipAddress: pass.vipAddress! },
     pass.signal,
   );
-  if (!readiness.ready) {
-    wait(pass, ClusterConditions.controlPlane, readiness.reason, readiness.message);
+  const failed = masters.filter((m) => m.status === 'ERROR');
+  if (!readiness.ready || failed.length > 0) {
+    await repairOrWait(pass, plans, masters, readiness);
     return;
   }
+  pass.deps.masterDowntime.judge(masters, new Set(), pass.deps.now());
   condition(pass, ClusterConditions.controlPlane, 'True', readiness.reason, readiness.message);
   await replaceOneOutdatedMaster(pass, plans, masters);
+}
+
+/**
+ * The control plane is not ready. When the cause is masters that are down (ERROR, or not
+ * serving while the API answers), the one down longest is replaced once the repair policy
+ * allows; otherwise the condition says what is wrong and when a replacement would happen.
+ */
+async function repairOrWait(
+  pass: ClusterPass,
+  plans: MasterPlan[],
+  masters: Server[],
+  readiness: ControlPlaneReadiness,
+): Promise<void> {
+  const failed = masters.filter((m) => m.status === 'ERROR');
+  const down = new Set([...failed.map((m) => m.name), ...(readiness.downMasters ?? [])]);
+  let reason = readiness.reason;
+  let message = readiness.message;
+  if (readiness.ready) {
+    reason = 'MastersDown';
+    message = `masters in ERROR: ${failed.map((m) => m.name).join(', ')}`;
+  }
+  const verdict = pass.deps.masterDowntime.judge(masters, down, pass.deps.now());
+  // Replacing needs an API that answers, so the new member can find its peers.
+  const apiAnswers = readiness.ready || readiness.downMasters !== undefined;
+  const refusal = replacementRefusal(pass, masters);
+  if (verdict.replace !== undefined && apiAnswers && refusal === undefined) {
+    const victim = verdict.replace;
+    const plan = plans.find((p) => p.name === victim.name)!;
+    await replaceMaster(pass, plan, plans, victim, 'MasterReplaced', 'it stayed down');
+    wait(
+      pass,
+      ClusterConditions.controlPlane,
+      'MasterReplacing',
+      `replacing ${victim.name}: it stayed down`,
+    );
+    return;
+  }
+  if (down.size > 0 && refusal === undefined && verdict.waiting !== undefined) {
+    message = `${message}; ${verdict.waiting}`;
+  }
+  wait(pass, ClusterConditions.controlPlane, reason, message);
+}
+
+/** Deletes a master's server and creates its successor in the same slot (name, address, zone). */
+async function replaceMaster(
+  pass: ClusterPass,
+  plan: MasterPlan,
+  plans: MasterPlan[],
+  master: Server,
+  reason: string,
+  why: string,
+): Promise<void> {
+  await pass.deps.provider.servers.delete({ id: master.id }, pass.signal);
+  pass.deps.masterDowntime.forget(master.id);
+  await pass.deps.store.recordEvent(pass.cluster.metadata.uid, {
+    type: reason === 'MasterReplaced' ? 'Warning' : 'Normal',
+    reason,
+    message: `replacing master ${master.name}: ${why}`,
+    object: { kind: 'Server', name: master.name },
+  });
+  await ensureMaster(pass, plan, plans);
 }
 
 /**
@@ -67,14 +130,7 @@ async function replaceOneOutdatedMaster(
       );
       return;
     }
-    await pass.deps.provider.servers.delete({ id: master.id }, pass.signal);
-    await pass.deps.store.recordEvent(pass.cluster.metadata.uid, {
-      type: 'Normal',
-      reason: 'MasterReplacing',
-      message: `replacing master ${master.name}: it runs outdated user data`,
-      object: { kind: 'Server', name: master.name },
-    });
-    await ensureMaster(pass, plan, plans);
+    await replaceMaster(pass, plan, plans, master, 'MasterReplacing', 'it runs outdated user data');
     wait(
       pass,
       ClusterConditions.controlPlane,
@@ -109,7 +165,10 @@ async function ensureMaster(
   const existing = await provider.servers.find({ name: plan.name, tags }, signal);
   if (existing !== undefined) {
     if (existing.status === 'SHUTOFF') return provider.servers.start({ id: existing.id }, signal);
-    if (existing.status === 'ERROR') return provider.servers.reboot({ id: existing.id }, signal);
+    // A master with etcd peers waits for the repair policy (see master-repair.ts); a lone one
+    // is rebooted, as its disk holds the only copy of the cluster's data.
+    if (existing.status === 'ERROR' && plans.length < 3)
+      return provider.servers.reboot({ id: existing.id }, signal);
     return existing;
   }
   const group = await provider.serverGroups.create(

@@ -10,7 +10,7 @@ import {
 import { silentLogger } from '@berth/controller-kit';
 import { MemoryProvider, type MemoryProviderOptions } from '@berth/provider-memory';
 import { SimulatedBootstrap } from '../simulated-bootstrap.js';
-import { startControllers, type RunningControllers } from '../wiring.js';
+import { startControllers, type ControllersOptions, type RunningControllers } from '../wiring.js';
 import { MemoryControllerStore } from './memory-store.js';
 
 export interface World {
@@ -20,7 +20,10 @@ export interface World {
   stop(): Promise<void>;
 }
 
-export async function startWorld(providerOptions: MemoryProviderOptions = {}): Promise<World> {
+export async function startWorld(
+  providerOptions: MemoryProviderOptions = {},
+  controllerOptions: Pick<ControllersOptions, 'masterRepair'> = {},
+): Promise<World> {
   const store = new MemoryControllerStore();
   const provider = new MemoryProvider(providerOptions);
   const controllers = await startControllers({
@@ -29,6 +32,7 @@ export async function startWorld(providerOptions: MemoryProviderOptions = {}): P
     bootstrap: new SimulatedBootstrap(),
     registry: new Registry(),
     logger: silentLogger(),
+    ...controllerOptions,
     sources: {
       listKeys: async () => ({
         clusters: [...store.clusters.keys()],
