@@ -3,6 +3,7 @@
  * built from (for tools such as a doctor command and the leak checker), and the agent protocol.
  */
 export { LocalProvider, type LocalProviderOptions } from './provider/local-provider.js';
+export type { AmphoraRepair, HealthManagerOptions } from './provider/lb/health-manager.js';
 export { DEFAULT_CATALOG, type CatalogConfig } from './provider/catalog.js';
 export { chooseHypervisor, type PlacementRequest } from './provider/placement.js';
 export {

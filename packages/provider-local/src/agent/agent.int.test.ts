@@ -117,6 +117,35 @@ test('stop ends services and the agent; a stale pid file is never signalled', as
   assert.ok(isRunning(process.pid));
 });
 
+test('stop ends stopFirst services before the others get SIGTERM', async (t) => {
+  const { dir, controller, launch, layout } = setup(t);
+  const loop = 'while :; do sleep 0.1; done';
+  await controller.start(
+    launch({
+      services: [
+        {
+          name: 'later',
+          command: 'sh',
+          args: [
+            '-c',
+            `trap '[ -e first-done ] && echo after > later.txt; exit 0' TERM; : > later-up; ${loop}`,
+          ],
+        },
+        {
+          name: 'first',
+          command: 'sh',
+          args: ['-c', `trap 'sleep 0.3; echo > first-done; exit 0' TERM; : > first-up; ${loop}`],
+          stopFirst: true,
+        },
+      ],
+    }),
+  );
+  const up = (name: string) => fs.existsSync(path.join(layout.rootDir, `${name}-up`));
+  await waitFor('both services trapping SIGTERM', () => up('later') && up('first'));
+  await controller.stop(dir);
+  assert.equal(fs.readFileSync(path.join(layout.rootDir, 'later.txt'), 'utf8'), 'after\n');
+});
+
 test('crash kills agent and services with SIGKILL; start afterwards brings everything back', async (t) => {
   const { dir, controller, launch, layout } = setup(t);
   const first = await controller.start(launch({ services: [sleeper] }));

@@ -39,8 +39,12 @@ export class Supervisor {
     this.options.onChange();
   }
 
+  /** Stops `stopFirst` services, then the rest; each group in parallel. */
   async stopAll(): Promise<void> {
-    await Promise.all([...this.services.values()].map((s) => s.stop()));
+    const all = [...this.services.values()];
+    const first = all.filter((s) => s.spec.stopFirst === true);
+    await Promise.all(first.map((s) => s.stop()));
+    await Promise.all(all.filter((s) => !first.includes(s)).map((s) => s.stop()));
     this.services.clear();
   }
 

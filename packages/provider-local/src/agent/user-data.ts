@@ -19,6 +19,11 @@ export interface ServiceSpec {
   reloadSignal?: NodeJS.Signals;
   /** Grace between SIGTERM and SIGKILL when stopping. Default 5. */
   stopTimeoutSec?: number;
+  /**
+   * When the agent shuts down, services marked so stop (and exit) before the others get
+   * SIGTERM: an amphora's keepalived hands the VIP over before its HAProxy goes.
+   */
+  stopFirst?: boolean;
 }
 
 export interface FileSpec {

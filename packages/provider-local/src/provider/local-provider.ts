@@ -21,6 +21,12 @@ import { ensureExternalRecords, externalIds } from './external-network.js';
 import { FirewallSync } from './firewall-sync.js';
 import { LocalFloatingIps } from './floating-ips.js';
 import { AmphoraRuntime } from './lb/amphorae.js';
+import {
+  repairLoadBalancers,
+  runHealthManager,
+  type AmphoraRepair,
+  type HealthManagerOptions,
+} from './lb/health-manager.js';
 import { LocalLoadBalancers } from './lb/load-balancers.js';
 import { Mutex } from './mutex.js';
 import { LocalNetworks } from './networks.js';
@@ -123,9 +129,35 @@ export class LocalProvider implements InfraProvider {
     return this.servers.crash(id);
   }
 
-  /** Fault injection: kill -9 an amphora of a load balancer (the VIP holder by default). */
+  /**
+   * Fault injection: kill -9 an amphora of a load balancer (the VIP holder by default) and take
+   * its interface down. Returns the amphora's id.
+   */
   async crashAmphora(loadBalancerId: string, which: 'active' | number = 'active'): Promise<string> {
     const entry = await this.ctx.repos.loadBalancers.require(loadBalancerId);
     return this.loadBalancers.amphorae.crash(entry, which);
+  }
+
+  /**
+   * Fault injection: shut an amphora down cleanly (keepalived, then HAProxy, get SIGTERM), so
+   * keepalived's priority-0 advert hands the VIP to the peer at once. Returns the amphora's id.
+   */
+  async stopAmphora(loadBalancerId: string, which: 'active' | number = 'active'): Promise<string> {
+    const entry = await this.ctx.repos.loadBalancers.require(loadBalancerId);
+    return this.loadBalancers.amphorae.stop(entry, which);
+  }
+
+  /**
+   * One health-manager pass: every amphora whose agent is not running (crashed, killed,
+   * stopped, or lost with the host's namespaces) is re-wired and started with the current
+   * configuration; it rejoins its pair as BACKUP, so the VIP does not move.
+   */
+  repairLoadBalancers(signal: AbortSignal): Promise<AmphoraRepair[]> {
+    return repairLoadBalancers(this.ctx, this.loadBalancers.amphorae, signal);
+  }
+
+  /** Runs `repairLoadBalancers` every `intervalMs`; the returned function stops it. */
+  startLoadBalancerHealthManager(options: HealthManagerOptions = {}): () => Promise<void> {
+    return runHealthManager((signal) => this.repairLoadBalancers(signal), options);
   }
 }

@@ -90,6 +90,11 @@ test('a server port: veth into the namespace, address, default route; extra addr
   ]) {
     assert.ok(lines.includes(expected), `missing: ${expected}\n${lines.join('\n')}`);
   }
+  assert.ok(
+    lines.indexOf(`ip -n ${ns} addr del 10.0.0.99/24 dev eth0`) <
+      lines.indexOf(`ip -n ${ns} link set dev eth0 up`),
+    'a stale address goes before the interface comes up',
+  );
 });
 
 test('removing a server deletes its veths from inside the namespace, then the namespace', async () => {

@@ -171,12 +171,14 @@ export class Topology {
     await ensureVethPair(ctx, { name: outer, ns: fabric, peerName: iface, peerNs: ns });
     await setMaster(ctx, outer, this.tenantBridge(port.networkId), fabric);
     await setLinkUp(ctx, outer, fabric);
-    await setLinkUp(ctx, iface, ns);
+    // Addresses first: an interface coming back up (a crashed amphora) must not answer ARP for
+    // a VIP it held before dying while the peer now holds it.
     const wanted = [port.ip, ...(port.extraIps ?? [])].map((ip) => withPrefix(ip, cidr));
     for (const address of await listAddresses(ctx, iface, ns)) {
       if (!wanted.includes(address)) await removeAddress(ctx, iface, address, ns);
     }
     for (const address of wanted) await replaceAddress(ctx, iface, address, ns);
+    await setLinkUp(ctx, iface, ns);
     if (port.defaultRoute !== false) {
       await replaceRoute(ctx, { to: 'default', via: port.gatewayIp, dev: iface }, ns);
     }

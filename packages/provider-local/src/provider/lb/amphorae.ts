@@ -1,11 +1,13 @@
 /**
  * Amphorae: the servers that carry a load balancer (Octavia's word). Each is a namespace on the
  * VIP's subnet whose agent runs HAProxy (and keepalived for ACTIVE_STANDBY). Configuration
- * changes are validated with `haproxy -c` before the agent is told to reload.
+ * changes are validated with `haproxy -c` before the agent is told to reload; an amphora whose
+ * agent died is restarted by `repair` (the health manager's pass).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { LoadBalancer } from '@berth/provider-api';
+import type { AgentLaunch } from '../../agent/agent-control.js';
 import { readHaproxyServers, type HaproxyServerStat } from '../../lb/haproxy-stats.js';
 import { amphoraDir, type ProviderContext } from '../context.js';
 import type { AmphoraLocal, LoadBalancerLocal } from '../records.js';
@@ -18,6 +20,7 @@ import {
   tlsBundle,
   type LbRecords,
 } from './lb-config.js';
+import { loadLbRecords } from './lb-records.js';
 
 export class AmphoraRuntime {
   constructor(private readonly ctx: ProviderContext) {}
@@ -59,32 +62,87 @@ export class AmphoraRuntime {
 
   /** Renders, validates and delivers the configuration to every amphora. */
   async apply(lbId: string, signal?: AbortSignal): Promise<void> {
-    const records = await this.load(lbId);
+    const records = await loadLbRecords(this.ctx, lbId);
     const entry = await this.ctx.repos.loadBalancers.require(lbId);
-    const subnet = (await this.ctx.repos.subnets.require(records.lb.vipSubnetId)).obj;
-    const vipPrefix = Number(subnet.cidr.split('/')[1]);
     for (const amphora of entry.local.amphorae) {
-      const dir = amphoraDir(this.ctx, amphora.id);
-      const rootDir = path.join(dir, 'root');
-      const peers = entry.local.amphorae.filter((a) => a.id !== amphora.id).map((a) => a.ip);
-      const userData = amphoraUserData(records, { amphora, rootDir, vipPrefix, peers });
-      await this.validate(rootDir, records, userData.files?.[0]?.content ?? '', signal);
-      const launch = {
-        dir,
-        netns: this.ctx.topology.names.server(amphora.id),
-        config: {
-          serverId: amphora.id,
-          hostname: `amphora-${amphora.id.slice(0, 8)}`,
-          allowedPathPrefixes: [],
-        },
-        userData,
-      };
-      if (!(await this.ctx.agents.reload(dir, userData))) {
-        // Not running (new, or crashed): re-wire first, then start.
-        await this.wire(entry, amphora, signal);
-        await this.ctx.agents.start(launch);
+      const launch = await this.launch(records, entry, amphora, signal);
+      // Not running (new, or crashed): re-wire first, then start.
+      if (!(await this.ctx.agents.reload(launch.dir, launch.userData))) {
+        await this.restart(entry, amphora, launch, signal);
       }
     }
+  }
+
+  /**
+   * The health manager's repair (Octavia's amphora failover, in place): every amphora whose
+   * agent is not running is re-wired and started with the current configuration. With both
+   * keepalived instances BACKUP + nopreempt, a restarted amphora joins as BACKUP and the VIP
+   * stays where it is. Returns the ids of the amphorae it restarted.
+   */
+  async repair(lbId: string, signal?: AbortSignal): Promise<string[]> {
+    const entry = await this.ctx.repos.loadBalancers.get(lbId);
+    if (entry === undefined) return [];
+    const dead = entry.local.amphorae.filter((a) => !this.isRunning(a));
+    if (dead.length === 0) return [];
+    const records = await loadLbRecords(this.ctx, lbId);
+    for (const amphora of dead) {
+      await this.restart(
+        entry,
+        amphora,
+        await this.launch(records, entry, amphora, signal),
+        signal,
+      );
+    }
+    return dead.map((a) => a.id);
+  }
+
+  /** True when the amphora's agent (which supervises HAProxy and keepalived) runs. */
+  isRunning(amphora: AmphoraLocal): boolean {
+    return this.ctx.agents.find(amphoraDir(this.ctx, amphora.id)) !== undefined;
+  }
+
+  /** An amphora's rendered, validated user data and agent launch. */
+  private async launch(
+    records: LbRecords,
+    entry: Entry<LoadBalancer, LoadBalancerLocal>,
+    amphora: AmphoraLocal,
+    signal?: AbortSignal,
+  ): Promise<AgentLaunch> {
+    const subnet = (await this.ctx.repos.subnets.require(records.lb.vipSubnetId)).obj;
+    const vipPrefix = Number(subnet.cidr.split('/')[1]);
+    const dir = amphoraDir(this.ctx, amphora.id);
+    const rootDir = path.join(dir, 'root');
+    const peers = entry.local.amphorae.filter((a) => a.id !== amphora.id).map((a) => a.ip);
+    const userData = amphoraUserData(records, { amphora, rootDir, vipPrefix, peers });
+    await this.validate(rootDir, records, userData.files?.[0]?.content ?? '', signal);
+    return {
+      dir,
+      netns: this.ctx.topology.names.server(amphora.id),
+      config: {
+        serverId: amphora.id,
+        hostname: `amphora-${amphora.id.slice(0, 8)}`,
+        allowedPathPrefixes: [],
+      },
+      userData,
+    };
+  }
+
+  /**
+   * Starts an amphora whose agent is gone: whatever it left running (services of a killed agent)
+   * is killed first so no second keepalived joins the pair, its last VRRP state is forgotten
+   * (it must not read MASTER before keepalived says so), its port is re-wired (which also drops
+   * a VIP the dead keepalived left on the interface), then the agent starts.
+   */
+  private async restart(
+    entry: Entry<LoadBalancer, LoadBalancerLocal>,
+    amphora: AmphoraLocal,
+    launch: AgentLaunch,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    await this.ctx.agents.crash(launch.dir);
+    fs.rmSync(path.join(launch.dir, 'root', AMPHORA_FILES.vrrpState), { force: true });
+    await this.wire(entry, amphora, signal);
+    await this.ctx.agents.start(launch);
   }
 
   async teardown(
@@ -102,19 +160,37 @@ export class AmphoraRuntime {
 
   /**
    * Fault injection: one amphora dies as a VM would — kill -9 of its processes and its NIC
-   * gone dark (so a VIP it held stops answering ARP). The next change to the load balancer
-   * brings it back.
+   * gone dark (so a VIP it held stops answering ARP). The health manager brings it back.
    */
   async crash(
     entry: Entry<LoadBalancer, LoadBalancerLocal>,
     which: 'active' | number,
   ): Promise<string> {
-    const amp =
-      which === 'active' ? this.active(entry.local.amphorae) : entry.local.amphorae[which];
-    if (amp === undefined) throw new Error(`load balancer ${entry.obj.id} has no such amphora`);
+    const amp = this.pick(entry, which);
     await this.ctx.agents.crash(amphoraDir(this.ctx, amp.id));
     await this.ctx.topology.setServerLinkDown(amp.id);
     return amp.id;
+  }
+
+  /**
+   * Fault injection: one amphora shuts down cleanly — its agent stops keepalived first (which
+   * sends a priority-0 advert, so the peer takes the VIP at once), then HAProxy. The health
+   * manager brings it back.
+   */
+  async stop(
+    entry: Entry<LoadBalancer, LoadBalancerLocal>,
+    which: 'active' | number,
+  ): Promise<string> {
+    const amp = this.pick(entry, which);
+    await this.ctx.agents.stop(amphoraDir(this.ctx, amp.id));
+    return amp.id;
+  }
+
+  private pick(entry: Entry<LoadBalancer, LoadBalancerLocal>, which: 'active' | number) {
+    const amp =
+      which === 'active' ? this.active(entry.local.amphorae) : entry.local.amphorae[which];
+    if (amp === undefined) throw new Error(`load balancer ${entry.obj.id} has no such amphora`);
+    return amp;
   }
 
   /** Member rows from the active amphora's HAProxy; empty when it does not answer. */
@@ -127,9 +203,7 @@ export class AmphoraRuntime {
 
   /** True while some amphora's agent runs. */
   anyRunning(entry: Entry<LoadBalancer, LoadBalancerLocal>): boolean {
-    return entry.local.amphorae.some(
-      (a) => this.ctx.agents.find(amphoraDir(this.ctx, a.id)) !== undefined,
-    );
+    return entry.local.amphorae.some((a) => this.isRunning(a));
   }
 
   /** The VRRP state an amphora's keepalived last reported (ACTIVE_STANDBY only). */
@@ -144,9 +218,7 @@ export class AmphoraRuntime {
 
   /** The amphora holding the VIP: the VRRP master, else the first running one. */
   active(amphorae: AmphoraLocal[]): AmphoraLocal | undefined {
-    const running = amphorae.filter(
-      (a) => this.ctx.agents.find(amphoraDir(this.ctx, a.id)) !== undefined,
-    );
+    const running = amphorae.filter((a) => this.isRunning(a));
     return running.find((a) => this.vrrpState(a.id) === 'MASTER') ?? running[0] ?? amphorae[0];
   }
 
@@ -171,27 +243,5 @@ export class AmphoraRuntime {
     } finally {
       fs.rmSync(candidate, { force: true });
     }
-  }
-
-  async load(lbId: string): Promise<LbRecords> {
-    const { repos } = this.ctx;
-    const lb = (await repos.loadBalancers.require(lbId)).obj;
-    const listeners = (await repos.listeners.all())
-      .filter((e) => e.obj.loadBalancerId === lbId)
-      .map((e) => ({
-        listener: e.obj,
-        ...(e.local.tls === undefined ? {} : { tls: e.local.tls }),
-      }));
-    const pools = (await repos.pools.all())
-      .map((e) => e.obj)
-      .filter((p) => p.loadBalancerId === lbId);
-    const poolIds = new Set(pools.map((p) => p.id));
-    const members = (await repos.members.all())
-      .map((e) => e.obj)
-      .filter((m) => poolIds.has(m.poolId));
-    const monitors = (await repos.monitors.all())
-      .map((e) => e.obj)
-      .filter((m) => poolIds.has(m.poolId));
-    return { lb, listeners, pools, members, monitors };
   }
 }

@@ -196,6 +196,8 @@ export function amphoraUserData(records: LbRecords, amp: AmphoraContext): AgentU
       abs('keepalived-vrrp.pid'),
     ],
     reloadSignal: 'SIGHUP' as const,
+    // A clean shutdown hands the VIP over (priority-0 advert) before HAProxy stops serving.
+    stopFirst: true,
   };
   return { files, services: [haproxy, keepalived] };
 }

@@ -106,8 +106,12 @@ test('an ACTIVE_STANDBY amphora gets keepalived with its peer; the key file is p
     peers: ['10.0.0.12'],
   });
   assert.deepEqual(
-    data.services?.map((s) => s.name),
-    ['haproxy', 'keepalived'],
+    data.services?.map((s) => [s.name, s.stopFirst === true]),
+    [
+      ['haproxy', false],
+      ['keepalived', true],
+    ],
+    'keepalived stops (handing the VIP over) before HAProxy',
   );
   const conf = data.files?.find((f) => f.path === 'keepalived.conf')?.content ?? '';
   assert.match(conf, /unicast_src_ip 10\.0\.0\.11/);
