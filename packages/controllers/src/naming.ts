@@ -23,6 +23,18 @@ export function nodeGroupTags(cluster: Cluster, nodeGroup: NodeGroup): Tags {
   return { ...roleTags(cluster, 'worker'), [TagKeys.nodeGroup]: nodeGroup.metadata.uid };
 }
 
+/** Tag key naming the uid of the Kubernetes Service a load balancer or floating IP serves. */
+export const SERVICE_TAG = 'berth.dev/service';
+
+/** Tags of a Service's load balancer and floating IP: the cluster's, a role, the Service's uid. */
+export function serviceTags(
+  cluster: Cluster,
+  role: 'service-lb' | 'service-fip',
+  serviceUid: string,
+): Tags {
+  return { ...roleTags(cluster, role), [SERVICE_TAG]: serviceUid };
+}
+
 export const names = {
   network: (c: Cluster) => `${c.metadata.name}-net`,
   subnet: (c: Cluster) => `${c.metadata.name}-subnet`,
@@ -40,7 +52,21 @@ export const names = {
   /** `<cluster>-<group>-<5 chars>`: a DNS label, stable per node-group slot. */
   worker: (c: Cluster, ng: NodeGroup, slot: number) =>
     `${c.metadata.name}-${ng.metadata.name}-${slotSuffix(ng.metadata.uid, slot)}`,
+  /**
+   * `<cluster>-svc-<namespace>-<service>`, cut to 63 characters with a hash of the full name
+   * when longer, so every Service keeps a distinct, stable name.
+   */
+  serviceLoadBalancer: (c: Cluster, namespace: string, service: string) =>
+    boundedName(`${c.metadata.name}-svc-${namespace}-${service}`, 63),
+  serviceFloatingIp: (c: Cluster, namespace: string, service: string) =>
+    `${boundedName(`${c.metadata.name}-svc-${namespace}-${service}`, 59)}-fip`,
 };
+
+function boundedName(full: string, max: number): string {
+  if (full.length <= max) return full;
+  const digest = createHash('sha256').update(full).digest('hex').slice(0, 8);
+  return `${full.slice(0, max - digest.length - 1)}-${digest}`;
+}
 
 function slotSuffix(nodeGroupUid: string, slot: number): string {
   const digest = createHash('sha256').update(`${nodeGroupUid}:${slot}`).digest();

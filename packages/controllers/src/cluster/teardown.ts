@@ -4,6 +4,7 @@
  * the next pass.
  */
 import { roleTags } from '../naming.js';
+import { deleteServiceLoadBalancers } from '../services/cleanup.js';
 import { deleteApiLoadBalancer } from './api-load-balancer.js';
 import type { ClusterPass } from './context.js';
 import { deleteMasters } from './masters.js';
@@ -13,6 +14,8 @@ import { deleteSecurityGroups } from './security-groups.js';
 export async function teardownCluster(pass: ClusterPass): Promise<void> {
   const { provider, bootstrap } = pass.deps;
   const { cluster, signal } = pass;
+  // Service load balancers are found by tags, so they go even when the cluster API is gone.
+  await deleteServiceLoadBalancers(provider, cluster, signal);
   const workers = await provider.servers.list({ tags: roleTags(cluster, 'worker') }, signal);
   for (const server of workers) await provider.servers.delete({ id: server.id }, signal);
   for (const group of await provider.serverGroups.list(

@@ -1,0 +1,123 @@
+/**
+ * What a LoadBalancer Service asks for, as pure functions: its annotations parsed (or the
+ * problems found in them), and the listeners, pools and members its ports and the cluster's
+ * nodes call for. Nothing here talks to the provider or the cluster.
+ */
+import type { ListenerProtocol, PoolProtocol } from '@berth/provider-api';
+import type { ClusterNode, ClusterService } from './ports.js';
+
+export const ServiceAnnotations = {
+  /** `"true"`: only the VIP on the cluster's network, no floating IP. */
+  internal: 'loadbalancer.berth.dev/internal',
+  /** `"v1"` or `"v2"`: the PROXY protocol header toward members. */
+  proxyProtocol: 'loadbalancer.berth.dev/proxy-protocol',
+  /** Name of a `kubernetes.io/tls` Secret in the Service's namespace. */
+  tlsSecret: 'loadbalancer.berth.dev/tls-secret',
+  /** Comma-separated Service ports whose listeners terminate TLS, e.g. `"443,8443"`. */
+  tlsPorts: 'loadbalancer.berth.dev/tls-ports',
+} as const;
+
+export interface LoadBalancerOptions {
+  internal: boolean;
+  proxyProtocol?: 'PROXY' | 'PROXYV2';
+  tls?: { secretName: string; ports: number[] };
+}
+
+export type ParsedOptions = { options: LoadBalancerOptions } | { problems: string[] };
+
+const PROXY_VERSIONS: Record<string, 'PROXY' | 'PROXYV2'> = { v1: 'PROXY', v2: 'PROXYV2' };
+
+/** The Service's load-balancer annotations, or every problem found in them. */
+export function parseAnnotations(service: ClusterService): ParsedOptions {
+  const a = service.annotations;
+  const problems: string[] = [];
+  const options: LoadBalancerOptions = { internal: false };
+  const internal = a[ServiceAnnotations.internal];
+  if (internal === 'true') options.internal = true;
+  else if (internal !== undefined && internal !== 'false')
+    problems.push(`${ServiceAnnotations.internal} must be "true" or "false", not "${internal}"`);
+  const proxy = a[ServiceAnnotations.proxyProtocol];
+  if (proxy !== undefined) {
+    const protocol = PROXY_VERSIONS[proxy];
+    if (protocol === undefined)
+      problems.push(`${ServiceAnnotations.proxyProtocol} must be "v1" or "v2", not "${proxy}"`);
+    else options.proxyProtocol = protocol;
+  }
+  const tls = parseTls(service, problems);
+  if (tls !== undefined) options.tls = tls;
+  return problems.length > 0 ? { problems } : { options };
+}
+
+function parseTls(service: ClusterService, problems: string[]): LoadBalancerOptions['tls'] {
+  const secretName = service.annotations[ServiceAnnotations.tlsSecret];
+  const portsText = service.annotations[ServiceAnnotations.tlsPorts];
+  if (secretName === undefined && portsText === undefined) return undefined;
+  if (secretName === undefined || secretName === '') {
+    problems.push(`${ServiceAnnotations.tlsPorts} needs ${ServiceAnnotations.tlsSecret}`);
+    return undefined;
+  }
+  if (portsText === undefined) {
+    problems.push(`${ServiceAnnotations.tlsSecret} needs ${ServiceAnnotations.tlsPorts}`);
+    return undefined;
+  }
+  const ports: number[] = [];
+  for (const item of portsText.split(',').map((p) => p.trim())) {
+    const port = /^\d{1,5}$/.test(item) ? Number(item) : NaN;
+    if (!service.ports.some((p) => p.port === port)) {
+      problems.push(`${ServiceAnnotations.tlsPorts}: "${item}" is not a port of the Service`);
+    } else if (!ports.includes(port)) ports.push(port);
+  }
+  return { secretName, ports };
+}
+
+export interface DesiredListener {
+  port: number;
+  nodePort: number;
+  listenerProtocol: ListenerProtocol;
+  poolProtocol: PoolProtocol;
+}
+
+export interface DesiredLoadBalancer {
+  listeners: DesiredListener[];
+  /** InternalIPs of the nodes that should receive traffic. */
+  memberAddresses: string[];
+  /** Ports that cannot be balanced (not TCP, no nodePort), as messages for an event. */
+  skipped: string[];
+}
+
+/**
+ * Listeners per TCP port (TERMINATED_HTTPS with an HTTP pool for TLS ports), pools toward each
+ * port's nodePort, and the members: every Ready node with an InternalIP, or — with
+ * `externalTrafficPolicy: Local` — only those holding a ready endpoint of the Service.
+ */
+export function desiredLoadBalancer(
+  service: ClusterService,
+  options: LoadBalancerOptions,
+  nodes: ClusterNode[],
+  endpointNodes: Set<string> | undefined,
+): DesiredLoadBalancer {
+  const listeners: DesiredListener[] = [];
+  const skipped: string[] = [];
+  for (const p of service.ports) {
+    if (p.protocol !== 'TCP') skipped.push(`port ${p.port}/${p.protocol}: only TCP is balanced`);
+    else if (p.nodePort === undefined) skipped.push(`port ${p.port}: it has no nodePort`);
+    else listeners.push(listenerFor(p.port, p.nodePort, options));
+  }
+  const local = service.externalTrafficPolicy === 'Local';
+  const memberAddresses = nodes
+    .filter((n) => n.ready && !n.excluded && n.internalIp !== undefined)
+    .filter((n) => !local || (endpointNodes?.has(n.name) ?? false))
+    .map((n) => n.internalIp as string)
+    .sort();
+  return { listeners, memberAddresses: [...new Set(memberAddresses)], skipped };
+}
+
+function listenerFor(port: number, nodePort: number, options: LoadBalancerOptions) {
+  const tls = options.tls?.ports.includes(port) ?? false;
+  return {
+    port,
+    nodePort,
+    listenerProtocol: tls ? 'TERMINATED_HTTPS' : 'TCP',
+    poolProtocol: options.proxyProtocol ?? (tls ? 'HTTP' : 'TCP'),
+  } satisfies DesiredListener;
+}

@@ -1,0 +1,358 @@
+/**
+ * The Service load-balancer reconciler against the memory provider (a real Running cluster made
+ * by the cluster controllers) with a fake cluster API at the ClusterServicesApi boundary.
+ */
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Cluster } from '@berth/api-types';
+import { silentLogger } from '@berth/controller-kit';
+import { parseCidr } from '@berth/provider-api';
+import {
+  createCluster,
+  patchCluster,
+  startWorld,
+  waitUntil,
+  type World,
+} from '../testing/world.js';
+import { ServiceAnnotations as A } from './desired.js';
+import { FakeServicesApi } from './fake-services-api.js';
+import { ServiceLoadBalancerReconciler } from './service-reconciler.js';
+
+const never = new AbortController().signal;
+const PEM = {
+  certificatePem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+  privateKeyPem: '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n',
+};
+
+interface Harness {
+  world: World;
+  cluster: Cluster;
+  api: FakeServicesApi;
+  pass(): Promise<void>;
+  lbOf(serviceUid: string): Promise<LbView | undefined>;
+  counts(): Promise<{ lbs: number; fips: number }>;
+}
+
+interface LbView {
+  vipAddress: string;
+  topology: string;
+  listeners: string[];
+  members: string[];
+  fip: string | undefined;
+}
+
+async function harness(t: TestContext): Promise<Harness> {
+  const world = await startWorld();
+  t.after(() => world.stop());
+  const created = createCluster(world, `svc${Math.floor(Math.random() * 1e6)}`, {
+    nodeGroups: [{ name: 'default', count: 2 }],
+  });
+  const uid = created.metadata.uid;
+  await waitUntil('Running', () => world.store.clusters.get(uid)?.status.phase === 'Running');
+  const api = new FakeServicesApi();
+  const workers = await world.provider.servers.list(
+    { tags: { 'berth.dev/cluster': uid, 'berth.dev/role': 'worker' } },
+    never,
+  );
+  api.nodes = workers.map((s) => ({
+    name: s.name,
+    internalIp: s.ports[0]!.fixedIp,
+    ready: true,
+    excluded: false,
+  }));
+  const reconciler = new ServiceLoadBalancerReconciler({
+    store: world.store,
+    provider: world.provider,
+    services: api,
+    logger: silentLogger(),
+  });
+  const lbs = world.provider.loadBalancers;
+  const svcTags = (role: string, serviceUid: string) => ({
+    tags: { 'berth.dev/cluster': uid, 'berth.dev/role': role, 'berth.dev/service': serviceUid },
+  });
+  return {
+    world,
+    cluster: world.store.clusters.get(uid)!,
+    api,
+    pass: async () => {
+      const result = await reconciler.reconcile(uid, never);
+      assert.ok(result && result.requeueAfterMs! <= 3000, 'a serving cluster is re-read soon');
+    },
+    lbOf: async (serviceUid) => {
+      const [lb, more] = await lbs.list(svcTags('service-lb', serviceUid), never);
+      if (lb === undefined) return undefined;
+      assert.equal(more, undefined, 'one load balancer per Service');
+      const listeners = await lbs.listListeners({ loadBalancerId: lb.id }, never);
+      const pools = await lbs.listPools({ loadBalancerId: lb.id }, never);
+      assert.equal(pools.length, listeners.length, 'one pool per listener, none detached');
+      const members: string[] = [];
+      const described: string[] = [];
+      for (const l of listeners.sort((a, b) => a.protocolPort - b.protocolPort)) {
+        const pool = pools.find((p) => p.listenerId === l.id)!;
+        described.push(`${l.protocolPort} ${l.protocol}/${pool.protocol}`);
+        for (const m of await lbs.listMembers({ poolId: pool.id }, never))
+          members.push(`${l.protocolPort}→${m.address}:${m.protocolPort}`);
+      }
+      const fips = await world.provider.floatingIps.list(svcTags('service-fip', serviceUid), never);
+      assert.ok(fips.length <= 1, 'at most one floating IP per Service');
+      return {
+        vipAddress: lb.vipAddress,
+        topology: lb.topology,
+        listeners: described,
+        members: members.sort(),
+        fip: fips[0]?.address,
+      };
+    },
+    counts: async () => ({
+      lbs: (
+        await lbs.list(
+          { tags: { 'berth.dev/cluster': uid, 'berth.dev/role': 'service-lb' } },
+          never,
+        )
+      ).length,
+      fips: (
+        await world.provider.floatingIps.list(
+          { tags: { 'berth.dev/cluster': uid, 'berth.dev/role': 'service-fip' } },
+          never,
+        )
+      ).length,
+    }),
+  };
+}
+
+function inCidr(address: string, cidr: string): boolean {
+  const { network, prefix } = parseCidr(cidr);
+  const [a, b, c, d] = address.split('.').map(Number) as [number, number, number, number];
+  const value = ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
+  return value >>> (32 - prefix) === network >>> (32 - prefix);
+}
+
+test('a LoadBalancer Service gets an ACTIVE_STANDBY load balancer, members and a floating IP', async (t) => {
+  const h = await harness(t);
+  const [a, b] = h.api.nodes.map((n) => n.internalIp!).sort();
+  const svc = h.api.addService('web', {
+    ports: [
+      { protocol: 'TCP', port: 80, nodePort: 30080 },
+      { protocol: 'TCP', port: 443, nodePort: 30443 },
+    ],
+  });
+  await h.pass();
+  const view = await h.lbOf(svc.uid);
+  assert.ok(view);
+  assert.equal(view.topology, 'ACTIVE_STANDBY');
+  assert.ok(
+    inCidr(view.vipAddress, h.cluster.spec.network.subnetCidr),
+    'VIP on the cluster subnet',
+  );
+  assert.deepEqual(view.listeners, ['80 TCP/TCP', '443 TCP/TCP']);
+  assert.deepEqual(view.members, [
+    `443→${a}:30443`,
+    `443→${b}:30443`,
+    `80→${a}:30080`,
+    `80→${b}:30080`,
+  ]);
+  assert.ok(view.fip !== undefined && !inCidr(view.fip, h.cluster.spec.network.subnetCidr));
+  const stored = h.api.get('web')!;
+  assert.deepEqual(stored.ingressIps, [view.fip]);
+  assert.equal(stored.hasFinalizer, true);
+  assert.deepEqual(
+    h.api.eventsOf('web').map((e) => e.reason),
+    ['EnsuredLoadBalancer'],
+  );
+  await h.pass();
+  assert.deepEqual(await h.counts(), { lbs: 1, fips: 1 }, 'a second pass changes nothing');
+  assert.equal(h.api.eventsOf('web').length, 1);
+});
+
+test('members follow nodes as they come, go ready or not-ready, and leave', async (t) => {
+  const h = await harness(t);
+  const svc = h.api.addService('web');
+  await h.pass();
+  const [first, second] = h.api.nodes;
+  const ips = () => h.lbOf(svc.uid).then((v) => v!.members.map((m) => m.split('→')[1]));
+  assert.equal((await ips()).length, 2);
+  h.api.nodes.push({ name: 'extra', internalIp: '10.0.0.200', ready: true, excluded: false });
+  await h.pass();
+  assert.ok((await ips()).includes('10.0.0.200:30080'));
+  first!.ready = false;
+  await h.pass();
+  assert.ok(!(await ips()).includes(`${first!.internalIp}:30080`), 'a NotReady node leaves');
+  h.api.nodes = [second!];
+  await h.pass();
+  assert.deepEqual(await ips(), [`${second!.internalIp}:30080`]);
+  h.api.get('web')!.ports = [{ protocol: 'TCP', port: 80, nodePort: 31111 }];
+  await h.pass();
+  assert.deepEqual(await ips(), [`${second!.internalIp}:31111`], 'a new nodePort replaces members');
+});
+
+test('annotations choose internal address, PROXY protocol and TLS termination', async (t) => {
+  const h = await harness(t);
+  h.api.secrets.set('default/cert', PEM);
+  const ports = [
+    { protocol: 'TCP', port: 80, nodePort: 30080 },
+    { protocol: 'TCP', port: 443, nodePort: 30443 },
+  ];
+  const cases: { annotations: Record<string, string>; listeners: string[]; fip: boolean }[] = [
+    { annotations: { [A.internal]: 'true' }, listeners: ['80 TCP/TCP', '443 TCP/TCP'], fip: false },
+    {
+      annotations: { [A.proxyProtocol]: 'v1' },
+      listeners: ['80 TCP/PROXY', '443 TCP/PROXY'],
+      fip: true,
+    },
+    {
+      annotations: { [A.proxyProtocol]: 'v2' },
+      listeners: ['80 TCP/PROXYV2', '443 TCP/PROXYV2'],
+      fip: true,
+    },
+    {
+      annotations: { [A.tlsSecret]: 'cert', [A.tlsPorts]: '443' },
+      listeners: ['80 TCP/TCP', '443 TERMINATED_HTTPS/HTTP'],
+      fip: true,
+    },
+    {
+      annotations: {
+        [A.tlsSecret]: 'cert',
+        [A.tlsPorts]: '443',
+        [A.proxyProtocol]: 'v2',
+        [A.internal]: 'true',
+      },
+      listeners: ['80 TCP/PROXYV2', '443 TERMINATED_HTTPS/PROXYV2'],
+      fip: false,
+    },
+  ];
+  const made = cases.map((c, i) =>
+    h.api.addService(`s${i}`, { annotations: c.annotations, ports }),
+  );
+  await h.pass();
+  for (const [i, c] of cases.entries()) {
+    const view = await h.lbOf(made[i]!.uid);
+    assert.ok(view, `case ${i}`);
+    assert.deepEqual(view.listeners, c.listeners, `case ${i}`);
+    assert.equal(view.fip !== undefined, c.fip, `case ${i}: floating IP`);
+    const ingress = h.api.get(`s${i}`)!.ingressIps;
+    assert.deepEqual(ingress, [c.fip ? view.fip : view.vipAddress], `case ${i}: ingress`);
+  }
+  // Changing an annotation changes the load balancer in place: public → internal and back.
+  h.api.get('s1')!.annotations = { [A.internal]: 'true' };
+  await h.pass();
+  let view = (await h.lbOf(made[1]!.uid))!;
+  assert.equal(view.fip, undefined, 'the floating IP is released');
+  assert.deepEqual(view.listeners, ['80 TCP/TCP', '443 TCP/TCP'], 'pools recreated without PROXY');
+  assert.deepEqual(h.api.get('s1')!.ingressIps, [view.vipAddress]);
+  h.api.get('s1')!.annotations = {};
+  await h.pass();
+  view = (await h.lbOf(made[1]!.uid))!;
+  assert.deepEqual(h.api.get('s1')!.ingressIps, [view.fip]);
+});
+
+test('bad annotations and a missing TLS Secret give one Warning event and leave others alone', async (t) => {
+  const h = await harness(t);
+  const cases: { annotations: Record<string, string>; reason: string }[] = [
+    { annotations: { [A.internal]: 'yes' }, reason: 'InvalidLoadBalancerAnnotation' },
+    { annotations: { [A.proxyProtocol]: 'v3' }, reason: 'InvalidLoadBalancerAnnotation' },
+    {
+      annotations: { [A.tlsSecret]: 'cert', [A.tlsPorts]: '8443' },
+      reason: 'InvalidLoadBalancerAnnotation',
+    },
+    { annotations: { [A.tlsSecret]: 'absent', [A.tlsPorts]: '80' }, reason: 'TlsSecretNotFound' },
+  ];
+  const bad = cases.map((c, i) => h.api.addService(`bad${i}`, { annotations: c.annotations }));
+  const good = h.api.addService('good');
+  await h.pass();
+  await h.pass();
+  for (const [i, c] of cases.entries()) {
+    const events = h.api.eventsOf(`bad${i}`);
+    assert.deepEqual(
+      events.map((e) => `${e.type} ${e.reason}`),
+      [`Warning ${c.reason}`],
+      `case ${i}: one event over two passes`,
+    );
+    assert.equal(await h.lbOf(bad[i]!.uid), undefined, `case ${i}: no load balancer`);
+  }
+  assert.ok(await h.lbOf(good.uid));
+  assert.equal(h.api.get('good')!.ingressIps.length, 1);
+});
+
+test('externalTrafficPolicy Local balances only over nodes with a ready endpoint', async (t) => {
+  const h = await harness(t);
+  const [a, b] = h.api.nodes;
+  const svc = h.api.addService('local', { externalTrafficPolicy: 'Local' });
+  h.api.endpoints.set('default/local', new Set([a!.name]));
+  await h.pass();
+  assert.deepEqual((await h.lbOf(svc.uid))!.members, [`80→${a!.internalIp}:30080`]);
+  h.api.endpoints.set('default/local', new Set([b!.name]));
+  await h.pass();
+  assert.deepEqual((await h.lbOf(svc.uid))!.members, [`80→${b!.internalIp}:30080`]);
+});
+
+test('deleting a Service, or changing its type, removes its load balancer before the finalizer', async (t) => {
+  const h = await harness(t);
+  const gone = h.api.addService('gone');
+  const changed = h.api.addService('changed');
+  await h.pass();
+  assert.deepEqual(await h.counts(), { lbs: 2, fips: 2 });
+  h.api.deleteService('gone');
+  assert.equal(h.api.get('gone')?.deleting, true, 'the finalizer holds the Service');
+  h.api.get('changed')!.type = 'ClusterIP';
+  await h.pass();
+  assert.equal(h.api.get('gone'), undefined, 'finalizer removed, Service gone');
+  assert.equal(await h.lbOf(gone.uid), undefined);
+  assert.equal(await h.lbOf(changed.uid), undefined);
+  const after = h.api.get('changed')!;
+  assert.deepEqual(after.ingressIps, [], 'status cleared');
+  assert.equal(after.hasFinalizer, false);
+  assert.deepEqual(await h.counts(), { lbs: 0, fips: 0 });
+});
+
+test('a pass that fails half-way converges on the next one with nothing duplicated', async (t) => {
+  const h = await harness(t);
+  h.api.nodes.push({ name: 'n3', internalIp: '10.0.0.201', ready: true, excluded: false });
+  const svc = h.api.addService('web', {
+    ports: [
+      { protocol: 'TCP', port: 80, nodePort: 30080 },
+      { protocol: 'TCP', port: 443, nodePort: 30443 },
+    ],
+  });
+  const steps = [
+    'floatingIps.create',
+    'loadBalancers.createListener',
+    'loadBalancers.createPool',
+    'loadBalancers.createMember',
+  ] as const;
+  for (const method of steps) {
+    // The call takes effect and its reply is lost, as when Berth dies mid-request.
+    const fault = h.world.provider.faults.fail({ method, nth: 1, times: 1, phase: 'after' });
+    await h.pass();
+    assert.equal(fault.fired, 1, `${method} failed once`);
+    fault.remove();
+  }
+  await h.pass();
+  const view = (await h.lbOf(svc.uid))!;
+  assert.equal(view.members.length, 6);
+  assert.deepEqual(await h.counts(), { lbs: 1, fips: 1 });
+  assert.deepEqual(h.api.get('web')!.ingressIps, [view.fip]);
+});
+
+test('load balancers of Services that vanished without Berth are collected', async (t) => {
+  const h = await harness(t);
+  const svc = h.api.addService('web');
+  await h.pass();
+  h.api.services.clear();
+  await h.pass();
+  assert.equal(await h.lbOf(svc.uid), undefined);
+  assert.deepEqual(await h.counts(), { lbs: 0, fips: 0 });
+});
+
+test('deleting the cluster deletes every Service load balancer, even with its API gone', async (t) => {
+  const h = await harness(t);
+  h.api.addService('one');
+  h.api.addService('two', { annotations: { [A.internal]: 'true' } });
+  await h.pass();
+  assert.deepEqual(await h.counts(), { lbs: 2, fips: 1 });
+  h.api.unreachable = 'connection refused';
+  const uid = h.cluster.metadata.uid;
+  patchCluster(h.world, uid, (c) => (c.metadata.deletionRequestedAt = new Date().toISOString()));
+  await waitUntil('cluster removed', () => !h.world.store.clusters.has(uid));
+  assert.deepEqual(await h.world.provider.loadBalancers.list({}, never), []);
+  assert.deepEqual(await h.world.provider.floatingIps.list({}, never), []);
+});
