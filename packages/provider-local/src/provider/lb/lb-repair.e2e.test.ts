@@ -1,0 +1,93 @@
+/**
+ * Amphora replacement with the health manager running: the active amphora is killed, the VIP
+ * moves to the standby, the dead amphora comes back as BACKUP without taking the VIP back, and
+ * killing the new active moves the VIP back — the pair really is restored. A graceful stop
+ * hands over the same way. Requests through the floating IP succeed after every switch.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { canRunE2e } from '../../testing/e2e-env.js';
+import { httpGet, whoAnswers } from '../../testing/http-client.js';
+import { createLbTestbed, type LbTestbed } from '../../testing/lb-testbed.js';
+import { waitFor } from '../../testing/wait.js';
+import type { AmphoraLocal } from '../records.js';
+import type { AmphoraRepair } from './health-manager.js';
+
+describe('amphora replacement end to end', { skip: !canRunE2e, concurrency: false }, () => {
+  let bed: LbTestbed;
+  let amphorae: AmphoraLocal[];
+  const repairs: AmphoraRepair[] = [];
+
+  before(async () => {
+    bed = await createLbTestbed({
+      backends: 2,
+      healthManagerIntervalMs: 500,
+      onRepair: (r) => repairs.push(r),
+    });
+    await bed.addListener({ name: 'http', protocol: 'HTTP', port: 80, poolProtocol: 'HTTP' });
+    amphorae = (await bed.provider.ctx.repos.loadBalancers.require(bed.lb.id)).local.amphorae;
+    await waitFor('the VIP to answer', () => whoAnswers(bed.fip, 80), 20_000);
+  });
+
+  after(async () => {
+    const { leaks, errors } = await bed.destroy();
+    assert.deepEqual(errors, []);
+    assert.deepEqual(leaks, { namespaces: [], links: [], nftTables: [], processes: [], files: [] });
+  });
+
+  const runtime = () => bed.provider.loadBalancers.amphorae;
+  const vrrp = (a: AmphoraLocal) => runtime().vrrpState(a.id);
+  /** The amphorae whose eth0 carries the VIP, read from their namespaces. */
+  const vipHolders = async () => {
+    const holders: string[] = [];
+    for (const a of amphorae) {
+      const ns = bed.provider.ctx.topology.names.server(a.id);
+      const out = await bed.env.runner.run('ip', ['-n', ns, '-j', 'addr', 'show', 'dev', 'eth0'], {
+        check: false,
+      });
+      if (out.stdout.includes(`"${bed.lb.vipAddress}"`)) holders.push(a.id);
+    }
+    return holders;
+  };
+  const master = () => amphorae.find((a) => runtime().isRunning(a) && vrrp(a) === 'MASTER');
+  /** Twenty requests in a row through the floating IP, every one answered. */
+  const steadyTraffic = async () => {
+    await waitFor('traffic through the VIP', () => whoAnswers(bed.fip, 80), 10_000);
+    for (let i = 0; i < 20; i++) assert.equal((await httpGet(bed.fip, 80)).status, 200);
+  };
+
+  /** After `fault` took `from` out, the VIP is on `to`, and `from` is back as BACKUP. */
+  async function expectHandover(from: AmphoraLocal, to: AmphoraLocal) {
+    await waitFor(`${to.id} MASTER`, () => vrrp(to) === 'MASTER', 15_000);
+    await steadyTraffic();
+    await waitFor(
+      `${from.id} restarted as BACKUP`,
+      () => runtime().isRunning(from) && vrrp(from) === 'BACKUP',
+      20_000,
+      100,
+    );
+    assert.equal(vrrp(to), 'MASTER', 'the VIP did not move back');
+    assert.deepEqual(await vipHolders(), [to.id]);
+    await steadyTraffic();
+    assert.ok(repairs.some((r) => r.amphoraIds.includes(from.id) && r.error === undefined));
+  }
+
+  test('a killed active amphora is replaced as BACKUP; killing the new active moves the VIP back', async () => {
+    const first = await waitFor('a MASTER', master, 15_000);
+    const second = amphorae.find((a) => a.id !== first.id)!;
+    assert.equal(await bed.provider.crashAmphora(bed.lb.id, 'active'), first.id);
+    await expectHandover(first, second);
+    assert.equal(await bed.provider.crashAmphora(bed.lb.id, 'active'), second.id);
+    await expectHandover(second, first);
+    const lb = await bed.provider.loadBalancers.get({ id: bed.lb.id }, bed.signal);
+    assert.equal(lb.provisioningStatus, 'ACTIVE');
+    assert.equal(lb.operatingStatus, 'ONLINE');
+  });
+
+  test('a gracefully stopped active amphora hands over at once and is replaced as BACKUP', async () => {
+    const active = await waitFor('a MASTER', master, 15_000);
+    const peer = amphorae.find((a) => a.id !== active.id)!;
+    assert.equal(await bed.provider.stopAmphora(bed.lb.id, 'active'), active.id);
+    await expectHandover(active, peer);
+  });
+});
