@@ -1,7 +1,8 @@
 /**
  * The composition of a KubeBootstrap for `berth server`: secrets encrypted under
  * `<dataDir>/secrets/` (key from BERTH_SECRET_KEY or `<dataDir>/secret.key`), binaries from the
- * component cache, worker capacity from the provider's flavors.
+ * component cache, worker capacity from the provider's flavors. `createKubeBootstrapParts` also
+ * gives the ClusterServicesApi (Service load balancers) reading the same cluster secrets.
  */
 import { join } from 'node:path';
 import {
@@ -11,11 +12,19 @@ import {
   mirrorUrlFromEnv,
 } from '@berth/components';
 import type { CatalogService } from '@berth/provider-api';
-import type { BootstrapLogger } from './cluster-api.js';
+import { ClusterApi, type BootstrapLogger } from './cluster-api.js';
+import { ClusterSecrets } from './cluster-secrets.js';
 import { KubeBootstrap } from './kube-bootstrap.js';
+import { DEFAULT_PORTS } from './layout.js';
 import { nodeAgentPaths } from './node-agent-paths.js';
 import { loadSecretKey } from './secret-key.js';
-import { FileSecretStore, SealedSecretStore, type SealedSecretBackend } from './secret-store.js';
+import {
+  FileSecretStore,
+  SealedSecretStore,
+  type SealedSecretBackend,
+  type SecretStore,
+} from './secret-store.js';
+import { KubeClusterServices } from './services/kube-cluster-services.js';
 
 export interface CreateKubeBootstrapOptions {
   /** Berth's data dir: secrets go to `<dataDir>/secrets/`. */
@@ -37,9 +46,21 @@ export interface CreateKubeBootstrapOptions {
   sealedSecrets?: SealedSecretBackend;
 }
 
+export interface KubeBootstrapParts {
+  bootstrap: KubeBootstrap;
+  /** Reaches clusters' Services, Nodes and EndpointSlices as their admin (same secrets). */
+  services: KubeClusterServices;
+}
+
 export async function createKubeBootstrap(
   options: CreateKubeBootstrapOptions,
 ): Promise<KubeBootstrap> {
+  return (await createKubeBootstrapParts(options)).bootstrap;
+}
+
+export async function createKubeBootstrapParts(
+  options: CreateKubeBootstrapOptions,
+): Promise<KubeBootstrapParts> {
   const env = options.env ?? process.env;
   const key = await loadSecretKey({ dataDir: options.dataDir, env });
   const mirrorUrl = mirrorUrlFromEnv(env);
@@ -49,16 +70,24 @@ export async function createKubeBootstrap(
     runner: createProcessRunner(),
     ...(mirrorUrl === undefined ? {} : { mirrorUrl }),
   });
-  return new KubeBootstrap({
-    secrets:
-      options.sealedSecrets === undefined
-        ? new FileSecretStore({ dir: join(options.dataDir, 'secrets'), key })
-        : new SealedSecretStore({ backend: options.sealedSecrets, key }),
+  const secrets: SecretStore =
+    options.sealedSecrets === undefined
+      ? new FileSecretStore({ dir: join(options.dataDir, 'secrets'), key })
+      : new SealedSecretStore({ backend: options.sealedSecrets, key });
+  const clock = options.clock ?? (() => new Date());
+  const bootstrap = new KubeBootstrap({
+    secrets,
     components: (binary, version) => store.path(binary, version),
     kubernetesVersion: (version) => store.resolve(version).kubernetesVersion,
     flavor: (name, signal) => options.catalog.getFlavor({ name }, signal),
     nodeAgent: nodeAgentPaths(),
-    clock: options.clock ?? (() => new Date()),
+    clock,
     logger: options.logger,
   });
+  const clusterApi = new ClusterApi(
+    new ClusterSecrets(secrets, clock),
+    DEFAULT_PORTS.apiserver,
+    options.logger,
+  );
+  return { bootstrap, services: new KubeClusterServices(clusterApi) };
 }

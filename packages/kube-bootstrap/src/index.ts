@@ -18,4 +18,11 @@ export * from './rbac.js';
 export * from './restricted-labels.js';
 export * from './node-agent-paths.js';
 export { KubeBootstrap, type KubeBootstrapDeps, type BootstrapLogger } from './kube-bootstrap.js';
-export { createKubeBootstrap, type CreateKubeBootstrapOptions } from './create-kube-bootstrap.js';
+export {
+  createKubeBootstrap,
+  createKubeBootstrapParts,
+  type CreateKubeBootstrapOptions,
+  type KubeBootstrapParts,
+} from './create-kube-bootstrap.js';
+export { KubeServicesClient, EVENT_SOURCE } from './services/kube-services-client.js';
+export { KubeClusterServices, type ClusterConnector } from './services/kube-cluster-services.js';

@@ -1,0 +1,183 @@
+/**
+ * For end-to-end tests of code that talks to a cluster's API: one etcd and one kube-apiserver
+ * from the component cache on loopback, with a throwaway PKI, until /readyz answers. No
+ * controller-manager runs, so the objects a test writes (Nodes, EndpointSlices) stay as written.
+ * `stop()` stops both by PID and removes the temp dir.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  cacheDirFromEnv,
+  createComponentStore,
+  createProcessRunner,
+  defaultComponentsDir,
+  describeEvent,
+  mirrorUrlFromEnv,
+} from '@berth/components';
+import { apiserverArgs, etcdArgs } from '../component-flags.js';
+import {
+  freePort,
+  startProcess,
+  StopWaiting,
+  waitFor,
+  type RunningProcess,
+} from '../e2e-support.js';
+import { KubeApi } from '../kube-api.js';
+import {
+  createCertificateAuthority,
+  createServiceAccountKeyPair,
+  issueCertificate,
+} from '../pki.js';
+
+const LOOPBACK = '127.0.0.1';
+/** A cold kube-apiserver needs ~10-20 s here to finish its post-start hooks. */
+const READY_TIMEOUT_MS = 120_000;
+
+export interface TestApiserver {
+  /** An admin (system:masters) client. */
+  api: KubeApi;
+  logTail(): string;
+  stop(): Promise<void>;
+}
+
+export async function startTestApiserver(progress: (line: string) => void): Promise<TestApiserver> {
+  const mirrorUrl = mirrorUrlFromEnv(process.env);
+  const store = createComponentStore({
+    cacheDir: cacheDirFromEnv(process.env),
+    componentsDir: defaultComponentsDir(),
+    runner: createProcessRunner(),
+    ...(mirrorUrl ? { mirrorUrl } : {}),
+  });
+  const version = store.versions.defaultRelease;
+  await store.install(version, {
+    only: ['etcd', 'kube-apiserver'],
+    onProgress: (e) => {
+      const line = describeEvent(e);
+      if (line) progress(line);
+    },
+  });
+  const dir = await mkdtemp(join(tmpdir(), 'berth-e2e-svc-'));
+  const processes: RunningProcess[] = [];
+  const stop = async () => {
+    for (const p of processes.reverse()) await p.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    const pki = await writePki(dir);
+    const [clientPort, peerPort, securePort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
+    const etcd = startProcess(
+      await store.path('etcd', version),
+      etcdArgs({
+        name: 'e2e',
+        dataDir: join(dir, 'etcd-data'),
+        clientUrl: `https://${LOOPBACK}:${clientPort}`,
+        peerUrl: `https://${LOOPBACK}:${peerPort}`,
+        initialCluster: { e2e: `https://${LOOPBACK}:${peerPort}` },
+        initialClusterState: 'new',
+        pki: pki.etcd,
+      }),
+      join(dir, 'etcd.log'),
+    );
+    processes.push(etcd);
+    const apiserver = startProcess(
+      await store.path('kube-apiserver', version),
+      apiserverArgs({
+        advertiseAddress: LOOPBACK,
+        bindAddress: LOOPBACK,
+        securePort,
+        etcdServers: [`https://${LOOPBACK}:${clientPort}`],
+        serviceClusterIpRange: '10.254.0.0/16',
+        serviceAccountIssuer: 'https://kubernetes.default.svc.cluster.local',
+        authorizationModes: ['Node', 'RBAC'],
+        pki: pki.apiserver,
+      }),
+      join(dir, 'kube-apiserver.log'),
+    );
+    processes.push(apiserver);
+    const api = new KubeApi({ server: `https://${LOOPBACK}:${securePort}`, ...pki.admin });
+    await waitFor('kube-apiserver /readyz', READY_TIMEOUT_MS, async () => {
+      if (etcd.exited() || apiserver.exited())
+        throw new StopWaiting('a control-plane process exited');
+      const { status } = await api.raw('GET', '/readyz');
+      return status === 200 ? true : undefined;
+    });
+    // The default namespace and service-account admission need a moment after /readyz.
+    await waitFor('namespace default', 30_000, () => api.get('/api/v1/namespaces/default'));
+    return { api, logTail: () => apiserver.logTail(), stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** The PKI of a one-member stacked control plane on loopback, as kubeadm names it. */
+async function writePki(dir: string) {
+  const p = (name: string) => join(dir, 'pki', name);
+  await mkdir(join(dir, 'pki', 'etcd'), { recursive: true });
+  const loopback = { ipAddresses: [LOOPBACK], dnsNames: ['localhost'] };
+  const ca = await createCertificateAuthority({ commonName: 'kubernetes' });
+  const etcdCa = await createCertificateAuthority({ commonName: 'etcd-ca' });
+  const etcdServer = await issueCertificate({
+    ca: etcdCa,
+    commonName: 'e2e',
+    usage: 'peer',
+    ...loopback,
+  });
+  const etcdClient = await issueCertificate({
+    ca: etcdCa,
+    commonName: 'kube-apiserver-etcd-client',
+    usage: 'client',
+  });
+  const serving = await issueCertificate({
+    ca,
+    commonName: 'kube-apiserver',
+    usage: 'server',
+    ipAddresses: [LOOPBACK, '10.254.0.1'],
+    dnsNames: ['localhost', 'kubernetes'],
+  });
+  const admin = await issueCertificate({
+    ca,
+    commonName: 'kubernetes-admin',
+    organizations: ['system:masters'],
+    usage: 'client',
+  });
+  const sa = await createServiceAccountKeyPair();
+  const files: Record<string, string> = {
+    'ca.crt': ca.certPem,
+    'apiserver.crt': serving.certPem,
+    'apiserver.key': serving.keyPem,
+    'apiserver-etcd-client.crt': etcdClient.certPem,
+    'apiserver-etcd-client.key': etcdClient.keyPem,
+    'sa.key': sa.privateKeyPem,
+    'sa.pub': sa.publicKeyPem,
+    'etcd/ca.crt': etcdCa.certPem,
+    'etcd/server.crt': etcdServer.certPem,
+    'etcd/server.key': etcdServer.keyPem,
+  };
+  for (const [name, text] of Object.entries(files)) await writeFile(p(name), text, { mode: 0o600 });
+  return {
+    etcd: {
+      caFile: p('etcd/ca.crt'),
+      certFile: p('etcd/server.crt'),
+      keyFile: p('etcd/server.key'),
+      peerCertFile: p('etcd/server.crt'),
+      peerKeyFile: p('etcd/server.key'),
+    },
+    apiserver: {
+      caFile: p('ca.crt'),
+      certFile: p('apiserver.crt'),
+      keyFile: p('apiserver.key'),
+      etcdCaFile: p('etcd/ca.crt'),
+      etcdCertFile: p('apiserver-etcd-client.crt'),
+      etcdKeyFile: p('apiserver-etcd-client.key'),
+      serviceAccountKeyFile: p('sa.pub'),
+      serviceAccountSigningKeyFile: p('sa.key'),
+    },
+    admin: { caPem: ca.certPem, certPem: admin.certPem, keyPem: admin.keyPem },
+  };
+}

@@ -1,0 +1,213 @@
+/**
+ * End to end: KubeServicesClient against a real kube-apiserver (etcd + apiserver from the
+ * component cache, throwaway CA). Services, Nodes, EndpointSlices and Secrets are written as a
+ * cluster would hold them; every port method is exercised and read back from the API.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Cluster } from '@berth/api-types';
+import { SERVICE_FINALIZER, type ServiceRef } from '@berth/controllers';
+import { KubeApiError, MERGE_PATCH, type KubeApi } from '../kube-api.js';
+import { startTestApiserver } from './apiserver-harness.js';
+import { KubeClusterServices } from './kube-cluster-services.js';
+import { EVENT_SOURCE, KubeServicesClient } from './kube-services-client.js';
+
+const never = new AbortController().signal;
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+interface ServiceRead {
+  metadata: { uid: string; finalizers?: string[]; deletionTimestamp?: string };
+  status?: { loadBalancer?: { ingress?: { ip: string }[] } };
+}
+
+test('KubeServicesClient reads and writes what the Service controller needs', async (t) => {
+  const server = await startTestApiserver((line) => t.diagnostic(line));
+  t.after(() => server.stop());
+  const { api } = server;
+  try {
+    await seed(api);
+    const services = new KubeClusterServices({ connect: () => Promise.resolve({ api }) });
+    const connected = await services.connect({} as Cluster, '10.0.0.5', never);
+    assert.ok('client' in connected);
+    const client = connected.client;
+    assert.ok(client instanceof KubeServicesClient);
+
+    const listed = await client.listServices(never);
+    assert.deepEqual(listed.map((s) => s.name).sort(), ['front', 'local'], 'only LoadBalancer');
+    const front = listed.find((s) => s.name === 'front')!;
+    assert.equal(front.namespace, 'web');
+    assert.equal(front.annotations['loadbalancer.berth.dev/internal'], 'true');
+    assert.equal(front.externalTrafficPolicy, 'Cluster');
+    assert.deepEqual(
+      front.ports.map((p) => [p.port, p.protocol, typeof p.nodePort]),
+      [
+        [80, 'TCP', 'number'],
+        [443, 'TCP', 'number'],
+      ],
+    );
+    assert.ok(front.ports.every((p) => p.nodePort! >= 30000 && p.nodePort! <= 32767));
+    assert.deepEqual([front.hasFinalizer, front.deleting, front.ingressIps], [false, false, []]);
+    assert.equal(listed.find((s) => s.name === 'local')!.externalTrafficPolicy, 'Local');
+
+    assert.deepEqual(
+      (await client.listNodes(never)).sort((a, b) => a.name.localeCompare(b.name)),
+      [
+        { name: 'n1', internalIp: '10.0.0.20', ready: true, excluded: false },
+        { name: 'n2', internalIp: '10.0.0.21', ready: false, excluded: false },
+        { name: 'n3', ready: true, excluded: true },
+      ],
+    );
+    const local = listed.find((s) => s.name === 'local')!;
+    assert.deepEqual([...(await client.endpointNodeNames(local, never))].sort(), ['n1', 'n3']);
+    assert.deepEqual([...(await client.endpointNodeNames(front, never))], []);
+
+    assert.deepEqual(await client.getTlsSecret('web', 'cert', never), {
+      certificatePem: 'CERT',
+      privateKeyPem: 'KEY',
+    });
+    assert.equal(await client.getTlsSecret('web', 'opaque', never), undefined, 'wrong type');
+    assert.equal(await client.getTlsSecret('web', 'absent', never), undefined);
+
+    await client.setIngress(front, ['192.0.2.10'], never);
+    assert.deepEqual(
+      (await read(api, front)).status?.loadBalancer?.ingress?.map((i) => i.ip),
+      ['192.0.2.10'],
+    );
+    const stale: ServiceRef = { ...front, uid: '00000000-0000-0000-0000-000000000000' };
+    await assert.rejects(client.setIngress(stale, [], never), KubeApiError, 'uid guards writes');
+
+    await client.addFinalizer(front, never);
+    await client.addFinalizer(front, never);
+    assert.deepEqual((await read(api, front)).metadata.finalizers, [SERVICE_FINALIZER]);
+    const plain = {
+      namespace: 'web',
+      name: 'plain',
+      uid: (await read(api, { namespace: 'web', name: 'plain' })).metadata.uid,
+    };
+    await client.addFinalizer(plain, never);
+    const again = await client.listServices(never);
+    assert.ok(
+      again.some((s) => s.name === 'plain' && s.hasFinalizer),
+      'finalizer keeps it listed',
+    );
+    assert.deepEqual(again.find((s) => s.name === 'front')!.ingressIps, ['192.0.2.10']);
+
+    await client.recordEvent(
+      front,
+      { type: 'Warning', reason: 'TestReason', message: 'hello' },
+      never,
+    );
+    const events = await api.request<{
+      items: {
+        reason: string;
+        type: string;
+        message: string;
+        source: { component: string };
+        involvedObject: { name: string; uid: string };
+      }[];
+    }>('GET', '/api/v1/namespaces/web/events');
+    const event = events.items.find((e) => e.reason === 'TestReason')!;
+    assert.deepEqual(
+      [
+        event.type,
+        event.message,
+        event.source.component,
+        event.involvedObject.name,
+        event.involvedObject.uid,
+      ],
+      ['Warning', 'hello', EVENT_SOURCE, 'front', front.uid],
+    );
+
+    await client.setIngress(front, [], never);
+    assert.equal((await read(api, front)).status?.loadBalancer?.ingress, undefined, 'cleared');
+    await api.request('DELETE', '/api/v1/namespaces/web/services/front');
+    const deleting = (await client.listServices(never)).find((s) => s.name === 'front')!;
+    assert.equal(deleting.deleting, true, 'the finalizer holds the Service');
+    await client.removeFinalizer(front, never);
+    assert.equal(await api.get('/api/v1/namespaces/web/services/front'), undefined, 'gone');
+    await client.removeFinalizer(front, never);
+    await client.setIngress(front, ['192.0.2.11'], never);
+  } catch (err) {
+    t.diagnostic(`kube-apiserver log tail:\n${server.logTail()}`);
+    throw err;
+  }
+});
+
+function read(api: KubeApi, ref: { namespace: string; name: string }): Promise<ServiceRead> {
+  return api.request<ServiceRead>(
+    'GET',
+    `/api/v1/namespaces/${ref.namespace}/services/${ref.name}`,
+  );
+}
+
+async function seed(api: KubeApi): Promise<void> {
+  const post = (path: string, body: unknown) => api.request('POST', path, { body });
+  await post('/api/v1/namespaces', { metadata: { name: 'web' } });
+  const now = new Date().toISOString();
+  const nodes = [
+    { name: 'n1', ip: '10.0.0.20', ready: 'True', labels: {} },
+    { name: 'n2', ip: '10.0.0.21', ready: 'False', labels: {} },
+    {
+      name: 'n3',
+      ip: undefined,
+      ready: 'True',
+      labels: { 'node.kubernetes.io/exclude-from-external-load-balancers': '' },
+    },
+  ];
+  for (const n of nodes) {
+    await post('/api/v1/nodes', { metadata: { name: n.name, labels: n.labels } });
+    await api.request('PATCH', `/api/v1/nodes/${n.name}/status`, {
+      contentType: MERGE_PATCH,
+      body: {
+        status: {
+          addresses: n.ip === undefined ? [] : [{ type: 'InternalIP', address: n.ip }],
+          conditions: [
+            {
+              type: 'Ready',
+              status: n.ready,
+              reason: 'Test',
+              lastHeartbeatTime: now,
+              lastTransitionTime: now,
+            },
+          ],
+        },
+      },
+    });
+  }
+  const ports = [
+    { name: 'http', port: 80, protocol: 'TCP' },
+    { name: 'https', port: 443, protocol: 'TCP' },
+  ];
+  await post('/api/v1/namespaces/web/services', {
+    metadata: { name: 'front', annotations: { 'loadbalancer.berth.dev/internal': 'true' } },
+    spec: { type: 'LoadBalancer', selector: { app: 'front' }, ports },
+  });
+  await post('/api/v1/namespaces/web/services', {
+    metadata: { name: 'local' },
+    spec: { type: 'LoadBalancer', externalTrafficPolicy: 'Local', selector: { app: 'l' }, ports },
+  });
+  await post('/api/v1/namespaces/web/services', {
+    metadata: { name: 'plain' },
+    spec: { type: 'ClusterIP', selector: { app: 'p' }, ports },
+  });
+  await post('/apis/discovery.k8s.io/v1/namespaces/web/endpointslices', {
+    metadata: { name: 'local-abc', labels: { 'kubernetes.io/service-name': 'local' } },
+    addressType: 'IPv4',
+    ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
+    endpoints: [
+      { addresses: ['10.100.1.1'], nodeName: 'n1', conditions: { ready: true } },
+      { addresses: ['10.100.2.1'], nodeName: 'n2', conditions: { ready: false } },
+      { addresses: ['10.100.3.1'], nodeName: 'n3' },
+    ],
+  });
+  await post('/api/v1/namespaces/web/secrets', {
+    metadata: { name: 'cert' },
+    type: 'kubernetes.io/tls',
+    data: { 'tls.crt': b64('CERT'), 'tls.key': b64('KEY') },
+  });
+  await post('/api/v1/namespaces/web/secrets', {
+    metadata: { name: 'opaque' },
+    type: 'Opaque',
+    data: { 'tls.crt': b64('CERT'), 'tls.key': b64('KEY') },
+  });
+}
