@@ -2,15 +2,17 @@
  * Wires the cluster and node-group controllers into `berth server`: the store adapted to the
  * controllers' ports, a store lease so only one replica reconciles, and the bootstrap that fits
  * the provider (the memory provider runs no Kubernetes, so its bootstrap is the simulated one).
+ * With real Kubernetes, the Service load-balancer controller runs too.
  */
 import { cacheDirFromEnv } from '@berth/components';
 import { BerthError } from '@berth/errors';
-import { createKubeBootstrap } from '@berth/kube-bootstrap';
+import { createKubeBootstrapParts } from '@berth/kube-bootstrap';
 import {
   listClusterNodes,
   SimulatedBootstrap,
   startControllers,
   type ClusterBootstrap,
+  type ClusterServicesApi,
 } from '@berth/controllers';
 import { StoreControllerAdapter } from './controller-store.js';
 import type { KubeconfigSource } from './deps.js';
@@ -20,13 +22,14 @@ import type { ServerContext, WiredControllers } from './start-server.js';
 const LEASE_MS = 15_000;
 
 export async function wireControllers(context: ServerContext): Promise<WiredControllers> {
-  const { bootstrap, kubeconfigs } = await bootstrapFor(context);
+  const { bootstrap, kubeconfigs, services } = await bootstrapFor(context);
   const adapter = new StoreControllerAdapter(context.store);
   const running = await startControllers({
     store: adapter,
     sources: adapter,
     provider: context.provider,
     bootstrap,
+    ...(services === undefined ? {} : { services }),
     registry: context.registry,
     logger: context.logger,
     elector: context.store.leases.elector({
@@ -64,11 +67,13 @@ export function masterRepairFromEnv(env: NodeJS.ProcessEnv): { replaceAfterMs?: 
 }
 
 /** Real Kubernetes (kube-bootstrap) on the local provider; simulated on the memory provider. */
-async function bootstrapFor(
-  context: ServerContext,
-): Promise<{ bootstrap: ClusterBootstrap; kubeconfigs?: KubeconfigSource }> {
+async function bootstrapFor(context: ServerContext): Promise<{
+  bootstrap: ClusterBootstrap;
+  kubeconfigs?: KubeconfigSource;
+  services?: ClusterServicesApi;
+}> {
   if (context.providerKind === 'memory') return { bootstrap: new SimulatedBootstrap() };
-  const bootstrap = await createKubeBootstrap({
+  const { bootstrap, services } = await createKubeBootstrapParts({
     dataDir: context.dataDir,
     cacheDir: cacheDirFromEnv(process.env),
     logger: context.logger,
@@ -77,6 +82,7 @@ async function bootstrapFor(
   });
   return {
     bootstrap,
+    services,
     kubeconfigs: { adminKubeconfig: (cluster) => bootstrap.adminKubeconfig(cluster) },
   };
 }
