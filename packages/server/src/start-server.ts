@@ -180,6 +180,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const registry = new Registry();
     collectDefaultMetrics({ register: registry, prefix: 'berth_process_' });
     const provider = await createProvider(options, logger);
+    if (provider instanceof LocalProvider) {
+      // Octavia's health manager: amphorae that died are restarted as BACKUP of their pair.
+      const stopHealthManager = provider.startLoadBalancerHealthManager({
+        onRepair: (r) => logger.warn(r, 'load balancer amphorae restarted'),
+        onError: (err) => logger.warn({ err }, 'load balancer health pass failed'),
+      });
+      stoppers.push(stopHealthManager);
+    }
     const versions = loadVersions(options.componentsDir ?? defaultComponentsDir(), logger);
     const catalog = providerCatalog(provider.catalog, { versions });
     const context: ServerContext = {
