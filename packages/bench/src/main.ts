@@ -5,12 +5,14 @@
  */
 import { benchApiList } from './api-list.js';
 import { benchControllers } from './controllers-1000.js';
+import { benchLbFailover } from './lb-failover.js';
 import { benchLocalCluster } from './local-cluster.js';
 import { appendReport, renderTable, type Table } from './report.js';
 
 const suites: Record<string, () => Promise<Table>> = {
   'api-list': benchApiList,
   'controllers-1000': benchControllers,
+  'lb-failover': benchLbFailover,
   'local-cluster': benchLocalCluster,
 };
 
