@@ -15,6 +15,7 @@ function service(fields: Partial<ClusterService> = {}): ClusterService {
       { protocol: 'TCP', port: 443, nodePort: 30443 },
     ],
     externalTrafficPolicy: 'Cluster',
+    sourceRanges: [],
     hasFinalizer: true,
     deleting: false,
     ingressIps: [],

@@ -81,6 +81,8 @@ export interface DesiredLoadBalancer {
   listeners: DesiredListener[];
   /** InternalIPs of the nodes that should receive traffic. */
   memberAddresses: string[];
+  /** Source CIDRs every listener admits (`loadBalancerSourceRanges`); empty admits all. */
+  allowedCidrs: string[];
   /** Ports that cannot be balanced (not TCP, no nodePort), as messages for an event. */
   skipped: string[];
 }
@@ -109,7 +111,12 @@ export function desiredLoadBalancer(
     .filter((n) => !local || (endpointNodes?.has(n.name) ?? false))
     .map((n) => n.internalIp as string)
     .sort();
-  return { listeners, memberAddresses: [...new Set(memberAddresses)], skipped };
+  return {
+    listeners,
+    memberAddresses: [...new Set(memberAddresses)],
+    allowedCidrs: [...new Set(service.sourceRanges)].sort(),
+    skipped,
+  };
 }
 
 function listenerFor(port: number, nodePort: number, options: LoadBalancerOptions) {

@@ -44,6 +44,7 @@ export class FakeServicesApi implements ClusterServicesApi {
       annotations: {},
       ports: [{ protocol: 'TCP', port: 80, nodePort: 30080 }],
       externalTrafficPolicy: 'Cluster',
+      sourceRanges: [],
       hasFinalizer: false,
       deleting: false,
       ingressIps: [],

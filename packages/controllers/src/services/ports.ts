@@ -33,6 +33,8 @@ export interface ClusterService extends ServiceRef {
   annotations: Record<string, string>;
   ports: ServicePortSpec[];
   externalTrafficPolicy: 'Cluster' | 'Local';
+  /** `spec.loadBalancerSourceRanges`: client CIDRs admitted; empty admits everyone. */
+  sourceRanges: string[];
   /** Whether `metadata.finalizers` holds SERVICE_FINALIZER. */
   hasFinalizer: boolean;
   /** `metadata.deletionTimestamp` is set. */

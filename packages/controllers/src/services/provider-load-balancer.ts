@@ -102,11 +102,19 @@ async function syncListeners(scope: ServiceLbScope, lb: LoadBalancer, input: Ens
   for (const wanted of input.desired.listeners) {
     const existing = keep.find((l) => l.protocolPort === wanted.port);
     const listener = existing ?? (await createListener(scope, lb, wanted, input));
+    if (!sameSet(listener.allowedCidrs, input.desired.allowedCidrs)) {
+      const allowedCidrs = input.desired.allowedCidrs;
+      await provider.loadBalancers.updateListener({ id: listener.id, allowedCidrs }, signal);
+    }
     if (wanted.listenerProtocol === 'TERMINATED_HTTPS' && input.tls !== undefined)
       await refreshCertificate(scope, listener, input.tls);
     const pool = await ensurePool(scope, lb, listener, wanted, input);
     await syncMembers(scope, pool, wanted.nodePort, input);
   }
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
 }
 
 function fits(listener: Listener, wanted: DesiredListener | undefined): boolean {
@@ -127,6 +135,7 @@ function createListener(
       loadBalancerId: lb.id,
       protocol: wanted.listenerProtocol,
       protocolPort: wanted.port,
+      allowedCidrs: input.desired.allowedCidrs,
       ...(tls === undefined ? {} : { tls }),
     },
     scope.signal,

@@ -273,6 +273,36 @@ test('bad annotations and a missing TLS Secret give one Warning event and leave 
   assert.equal(h.api.get('good')!.ingressIps.length, 1);
 });
 
+test('loadBalancerSourceRanges limit who every listener admits', async (t) => {
+  const h = await harness(t);
+  const svc = h.api.addService('ranged', {
+    sourceRanges: ['198.51.100.0/24', '192.0.2.0/24'],
+    ports: [
+      { protocol: 'TCP', port: 80, nodePort: 30080 },
+      { protocol: 'TCP', port: 81, nodePort: 30081 },
+    ],
+  });
+  const allowed = async () => {
+    const [lb] = await h.world.provider.loadBalancers.list(
+      { tags: { 'berth.dev/service': svc.uid } },
+      never,
+    );
+    const listeners = await h.world.provider.loadBalancers.listListeners(
+      { loadBalancerId: lb!.id },
+      never,
+    );
+    return listeners.map((l) => [...l.allowedCidrs].sort());
+  };
+  await h.pass();
+  assert.deepEqual(await allowed(), [
+    ['192.0.2.0/24', '198.51.100.0/24'],
+    ['192.0.2.0/24', '198.51.100.0/24'],
+  ]);
+  h.api.get('ranged')!.sourceRanges = [];
+  await h.pass();
+  assert.deepEqual(await allowed(), [[], []], 'an emptied list admits everyone again');
+});
+
 test('externalTrafficPolicy Local balances only over nodes with a ready endpoint', async (t) => {
   const h = await harness(t);
   const [a, b] = h.api.nodes;

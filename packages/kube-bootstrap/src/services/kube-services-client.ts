@@ -38,6 +38,7 @@ interface ServiceObject {
     type?: string;
     loadBalancerClass?: string;
     externalTrafficPolicy?: string;
+    loadBalancerSourceRanges?: string[];
     ports?: { name?: string; protocol?: string; port: number; nodePort?: number }[];
   };
   status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } };
@@ -225,6 +226,7 @@ function toClusterService(s: ServiceObject): ClusterService {
       ...(p.nodePort === undefined ? {} : { nodePort: p.nodePort }),
     })),
     externalTrafficPolicy: s.spec?.externalTrafficPolicy === 'Local' ? 'Local' : 'Cluster',
+    sourceRanges: s.spec?.loadBalancerSourceRanges ?? [],
     hasFinalizer: s.metadata.finalizers?.includes(SERVICE_FINALIZER) ?? false,
     deleting: s.metadata.deletionTimestamp !== undefined,
     ingressIps,

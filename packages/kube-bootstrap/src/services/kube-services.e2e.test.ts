@@ -38,6 +38,8 @@ test('KubeServicesClient reads and writes what the Service controller needs', as
     assert.equal(front.namespace, 'web');
     assert.equal(front.annotations['loadbalancer.berth.dev/internal'], 'true');
     assert.equal(front.externalTrafficPolicy, 'Cluster');
+    assert.deepEqual(front.sourceRanges, ['192.0.2.0/24']);
+    assert.deepEqual(listed.find((s) => s.name === 'local')!.sourceRanges, []);
     assert.deepEqual(
       front.ports.map((p) => [p.port, p.protocol, typeof p.nodePort]),
       [
@@ -180,7 +182,12 @@ async function seed(api: KubeApi): Promise<void> {
   ];
   await post('/api/v1/namespaces/web/services', {
     metadata: { name: 'front', annotations: { 'loadbalancer.berth.dev/internal': 'true' } },
-    spec: { type: 'LoadBalancer', selector: { app: 'front' }, ports },
+    spec: {
+      type: 'LoadBalancer',
+      selector: { app: 'front' },
+      ports,
+      loadBalancerSourceRanges: ['192.0.2.0/24'],
+    },
   });
   await post('/api/v1/namespaces/web/services', {
     metadata: { name: 'local' },

@@ -1,0 +1,165 @@
+/**
+ * End to end: LoadBalancer Services on a real local cluster (1 master, a node group of 2),
+ * created with kubectl as a user would. Berth must give each a provider load balancer whose
+ * members are the Ready nodes' InternalIP:nodePort, write its address to the Service's status
+ * within 10 s (a floating IP from the external CIDR, or the VIP inside the cluster subnet when
+ * annotated internal), follow the node group as it scales, and delete the load balancer and its
+ * floating IP with the Service and with the cluster; the leak checker must find nothing after.
+ * The provider's view is read as an operator would: the read-only REST API and, for pool
+ * members, the local provider's inventory.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseCidr } from '@berth/provider-api';
+import {
+  isReady,
+  kubectl,
+  nodes,
+  skip,
+  startBerth,
+  tearDownBerth,
+  until,
+  type Berth,
+  type E2eEnv,
+  type Json,
+} from './e2e-support.js';
+
+const INGRESS_DEADLINE_MS = 10_000;
+
+function inCidr(address: string, cidr: string): boolean {
+  const { network, prefix } = parseCidr(cidr);
+  const value = address.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
+  return Math.floor(value / 2 ** (32 - prefix)) === Math.floor(network / 2 ** (32 - prefix));
+}
+
+describe('LoadBalancer Services on a local cluster', { skip }, () => {
+  let env: E2eEnv;
+  let b: Berth;
+  let kubeconfig: string;
+
+  before(async () => {
+    ({ env, b } = await startBerth());
+    kubeconfig = path.join(env.dataDir, 'svc.kubeconfig');
+  });
+
+  after(() => tearDownBerth(env, b));
+
+  const service = async (name: string): Promise<Json> =>
+    JSON.parse(await kubectl(kubeconfig, 'get', 'service', name, '-o', 'json'));
+
+  /** The provider objects tagged with this Service's uid, through Berth's read-only API. */
+  async function providerObjects(kind: 'loadbalancers' | 'floatingips', uid: string) {
+    const list = (await b.api('GET', `/v1/projects/default/${kind}?cluster=svc`)).items as Json[];
+    return list.filter((o) => o.attributes.tags['berth.dev/service'] === uid);
+  }
+
+  /** `address:port` of every member of the load balancer's pools, from the inventory
+   * (records are stored as `{ version, value: { obj, local } }`). */
+  function members(lbId: string): string[] {
+    const file = path.join(b.providerData, 'inventory.json');
+    const records = JSON.parse(fs.readFileSync(file, 'utf8')).records as Json;
+    const pools = Object.values(records.Pool ?? {})
+      .map((e: Json) => e.value.obj)
+      .filter((p: Json) => p.loadBalancerId === lbId)
+      .map((p: Json) => p.id as string);
+    return Object.values(records.Member ?? {})
+      .map((e: Json) => e.value.obj)
+      .filter((m: Json) => pools.includes(m.poolId))
+      .map((m: Json) => `${m.address}:${m.protocolPort}`)
+      .sort();
+  }
+
+  async function expectedMembers(nodePort: number): Promise<string[]> {
+    return (await nodes(kubeconfig))
+      .filter(isReady)
+      .map((n) => (n.status.addresses as Json[]).find((a) => a.type === 'InternalIP').address)
+      .map((ip: string) => `${ip}:${nodePort}`)
+      .sort();
+  }
+
+  async function membersFollowNodes(uid: string, nodePort: number, count: number) {
+    await until(`${count} members = the Ready nodes`, 60_000, async () => {
+      const [lb] = await providerObjects('loadbalancers', uid);
+      const want = await expectedMembers(nodePort);
+      const have = members(lb.id);
+      return want.length === count && JSON.stringify(have) === JSON.stringify(want)
+        ? true
+        : undefined;
+    });
+  }
+
+  test('a LoadBalancer Service gets a public address within 10 s; members follow scaling', async () => {
+    await b.berth('cluster', 'create', 'svc', '--nodegroup', 'default:count=2', '--wait');
+    await b.berth('cluster', 'kubeconfig', 'svc', '--output-file', kubeconfig);
+    await until('2 Ready nodes', 60_000, async () => {
+      const l = await nodes(kubeconfig);
+      return l.length === 2 && l.every(isReady) ? true : undefined;
+    });
+
+    await kubectl(kubeconfig, 'create', 'service', 'loadbalancer', 'web', '--tcp=80:8080');
+    const created = Date.now();
+    const ip = await until('ingress IP', INGRESS_DEADLINE_MS + 5_000, async () => {
+      const s = await service('web');
+      return s.status?.loadBalancer?.ingress?.[0]?.ip as string | undefined;
+    });
+    const took = Date.now() - created;
+    assert.ok(took <= INGRESS_DEADLINE_MS, `ingress written after ${took} ms`);
+    assert.ok(inCidr(ip, env.externalCidr), `${ip} in ${env.externalCidr}`);
+
+    const web = await service('web');
+    assert.deepEqual(web.metadata.finalizers, ['berth.dev/load-balancer']);
+    const uid = web.metadata.uid as string;
+    const nodePort = web.spec.ports[0].nodePort as number;
+    const [lb] = await providerObjects('loadbalancers', uid);
+    assert.equal(lb.attributes.topology, 'ACTIVE_STANDBY');
+    const [fip] = await providerObjects('floatingips', uid);
+    assert.equal(fip.attributes.address, ip);
+    assert.equal(fip.attributes.portId, lb.attributes.vipPortId);
+    await membersFollowNodes(uid, nodePort, 2);
+
+    await b.berth('nodegroup', 'scale', 'svc', 'default', '--count', '3', '--wait');
+    await membersFollowNodes(uid, nodePort, 3);
+    await b.berth('nodegroup', 'scale', 'svc', 'default', '--count', '1', '--wait');
+    await membersFollowNodes(uid, nodePort, 1);
+  });
+
+  test('an internal Service gets the VIP inside the cluster subnet and no floating IP', async () => {
+    const cluster = await b.api('GET', '/v1/projects/default/clusters/svc');
+    const subnet = cluster.spec.network.subnetCidr as string;
+    const manifest = path.join(env.dataDir, 'internal.json');
+    fs.writeFileSync(
+      manifest,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'internal', annotations: { 'loadbalancer.berth.dev/internal': 'true' } },
+        spec: { type: 'LoadBalancer', selector: { app: 'internal' }, ports: [{ port: 80 }] },
+      }),
+    );
+    await kubectl(kubeconfig, 'create', '-f', manifest);
+    const created = Date.now();
+    const ip = await until('internal ingress IP', INGRESS_DEADLINE_MS + 5_000, async () => {
+      const s = await service('internal');
+      return s.status?.loadBalancer?.ingress?.[0]?.ip as string | undefined;
+    });
+    assert.ok(Date.now() - created <= INGRESS_DEADLINE_MS, 'ingress within 10 s');
+    assert.ok(inCidr(ip, subnet), `${ip} in ${subnet}`);
+    const uid = (await service('internal')).metadata.uid as string;
+    const [lb] = await providerObjects('loadbalancers', uid);
+    assert.equal(lb.attributes.vipAddress, ip);
+    assert.deepEqual(await providerObjects('floatingips', uid), []);
+  });
+
+  test('deleting a Service deletes its load balancer and floating IP', async () => {
+    const uid = (await service('web')).metadata.uid as string;
+    // kubectl waits until the finalizer is removed, i.e. until Berth released the load balancer.
+    await kubectl(kubeconfig, 'delete', 'service', 'web', '--timeout=60s');
+    assert.deepEqual(await providerObjects('loadbalancers', uid), []);
+    assert.deepEqual(await providerObjects('floatingips', uid), []);
+    // The internal Service's load balancer stays; deleting the cluster (after) must remove it.
+    const internal = (await service('internal')).metadata.uid as string;
+    assert.equal((await providerObjects('loadbalancers', internal)).length, 1);
+  });
+});
