@@ -5,6 +5,10 @@
  * releases those of Services that no longer want one (deleted, type changed), and removes any
  * Service load balancer whose Service is gone. One Service's failure never stops the others; a
  * running cluster is re-read every RESYNC_MS, so status follows a new Service within seconds.
+ *
+ * Deletion races: a pass that began just before the cluster's deletion may still create a load
+ * balancer. Cluster teardown deletes Service load balancers first and the network last, and a VIP
+ * left on the subnet makes the network's deletion fail, so the retried teardown removes it.
  */
 import type { Cluster } from '@berth/api-types';
 import type { Logger, Reconciler, Result } from '@berth/controller-kit';
