@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createCertificateAuthority, issueCertificate } from '@berth/kube-bootstrap';
 import { parseCidr } from '@berth/provider-api';
 import {
   isReady,
@@ -55,19 +56,21 @@ describe('LoadBalancer Services on a local cluster', { skip }, () => {
     return list.filter((o) => o.attributes.tags['berth.dev/service'] === uid);
   }
 
-  /** `address:port` of every member of the load balancer's pools, from the inventory
-   * (records are stored as `{ version, value: { obj, local } }`). */
-  function members(lbId: string): string[] {
+  /** The API objects of a kind in the local provider's inventory (`{ version, value: { obj } }`). */
+  function records(kind: string): Json[] {
     const file = path.join(b.providerData, 'inventory.json');
-    const records = JSON.parse(fs.readFileSync(file, 'utf8')).records as Json;
-    const pools = Object.values(records.Pool ?? {})
-      .map((e: Json) => e.value.obj)
-      .filter((p: Json) => p.loadBalancerId === lbId)
-      .map((p: Json) => p.id as string);
-    return Object.values(records.Member ?? {})
-      .map((e: Json) => e.value.obj)
-      .filter((m: Json) => pools.includes(m.poolId))
-      .map((m: Json) => `${m.address}:${m.protocolPort}`)
+    const all = JSON.parse(fs.readFileSync(file, 'utf8')).records as Json;
+    return Object.values(all[kind] ?? {}).map((e: Json) => e.value.obj);
+  }
+
+  /** `address:port` of every member of the load balancer's pools. */
+  function members(lbId: string): string[] {
+    const pools = records('Pool')
+      .filter((p) => p.loadBalancerId === lbId)
+      .map((p) => p.id as string);
+    return records('Member')
+      .filter((m) => pools.includes(m.poolId))
+      .map((m) => `${m.address}:${m.protocolPort}`)
       .sort();
   }
 
@@ -150,6 +153,99 @@ describe('LoadBalancer Services on a local cluster', { skip }, () => {
     const [lb] = await providerObjects('loadbalancers', uid);
     assert.equal(lb.attributes.vipAddress, ip);
     assert.deepEqual(await providerObjects('floatingips', uid), []);
+  });
+
+  test('TLS and PROXY annotations shape listeners and pools; a bad value is an Event', async () => {
+    const ca = await createCertificateAuthority({ commonName: 'e2e-ca' });
+    const cert = await issueCertificate({
+      ca,
+      commonName: 'shop.example',
+      usage: 'server',
+      dnsNames: ['shop.example'],
+    });
+    const certFile = path.join(env.dataDir, 'shop.crt');
+    const keyFile = path.join(env.dataDir, 'shop.key');
+    fs.writeFileSync(certFile, cert.certPem);
+    fs.writeFileSync(keyFile, cert.keyPem, { mode: 0o600 });
+    await kubectl(
+      kubeconfig,
+      'create',
+      'secret',
+      'tls',
+      'shop-tls',
+      `--cert=${certFile}`,
+      `--key=${keyFile}`,
+    );
+    const manifest = path.join(env.dataDir, 'shop.json');
+    const shop = (name: string, annotations: Record<string, string>) => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name,
+        annotations: { 'loadbalancer.berth.dev/internal': 'true', ...annotations },
+      },
+      spec: {
+        type: 'LoadBalancer',
+        selector: { app: name },
+        ports: [
+          { name: 'http', port: 80 },
+          { name: 'https', port: 443 },
+        ],
+      },
+    });
+    fs.writeFileSync(
+      manifest,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [
+          shop('shop', {
+            'loadbalancer.berth.dev/tls-secret': 'shop-tls',
+            'loadbalancer.berth.dev/tls-ports': '443',
+            'loadbalancer.berth.dev/proxy-protocol': 'v2',
+          }),
+          shop('bad', { 'loadbalancer.berth.dev/proxy-protocol': 'v3' }),
+        ],
+      }),
+    );
+    await kubectl(kubeconfig, 'create', '-f', manifest);
+    await until('shop ingress IP', INGRESS_DEADLINE_MS + 5_000, async () => {
+      const s = await service('shop');
+      return s.status?.loadBalancer?.ingress?.[0]?.ip as string | undefined;
+    });
+    const uid = (await service('shop')).metadata.uid as string;
+    const [lb] = await providerObjects('loadbalancers', uid);
+    const listeners = records('Listener').filter((l) => l.loadBalancerId === lb.id);
+    const pools = records('Pool').filter((p) => p.loadBalancerId === lb.id);
+    const shape = listeners
+      .map(
+        (l) =>
+          `${l.protocolPort} ${l.protocol}/${pools.find((p) => p.listenerId === l.id)?.protocol}`,
+      )
+      .sort();
+    assert.deepEqual(shape, ['443 TERMINATED_HTTPS/PROXYV2', '80 TCP/PROXYV2']);
+    const https = listeners.find((l) => l.protocolPort === 443);
+    assert.equal(https.tlsCertificatePem.trim(), cert.certPem.trim());
+
+    const warning = await until('a Warning Event on the bad Service', 15_000, async () => {
+      const events = JSON.parse(
+        await kubectl(
+          kubeconfig,
+          'get',
+          'events',
+          '--field-selector',
+          'involvedObject.name=bad',
+          '-o',
+          'json',
+        ),
+      ).items as Json[];
+      return events.find((e) => e.type === 'Warning');
+    });
+    assert.equal(warning.reason, 'InvalidLoadBalancerAnnotation');
+    assert.match(warning.message, /proxy-protocol.*v3/);
+    const bad = await service('bad');
+    assert.equal(bad.status?.loadBalancer?.ingress, undefined, 'no address for a bad Service');
+    assert.deepEqual(await providerObjects('loadbalancers', bad.metadata.uid), []);
   });
 
   test('deleting a Service deletes its load balancer and floating IP', async () => {
