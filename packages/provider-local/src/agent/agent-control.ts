@@ -15,7 +15,7 @@ import { isRunning, signalGroup } from '../proc/proc.js';
 import { serverLayout, type ServerLayout } from './layout.js';
 import { DetachedLauncher, type ProcessLauncher } from './launcher.js';
 import { readStatus, type AgentStatus } from './status.js';
-import type { AgentConfig, UserData } from './user-data.js';
+import { validateUserData, type AgentConfig, type UserData } from './user-data.js';
 
 export interface AgentControllerOptions {
   launcher?: ProcessLauncher;
@@ -123,6 +123,15 @@ export class AgentController {
     if (record === undefined) return false;
     process.kill(record.pid, 'SIGHUP');
     return true;
+  }
+
+  /** The user data last delivered to `dir` (what its agent runs or last ran), if valid. */
+  lastUserData(dir: string): UserData | undefined {
+    try {
+      return validateUserData(JSON.parse(fs.readFileSync(serverLayout(dir).userData, 'utf8')));
+    } catch {
+      return undefined;
+    }
   }
 
   status(dir: string): AgentStatus | undefined {

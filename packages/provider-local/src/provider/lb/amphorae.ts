@@ -12,15 +12,8 @@ import { readHaproxyServers, type HaproxyServerStat } from '../../lb/haproxy-sta
 import { amphoraDir, type ProviderContext } from '../context.js';
 import type { AmphoraLocal, LoadBalancerLocal } from '../records.js';
 import type { Entry } from '../repo.js';
-import {
-  AMPHORA_FILES,
-  amphoraUserData,
-  STATS_SOCKET_DIR,
-  statsSocketPath,
-  tlsBundle,
-  type LbRecords,
-} from './lb-config.js';
-import { loadLbRecords } from './lb-records.js';
+import { AMPHORA_FILES, amphoraUserData, statsSocketPath, type LbRecords } from './lb-config.js';
+import { loadLbRecords, validateHaproxyConfig } from './lb-records.js';
 
 export class AmphoraRuntime {
   constructor(private readonly ctx: ProviderContext) {}
@@ -75,7 +68,8 @@ export class AmphoraRuntime {
 
   /**
    * The health manager's repair (Octavia's amphora failover, in place): every amphora whose
-   * agent is not running is re-wired and started with the current configuration. With both
+   * agent is not running is re-wired and started with the current configuration (or, when that
+   * fails to validate, with the one it last ran). With both
    * keepalived instances BACKUP + nopreempt, a restarted amphora joins as BACKUP and the VIP
    * stays where it is. Returns the ids of the amphorae it restarted.
    */
@@ -86,12 +80,13 @@ export class AmphoraRuntime {
     if (dead.length === 0) return [];
     const records = await loadLbRecords(this.ctx, lbId);
     for (const amphora of dead) {
-      await this.restart(
-        entry,
-        amphora,
-        await this.launch(records, entry, amphora, signal),
-        signal,
-      );
+      const launch = await this.launch(records, entry, amphora, signal).catch((err: unknown) => {
+        // The records hold a change that failed to apply: run what the amphora last ran.
+        const last = this.ctx.agents.lastUserData(amphoraDir(this.ctx, amphora.id));
+        if (last === undefined) throw err;
+        return { ...this.agentLaunch(amphora), userData: last };
+      });
+      await this.restart(entry, amphora, launch, signal);
     }
     return dead.map((a) => a.id);
   }
@@ -114,16 +109,20 @@ export class AmphoraRuntime {
     const rootDir = path.join(dir, 'root');
     const peers = entry.local.amphorae.filter((a) => a.id !== amphora.id).map((a) => a.ip);
     const userData = amphoraUserData(records, { amphora, rootDir, vipPrefix, peers });
-    await this.validate(rootDir, records, userData.files?.[0]?.content ?? '', signal);
+    const cfg = userData.files?.[0]?.content ?? '';
+    await validateHaproxyConfig(this.ctx, rootDir, records, cfg, signal);
+    return { ...this.agentLaunch(amphora), userData };
+  }
+
+  private agentLaunch(amphora: AmphoraLocal): Omit<AgentLaunch, 'userData'> {
     return {
-      dir,
+      dir: amphoraDir(this.ctx, amphora.id),
       netns: this.ctx.topology.names.server(amphora.id),
       config: {
         serverId: amphora.id,
         hostname: `amphora-${amphora.id.slice(0, 8)}`,
         allowedPathPrefixes: [],
       },
-      userData,
     };
   }
 
@@ -220,28 +219,5 @@ export class AmphoraRuntime {
   active(amphorae: AmphoraLocal[]): AmphoraLocal | undefined {
     const running = amphorae.filter((a) => this.isRunning(a));
     return running.find((a) => this.vrrpState(a.id) === 'MASTER') ?? running[0] ?? amphorae[0];
-  }
-
-  /** `haproxy -c` on the candidate configuration, with its certificates in place first. */
-  private async validate(rootDir: string, records: LbRecords, cfg: string, signal?: AbortSignal) {
-    fs.mkdirSync(path.join(rootDir, 'certs'), { recursive: true });
-    fs.mkdirSync(STATS_SOCKET_DIR, { recursive: true, mode: 0o700 });
-    for (const { listener, tls } of records.listeners) {
-      if (tls !== undefined) {
-        fs.writeFileSync(path.join(rootDir, AMPHORA_FILES.cert(listener.id)), tlsBundle(tls), {
-          mode: 0o600,
-        });
-      }
-    }
-    const candidate = path.join(rootDir, '..', 'haproxy.candidate.cfg');
-    fs.writeFileSync(candidate, cfg);
-    try {
-      await this.ctx.runner.run('haproxy', ['-c', '-q', '-f', candidate], {
-        timeoutMs: 30_000,
-        ...(signal === undefined ? {} : { signal }),
-      });
-    } finally {
-      fs.rmSync(candidate, { force: true });
-    }
   }
 }

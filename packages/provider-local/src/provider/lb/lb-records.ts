@@ -1,6 +1,11 @@
-/** A load balancer's records from the inventory: everything its amphorae's configuration needs. */
+/**
+ * A load balancer's records from the inventory (everything its amphorae's configuration needs),
+ * and the check a rendered configuration passes before any amphora gets it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { ProviderContext } from '../context.js';
-import type { LbRecords } from './lb-config.js';
+import { AMPHORA_FILES, STATS_SOCKET_DIR, tlsBundle, type LbRecords } from './lb-config.js';
 
 export async function loadLbRecords(ctx: ProviderContext, lbId: string): Promise<LbRecords> {
   const { repos } = ctx;
@@ -22,4 +27,33 @@ export async function loadLbRecords(ctx: ProviderContext, lbId: string): Promise
     .map((e) => e.obj)
     .filter((m) => poolIds.has(m.poolId));
   return { lb, listeners, pools, members, monitors };
+}
+
+/** `haproxy -c` on the candidate configuration, with its certificates in place first. */
+export async function validateHaproxyConfig(
+  ctx: ProviderContext,
+  rootDir: string,
+  records: LbRecords,
+  cfg: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  fs.mkdirSync(path.join(rootDir, 'certs'), { recursive: true });
+  fs.mkdirSync(STATS_SOCKET_DIR, { recursive: true, mode: 0o700 });
+  for (const { listener, tls } of records.listeners) {
+    if (tls !== undefined) {
+      fs.writeFileSync(path.join(rootDir, AMPHORA_FILES.cert(listener.id)), tlsBundle(tls), {
+        mode: 0o600,
+      });
+    }
+  }
+  const candidate = path.join(rootDir, '..', 'haproxy.candidate.cfg');
+  fs.writeFileSync(candidate, cfg);
+  try {
+    await ctx.runner.run('haproxy', ['-c', '-q', '-f', candidate], {
+      timeoutMs: 30_000,
+      ...(signal === undefined ? {} : { signal }),
+    });
+  } finally {
+    fs.rmSync(candidate, { force: true });
+  }
 }

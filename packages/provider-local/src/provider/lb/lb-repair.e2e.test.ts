@@ -2,10 +2,13 @@
  * Amphora replacement with the health manager running: the active amphora is killed, the VIP
  * moves to the standby, the dead amphora comes back as BACKUP without taking the VIP back, and
  * killing the new active moves the VIP back — the pair really is restored. A graceful stop
- * hands over the same way. Requests through the floating IP succeed after every switch.
+ * hands over the same way. Requests through the floating IP succeed after every switch. An
+ * amphora that dies while the last change failed to apply comes back with what it last ran.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { TEST_TLS_CERTIFICATE_PEM } from '@berth/provider-api/conformance';
 import { canRunE2e } from '../../testing/e2e-env.js';
 import { httpGet, whoAnswers } from '../../testing/http-client.js';
 import { createLbTestbed, type LbTestbed } from '../../testing/lb-testbed.js';
@@ -89,5 +92,44 @@ describe('amphora replacement end to end', { skip: !canRunE2e, concurrency: fals
     const peer = amphorae.find((a) => a.id !== active.id)!;
     assert.equal(await bed.provider.stopAmphora(bed.lb.id, 'active'), active.id);
     await expectHandover(active, peer);
+  });
+
+  test('an amphora dying while the last change failed to apply comes back with what it ran', async () => {
+    const api = bed.provider.loadBalancers;
+    // A certificate with someone else's key: accepted as PEM, refused by `haproxy -c`.
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const tls = {
+      certificatePem: TEST_TLS_CERTIFICATE_PEM,
+      privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    };
+    const bad = {
+      name: 'bad',
+      tags: { 'berth.dev/cluster': 'lb-testbed' },
+      loadBalancerId: bed.lb.id,
+    };
+    await assert.rejects(
+      api.createListener(
+        { ...bad, protocol: 'TERMINATED_HTTPS', protocolPort: 443, tls },
+        bed.signal,
+      ),
+      { code: 'BERTH_ERR_PROVIDER' },
+    );
+    assert.equal((await api.get({ id: bed.lb.id }, bed.signal)).provisioningStatus, 'ERROR');
+    const standby = amphorae.find((a) => vrrp(a) === 'BACKUP')!;
+    repairs.length = 0;
+    await bed.provider.crashAmphora(bed.lb.id, amphorae.indexOf(standby));
+    await waitFor(
+      'the standby restarted as BACKUP',
+      () => runtime().isRunning(standby) && vrrp(standby) === 'BACKUP',
+      20_000,
+      100,
+    );
+    assert.deepEqual(repairs, [{ loadBalancerId: bed.lb.id, amphoraIds: [standby.id] }]);
+    await steadyTraffic();
+    const [listener] = await api
+      .listListeners({ loadBalancerId: bed.lb.id, tags: bad.tags }, bed.signal)
+      .then((all) => all.filter((l) => l.name === 'bad'));
+    await api.deleteListener({ id: listener!.id }, bed.signal);
+    assert.equal((await api.get({ id: bed.lb.id }, bed.signal)).provisioningStatus, 'ACTIVE');
   });
 });
