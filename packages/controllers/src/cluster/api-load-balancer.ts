@@ -9,6 +9,8 @@ import { apiVipAddress } from './addresses.js';
 import { ClusterConditions, condition, wait, type ClusterPass } from './context.js';
 import { API_PORT } from './security-groups.js';
 
+const API_READY_PATH = '/readyz';
+
 export async function reconcileApiLoadBalancer(pass: ClusterPass): Promise<void> {
   const { provider } = pass.deps;
   const { cluster, signal } = pass;
@@ -85,21 +87,45 @@ async function ensureListenerAndPool(pass: ClusterPass, lb: LoadBalancer): Promi
     },
     signal,
   );
-  if (pool.healthMonitorId === null) {
-    await provider.loadBalancers.createHealthMonitor(
-      {
-        name: names.apiMonitor(cluster),
-        tags,
-        poolId: pool.id,
-        type: 'TCP',
-        delaySeconds: 2,
-        timeoutSeconds: 1,
-        maxRetries: 2,
-      },
-      signal,
-    );
-  }
+  await ensureApiMonitor(pass, pool.id, pool.healthMonitorId, tags);
   return pool.id;
+}
+
+/**
+ * Members take API traffic only while their apiserver answers `GET /readyz` with 200 over TLS
+ * (anonymous access to /readyz is Kubernetes' default), so a master that is still starting — or
+ * whose etcd is gone — gets none. A monitor of another kind (clusters made before this check) is
+ * replaced.
+ */
+async function ensureApiMonitor(
+  pass: ClusterPass,
+  poolId: string,
+  monitorId: string | null,
+  tags: Record<string, string>,
+): Promise<void> {
+  const { provider } = pass.deps;
+  const { cluster, signal } = pass;
+  if (monitorId !== null) {
+    const current = await provider.loadBalancers.getHealthMonitor({ id: monitorId }, signal);
+    if (current.type === 'HTTPS' && current.urlPath === API_READY_PATH) return;
+    await provider.loadBalancers.deleteHealthMonitor({ id: monitorId }, signal);
+  }
+  await provider.loadBalancers.createHealthMonitor(
+    {
+      name: names.apiMonitor(cluster),
+      tags,
+      poolId,
+      type: 'HTTPS',
+      httpMethod: 'GET',
+      urlPath: API_READY_PATH,
+      expectedCodes: '200',
+      delaySeconds: 1,
+      timeoutSeconds: 1,
+      maxRetries: 2,
+      maxRetriesDown: 2,
+    },
+    signal,
+  );
 }
 
 async function ensureFloatingIp(pass: ClusterPass, lb: LoadBalancer): Promise<string> {

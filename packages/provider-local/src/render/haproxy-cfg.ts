@@ -170,7 +170,8 @@ function renderMember(pool: PoolSpec, m: MemberSpec): string {
   }
   if (pool.protocol === 'PROXY') parts.push('send-proxy');
   if (pool.protocol === 'PROXYV2') parts.push('send-proxy-v2');
-  if (pool.protocol === 'HTTPS' && hm?.type === 'HTTPS') parts.push('check-ssl verify none');
+  // An HTTPS monitor checks over TLS whatever the pool carries (a TCP pool of TLS servers).
+  if (hm?.type === 'HTTPS') parts.push('check-ssl verify none');
   if (m.backup === true) parts.push('backup');
   if (m.adminStateUp === false) parts.push('disabled');
   return parts.join(' ');
