@@ -27,6 +27,12 @@ export const ClusterNode = Closed(
     serverStatus: Type.String({ description: 'Provider state, e.g. ACTIVE, SHUTOFF, ERROR' }),
     flavor: Type.String(),
     zone: Type.String(),
+    hypervisor: Type.Optional(
+      Type.String({
+        description:
+          'Where the provider placed the server; masters of one cluster land on distinct ones when it can (soft anti-affinity)',
+      }),
+    ),
     addresses: Type.Array(Type.String()),
     createdAt: Type.Optional(Timestamp),
     kubernetes: Type.Optional(NodeKubernetesState),

@@ -30,6 +30,7 @@ export async function listClusterNodes(
         serverStatus: s.status,
         flavor: s.flavor,
         zone: s.zone,
+        hypervisor: s.hypervisor,
         addresses: s.ports.map((p) => p.fixedIp),
         createdAt: s.createdAt,
       };
