@@ -29,6 +29,7 @@ export {
   type AgentLaunch,
 } from './agent/agent-control.js';
 export { serverLayout, type ServerLayout } from './agent/layout.js';
+export { namespaceNames, SERVER_IFACE } from './names.js';
 export type {
   AgentConfig,
   ServiceSpec,
