@@ -5,6 +5,7 @@
  */
 import { benchApiList } from './api-list.js';
 import { benchControllers } from './controllers-1000.js';
+import { benchHaCluster } from './ha-cluster.js';
 import { benchLbFailover } from './lb-failover.js';
 import { benchLocalCluster } from './local-cluster.js';
 import { appendReport, renderTable, type Table } from './report.js';
@@ -14,6 +15,7 @@ const suites: Record<string, () => Promise<Table>> = {
   'controllers-1000': benchControllers,
   'lb-failover': benchLbFailover,
   'local-cluster': benchLocalCluster,
+  'ha-cluster': benchHaCluster,
 };
 
 async function main(): Promise<void> {
