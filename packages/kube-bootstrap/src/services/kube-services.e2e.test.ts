@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { Cluster } from '@berth/api-types';
 import { SERVICE_FINALIZER, type ServiceRef } from '@berth/controllers';
 import { KubeApiError, MERGE_PATCH, type KubeApi } from '../kube-api.js';
-import { startTestApiserver } from './apiserver-harness.js';
+import { startTestApiserver } from '../testing/test-apiserver.js';
 import { KubeClusterServices } from './kube-cluster-services.js';
 import { EVENT_SOURCE, KubeServicesClient } from './kube-services-client.js';
 

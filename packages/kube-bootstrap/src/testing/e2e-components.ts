@@ -27,7 +27,11 @@ export interface E2eComponents {
   agent: NodeAgentPaths;
 }
 
-export async function e2eComponents(progress: (line: string) => void): Promise<E2eComponents> {
+/**
+ * A component store on the cache, with `only` installed for the default release (built once if
+ * missing); `path(binary)` gives a verified path.
+ */
+export async function installedComponents(only: string[], progress: (line: string) => void) {
   const mirrorUrl = mirrorUrlFromEnv(process.env);
   const store = createComponentStore({
     cacheDir: cacheDirFromEnv(process.env),
@@ -37,15 +41,25 @@ export async function e2eComponents(progress: (line: string) => void): Promise<E
   });
   const version = store.versions.defaultRelease;
   await store.install(version, {
-    only: ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok'],
+    only,
     onProgress: (e) => {
       const line = describeEvent(e);
       if (line) progress(line);
     },
   });
-  const path = (binary: string) => store.path(binary, version);
   return {
     kubernetesVersion: store.resolve(version).kubernetesVersion,
+    path: (binary: string) => store.path(binary, version),
+  };
+}
+
+export async function e2eComponents(progress: (line: string) => void): Promise<E2eComponents> {
+  const { path, kubernetesVersion } = await installedComponents(
+    ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok'],
+    progress,
+  );
+  return {
+    kubernetesVersion,
     master: {
       etcd: await path('etcd'),
       kubeApiserver: await path('kube-apiserver'),

@@ -1,20 +1,13 @@
 /**
  * For end-to-end tests of code that talks to a cluster's API: one etcd and one kube-apiserver
- * from the component cache on loopback, with a throwaway PKI, until /readyz answers. No
- * controller-manager runs, so the objects a test writes (Nodes, EndpointSlices) stay as written.
- * `stop()` stops both by PID and removes the temp dir.
+ * from the component cache (installed there if missing) on loopback, with a throwaway PKI laid
+ * out as kubeadm names it, until /readyz answers. No controller-manager runs, so the objects a
+ * test writes (Nodes, EndpointSlices) stay as written. `stop()` stops both by PID and removes
+ * the temp dir; a failed start stops what it started.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  cacheDirFromEnv,
-  createComponentStore,
-  createProcessRunner,
-  defaultComponentsDir,
-  describeEvent,
-  mirrorUrlFromEnv,
-} from '@berth/components';
 import { apiserverArgs, etcdArgs } from '../component-flags.js';
 import {
   freePort,
@@ -23,7 +16,8 @@ import {
   waitFor,
   type RunningProcess,
 } from '../e2e-support.js';
-import { KubeApi } from '../kube-api.js';
+import { installedComponents } from './e2e-components.js';
+import { KubeApi, type KubeCredentials } from '../kube-api.js';
 import {
   createCertificateAuthority,
   createServiceAccountKeyPair,
@@ -37,27 +31,21 @@ const READY_TIMEOUT_MS = 120_000;
 export interface TestApiserver {
   /** An admin (system:masters) client. */
   api: KubeApi;
+  /** The admin's credentials, e.g. for a kubeconfig. */
+  admin: KubeCredentials;
+  /** The version the binaries were stamped with, e.g. `v1.34.10`. */
+  kubernetesVersion: string;
   logTail(): string;
+  etcdLogTail(): string;
   stop(): Promise<void>;
 }
 
 export async function startTestApiserver(progress: (line: string) => void): Promise<TestApiserver> {
-  const mirrorUrl = mirrorUrlFromEnv(process.env);
-  const store = createComponentStore({
-    cacheDir: cacheDirFromEnv(process.env),
-    componentsDir: defaultComponentsDir(),
-    runner: createProcessRunner(),
-    ...(mirrorUrl ? { mirrorUrl } : {}),
-  });
-  const version = store.versions.defaultRelease;
-  await store.install(version, {
-    only: ['etcd', 'kube-apiserver'],
-    onProgress: (e) => {
-      const line = describeEvent(e);
-      if (line) progress(line);
-    },
-  });
-  const dir = await mkdtemp(join(tmpdir(), 'berth-e2e-svc-'));
+  const { path, kubernetesVersion } = await installedComponents(
+    ['etcd', 'kube-apiserver'],
+    progress,
+  );
+  const dir = await mkdtemp(join(tmpdir(), 'berth-e2e-api-'));
   const processes: RunningProcess[] = [];
   const stop = async () => {
     for (const p of processes.reverse()) await p.stop();
@@ -71,7 +59,7 @@ export async function startTestApiserver(progress: (line: string) => void): Prom
       await freePort(),
     ];
     const etcd = startProcess(
-      await store.path('etcd', version),
+      await path('etcd'),
       etcdArgs({
         name: 'e2e',
         dataDir: join(dir, 'etcd-data'),
@@ -85,7 +73,7 @@ export async function startTestApiserver(progress: (line: string) => void): Prom
     );
     processes.push(etcd);
     const apiserver = startProcess(
-      await store.path('kube-apiserver', version),
+      await path('kube-apiserver'),
       apiserverArgs({
         advertiseAddress: LOOPBACK,
         bindAddress: LOOPBACK,
@@ -99,7 +87,8 @@ export async function startTestApiserver(progress: (line: string) => void): Prom
       join(dir, 'kube-apiserver.log'),
     );
     processes.push(apiserver);
-    const api = new KubeApi({ server: `https://${LOOPBACK}:${securePort}`, ...pki.admin });
+    const admin = { server: `https://${LOOPBACK}:${securePort}`, ...pki.admin };
+    const api = new KubeApi(admin);
     await waitFor('kube-apiserver /readyz', READY_TIMEOUT_MS, async () => {
       if (etcd.exited() || apiserver.exited())
         throw new StopWaiting('a control-plane process exited');
@@ -108,7 +97,14 @@ export async function startTestApiserver(progress: (line: string) => void): Prom
     });
     // The default namespace and service-account admission need a moment after /readyz.
     await waitFor('namespace default', 30_000, () => api.get('/api/v1/namespaces/default'));
-    return { api, logTail: () => apiserver.logTail(), stop };
+    return {
+      api,
+      admin,
+      kubernetesVersion,
+      logTail: () => apiserver.logTail(),
+      etcdLogTail: () => etcd.logTail(),
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;
