@@ -41,11 +41,22 @@ const phases = [
   { files: files.filter((f) => !isE2e(f)), concurrency },
   { files: files.filter(isE2e), concurrency: process.env.BERTH_E2E_CONCURRENCY ?? '1' },
 ].filter((p) => p.files.length > 0);
+/** Generous: a cold component build inside an e2e test takes minutes. */
+const TEST_TIMEOUT_MS = 20 * 60_000;
 let failed = false;
 for (const phase of phases) {
   const run = spawnSync(
     process.execPath,
-    ['--test', `--test-concurrency=${phase.concurrency}`, '--test-reporter=spec', ...phase.files],
+    [
+      '--test',
+      `--test-concurrency=${phase.concurrency}`,
+      // A file whose tests are done exits even if a handle is left open (a probe loop after a
+      // failed assertion), and no single test can hold CI past its limit.
+      '--test-force-exit',
+      `--test-timeout=${TEST_TIMEOUT_MS}`,
+      '--test-reporter=spec',
+      ...phase.files,
+    ],
     { cwd: root, stdio: 'inherit' },
   );
   if (run.status !== 0) failed = true;

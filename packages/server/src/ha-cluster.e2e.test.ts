@@ -96,6 +96,7 @@ describe('HA cluster: 3 masters behind an ACTIVE_STANDBY API load balancer', { s
 
   test('SIGKILL of the active amphora: the VIP moves and the API answers again within 3 s', async (t) => {
     const loop = startReadyzLoop(kubeconfig);
+    t.after(() => loop.stop()); // also when an assertion fails first
     await new Promise((r) => setTimeout(r, 2_000));
     const faultAt = Date.now() - loop.started;
     const killed = await crashActiveAmphora(b.providerData, env.prefix, 'ha-api');
@@ -125,6 +126,7 @@ describe('HA cluster: 3 masters behind an ACTIVE_STANDBY API load balancer', { s
     const victim = before.find((m) => m.name.endsWith('-1'))!;
     const survivor = before.find((m) => m.id !== victim.id)!;
     const loop = startReadyzLoop(kubeconfig);
+    t.after(() => loop.stop()); // also when an assertion fails first
     await new Promise((r) => setTimeout(r, 2_000));
     const faultAt = Date.now() - loop.started;
     assert.ok(crashServerProcesses(path.join(b.providerData, 'servers', victim.id)) > 0);

@@ -65,6 +65,7 @@ export function startReadyzLoop(kubeconfig: string, intervalMs = 50): ProbeLoop 
   return {
     started,
     probes,
+    /** Idempotent; the loop keeps the process alive until it is stopped. */
     stop: async () => {
       running = false;
       await loop;
