@@ -11,6 +11,8 @@ export * from './simulated-bootstrap.js';
 export * from './wiring.js';
 export { ClusterReconciler } from './cluster/cluster-reconciler.js';
 export { DEFAULT_MASTER_REPAIR, type MasterRepairPolicy } from './cluster/master-repair.js';
+export { DEFAULT_NODE_REPAIR } from './nodegroup/node-repair.js';
+export type { RepairPolicy } from './downtime.js';
 export { NodeGroupReconciler } from './nodegroup/nodegroup-reconciler.js';
 export { apiVipAddress, masterAddress } from './cluster/addresses.js';
 export { desiredRules } from './cluster/security-groups.js';

@@ -19,6 +19,8 @@ import {
   MasterDowntime,
   type MasterRepairPolicy,
 } from './cluster/master-repair.js';
+import { Downtime, type RepairPolicy } from './downtime.js';
+import { DEFAULT_NODE_REPAIR } from './nodegroup/node-repair.js';
 import { NodeGroupReconciler } from './nodegroup/nodegroup-reconciler.js';
 import type { ClusterBootstrap, ControllerStore } from './ports.js';
 import type { ClusterServicesApi } from './services/ports.js';
@@ -48,6 +50,8 @@ export interface ControllersOptions {
   now?: () => Date;
   /** When a down master is replaced (default: after 2 min down; 10 min to join). */
   masterRepair?: Partial<MasterRepairPolicy>;
+  /** When a worker that is down (ERROR or NotReady) is replaced (default: after 5 min). */
+  nodeRepair?: Partial<RepairPolicy>;
   /** Passes run concurrently per controller; the provider does the slow work. */
   concurrency?: number;
   /**
@@ -73,6 +77,7 @@ export async function startControllers(options: ControllersOptions): Promise<Run
     bootstrap: options.bootstrap,
     now: options.now ?? (() => new Date()),
     masterDowntime: new MasterDowntime({ ...DEFAULT_MASTER_REPAIR, ...options.masterRepair }),
+    nodeDowntime: new Downtime({ ...DEFAULT_NODE_REPAIR, ...options.nodeRepair }),
   };
   const metrics = createReconcileMetrics(options.registry);
   const common = {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { versionsFromManifest } from './catalog.js';
 import { canonicalJson } from './idempotency.js';
 import { parseListen } from './listen.js';
-import { masterRepairFromEnv } from './wire-controllers.js';
+import { repairDelayFromEnv } from './wire-controllers.js';
 
 test('versions come from the manifest, newest first, with exact patches', () => {
   const versions = versionsFromManifest({
@@ -39,14 +39,16 @@ test('listen addresses: host:port and [ipv6]:port', () => {
   assert.throws(() => parseListen('a:70000'), /HOST:PORT/);
 });
 
-test('BERTH_MASTER_REPLACE_AFTER_SECONDS sets the master repair delay; bad values name it', () => {
-  assert.deepEqual(masterRepairFromEnv({}), {});
-  assert.deepEqual(masterRepairFromEnv({ BERTH_MASTER_REPLACE_AFTER_SECONDS: '15' }), {
-    replaceAfterMs: 15_000,
-  });
+test('self-healing delays come from the environment; bad values name the variable', () => {
+  const master = 'BERTH_MASTER_REPLACE_AFTER_SECONDS';
+  const node = 'BERTH_NODE_REPAIR_AFTER_SECONDS';
+  assert.deepEqual(repairDelayFromEnv({}, master), {});
+  assert.deepEqual(repairDelayFromEnv({ [master]: '15' }, master), { replaceAfterMs: 15_000 });
+  assert.deepEqual(repairDelayFromEnv({ [master]: '15' }, node), {});
+  assert.deepEqual(repairDelayFromEnv({ [node]: '0.5' }, node), { replaceAfterMs: 500 });
   for (const bad of ['soon', '-1'])
     assert.throws(
-      () => masterRepairFromEnv({ BERTH_MASTER_REPLACE_AFTER_SECONDS: bad }),
-      /BERTH_MASTER_REPLACE_AFTER_SECONDS must be a number/,
+      () => repairDelayFromEnv({ [node]: bad }, node),
+      /BERTH_NODE_REPAIR_AFTER_SECONDS must be a number of seconds/,
     );
 });

@@ -37,7 +37,8 @@ export async function wireControllers(context: ServerContext): Promise<WiredCont
       identity: context.identity,
       durationMs: LEASE_MS,
     }),
-    masterRepair: masterRepairFromEnv(process.env),
+    masterRepair: repairDelayFromEnv(process.env, 'BERTH_MASTER_REPLACE_AFTER_SECONDS'),
+    nodeRepair: repairDelayFromEnv(process.env, 'BERTH_NODE_REPAIR_AFTER_SECONDS'),
   });
   return {
     stop: () => running.stop(),
@@ -50,17 +51,21 @@ export async function wireControllers(context: ServerContext): Promise<WiredCont
 }
 
 /**
- * BERTH_MASTER_REPLACE_AFTER_SECONDS: how long a master of a 3- or 5-master cluster stays down
- * before Berth replaces it (default 120). Tests and drills shorten it.
+ * Self-healing delays from the environment, in seconds: BERTH_MASTER_REPLACE_AFTER_SECONDS (a
+ * down master of a 3- or 5-master cluster, default 120) and BERTH_NODE_REPAIR_AFTER_SECONDS (a
+ * down worker, default 300). Tests and drills shorten them.
  */
-export function masterRepairFromEnv(env: NodeJS.ProcessEnv): { replaceAfterMs?: number } {
-  const raw = env.BERTH_MASTER_REPLACE_AFTER_SECONDS;
+export function repairDelayFromEnv(
+  env: NodeJS.ProcessEnv,
+  name: 'BERTH_MASTER_REPLACE_AFTER_SECONDS' | 'BERTH_NODE_REPAIR_AFTER_SECONDS',
+): { replaceAfterMs?: number } {
+  const raw = env[name];
   if (raw === undefined || raw === '') return {};
   const seconds = Number(raw);
   if (!Number.isFinite(seconds) || seconds < 0) {
     throw new BerthError(
       'BERTH_ERR_VALIDATION',
-      `BERTH_MASTER_REPLACE_AFTER_SECONDS must be a number of seconds ≥ 0, got "${raw}"`,
+      `${name} must be a number of seconds ≥ 0, got "${raw}"`,
     );
   }
   return { replaceAfterMs: seconds * 1000 };

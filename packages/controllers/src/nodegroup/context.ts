@@ -6,11 +6,14 @@ import { clusterTags, names, roleTags } from '../naming.js';
 import type { ClusterBootstrap, ControllerStore } from '../ports.js';
 import { apiVipAddress } from '../cluster/addresses.js';
 
+import type { Downtime } from '../downtime.js';
 export interface NodeGroupDeps {
   store: ControllerStore;
   provider: InfraProvider;
   bootstrap: ClusterBootstrap;
   now: () => Date;
+  /** How long each worker has been down, and when one is replaced (shared by every pass). */
+  nodeDowntime: Downtime;
 }
 
 export interface NodeGroupPass {

@@ -17,6 +17,7 @@ import {
   type NodeGroupDeps,
   type NodeGroupPass,
 } from './context.js';
+import { repairDownNodes } from './node-repair.js';
 import { nodeGroupPhase } from './phase.js';
 import { createWorker, deleteWorkerGroup, listWorkers, removeWorker, slotsOf } from './servers.js';
 import type { Server } from '@berth/provider-api';
@@ -85,6 +86,7 @@ export class NodeGroupReconciler implements Reconciler {
       if (server.status === 'SHUTOFF') await provider.servers.start({ id: server.id }, signal);
     }
     await this.rollOutdated(pass, fabric, slots);
+    await repairDownNodes(pass, fabric, slots);
     await this.observeReadiness(
       pass,
       [...slots.values()].map((s) => s.id),

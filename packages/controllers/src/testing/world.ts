@@ -22,7 +22,7 @@ export interface World {
 
 export async function startWorld(
   providerOptions: MemoryProviderOptions = {},
-  controllerOptions: Pick<ControllersOptions, 'masterRepair'> = {},
+  controllerOptions: Pick<ControllersOptions, 'masterRepair' | 'nodeRepair'> = {},
 ): Promise<World> {
   const store = new MemoryControllerStore();
   const provider = new MemoryProvider(providerOptions);

@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Server } from '@berth/provider-api';
+import { createCluster, startWorld, waitUntil, type World } from '../testing/world.js';
+import { downReason } from './node-repair.js';
+
+const never = new AbortController().signal;
+const workerTags = (uid: string) => ({
+  tags: { 'berth.dev/cluster': uid, 'berth.dev/role': 'worker' },
+});
+
+/** The one node group of a world's one cluster. */
+function groupOf(world: World) {
+  return [...world.store.nodeGroups.values()].find((g) => g.metadata.name === 'default')!;
+}
+
+test('downReason: ERROR servers and NotReady nodes are down; unregistered ones are not', () => {
+  const server = (status: Server['status']) => ({ status }) as Server;
+  assert.equal(downReason(server('ERROR'), undefined), 'its server is in ERROR');
+  assert.equal(
+    downReason(server('ACTIVE'), { ready: false, reason: 'NodeStatusUnknown' }),
+    'its node is not ready (NodeStatusUnknown)',
+  );
+  assert.equal(downReason(server('ACTIVE'), { ready: true, reason: 'KubeletReady' }), undefined);
+  assert.equal(downReason(server('ACTIVE'), undefined), undefined);
+});
+
+test('a worker that stays down is replaced in its slot and the group is ready again', async (t) => {
+  const world = await startWorld({}, { nodeRepair: { replaceAfterMs: 300, joinTimeoutMs: 0 } });
+  t.after(() => world.stop());
+  const cluster = createCluster(world, 'repair', { nodeGroups: [{ name: 'default', count: 2 }] });
+  const uid = cluster.metadata.uid;
+  await waitUntil('Running', () => world.store.clusters.get(uid)?.status.phase === 'Running');
+  const before = await world.provider.servers.list(workerTags(uid), never);
+  const victim = before[0]!;
+  world.provider.crashServer(victim.id);
+  const group = groupOf(world);
+  world.controllers.nodeGroups.enqueue(group.metadata.uid);
+  await waitUntil('replaced and ready', async () => {
+    const now = await world.provider.servers.list(workerTags(uid), never);
+    const slot = now.find((s) => s.name === victim.name);
+    const ng = world.store.nodeGroups.get(group.metadata.uid)!;
+    return (
+      slot !== undefined &&
+      slot.id !== victim.id &&
+      ng.status.readyReplicas === 2 &&
+      ng.status.conditions.some((c) => c.type === 'NodesReady' && c.status === 'True')
+    );
+  });
+  const after = await world.provider.servers.list(workerTags(uid), never);
+  assert.equal(after.length, 2);
+  assert.ok(
+    after.some((s) => s.id === before[1]!.id),
+    'the healthy worker was left alone',
+  );
+  assert.ok(world.store.eventReasons(uid).includes('NodeRepairing'));
+});
+
+test('before the repair delay a down worker is reported, not replaced', async (t) => {
+  const world = await startWorld({}, { nodeRepair: { replaceAfterMs: 60_000, joinTimeoutMs: 0 } });
+  t.after(() => world.stop());
+  const cluster = createCluster(world, 'patient', { nodeGroups: [{ name: 'default', count: 1 }] });
+  const uid = cluster.metadata.uid;
+  await waitUntil('Running', () => world.store.clusters.get(uid)?.status.phase === 'Running');
+  const [victim] = await world.provider.servers.list(workerTags(uid), never);
+  world.provider.crashServer(victim!.id);
+  const group = groupOf(world);
+  world.controllers.nodeGroups.enqueue(group.metadata.uid);
+  await waitUntil('NodesReady False naming it', () => {
+    const ng = world.store.nodeGroups.get(group.metadata.uid)!;
+    const c = ng.status.conditions.find((x) => x.type === 'NodesReady');
+    return c?.status === 'False' && c.message.includes(victim!.name);
+  });
+  const [still] = await world.provider.servers.list(workerTags(uid), never);
+  assert.equal(still!.id, victim!.id);
+  assert.ok(!world.store.eventReasons(uid).includes('NodeRepairing'));
+});
