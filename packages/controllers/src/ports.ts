@@ -82,6 +82,12 @@ export interface ClusterBootstrap {
   /** Cordons and drains the node, honouring PodDisruptionBudgets; resolves when it's empty. */
   drainNode(input: DrainInput, signal: AbortSignal): Promise<void>;
   /**
+   * Removes the Kubernetes Node of a worker whose server Berth deleted, as a cloud provider's
+   * node-lifecycle controller does, so a successor of the same name registers afresh (a node
+   * may not delete its own Node). Best effort: an API that does not answer is logged, not thrown.
+   */
+  deleteNode?(input: DrainInput, signal: AbortSignal): Promise<void>;
+  /**
    * Why replacing `master` now would lose data, or undefined when it is safe. Optional: without
    * it, replacement is refused for control planes of fewer than 3 masters, where a recreated
    * master has no etcd peer to rejoin.

@@ -22,6 +22,7 @@ import { ClusterApi, type BootstrapLogger } from './cluster-api.js';
 import { ClusterSecrets } from './cluster-secrets.js';
 import { controlPlaneHealth } from './control-plane-health.js';
 import { drainNode } from './drain.js';
+import { KubeApiError } from './kube-api.js';
 import { renderClientCertKubeconfig } from './kubeconfig.js';
 import { DEFAULT_PORTS, type MasterPorts } from './layout.js';
 import { renderMasterUserData } from './master-user-data.js';
@@ -209,6 +210,29 @@ export class KubeBootstrap implements ClusterBootstrap {
     });
     await this.#secrets.forgetNode(cluster.metadata.uid, nodeName);
     this.deps.logger.info({ cluster: cluster.metadata.uid, node: nodeName }, 'node drained');
+  }
+
+  async deleteNode(input: DrainInput, signal: AbortSignal): Promise<void> {
+    const { cluster, nodeName } = input;
+    const log = { cluster: cluster.metadata.uid, node: nodeName };
+    await this.#secrets.forgetNode(cluster.metadata.uid, nodeName);
+    const found = await this.#api.connect(cluster, input.vipAddress, signal);
+    if ('unreachable' in found) {
+      this.deps.logger.warn(
+        { ...log, why: found.unreachable },
+        'node object left: API unreachable',
+      );
+      return;
+    }
+    try {
+      await found.api.request('DELETE', `/api/v1/nodes/${encodeURIComponent(nodeName)}`, {
+        signal,
+      });
+      this.deps.logger.info(log, 'node object deleted');
+    } catch (err) {
+      if (err instanceof KubeApiError && err.status === 404) return;
+      this.deps.logger.warn({ ...log, err }, 'node object left: delete failed');
+    }
   }
 
   async forgetCluster(cluster: Cluster): Promise<void> {

@@ -246,3 +246,17 @@ export async function startBerth(): Promise<{ env: E2eEnv; b: Berth }> {
   await b.berth('login', '--endpoint', `http://127.0.0.1:${b.port}`, '--token', b.token);
   return { env, b };
 }
+
+/** The last lines of each service log of a cluster's servers whose name contains `match`. */
+export async function serviceLogTails(b: Berth, cluster: string, match: string, lines = 6) {
+  const out: string[] = [];
+  for (const server of await b.servers(cluster)) {
+    if (!server.name.includes(match)) continue;
+    const { logDir } = serverLayout(path.join(b.providerData, 'servers', server.id));
+    for (const file of fs.existsSync(logDir) ? fs.readdirSync(logDir) : []) {
+      const text = fs.readFileSync(path.join(logDir, file), 'utf8').trimEnd().split('\n');
+      out.push(`--- ${server.name}/${file}\n${text.slice(-lines).join('\n')}`);
+    }
+  }
+  return out.join('\n');
+}

@@ -2,8 +2,8 @@
  * End to end, as a user works: `berth server --provider local` and the real CLI run as child
  * processes, kubectl talks to the clusters they create. Per Kubernetes version: create a
  * cluster with two node groups, check the nodes kubectl sees, run a Deployment, scale. On 1.34
- * also: a worker server's processes are SIGKILLed (its node must go NotReady and the node group
- * must say so), and `berth server` is SIGKILLed mid-create (after a restart the cluster must
+ * also: a worker server's processes are SIGKILLed (its node must go NotReady, the node group
+ * must say so, and after the repair delay Berth must replace it with a Ready node), and `berth server` is SIGKILLed mid-create (after a restart the cluster must
  * reach Running with no duplicate servers). Every run uses its own name prefix and external
  * CIDR; whatever happens, clusters are deleted through the API, the server is stopped and the
  * leak checker must find nothing.
@@ -17,6 +17,7 @@ import {
   kubectl,
   nodes,
   readyNodes,
+  serviceLogTails,
   skip,
   startBerth,
   tearDownBerth,
@@ -31,8 +32,11 @@ function suite(version: string, faults: boolean): void {
     let env: E2eEnv;
     let b: Berth;
     let kubeconfig: string;
+    let crashed: { serverId: string; serverName: string; nodeName: string } | undefined;
 
     before(async () => {
+      // Long enough that the crashed worker is seen NotReady first, short enough to wait for.
+      process.env.BERTH_NODE_REPAIR_AFTER_SECONDS = '100';
       ({ env, b } = await startBerth());
       kubeconfig = path.join(env.dataDir, 'demo.kubeconfig');
     });
@@ -124,6 +128,7 @@ function suite(version: string, faults: boolean): void {
       assert.ok(server, `server ${serverId} of node ${victim.metadata.name}`);
       const killed = crashServerProcesses(path.join(b.providerData, 'servers', serverId));
       assert.ok(killed > 0, 'found verified processes to kill');
+      crashed = { serverId, serverName: server.name, nodeName: victim.metadata.name as string };
       // kwok's lease is 40 s and the node-lifecycle grace 50 s: allow both plus slack.
       let nodeNotReady = false;
       let groupSays = false;
@@ -145,6 +150,39 @@ function suite(version: string, faults: boolean): void {
       });
     });
 
+    test('…then Berth repairs it: a new server in its slot, its node Ready again', async () => {
+      assert.ok(crashed, 'a worker was crashed');
+      const { serverId, serverName, nodeName } = crashed;
+      let seen = '';
+      await until('the worker replaced and Ready', 240_000, async () => {
+        const slot = (await b.servers('demo')).find((s) => s.name === serverName);
+        const node = (await nodes(kubeconfig)).find((n) => n.metadata.name === nodeName);
+        seen = JSON.stringify({
+          slot,
+          providerID: node?.spec.providerID,
+          ready: node && isReady(node),
+        });
+        if (slot === undefined || slot.id === serverId) return undefined;
+        return node !== undefined && isReady(node) && node.spec.providerID === `berth://${slot.id}`
+          ? true
+          : undefined;
+      }).catch(async (err: Error) => {
+        const ng = await b.api('GET', '/v1/projects/default/clusters/demo/nodegroups/default');
+        const recent = (await b.api('GET', '/v1/projects/default/clusters/demo/events')).items
+          .slice(-8)
+          .map((e: Json) => `${e.reason}: ${e.message}`);
+        throw new Error(
+          `${err.message}; last seen ${seen}; group ${JSON.stringify(ng.status)}; events ${recent.join(' | ')}`,
+        );
+      });
+      const events = (await b.api('GET', '/v1/projects/default/clusters/demo/events'))
+        .items as Json[];
+      assert.ok(
+        events.some((e) => e.reason === 'NodeRepairing' && String(e.message).includes(serverName)),
+        'a NodeRepairing event names the worker',
+      );
+    });
+
     test('SIGKILL of berth server mid-create: after restart Running, no duplicates', async () => {
       await b.api('POST', '/v1/projects/default/clusters', {
         metadata: { name: 'crashy' },
@@ -160,8 +198,9 @@ function suite(version: string, faults: boolean): void {
         const c = await b.api('GET', '/v1/projects/default/clusters/crashy');
         seen = `${c.status?.phase} ${JSON.stringify(c.status?.conditions?.filter((x: Json) => x.status !== 'True').map((x: Json) => x.message))}`;
         return c.status?.phase === 'Running' ? true : undefined;
-      }).catch((err: Error) => {
-        throw new Error(`${err.message}; last seen: ${seen}`);
+      }).catch(async (err: Error) => {
+        const logs = await serviceLogTails(b, 'crashy', 'master');
+        throw new Error(`${err.message}; last seen: ${seen}\n${logs}`);
       });
       const servers = await b.servers('crashy');
       assert.equal(servers.length, 3, servers.map((s) => s.name).join(', '));

@@ -5,6 +5,7 @@
  */
 import type { Server } from '@berth/provider-api';
 import { hashUserData } from '@berth/provider-api';
+import { isTrue } from '../conditions.js';
 import { names, nodeGroupTags } from '../naming.js';
 import type { ClusterFabric, NodeGroupPass } from './context.js';
 
@@ -89,6 +90,12 @@ export async function removeWorker(
     );
   }
   await provider.servers.delete({ id: server.id }, signal);
+  if (isTrue(cluster.status.conditions, 'ControlPlaneReady') && !cluster.spec.stopped) {
+    await bootstrap.deleteNode?.(
+      { cluster, nodeName: server.name, vipAddress: pass.vipAddress },
+      signal,
+    );
+  }
   await store.recordEvent(cluster.metadata.uid, {
     type: 'Normal',
     reason: 'NodeRemoved',
