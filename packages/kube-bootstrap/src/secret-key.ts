@@ -4,7 +4,7 @@
  * else `<dataDir>/secret.key`, generated on first use with mode 0600.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BerthError } from '@berth/errors';
 
@@ -21,21 +21,32 @@ export async function loadSecretKey(source: SecretKeySource): Promise<Buffer> {
   if (fromEnv !== undefined && fromEnv !== '') return decodeKey(fromEnv, 'BERTH_SECRET_KEY');
   const file = secretKeyFile(source.dataDir);
   try {
-    const key = decodeKey(await readFile(file, 'utf8'), file);
-    await chmod(file, 0o600);
-    return key;
+    const text = await readFile(file, 'utf8');
+    // Empty: left by a writer killed between create and write (before this version wrote the
+    // key atomically). No secret can have been sealed with a key that was never written.
+    if (text !== '') {
+      const key = decodeKey(text, file);
+      await chmod(file, 0o600);
+      return key;
+    }
+    await rm(file, { force: true });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
   await mkdir(source.dataDir, { recursive: true });
   const key = randomBytes(KEY_BYTES);
+  // Written whole to a temporary file, then linked into place: the key file never exists
+  // half-written, and a replica starting at the same moment keeps the key linked first.
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    // `wx`: a replica starting at the same moment keeps the key the other one wrote first.
-    await writeFile(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+    await writeFile(temp, `${key.toString('base64')}\n`, { mode: 0o600 });
+    await link(temp, file);
     return key;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     return decodeKey(await readFile(file, 'utf8'), file);
+  } finally {
+    await rm(temp, { force: true });
   }
 }
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BerthError } from '@berth/errors';
@@ -83,6 +83,21 @@ test('the key comes from BERTH_SECRET_KEY, else a generated 0600 key file that i
   assert.deepEqual(await loadSecretKey({ dataDir: dir, env: {} }), generated);
   await writeFile(secretKeyFile(dir), 'not a key\n');
   await assert.rejects(loadSecretKey({ dataDir: dir, env: {} }), { code: 'BERTH_ERR_VALIDATION' });
+});
+
+test('a key file left empty by a crash is replaced; concurrent first starts agree on one key', async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(secretKeyFile(dir), '');
+  const fresh = await loadSecretKey({ dataDir: dir, env: {} });
+  assert.equal(fresh.length, 32);
+  assert.deepEqual(await loadSecretKey({ dataDir: dir, env: {} }), fresh);
+
+  const other = await tempDir(t);
+  const keys = await Promise.all(
+    Array.from({ length: 8 }, () => loadSecretKey({ dataDir: other, env: {} })),
+  );
+  for (const k of keys) assert.deepEqual(k, keys[0]);
+  assert.deepEqual(await readdir(other), ['secret.key'], 'no temporary file is left');
 });
 
 test('SealedSecretStore keeps only ciphertext in its backend, bound to cluster and name', async () => {
