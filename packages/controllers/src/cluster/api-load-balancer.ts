@@ -94,8 +94,10 @@ async function ensureListenerAndPool(pass: ClusterPass, lb: LoadBalancer): Promi
 /**
  * Members take API traffic only while their apiserver answers `GET /readyz` with 200 over TLS
  * (anonymous access to /readyz is Kubernetes' default), so a master that is still starting — or
- * whose etcd is gone — gets none. A monitor of another kind (clusters made before this check) is
- * replaced.
+ * whose etcd is gone — gets none. Checks every 2 s with a 2 s timeout, 3 failures to take a
+ * member out: a busy apiserver is not dropped for one slow answer, and a dead one is skipped at
+ * once anyway (HAProxy redispatches a refused connection). A monitor of another kind (clusters
+ * made before this check) is replaced.
  */
 async function ensureApiMonitor(
   pass: ClusterPass,
@@ -119,10 +121,10 @@ async function ensureApiMonitor(
       httpMethod: 'GET',
       urlPath: API_READY_PATH,
       expectedCodes: '200',
-      delaySeconds: 1,
-      timeoutSeconds: 1,
+      delaySeconds: 2,
+      timeoutSeconds: 2,
       maxRetries: 2,
-      maxRetriesDown: 2,
+      maxRetriesDown: 3,
     },
     signal,
   );
