@@ -218,3 +218,39 @@ test('the agent outlives the process that started it and a fresh controller adop
   await controller.stop(dir);
   assert.ok(!isRunning(started.pid));
 });
+
+test('a reload signals only the services that read a changed file', async (t) => {
+  const { dir, controller, launch, layout } = setup(t);
+  // Each service appends "hup" to its own file on SIGHUP.
+  const listener = (name: string, reloadOn?: string[]) => ({
+    name,
+    command: 'sh',
+    args: ['-c', `trap 'echo hup >> ${name}.hups' HUP; while :; do sleep 0.05; done`],
+    reloadSignal: 'SIGHUP' as const,
+    ...(reloadOn === undefined ? {} : { reloadOn }),
+  });
+  const services = [listener('any'), listener('vrrp', ['vrrp.conf'])];
+  const files = (haproxy: string, vrrp: string) => [
+    { path: 'haproxy.cfg', content: haproxy },
+    { path: 'vrrp.conf', content: vrrp },
+  ];
+  await controller.start(launch({ files: files('h1', 'v1'), services }));
+  await waitFor('both running', () =>
+    controller.status(dir)?.services.every((s) => s.state === 'running') === true
+      ? true
+      : undefined,
+  );
+  const hups = (name: string) => {
+    const file = path.join(layout.rootDir, `${name}.hups`);
+    return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').length - 1 : 0;
+  };
+  await controller.reload(dir, { files: files('h2', 'v1'), services });
+  await waitFor('the service reading any file reloaded', () =>
+    hups('any') === 1 ? true : undefined,
+  );
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(hups('vrrp'), 0, 'a new haproxy.cfg does not reload the VRRP service');
+  await controller.reload(dir, { files: files('h2', 'v2'), services });
+  await waitFor('the VRRP service reloaded', () => (hups('vrrp') === 1 ? true : undefined));
+  assert.equal(hups('any'), 2);
+});

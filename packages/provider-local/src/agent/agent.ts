@@ -77,7 +77,7 @@ export class Agent {
     } catch (err) {
       this.errors.push(errorMessage(err));
     }
-    await this.supervisor.apply(data.services ?? [], isReload && changed.length > 0);
+    await this.supervisor.apply(data.services ?? [], isReload ? changed : []);
   }
 
   private readUserData(): UserData {

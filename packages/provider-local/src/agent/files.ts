@@ -29,8 +29,8 @@ function denied(file: string, why: string): BerthError {
 }
 
 /**
- * Writes every file whose content or mode differs from what is on disk; returns the paths
- * written, so a reload knows whether anything changed.
+ * Writes every file whose content or mode differs from what is on disk; returns the user-data
+ * paths (as given in `files`) of those written, so a reload knows what changed.
  */
 export function applyFiles(rootDir: string, allowed: string[], files: FileSpec[]): string[] {
   const written: string[] = [];
@@ -40,7 +40,7 @@ export function applyFiles(rootDir: string, allowed: string[], files: FileSpec[]
     const mode = file.mode ?? 0o644;
     if (unchanged(target, content, mode)) continue;
     writeFileAtomicSync(target, content, mode);
-    written.push(target);
+    written.push(file.path);
   }
   return written;
 }

@@ -21,15 +21,19 @@ export class Supervisor {
 
   constructor(private readonly options: SupervisorOptions) {}
 
-  /** Brings the running services in line with `specs`. */
-  async apply(specs: ServiceSpec[], filesChanged: boolean): Promise<void> {
+  /**
+   * Brings the running services in line with `specs`. `changedFiles` are the user-data paths
+   * this reload rewrote: an unchanged service gets its reload signal when one of the files it
+   * reads (`reloadOn`, default all) is among them.
+   */
+  async apply(specs: ServiceSpec[], changedFiles: readonly string[]): Promise<void> {
     const wanted = new Map(specs.map((s) => [s.name, s]));
     for (const [name, service] of this.services) {
       const spec = wanted.get(name);
       if (spec === undefined || !sameService(spec, service.spec)) {
         await service.stop();
         this.services.delete(name);
-      } else if (filesChanged && spec.reloadSignal !== undefined) {
+      } else if (spec.reloadSignal !== undefined && readsAny(spec, changedFiles)) {
         service.signal(spec.reloadSignal);
       }
     }
@@ -67,4 +71,9 @@ export class Supervisor {
     this.services.set(spec.name, service);
     service.start();
   }
+}
+
+function readsAny(spec: ServiceSpec, changed: readonly string[]): boolean {
+  if (spec.reloadOn === undefined) return changed.length > 0;
+  return spec.reloadOn.some((file) => changed.includes(file));
 }

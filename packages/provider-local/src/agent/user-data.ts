@@ -17,6 +17,12 @@ export interface ServiceSpec {
   restart?: RestartPolicy;
   /** Sent (instead of a restart) when a reload changed files but not this service's spec. */
   reloadSignal?: NodeJS.Signals;
+  /**
+   * The files (user-data paths) the service reads: the reload signal is sent only when one of
+   * them changed. Default: any file. An amphora's keepalived must not be reloaded for a new
+   * haproxy.cfg — a reloaded VRRP instance can give up the VIP and move it for nothing.
+   */
+  reloadOn?: string[];
   /** Grace between SIGTERM and SIGKILL when stopping. Default 5. */
   stopTimeoutSec?: number;
   /**

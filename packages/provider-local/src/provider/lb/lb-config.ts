@@ -196,6 +196,8 @@ export function amphoraUserData(records: LbRecords, amp: AmphoraContext): AgentU
       abs('keepalived-vrrp.pid'),
     ],
     reloadSignal: 'SIGHUP' as const,
+    // Not for a new haproxy.cfg: a reloaded VRRP instance can drop to BACKUP and move the VIP.
+    reloadOn: [AMPHORA_FILES.keepalivedConf],
     // A clean shutdown hands the VIP over (priority-0 advert) before HAProxy stops serving.
     stopFirst: true,
   };
