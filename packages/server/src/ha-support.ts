@@ -28,8 +28,12 @@ export interface ProbeLoop {
   stop(): Promise<Probe[]>;
 }
 
-/** `GET /readyz` every `intervalMs` with the kubeconfig's credentials; each bounded by 1 s. */
-export function startReadyzLoop(kubeconfig: string, intervalMs = 50): ProbeLoop {
+/**
+ * `GET /readyz` every `intervalMs` with the kubeconfig's credentials, each bounded by
+ * `timeoutMs`: short to time an address move, longer (as kubectl's) to tell a slow answer —
+ * etcd electing a leader — from none.
+ */
+export function startReadyzLoop(kubeconfig: string, intervalMs = 50, timeoutMs = 1_000): ProbeLoop {
   const config = parse(fs.readFileSync(kubeconfig, 'utf8')) as Json;
   const cluster = config.clusters[0].cluster;
   const user = config.users[0].user;
@@ -45,14 +49,14 @@ export function startReadyzLoop(kubeconfig: string, intervalMs = 50): ProbeLoop 
   const once = () =>
     new Promise<Probe>((resolve) => {
       const at = Date.now() - started;
-      const req = https.get(url, { ...tls, agent: false, timeout: 1_000 }, (res) => {
+      const req = https.get(url, { ...tls, agent: false, timeout: timeoutMs }, (res) => {
         let body = '';
         res.on('data', (c: Buffer) => (body += c.toString()));
         res.on('end', () =>
           resolve({ at, ok: res.statusCode === 200, detail: `${res.statusCode} ${body.trim()}` }),
         );
       });
-      req.on('timeout', () => req.destroy(new Error('timed out after 1 s')));
+      req.on('timeout', () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
       req.on('error', (err) => resolve({ at, ok: false, detail: err.message }));
     });
   const loop = (async () => {
