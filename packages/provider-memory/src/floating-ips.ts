@@ -9,15 +9,8 @@ import {
   type ListFloatingIpsInput,
 } from '@berth/provider-api';
 import { findPort } from './addresses.js';
-import {
-  existingFor,
-  findByName,
-  mustGet,
-  newObject,
-  snapshot,
-  tagged,
-  type MemoryContext,
-} from './context.js';
+import { existingFor, mustGet, newObject, snapshot, type MemoryContext } from './context.js';
+import { ObjectReads } from './reads.js';
 import { takeExternalAddress } from './routers.js';
 import type { FloatingIpRecord } from './state.js';
 
@@ -28,7 +21,16 @@ interface Association {
 }
 
 export class MemoryFloatingIps implements FloatingIpService {
-  constructor(private readonly ctx: MemoryContext) {}
+  private readonly reads;
+
+  constructor(private readonly ctx: MemoryContext) {
+    this.reads = new ObjectReads(ctx, {
+      service: 'floatingIps',
+      kind: 'FloatingIp',
+      table: (state) => state.floatingIps,
+      view: view,
+    });
+  }
 
   create(input: CreateFloatingIpInput, signal: AbortSignal): Promise<FloatingIp> {
     return this.ctx.run('floatingIps.create', input, signal, () => {
@@ -60,23 +62,18 @@ export class MemoryFloatingIps implements FloatingIpService {
   }
 
   get(input: IdInput, signal: AbortSignal): Promise<FloatingIp> {
-    return this.ctx.run('floatingIps.get', input, signal, () =>
-      view(mustGet(this.ctx.state.floatingIps, 'FloatingIp', input.id)),
-    );
+    return this.reads.get(input, signal);
   }
 
   find(input: FindInput, signal: AbortSignal): Promise<FloatingIp | undefined> {
-    return this.ctx.run('floatingIps.find', input, signal, () => {
-      const found = findByName(this.ctx.state.floatingIps, input);
-      return found && view(found);
-    });
+    return this.reads.find(input, signal);
   }
 
   list(input: ListFloatingIpsInput, signal: AbortSignal): Promise<FloatingIp[]> {
-    return this.ctx.run('floatingIps.list', input, signal, () =>
-      tagged(this.ctx.state.floatingIps, input.tags)
-        .filter((f) => input.portId === undefined || f.portId === input.portId)
-        .map(view),
+    return this.reads.list(
+      input,
+      signal,
+      (f) => input.portId === undefined || f.portId === input.portId,
     );
   }
 

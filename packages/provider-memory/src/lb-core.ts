@@ -8,20 +8,22 @@ import {
   type LoadBalancer,
 } from '@berth/provider-api';
 import { takeAddress } from './addresses.js';
-import {
-  existingFor,
-  findByName,
-  mustGet,
-  newObject,
-  snapshot,
-  tagged,
-  type MemoryContext,
-} from './context.js';
+import { existingFor, mustGet, newObject, snapshot, type MemoryContext } from './context.js';
+import { ObjectReads } from './reads.js';
 import { lbOperating, lbProvisioning } from './lb-status.js';
 import type { LoadBalancerRecord } from './state.js';
 
 export class LoadBalancerOps {
-  constructor(private readonly ctx: MemoryContext) {}
+  private readonly reads;
+
+  constructor(private readonly ctx: MemoryContext) {
+    this.reads = new ObjectReads(ctx, {
+      service: 'loadBalancers',
+      kind: 'LoadBalancer',
+      table: (state) => state.loadBalancers,
+      view: (lb) => this.read(lb),
+    });
+  }
 
   create(input: CreateLoadBalancerInput, signal: AbortSignal): Promise<LoadBalancer> {
     return this.ctx.run('loadBalancers.create', input, signal, () => {
@@ -50,22 +52,15 @@ export class LoadBalancerOps {
   }
 
   get(input: IdInput, signal: AbortSignal): Promise<LoadBalancer> {
-    return this.ctx.run('loadBalancers.get', input, signal, () =>
-      this.read(mustGet(this.ctx.state.loadBalancers, 'LoadBalancer', input.id)),
-    );
+    return this.reads.get(input, signal);
   }
 
   find(input: FindInput, signal: AbortSignal): Promise<LoadBalancer | undefined> {
-    return this.ctx.run('loadBalancers.find', input, signal, () => {
-      const found = findByName(this.ctx.state.loadBalancers, input);
-      return found && this.read(found);
-    });
+    return this.reads.find(input, signal);
   }
 
   list(input: ListInput, signal: AbortSignal): Promise<LoadBalancer[]> {
-    return this.ctx.run('loadBalancers.list', input, signal, () =>
-      tagged(this.ctx.state.loadBalancers, input.tags).map((lb) => this.read(lb)),
-    );
+    return this.reads.list(input, signal);
   }
 
   /** Cascade delete, allowed in any status so teardown always makes progress. */

@@ -19,17 +19,26 @@ import {
 import { subnetUser } from './addresses.js';
 import {
   existingFor,
-  findByName,
   mustGet,
   newObject,
   snapshot,
   tagged,
   type MemoryContext,
 } from './context.js';
+import { ObjectReads } from './reads.js';
 import type { NetworkRecord } from './state.js';
 
 export class MemoryNetworks implements NetworkService {
-  constructor(private readonly ctx: MemoryContext) {}
+  private readonly reads;
+
+  constructor(private readonly ctx: MemoryContext) {
+    this.reads = new ObjectReads(ctx, {
+      service: 'networks',
+      kind: 'Network',
+      table: (state) => state.networks,
+      view: (n) => this.view(n),
+    });
+  }
 
   create(input: CreateNetworkInput, signal: AbortSignal): Promise<Network> {
     return this.ctx.run('networks.create', input, signal, () => {
@@ -48,23 +57,18 @@ export class MemoryNetworks implements NetworkService {
   }
 
   get(input: IdInput, signal: AbortSignal): Promise<Network> {
-    return this.ctx.run('networks.get', input, signal, () =>
-      this.view(mustGet(this.ctx.state.networks, 'Network', input.id)),
-    );
+    return this.reads.get(input, signal);
   }
 
   find(input: FindInput, signal: AbortSignal): Promise<Network | undefined> {
-    return this.ctx.run('networks.find', input, signal, () => {
-      const found = findByName(this.ctx.state.networks, input);
-      return found && this.view(found);
-    });
+    return this.reads.find(input, signal);
   }
 
   list(input: ListNetworksInput, signal: AbortSignal): Promise<Network[]> {
-    return this.ctx.run('networks.list', input, signal, () =>
-      tagged(this.ctx.state.networks, input.tags)
-        .filter((n) => input.external === undefined || n.external === input.external)
-        .map((n) => this.view(n)),
+    return this.reads.list(
+      input,
+      signal,
+      (n) => input.external === undefined || n.external === input.external,
     );
   }
 

@@ -10,19 +10,21 @@ import {
   type SetRouterGatewayInput,
 } from '@berth/provider-api';
 import { takeAddress } from './addresses.js';
-import {
-  existingFor,
-  findByName,
-  mustGet,
-  newObject,
-  snapshot,
-  tagged,
-  type MemoryContext,
-} from './context.js';
+import { existingFor, mustGet, newObject, snapshot, type MemoryContext } from './context.js';
+import { ObjectReads } from './reads.js';
 import type { RouterRecord } from './state.js';
 
 export class MemoryRouters implements RouterService {
-  constructor(private readonly ctx: MemoryContext) {}
+  private readonly reads;
+
+  constructor(private readonly ctx: MemoryContext) {
+    this.reads = new ObjectReads(ctx, {
+      service: 'routers',
+      kind: 'Router',
+      table: (state) => state.routers,
+      view: view,
+    });
+  }
 
   create(input: CreateRouterInput, signal: AbortSignal): Promise<Router> {
     return this.ctx.run('routers.create', input, signal, () => {
@@ -47,22 +49,15 @@ export class MemoryRouters implements RouterService {
   }
 
   get(input: IdInput, signal: AbortSignal): Promise<Router> {
-    return this.ctx.run('routers.get', input, signal, () =>
-      view(mustGet(this.ctx.state.routers, 'Router', input.id)),
-    );
+    return this.reads.get(input, signal);
   }
 
   find(input: FindInput, signal: AbortSignal): Promise<Router | undefined> {
-    return this.ctx.run('routers.find', input, signal, () => {
-      const found = findByName(this.ctx.state.routers, input);
-      return found && view(found);
-    });
+    return this.reads.find(input, signal);
   }
 
   list(input: ListInput, signal: AbortSignal): Promise<Router[]> {
-    return this.ctx.run('routers.list', input, signal, () =>
-      tagged(this.ctx.state.routers, input.tags).map(view),
-    );
+    return this.reads.list(input, signal);
   }
 
   delete(input: IdInput, signal: AbortSignal): Promise<void> {

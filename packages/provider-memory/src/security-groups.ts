@@ -11,19 +11,21 @@ import {
   type SecurityGroupRuleInput,
   type SecurityGroupService,
 } from '@berth/provider-api';
-import {
-  existingFor,
-  findByName,
-  mustGet,
-  newObject,
-  snapshot,
-  tagged,
-  type MemoryContext,
-} from './context.js';
+import { existingFor, mustGet, newObject, snapshot, type MemoryContext } from './context.js';
+import { ObjectReads } from './reads.js';
 import type { SecurityGroupRecord } from './state.js';
 
 export class MemorySecurityGroups implements SecurityGroupService {
-  constructor(private readonly ctx: MemoryContext) {}
+  private readonly reads;
+
+  constructor(private readonly ctx: MemoryContext) {
+    this.reads = new ObjectReads(ctx, {
+      service: 'securityGroups',
+      kind: 'SecurityGroup',
+      table: (state) => state.securityGroups,
+      view: snapshot,
+    });
+  }
 
   create(input: CreateSecurityGroupInput, signal: AbortSignal): Promise<SecurityGroup> {
     return this.ctx.run('securityGroups.create', input, signal, () => {
@@ -43,22 +45,15 @@ export class MemorySecurityGroups implements SecurityGroupService {
   }
 
   get(input: IdInput, signal: AbortSignal): Promise<SecurityGroup> {
-    return this.ctx.run('securityGroups.get', input, signal, () =>
-      snapshot(mustGet(this.ctx.state.securityGroups, 'SecurityGroup', input.id)),
-    );
+    return this.reads.get(input, signal);
   }
 
   find(input: FindInput, signal: AbortSignal): Promise<SecurityGroup | undefined> {
-    return this.ctx.run('securityGroups.find', input, signal, () => {
-      const found = findByName(this.ctx.state.securityGroups, input);
-      return found && snapshot(found);
-    });
+    return this.reads.find(input, signal);
   }
 
   list(input: ListInput, signal: AbortSignal): Promise<SecurityGroup[]> {
-    return this.ctx.run('securityGroups.list', input, signal, () =>
-      tagged(this.ctx.state.securityGroups, input.tags).map(snapshot),
-    );
+    return this.reads.list(input, signal);
   }
 
   delete(input: IdInput, signal: AbortSignal): Promise<void> {

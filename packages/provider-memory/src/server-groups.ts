@@ -7,19 +7,21 @@ import {
   type ServerGroup,
   type ServerGroupService,
 } from '@berth/provider-api';
-import {
-  existingFor,
-  findByName,
-  mustGet,
-  newObject,
-  snapshot,
-  tagged,
-  type MemoryContext,
-} from './context.js';
+import { existingFor, newObject, snapshot, type MemoryContext } from './context.js';
+import { ObjectReads } from './reads.js';
 import type { ServerGroupRecord } from './state.js';
 
 export class MemoryServerGroups implements ServerGroupService {
-  constructor(private readonly ctx: MemoryContext) {}
+  private readonly reads;
+
+  constructor(private readonly ctx: MemoryContext) {
+    this.reads = new ObjectReads(ctx, {
+      service: 'serverGroups',
+      kind: 'ServerGroup',
+      table: (state) => state.serverGroups,
+      view: (g) => this.view(g),
+    });
+  }
 
   create(input: CreateServerGroupInput, signal: AbortSignal): Promise<ServerGroup> {
     return this.ctx.run('serverGroups.create', input, signal, () => {
@@ -39,22 +41,15 @@ export class MemoryServerGroups implements ServerGroupService {
   }
 
   get(input: IdInput, signal: AbortSignal): Promise<ServerGroup> {
-    return this.ctx.run('serverGroups.get', input, signal, () =>
-      this.view(mustGet(this.ctx.state.serverGroups, 'ServerGroup', input.id)),
-    );
+    return this.reads.get(input, signal);
   }
 
   find(input: FindInput, signal: AbortSignal): Promise<ServerGroup | undefined> {
-    return this.ctx.run('serverGroups.find', input, signal, () => {
-      const found = findByName(this.ctx.state.serverGroups, input);
-      return found && this.view(found);
-    });
+    return this.reads.find(input, signal);
   }
 
   list(input: ListInput, signal: AbortSignal): Promise<ServerGroup[]> {
-    return this.ctx.run('serverGroups.list', input, signal, () =>
-      tagged(this.ctx.state.serverGroups, input.tags).map((g) => this.view(g)),
-    );
+    return this.reads.list(input, signal);
   }
 
   delete(input: IdInput, signal: AbortSignal): Promise<void> {

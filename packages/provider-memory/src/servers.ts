@@ -11,20 +11,22 @@ import {
   type ServerService,
 } from '@berth/provider-api';
 import { takeAddress } from './addresses.js';
-import {
-  existingFor,
-  findByName,
-  mustGet,
-  newObject,
-  snapshot,
-  tagged,
-  type MemoryContext,
-} from './context.js';
+import { existingFor, mustGet, newObject, snapshot, type MemoryContext } from './context.js';
+import { ObjectReads } from './reads.js';
 import { chooseHypervisor } from './placement.js';
 import type { ServerRecord } from './state.js';
 
 export class MemoryServers implements ServerService {
-  constructor(private readonly ctx: MemoryContext) {}
+  private readonly reads;
+
+  constructor(private readonly ctx: MemoryContext) {
+    this.reads = new ObjectReads(ctx, {
+      service: 'servers',
+      kind: 'Server',
+      table: (state) => state.servers,
+      view: (s) => this.read(s),
+    });
+  }
 
   create(input: CreateServerInput, signal: AbortSignal): Promise<Server> {
     return this.ctx.run('servers.create', input, signal, () => {
@@ -38,23 +40,18 @@ export class MemoryServers implements ServerService {
   }
 
   get(input: IdInput, signal: AbortSignal): Promise<Server> {
-    return this.ctx.run('servers.get', input, signal, () =>
-      this.read(mustGet(this.ctx.state.servers, 'Server', input.id)),
-    );
+    return this.reads.get(input, signal);
   }
 
   find(input: FindInput, signal: AbortSignal): Promise<Server | undefined> {
-    return this.ctx.run('servers.find', input, signal, () => {
-      const found = findByName(this.ctx.state.servers, input);
-      return found && this.read(found);
-    });
+    return this.reads.find(input, signal);
   }
 
   list(input: ListServersInput, signal: AbortSignal): Promise<Server[]> {
-    return this.ctx.run('servers.list', input, signal, () =>
-      tagged(this.ctx.state.servers, input.tags)
-        .filter((s) => input.serverGroupId === undefined || s.serverGroupId === input.serverGroupId)
-        .map((s) => this.read(s)),
+    return this.reads.list(
+      input,
+      signal,
+      (s) => input.serverGroupId === undefined || s.serverGroupId === input.serverGroupId,
     );
   }
 

@@ -9,21 +9,23 @@ import {
   type Volume,
   type VolumeService,
 } from '@berth/provider-api';
-import {
-  existingFor,
-  findByName,
-  mustGet,
-  newObject,
-  snapshot,
-  tagged,
-  type MemoryContext,
-} from './context.js';
+import { existingFor, mustGet, newObject, snapshot, type MemoryContext } from './context.js';
+import { ObjectReads } from './reads.js';
 import type { VolumeRecord } from './state.js';
 
 const DEVICE_LETTERS = 'bcdefghijklmnopqrstuvwxyz';
 
 export class MemoryVolumes implements VolumeService {
-  constructor(private readonly ctx: MemoryContext) {}
+  private readonly reads;
+
+  constructor(private readonly ctx: MemoryContext) {
+    this.reads = new ObjectReads(ctx, {
+      service: 'volumes',
+      kind: 'Volume',
+      table: (state) => state.volumes,
+      view: (v) => this.read(v),
+    });
+  }
 
   create(input: CreateVolumeInput, signal: AbortSignal): Promise<Volume> {
     return this.ctx.run('volumes.create', input, signal, () => {
@@ -60,23 +62,18 @@ export class MemoryVolumes implements VolumeService {
   }
 
   get(input: IdInput, signal: AbortSignal): Promise<Volume> {
-    return this.ctx.run('volumes.get', input, signal, () =>
-      this.read(mustGet(this.ctx.state.volumes, 'Volume', input.id)),
-    );
+    return this.reads.get(input, signal);
   }
 
   find(input: FindInput, signal: AbortSignal): Promise<Volume | undefined> {
-    return this.ctx.run('volumes.find', input, signal, () => {
-      const found = findByName(this.ctx.state.volumes, input);
-      return found && this.read(found);
-    });
+    return this.reads.find(input, signal);
   }
 
   list(input: ListVolumesInput, signal: AbortSignal): Promise<Volume[]> {
-    return this.ctx.run('volumes.list', input, signal, () =>
-      tagged(this.ctx.state.volumes, input.tags)
-        .filter((v) => input.serverId === undefined || v.attachment?.serverId === input.serverId)
-        .map((v) => this.read(v)),
+    return this.reads.list(
+      input,
+      signal,
+      (v) => input.serverId === undefined || v.attachment?.serverId === input.serverId,
     );
   }
 
