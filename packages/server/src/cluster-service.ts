@@ -6,7 +6,6 @@ import {
   applyClusterDefaults,
   INFRASTRUCTURE_FINALIZER,
   ClusterSpec,
-  Labels,
   resolveVersion,
   upgradeRefusal,
   validateClusterSpec,
@@ -21,15 +20,18 @@ import { finishImmediately, recordAction } from './actions.js';
 import type { Principal } from './auth.js';
 import type { Catalog } from './deps.js';
 import { checkAction, phaseAfter } from './lifecycle.js';
-import { mergePatch } from './merge-patch.js';
-import { checkFixedFields, staleIfChanged } from './patch-rules.js';
+import {
+  checkFixedFields,
+  patchCheckers,
+  patchedSpecAndLabels,
+  staleIfChanged,
+  type PatchCheckers,
+  type SpecPatch,
+} from './patch-rules.js';
 import { sameJson } from './stable-json.js';
-import { checker, type Validators } from './validation.js';
+import type { Validators } from './validation.js';
 
-export interface ClusterPatch {
-  metadata?: { resourceVersion?: string; labels?: Record<string, string | null> };
-  spec?: Record<string, unknown>;
-}
+export type ClusterPatch = SpecPatch;
 
 export { staleIfChanged } from './patch-rules.js';
 
@@ -41,14 +43,12 @@ export interface ClusterResult {
 export class ClusterService {
   readonly #store: Store;
   readonly #catalog: Catalog;
-  readonly #checkSpec: (v: unknown) => ClusterSpecType;
-  readonly #checkLabels: (v: unknown) => Record<string, string>;
+  readonly #check: PatchCheckers<ClusterSpecType>;
 
   constructor(store: Store, catalog: Catalog, validators: Validators) {
     this.#store = store;
     this.#catalog = catalog;
-    this.#checkSpec = checker(validators.body, ClusterSpec, 'spec');
-    this.#checkLabels = checker(validators.body, Labels, 'metadata.labels');
+    this.#check = patchCheckers(validators, ClusterSpec);
   }
 
   async create(
@@ -98,14 +98,7 @@ export class ClusterService {
         current.metadata.deletionRequestedAt !== undefined,
         'update',
       );
-      const spec =
-        patch.spec === undefined
-          ? current.spec
-          : this.#checkSpec(mergePatch(current.spec, patch.spec));
-      const labels =
-        patch.metadata?.labels === undefined
-          ? current.metadata.labels
-          : this.#checkLabels(mergePatch(current.metadata.labels, patch.metadata.labels));
+      const { spec, labels } = patchedSpecAndLabels(current, patch, this.#check);
       checkFixedFields(current.spec, spec);
       validateClusterSpec(spec, catalog);
       const specChanged = !sameJson(spec, current.spec);

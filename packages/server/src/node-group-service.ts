@@ -5,7 +5,6 @@
 import {
   applyNodeGroupDefaults,
   INFRASTRUCTURE_FINALIZER,
-  Labels,
   NodeGroupSpec,
   validateNodeGroupSpec,
   type NodeGroup,
@@ -17,32 +16,34 @@ import { BerthError } from '@berth/errors';
 import type { ClusterKey, NodeGroupKey, Store } from '@berth/store';
 import { finishImmediately, recordAction } from './actions.js';
 import type { Principal } from './auth.js';
-import type { ClusterPatch } from './cluster-service.js';
-import { staleIfChanged } from './patch-rules.js';
+import {
+  patchCheckers,
+  patchedSpecAndLabels,
+  staleIfChanged,
+  type PatchCheckers,
+  type SpecPatch,
+} from './patch-rules.js';
 import type { Catalog } from './deps.js';
 import { checkAction } from './lifecycle.js';
-import { mergePatch } from './merge-patch.js';
 import { sameJson } from './stable-json.js';
-import { checker, type Validators } from './validation.js';
+import type { Validators } from './validation.js';
 
 export interface NodeGroupResult {
   nodeGroup: NodeGroup;
   operation?: Operation;
 }
 
-export type NodeGroupPatch = ClusterPatch;
+export type NodeGroupPatch = SpecPatch;
 
 export class NodeGroupService {
   readonly #store: Store;
   readonly #catalog: Catalog;
-  readonly #checkSpec: (v: unknown) => NodeGroupSpecType;
-  readonly #checkLabels: (v: unknown) => Record<string, string>;
+  readonly #check: PatchCheckers<NodeGroupSpecType>;
 
   constructor(store: Store, catalog: Catalog, validators: Validators) {
     this.#store = store;
     this.#catalog = catalog;
-    this.#checkSpec = checker(validators.body, NodeGroupSpec, 'spec');
-    this.#checkLabels = checker(validators.body, Labels, 'metadata.labels');
+    this.#check = patchCheckers(validators, NodeGroupSpec);
   }
 
   async create(
@@ -107,14 +108,7 @@ export class NodeGroupService {
         owner.metadata.deletionRequestedAt !== undefined,
         'update',
       );
-      const spec =
-        patch.spec === undefined
-          ? current.spec
-          : this.#checkSpec(mergePatch(current.spec, patch.spec));
-      const labels =
-        patch.metadata?.labels === undefined
-          ? current.metadata.labels
-          : this.#checkLabels(mergePatch(current.metadata.labels, patch.metadata.labels));
+      const { spec, labels } = patchedSpecAndLabels(current, patch, this.#check);
       if (spec.zone !== current.spec.zone) {
         throw new BerthError(
           'BERTH_ERR_VALIDATION',
@@ -130,7 +124,7 @@ export class NodeGroupService {
       if (!specChanged) return { nodeGroup };
       const onlyCount = sameJson({ ...spec, count: current.spec.count }, current.spec);
       const operation = await recordAction(tx, {
-        cluster: await tx.clusters.require({ project: key.project, name: key.cluster }),
+        cluster: owner,
         kind: 'NodeGroupUpdate',
         reason: onlyCount ? 'NodeGroupScaled' : 'NodeGroupUpdateRequested',
         message: onlyCount

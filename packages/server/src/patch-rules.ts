@@ -4,8 +4,12 @@ import {
   CLUSTER_IMMUTABLE_FIELDS,
   type ClusterSpec as ClusterSpecType,
 } from '@berth/api-types';
+import type { TSchema } from '@sinclair/typebox';
+import { Labels } from '@berth/api-types';
 import { BerthError } from '@berth/errors';
+import { mergePatch } from './merge-patch.js';
 import { sameJson } from './stable-json.js';
+import { checker, type Validators } from './validation.js';
 
 /** Throws BERTH_ERR_STALE_RESOURCE_VERSION when a version was sent and is not the current one. */
 export function staleIfChanged(
@@ -44,4 +48,39 @@ export function checkFixedFields(before: ClusterSpecType, after: ClusterSpecType
       });
     }
   }
+}
+
+/** A merge patch of an object's spec and labels (PATCH of a cluster or a node group). */
+export interface SpecPatch {
+  metadata?: { resourceVersion?: string; labels?: Record<string, string | null> };
+  spec?: Record<string, unknown>;
+}
+
+/** Validators for a patched spec (against its schema) and labels, naming the fields they fail. */
+export interface PatchCheckers<S> {
+  spec: (value: unknown) => S;
+  labels: (value: unknown) => Record<string, string>;
+}
+
+export function patchCheckers<S>(validators: Validators, specSchema: TSchema): PatchCheckers<S> {
+  return {
+    spec: checker<S>(validators.body, specSchema, 'spec'),
+    labels: checker<Record<string, string>>(validators.body, Labels, 'metadata.labels'),
+  };
+}
+
+/** The spec and labels a merge patch asks for, each validated whole; what it leaves out stays. */
+export function patchedSpecAndLabels<S>(
+  current: { spec: S; metadata: { labels: Record<string, string> } },
+  patch: SpecPatch,
+  check: PatchCheckers<S>,
+): { spec: S; labels: Record<string, string> } {
+  return {
+    spec:
+      patch.spec === undefined ? current.spec : check.spec(mergePatch(current.spec, patch.spec)),
+    labels:
+      patch.metadata?.labels === undefined
+        ? current.metadata.labels
+        : check.labels(mergePatch(current.metadata.labels, patch.metadata.labels)),
+  };
 }
