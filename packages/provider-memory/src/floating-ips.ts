@@ -10,7 +10,7 @@ import {
 } from '@berth/provider-api';
 import { findPort } from './addresses.js';
 import { existingFor, mustGet, newObject, snapshot, type MemoryContext } from './context.js';
-import { ObjectReads } from './reads.js';
+import { ObjectReads, serviceReads } from './reads.js';
 import { takeExternalAddress } from './routers.js';
 import type { FloatingIpRecord } from './state.js';
 
@@ -25,7 +25,7 @@ export class MemoryFloatingIps implements FloatingIpService {
 
   constructor(private readonly ctx: MemoryContext) {
     this.reads = new ObjectReads(ctx, {
-      service: 'floatingIps',
+      methods: serviceReads('floatingIps'),
       kind: 'FloatingIp',
       table: (state) => state.floatingIps,
       view: view,

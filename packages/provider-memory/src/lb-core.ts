@@ -9,7 +9,7 @@ import {
 } from '@berth/provider-api';
 import { takeAddress } from './addresses.js';
 import { existingFor, mustGet, newObject, snapshot, type MemoryContext } from './context.js';
-import { ObjectReads } from './reads.js';
+import { ObjectReads, serviceReads } from './reads.js';
 import { lbOperating, lbProvisioning } from './lb-status.js';
 import type { LoadBalancerRecord } from './state.js';
 
@@ -18,7 +18,7 @@ export class LoadBalancerOps {
 
   constructor(private readonly ctx: MemoryContext) {
     this.reads = new ObjectReads(ctx, {
-      service: 'loadBalancers',
+      methods: serviceReads('loadBalancers'),
       kind: 'LoadBalancer',
       table: (state) => state.loadBalancers,
       view: (lb) => this.read(lb),

@@ -7,14 +7,8 @@ import {
   type ListListenersInput,
   type UpdateListenerInput,
 } from '@berth/provider-api';
-import {
-  existingFor,
-  mustGet,
-  newObject,
-  snapshot,
-  tagged,
-  type MemoryContext,
-} from './context.js';
+import { existingFor, mustGet, newObject, snapshot, type MemoryContext } from './context.js';
+import { ObjectReads } from './reads.js';
 import { mutableLoadBalancer } from './lb-core.js';
 import { listenerOperating } from './lb-status.js';
 import {
@@ -26,7 +20,16 @@ import {
 import type { ListenerRecord } from './state.js';
 
 export class ListenerOps {
-  constructor(private readonly ctx: MemoryContext) {}
+  private readonly reads;
+
+  constructor(private readonly ctx: MemoryContext) {
+    this.reads = new ObjectReads(ctx, {
+      methods: { get: 'loadBalancers.getListener', list: 'loadBalancers.listListeners' },
+      kind: 'Listener',
+      table: (state) => state.listeners,
+      view: (r) => this.view(r),
+    });
+  }
 
   create(input: CreateListenerInput, signal: AbortSignal): Promise<Listener> {
     return this.ctx.run('loadBalancers.createListener', input, signal, () => {
@@ -70,18 +73,14 @@ export class ListenerOps {
   }
 
   get(input: IdInput, signal: AbortSignal): Promise<Listener> {
-    return this.ctx.run('loadBalancers.getListener', input, signal, () =>
-      this.view(mustGet(this.ctx.state.listeners, 'Listener', input.id)),
-    );
+    return this.reads.get(input, signal);
   }
 
   list(input: ListListenersInput, signal: AbortSignal): Promise<Listener[]> {
-    return this.ctx.run('loadBalancers.listListeners', input, signal, () =>
-      tagged(this.ctx.state.listeners, input.tags)
-        .filter(
-          (l) => input.loadBalancerId === undefined || l.loadBalancerId === input.loadBalancerId,
-        )
-        .map((l) => this.view(l)),
+    return this.reads.list(
+      input,
+      signal,
+      (l) => input.loadBalancerId === undefined || l.loadBalancerId === input.loadBalancerId,
     );
   }
 

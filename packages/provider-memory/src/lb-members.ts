@@ -11,14 +11,24 @@ import {
   type Member,
   type UpdateHealthMonitorInput,
 } from '@berth/provider-api';
-import { mustGet, newObject, snapshot, tagged, type MemoryContext } from './context.js';
+import { mustGet, newObject, snapshot, type MemoryContext } from './context.js';
+import { ObjectReads } from './reads.js';
 import { mutableLoadBalancer } from './lb-core.js';
 import { memberOperating } from './lb-status.js';
 import { checkMember, checkMonitor } from './lb-validation.js';
 import type { HealthMonitorRecord, MemberRecord } from './state.js';
 
 export class MemberOps {
-  constructor(private readonly ctx: MemoryContext) {}
+  private readonly reads;
+
+  constructor(private readonly ctx: MemoryContext) {
+    this.reads = new ObjectReads(ctx, {
+      methods: { get: 'loadBalancers.getMember', list: 'loadBalancers.listMembers' },
+      kind: 'Member',
+      table: (state) => state.members,
+      view: (r) => this.view(r),
+    });
+  }
 
   create(input: CreateMemberInput, signal: AbortSignal): Promise<Member> {
     return this.ctx.run('loadBalancers.createMember', input, signal, () => {
@@ -50,17 +60,11 @@ export class MemberOps {
   }
 
   get(input: IdInput, signal: AbortSignal): Promise<Member> {
-    return this.ctx.run('loadBalancers.getMember', input, signal, () =>
-      this.view(mustGet(this.ctx.state.members, 'Member', input.id)),
-    );
+    return this.reads.get(input, signal);
   }
 
   list(input: ListMembersInput, signal: AbortSignal): Promise<Member[]> {
-    return this.ctx.run('loadBalancers.listMembers', input, signal, () =>
-      tagged(this.ctx.state.members, input.tags)
-        .filter((m) => m.poolId === input.poolId)
-        .map((m) => this.view(m)),
-    );
+    return this.reads.list(input, signal, (m) => m.poolId === input.poolId);
   }
 
   delete(input: IdInput, signal: AbortSignal): Promise<void> {

@@ -7,14 +7,8 @@ import {
   type Pool,
   type UpdatePoolInput,
 } from '@berth/provider-api';
-import {
-  existingFor,
-  mustGet,
-  newObject,
-  snapshot,
-  tagged,
-  type MemoryContext,
-} from './context.js';
+import { existingFor, mustGet, newObject, snapshot, type MemoryContext } from './context.js';
+import { ObjectReads } from './reads.js';
 import { deletePoolCascade, mutableLoadBalancer } from './lb-core.js';
 import { poolOperating } from './lb-status.js';
 import { checkCompatible, checkPoolProtocol } from './lb-validation.js';
@@ -24,7 +18,16 @@ const ALGORITHMS = ['ROUND_ROBIN', 'LEAST_CONNECTIONS', 'SOURCE_IP'];
 const PERSISTENCE = ['NONE', 'SOURCE_IP'];
 
 export class PoolOps {
-  constructor(private readonly ctx: MemoryContext) {}
+  private readonly reads;
+
+  constructor(private readonly ctx: MemoryContext) {
+    this.reads = new ObjectReads(ctx, {
+      methods: { get: 'loadBalancers.getPool', list: 'loadBalancers.listPools' },
+      kind: 'Pool',
+      table: (state) => state.pools,
+      view: (r) => this.view(r),
+    });
+  }
 
   create(input: CreatePoolInput, signal: AbortSignal): Promise<Pool> {
     return this.ctx.run('loadBalancers.createPool', input, signal, () => {
@@ -64,18 +67,14 @@ export class PoolOps {
   }
 
   get(input: IdInput, signal: AbortSignal): Promise<Pool> {
-    return this.ctx.run('loadBalancers.getPool', input, signal, () =>
-      this.view(mustGet(this.ctx.state.pools, 'Pool', input.id)),
-    );
+    return this.reads.get(input, signal);
   }
 
   list(input: ListPoolsInput, signal: AbortSignal): Promise<Pool[]> {
-    return this.ctx.run('loadBalancers.listPools', input, signal, () =>
-      tagged(this.ctx.state.pools, input.tags)
-        .filter(
-          (p) => input.loadBalancerId === undefined || p.loadBalancerId === input.loadBalancerId,
-        )
-        .map((p) => this.view(p)),
+    return this.reads.list(
+      input,
+      signal,
+      (p) => input.loadBalancerId === undefined || p.loadBalancerId === input.loadBalancerId,
     );
   }
 

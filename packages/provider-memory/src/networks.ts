@@ -25,7 +25,7 @@ import {
   tagged,
   type MemoryContext,
 } from './context.js';
-import { ObjectReads } from './reads.js';
+import { ObjectReads, serviceReads } from './reads.js';
 import type { NetworkRecord } from './state.js';
 
 export class MemoryNetworks implements NetworkService {
@@ -33,7 +33,7 @@ export class MemoryNetworks implements NetworkService {
 
   constructor(private readonly ctx: MemoryContext) {
     this.reads = new ObjectReads(ctx, {
-      service: 'networks',
+      methods: serviceReads('networks'),
       kind: 'Network',
       table: (state) => state.networks,
       view: (n) => this.view(n),

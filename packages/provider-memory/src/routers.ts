@@ -11,7 +11,7 @@ import {
 } from '@berth/provider-api';
 import { takeAddress } from './addresses.js';
 import { existingFor, mustGet, newObject, snapshot, type MemoryContext } from './context.js';
-import { ObjectReads } from './reads.js';
+import { ObjectReads, serviceReads } from './reads.js';
 import type { RouterRecord } from './state.js';
 
 export class MemoryRouters implements RouterService {
@@ -19,7 +19,7 @@ export class MemoryRouters implements RouterService {
 
   constructor(private readonly ctx: MemoryContext) {
     this.reads = new ObjectReads(ctx, {
-      service: 'routers',
+      methods: serviceReads('routers'),
       kind: 'Router',
       table: (state) => state.routers,
       view: view,

@@ -12,7 +12,7 @@ import {
   type SecurityGroupService,
 } from '@berth/provider-api';
 import { existingFor, mustGet, newObject, snapshot, type MemoryContext } from './context.js';
-import { ObjectReads } from './reads.js';
+import { ObjectReads, serviceReads } from './reads.js';
 import type { SecurityGroupRecord } from './state.js';
 
 export class MemorySecurityGroups implements SecurityGroupService {
@@ -20,7 +20,7 @@ export class MemorySecurityGroups implements SecurityGroupService {
 
   constructor(private readonly ctx: MemoryContext) {
     this.reads = new ObjectReads(ctx, {
-      service: 'securityGroups',
+      methods: serviceReads('securityGroups'),
       kind: 'SecurityGroup',
       table: (state) => state.securityGroups,
       view: snapshot,

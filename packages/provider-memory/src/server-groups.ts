@@ -8,7 +8,7 @@ import {
   type ServerGroupService,
 } from '@berth/provider-api';
 import { existingFor, newObject, snapshot, type MemoryContext } from './context.js';
-import { ObjectReads } from './reads.js';
+import { ObjectReads, serviceReads } from './reads.js';
 import type { ServerGroupRecord } from './state.js';
 
 export class MemoryServerGroups implements ServerGroupService {
@@ -16,7 +16,7 @@ export class MemoryServerGroups implements ServerGroupService {
 
   constructor(private readonly ctx: MemoryContext) {
     this.reads = new ObjectReads(ctx, {
-      service: 'serverGroups',
+      methods: serviceReads('serverGroups'),
       kind: 'ServerGroup',
       table: (state) => state.serverGroups,
       view: (g) => this.view(g),

@@ -12,7 +12,7 @@ import {
 } from '@berth/provider-api';
 import { takeAddress } from './addresses.js';
 import { existingFor, mustGet, newObject, snapshot, type MemoryContext } from './context.js';
-import { ObjectReads } from './reads.js';
+import { ObjectReads, serviceReads } from './reads.js';
 import { chooseHypervisor } from './placement.js';
 import type { ServerRecord } from './state.js';
 
@@ -21,7 +21,7 @@ export class MemoryServers implements ServerService {
 
   constructor(private readonly ctx: MemoryContext) {
     this.reads = new ObjectReads(ctx, {
-      service: 'servers',
+      methods: serviceReads('servers'),
       kind: 'Server',
       table: (state) => state.servers,
       view: (s) => this.read(s),

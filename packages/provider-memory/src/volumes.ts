@@ -10,7 +10,7 @@ import {
   type VolumeService,
 } from '@berth/provider-api';
 import { existingFor, mustGet, newObject, snapshot, type MemoryContext } from './context.js';
-import { ObjectReads } from './reads.js';
+import { ObjectReads, serviceReads } from './reads.js';
 import type { VolumeRecord } from './state.js';
 
 const DEVICE_LETTERS = 'bcdefghijklmnopqrstuvwxyz';
@@ -20,7 +20,7 @@ export class MemoryVolumes implements VolumeService {
 
   constructor(private readonly ctx: MemoryContext) {
     this.reads = new ObjectReads(ctx, {
-      service: 'volumes',
+      methods: serviceReads('volumes'),
       kind: 'Volume',
       table: (state) => state.volumes,
       view: (v) => this.read(v),
