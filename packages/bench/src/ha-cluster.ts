@@ -10,6 +10,7 @@ import {
   clusterPath,
   deleteAllClusters,
   deleteCluster,
+  POLL_MS,
   startBerth,
   stopBerth,
   until,
@@ -30,8 +31,12 @@ async function secondsToRunning(b: LocalBerth, name: string, masters: number): P
       nodeGroups: [{ name: 'default', count: 1 }],
     },
   });
-  await until(`${name} Running`, 300_000, async () =>
-    (await api(b, 'GET', clusterPath(name))).status?.phase === 'Running' ? true : undefined,
+  await until(
+    `${name} Running`,
+    300_000,
+    async () =>
+      (await api(b, 'GET', clusterPath(name))).status?.phase === 'Running' ? true : undefined,
+    POLL_MS,
   );
   return (Date.now() - started) / 1000;
 }

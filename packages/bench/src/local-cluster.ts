@@ -14,6 +14,7 @@ import {
   clusterPath,
   deleteAllClusters,
   deleteCluster,
+  POLL_MS,
   startBerth,
   stopBerth,
   until,
@@ -39,8 +40,11 @@ async function createCluster(b: LocalBerth, name: string): Promise<number> {
     metadata: { name },
     spec: { nodeGroups: [{ name: 'default', count: 3 }] },
   });
-  await until(`${name}: 3 nodes Ready`, 180_000, async () =>
-    (await readyWorkers(b, name)) === 3 ? true : undefined,
+  await until(
+    `${name}: 3 nodes Ready`,
+    180_000,
+    async () => ((await readyWorkers(b, name)) === 3 ? true : undefined),
+    POLL_MS,
   );
   return (Date.now() - started) / 1000;
 }
@@ -48,8 +52,11 @@ async function createCluster(b: LocalBerth, name: string): Promise<number> {
 async function scaleTo(b: LocalBerth, name: string, count: number): Promise<number> {
   const started = Date.now();
   await api(b, 'PATCH', `${clusterPath(name)}/nodegroups/default`, { spec: { count } });
-  await until(`${name}: ${count} nodes Ready`, 300_000, async () =>
-    (await readyWorkers(b, name)) === count ? true : undefined,
+  await until(
+    `${name}: ${count} nodes Ready`,
+    300_000,
+    async () => ((await readyWorkers(b, name)) === count ? true : undefined),
+    POLL_MS,
   );
   return (Date.now() - started) / 1000;
 }

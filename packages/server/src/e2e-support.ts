@@ -38,10 +38,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Polls `probe` every `intervalMs` until it returns a value; the last error names the wait. */
 export async function until<T>(
   what: string,
   timeoutMs: number,
   probe: () => Promise<T | undefined>,
+  intervalMs = 500,
 ) {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -49,7 +51,7 @@ export async function until<T>(
     const value = await probe().catch((err: unknown) => void (last = err));
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (${String(last)})`);
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
 
