@@ -26,19 +26,23 @@ export function downReason(
   return undefined;
 }
 
+/**
+ * Replaces the worker down longest past the delay, if any. Returns the readiness it read when it
+ * replaced nothing, so the pass reports it without asking the cluster's API again.
+ */
 export async function repairDownNodes(
   pass: NodeGroupPass,
   fabric: ClusterFabric,
   slots: Map<number, Server>,
-): Promise<void> {
+): Promise<Map<string, NodeReadiness> | undefined> {
   const { bootstrap, nodeDowntime, now, store } = pass.deps;
   const { cluster, nodeGroup, signal } = pass;
-  const servers = [...slots.values()].filter((s) => s.status === 'ACTIVE' || s.status === 'ERROR');
-  if (servers.length === 0) return;
+  const all = [...slots.values()];
   const readiness = await bootstrap.nodeReadiness(
-    { cluster, servers, vipAddress: pass.vipAddress },
+    { cluster, servers: all, vipAddress: pass.vipAddress },
     signal,
   );
+  const servers = all.filter((s) => s.status === 'ACTIVE' || s.status === 'ERROR');
   const reasons = new Map(
     servers.flatMap((s) => {
       const why = downReason(s, readiness.get(s.name));
@@ -48,7 +52,7 @@ export async function repairDownNodes(
   const at = now();
   nodeDowntime.observe(servers, new Set(reasons.keys()), at);
   const due = servers.find((s) => reasons.has(s.name) && nodeDowntime.dueAt(s) <= at.getTime());
-  if (due === undefined) return;
+  if (due === undefined) return readiness;
   const slot = [...slots.entries()].find(([, s]) => s.id === due.id)![0];
   await store.recordEvent(cluster.metadata.uid, {
     type: 'Warning',
@@ -59,4 +63,5 @@ export async function repairDownNodes(
   await removeWorker(pass, due, false);
   nodeDowntime.forget(due.id);
   slots.set(slot, await createWorker(pass, fabric, slot));
+  return undefined;
 }

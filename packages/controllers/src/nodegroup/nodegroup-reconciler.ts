@@ -21,6 +21,7 @@ import { repairDownNodes } from './node-repair.js';
 import { nodeGroupPhase } from './phase.js';
 import { createWorker, deleteWorkerGroup, listWorkers, removeWorker, slotsOf } from './servers.js';
 import type { Server } from '@berth/provider-api';
+import type { NodeReadiness } from '../ports.js';
 import { isOutdated, maxUnavailableCount } from '../rolling.js';
 import { setCondition } from '../conditions.js';
 import { MAX_SLOTS } from './phase.js';
@@ -86,10 +87,11 @@ export class NodeGroupReconciler implements Reconciler {
       if (server.status === 'SHUTOFF') await provider.servers.start({ id: server.id }, signal);
     }
     await this.rollOutdated(pass, fabric, slots);
-    await repairDownNodes(pass, fabric, slots);
+    const readiness = await repairDownNodes(pass, fabric, slots);
     await this.observeReadiness(
       pass,
       [...slots.values()].map((s) => s.id),
+      readiness,
     );
   }
 
@@ -145,12 +147,19 @@ export class NodeGroupReconciler implements Reconciler {
     pass.waitingFor ??= message;
   }
 
-  private async observeReadiness(pass: NodeGroupPass, ids: string[]): Promise<void> {
+  /** Reports readiness; `known` is what this pass already read of the same servers. */
+  private async observeReadiness(
+    pass: NodeGroupPass,
+    ids: string[],
+    known: Map<string, NodeReadiness> | undefined,
+  ): Promise<void> {
     const servers = (await listWorkers(pass)).filter((s) => ids.includes(s.id));
-    const readiness = await this.deps.bootstrap.nodeReadiness(
-      { cluster: pass.cluster, servers, vipAddress: pass.vipAddress },
-      pass.signal,
-    );
+    const readiness =
+      known ??
+      (await this.deps.bootstrap.nodeReadiness(
+        { cluster: pass.cluster, servers, vipAddress: pass.vipAddress },
+        pass.signal,
+      ));
     const notReady = servers.filter((s) => readiness.get(s.name)?.ready !== true);
     pass.status.replicas = servers.length;
     pass.status.readyReplicas = servers.length - notReady.length;
