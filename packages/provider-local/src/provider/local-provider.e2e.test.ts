@@ -256,6 +256,27 @@ describe('local provider end to end', { skip: !canRunE2e, concurrency: false }, 
     await provider.servers.start({ id: b.id }, signal);
   });
 
+  test('a fresh provider delivers load balancer records its predecessor never applied', async () => {
+    // As if `berth server` died between writing a member's record and delivering the config:
+    // the amphorae run a haproxy.cfg without the members the records hold.
+    const entry = await provider.ctx.repos.loadBalancers.require(lb.id);
+    const cfgOf = (id: string) =>
+      fs.readFileSync(path.join(env.dataDir, 'amphorae', id, 'root', 'haproxy.cfg'), 'utf8');
+    const hasMembers = (id: string) => /^\s+server /m.test(cfgOf(id));
+    for (const amp of entry.local.amphorae) {
+      const dir = path.join(env.dataDir, 'amphorae', amp.id);
+      const userData = JSON.parse(fs.readFileSync(path.join(dir, 'user-data.json'), 'utf8'));
+      for (const file of userData.files)
+        if (file.path === 'haproxy.cfg')
+          file.content = file.content.replace(/^\s+server .*\n/gm, '');
+      assert.ok(await provider.ctx.agents.reload(dir, userData));
+      await waitFor(`stale config on ${amp.id}`, () => !hasMembers(amp.id));
+    }
+    provider = await open();
+    for (const amp of entry.local.amphorae)
+      await waitFor(`members back on ${amp.id}`, () => hasMembers(amp.id));
+  });
+
   test('a fresh provider instance re-adopts running servers; crash → ERROR, reboot → ACTIVE', async () => {
     provider = await open();
     const a = servers.a!;

@@ -104,6 +104,7 @@ export class LocalProvider implements InfraProvider {
     await syncTenantGuard(ctx);
     const provider = new LocalProvider(ctx);
     await provider.servers.resumeInterruptedBuilds(new AbortController().signal);
+    await provider.loadBalancers.reapplyAll(new AbortController().signal);
     return provider;
   }
 

@@ -72,6 +72,23 @@ export class LocalLoadBalancers implements LoadBalancerService {
       return Promise.all(entries.map((e) => this.views.loadBalancer(e.obj.id)));
     });
   }
+  /**
+   * Delivers every load balancer's recorded configuration to its amphorae. A provider stopped
+   * between writing a change's records and delivering it (a SIGKILLed `berth server`) left
+   * amphorae that a retried call would never update — the records already match — so the next
+   * provider instance catches them up. Unchanged files reload nothing. Returns the ids whose
+   * configuration could not be applied (their last change failed and they read ERROR).
+   */
+  reapplyAll(signal: AbortSignal): Promise<string[]> {
+    return mutate(this.ctx, signal, async () => {
+      const failed: string[] = [];
+      for (const entry of await this.ctx.repos.loadBalancers.all()) {
+        await this.amphorae.apply(entry.obj.id, signal).catch(() => failed.push(entry.obj.id));
+      }
+      return failed;
+    });
+  }
+
   delete(input: IdInput, signal: AbortSignal): Promise<void> {
     return mutate(this.ctx, signal, () => this.core.delete(input.id, signal));
   }
