@@ -101,7 +101,7 @@ describe('with controllers', () => {
         '--nodegroup',
         'web:flavor=std-2-4,count=2,zone=az1,label=tier=web',
         '--nodegroup',
-        'batch:flavor=std-4-8,count=1,zone=az2,taint=dedicated=batch:NoSchedule,min=1,max=5,autoscale',
+        'batch:flavor=std-4-8,count=1,zone=az2,taint=dedicated=batch:NoSchedule',
         '--wait',
         '--timeout',
         '2m',
@@ -133,7 +133,7 @@ describe('with controllers', () => {
 
     const groups = ok(await berth(['nodegroup', 'list', 'demo']));
     assert.match(groups.stdout, /^web +Running +std-2-4 +az1 +2\/2 +off +/m);
-    assert.match(groups.stdout, /^batch +Running +std-4-8 +az2 +1\/1 +1-5 +/m);
+    assert.match(groups.stdout, /^batch +Running +std-4-8 +az2 +1\/1 +off +/m);
 
     const scaled = ok(await berth(['nodegroup', 'scale', 'demo', 'web', '--count', '4', '--wait']));
     assert.match(scaled.stdout, /^web +Running +std-2-4 +az1 +4\/4 +off +/m);
@@ -181,6 +181,16 @@ describe('without controllers', () => {
     assert.match(
       invalid.stderr,
       /^berth: spec\.controlPlane\.count: .+ \(BERTH_ERR_VALIDATION\)\n$/,
+    );
+
+    const autoscale = await berth(
+      ['cluster', 'create', 'auto', '--nodegroup', 'web:count=2,min=1,max=4,autoscale'],
+      admin(),
+    );
+    assert.equal(autoscale.code, 1);
+    assert.match(
+      autoscale.stderr,
+      /^berth: spec\.nodeGroups\[0\]\.autoscaling\.enabled: .*not implemented yet.* \(BERTH_ERR_NOT_IMPLEMENTED\)\n$/,
     );
 
     const missing = await berth(['cluster', 'get', 'nope'], admin());

@@ -1,9 +1,8 @@
 /**
- * Addons of a cluster are entries of its `spec.addons`; installing or removing one is a spec
- * change with its own operation (AddonInstall / AddonRemove) and event.
+ * Addons of a cluster are entries of its `spec.addons`; removing one is a spec change with its
+ * own operation (AddonRemove) and event. Installing is refused until an addon controller exists.
  */
 import {
-  validateClusterSpec,
   type AddonStatus,
   type Cluster,
   type ClusterAddon,
@@ -15,6 +14,7 @@ import { recordAction } from './actions.js';
 import type { Principal } from './auth.js';
 import type { Catalog } from './deps.js';
 import { checkAction } from './lifecycle.js';
+import { refuseAddon } from './not-implemented.js';
 
 export interface AddonView extends ClusterAddon {
   status?: AddonStatus;
@@ -36,12 +36,13 @@ export class AddonService {
     this.#catalog = catalog;
   }
 
-  /** Throws BERTH_ERR_ALREADY_EXISTS when installed, BERTH_ERR_VALIDATION for unknown addons. */
-  async install(
-    actor: Principal,
-    key: ClusterKey,
-    addon: ClusterAddon,
-  ): Promise<{ addon: AddonView; operation: Operation }> {
+  /**
+   * Validates the request (the cluster exists, the addon and version are in the catalog), then
+   * refuses it with BERTH_ERR_NOT_IMPLEMENTED: no addon controller installs anything yet, so an
+   * accepted install would be reported done while nothing happened.
+   */
+  async install(_actor: Principal, key: ClusterKey, addon: ClusterAddon): Promise<never> {
+    await this.#store.clusters.require(key);
     const catalog = await this.#catalog.snapshot();
     const item = catalog.addons.find((a) => a.name === addon.name);
     if (!item) {
@@ -56,40 +57,10 @@ export class AddonService {
       throw new BerthError(
         'BERTH_ERR_VALIDATION',
         `addon ${addon.name} has no version "${addon.version}"; known: ${item.versions.join(', ')}`,
-        {
-          field: 'version',
-        },
+        { field: 'version' },
       );
     }
-    const wanted: ClusterAddon =
-      item && addon.version === undefined ? { ...addon, version: item.defaultVersion } : addon;
-    return this.#store.transaction(async (tx) => {
-      const current = await tx.clusters.require(key);
-      checkAction(
-        key.name,
-        current.status.phase,
-        current.metadata.deletionRequestedAt !== undefined,
-        'update',
-      );
-      if (current.spec.addons.some((a) => a.name === addon.name)) {
-        throw new BerthError(
-          'BERTH_ERR_ALREADY_EXISTS',
-          `addon "${addon.name}" is already installed`,
-          { field: 'name' },
-        );
-      }
-      const spec = { ...current.spec, addons: [...current.spec.addons, wanted] };
-      validateClusterSpec(spec, catalog);
-      const cluster = await tx.clusters.update(key, { spec });
-      const operation = await recordAction(tx, {
-        cluster,
-        kind: 'AddonInstall',
-        reason: 'AddonInstallRequested',
-        message: `Addon ${addon.name}${wanted.version ? ` ${wanted.version}` : ''} install requested`,
-        actor,
-      });
-      return { addon: { ...wanted }, operation };
-    });
+    throw refuseAddon('name', addon);
   }
 
   /** Throws BERTH_ERR_ADDON_NOT_FOUND when not installed. */

@@ -28,6 +28,7 @@ import {
   type PatchCheckers,
   type SpecPatch,
 } from './patch-rules.js';
+import { refuseAddonChange, refuseUnimplementedCluster } from './not-implemented.js';
 import { sameJson } from './stable-json.js';
 import type { Validators } from './validation.js';
 
@@ -61,6 +62,7 @@ export class ClusterService {
       catalog.versions.find((v) => v.default)?.version ?? catalog.versions[0]?.version ?? '';
     const spec = applyClusterDefaults(body.spec, { defaultVersion });
     validateClusterSpec(spec, catalog);
+    refuseUnimplementedCluster(spec);
     return this.#store.transaction(async (tx) => {
       const cluster = await tx.clusters.create({
         project,
@@ -101,6 +103,7 @@ export class ClusterService {
       const { spec, labels } = patchedSpecAndLabels(current, patch, this.#check);
       checkFixedFields(current.spec, spec);
       validateClusterSpec(spec, catalog);
+      refuseAddonChange(current.spec, spec);
       const specChanged = !sameJson(spec, current.spec);
       const cluster = await tx.clusters.update(key, {
         spec,

@@ -136,7 +136,7 @@ for (const backend of storeBackends()) {
       assert.equal(unconditional.status, 202);
       const withJson = await api.patch(
         `${BASE}/alpha`,
-        { spec: { addons: [{ name: 'velero' }] } },
+        { spec: { apiAccess: { allowedCidrs: ['198.51.100.0/24'] } } },
         { 'content-type': 'application/json' },
       );
       assert.equal(withJson.status, 202);

@@ -25,6 +25,7 @@ import {
 } from './patch-rules.js';
 import type { Catalog } from './deps.js';
 import { checkAction } from './lifecycle.js';
+import { nodeGroupDefaults, refuseUnimplementedNodeGroup } from './not-implemented.js';
 import { sameJson } from './stable-json.js';
 import type { Validators } from './validation.js';
 
@@ -62,6 +63,7 @@ export class NodeGroupService {
       );
       const spec = applyNodeGroupDefaults(body.spec ?? {}, owner.spec.zones[0] ?? 'az1');
       validateNodeGroupSpec(spec, 'spec', catalog);
+      refuseUnimplementedNodeGroup(spec, nodeGroupDefaults(spec), 'spec');
       const name = body.metadata.name;
       const nodeGroup = await tx.nodeGroups.create(cluster, {
         name,
@@ -119,6 +121,7 @@ export class NodeGroupService {
         );
       }
       validateNodeGroupSpec(spec, 'spec', catalog);
+      refuseUnimplementedNodeGroup(spec, current.spec, 'spec');
       const specChanged = !sameJson(spec, current.spec);
       const nodeGroup = await tx.nodeGroups.update(key, { spec, labels });
       if (!specChanged) return { nodeGroup };
