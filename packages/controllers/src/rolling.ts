@@ -1,6 +1,6 @@
 /**
- * Rolling replacement: a server whose user data differs from what its role should run now (a new
- * Kubernetes version, changed labels or taints) is replaced — drained, deleted and created again
+ * Rolling replacement: a server whose flavor or user data differs from what its role should run
+ * now (a new flavor, a new Kubernetes version, changed labels or taints) is replaced — drained, deleted and created again
  * in the same slot — at most `maxUnavailable` at a time, counting nodes already not ready.
  */
 import { hashUserData, type Server, type UserData } from '@berth/provider-api';
@@ -13,6 +13,12 @@ export function maxUnavailableCount(spec: string, count: number): number {
   return Math.max(1, Number.isFinite(absolute) ? absolute : 1);
 }
 
-export function isOutdated(server: Server, desired: UserData): boolean {
-  return server.userDataHash !== hashUserData(desired);
+/** What a server in a slot should be: compared whole, so no provider can hide a change. */
+export interface DesiredServer {
+  flavor: string;
+  userData: UserData;
+}
+
+export function isOutdated(server: Server, desired: DesiredServer): boolean {
+  return server.flavor !== desired.flavor || server.userDataHash !== hashUserData(desired.userData);
 }

@@ -253,3 +253,35 @@ test('changing a node group’s labels or taints rolls its nodes so the change r
     assert.equal(node.taints.length, 1);
   }
 });
+
+test('changing a node group’s flavor replaces every server with one of the new flavor', async (t) => {
+  const world = await startWorld();
+  t.after(() => world.stop());
+  const cluster = createCluster(world, 'reflavor', { nodeGroups: [{ name: 'default', count: 3 }] });
+  const uid = cluster.metadata.uid;
+  await waitUntil('Running', () => phaseOf(world, uid) === 'Running');
+  const workers = () =>
+    world.provider.servers.list(
+      { tags: { 'berth.dev/cluster': uid, 'berth.dev/role': 'worker' } },
+      never,
+    );
+  const before = await workers();
+  assert.deepEqual(
+    before.map((s) => s.flavor),
+    ['std-2-4', 'std-2-4', 'std-2-4'],
+  );
+
+  const ng = putNodeGroup(world, cluster, 'default', { count: 3, flavor: 'std-4-8' }, 2);
+  await waitUntil('rolled to std-4-8', async () => {
+    const now = await workers();
+    const status = world.store.nodeGroups.get(ng.metadata.uid)?.status;
+    const upToDate = status?.conditions.find((c) => c.type === 'UpToDate');
+    return (
+      now.length === 3 &&
+      now.every((s) => s.flavor === 'std-4-8' && !before.some((b) => b.id === s.id)) &&
+      status?.readyReplicas === 3 &&
+      upToDate?.status === 'True' &&
+      upToDate.observedGeneration === world.store.clusters.get(uid)!.metadata.generation
+    );
+  });
+});

@@ -119,7 +119,9 @@ async function replaceOneOutdatedMaster(
 ): Promise<void> {
   for (const [index, plan] of plans.entries()) {
     const master = masters[index]!;
-    if (!isOutdated(master, await desiredUserData(pass, plan, plans))) continue;
+    const userData = await desiredUserData(pass, plan, plans);
+    const flavor = pass.cluster.spec.controlPlane.flavor;
+    if (!isOutdated(master, { flavor, userData })) continue;
     const refusal = replacementRefusal(pass, masters);
     if (refusal !== undefined) {
       wait(

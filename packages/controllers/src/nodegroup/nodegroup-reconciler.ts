@@ -104,11 +104,11 @@ export class NodeGroupReconciler implements Reconciler {
     const { cluster, nodeGroup, signal } = pass;
     const outdated: number[] = [];
     for (const [slot, server] of slots) {
-      const desired = await this.deps.bootstrap.workerUserData(
+      const userData = await this.deps.bootstrap.workerUserData(
         { cluster, nodeGroup, serverName: server.name, vipAddress: pass.vipAddress },
         signal,
       );
-      if (isOutdated(server, desired)) outdated.push(slot);
+      if (isOutdated(server, { flavor: nodeGroup.spec.flavor, userData })) outdated.push(slot);
     }
     const current = cluster.metadata.generation;
     if (outdated.length === 0) {
@@ -118,7 +118,7 @@ export class NodeGroupReconciler implements Reconciler {
           type: 'UpToDate',
           status: 'True',
           reason: 'AllNodesCurrent',
-          message: `every node runs Kubernetes ${cluster.spec.version} with the group's settings`,
+          message: `every node runs Kubernetes ${cluster.spec.version} on ${nodeGroup.spec.flavor} with the group's settings`,
         },
         this.deps.now(),
         current,
