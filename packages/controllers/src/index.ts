@@ -1,9 +1,9 @@
 /**
- * @berth/controllers — the cluster and node-group reconcilers. They depend only on interfaces:
- * `ControllerStore` (the store), `InfraProvider` (any provider) and `ClusterBootstrap` (how
- * Kubernetes gets onto servers). `startControllers` wires them onto controller-kit.
+ * @berth/controllers — the cluster, node-group and Service load-balancer reconcilers. They
+ * depend only on interfaces: `InfraProvider` (any provider) and the ports of
+ * `@berth/controller-ports` (`ControllerStore`, `ClusterBootstrap`, `ClusterServicesApi`).
+ * `startControllers` builds them on controller-kit from the implementations it is given.
  */
-export * from './ports.js';
 export * from './conditions.js';
 export * from './naming.js';
 export * from './operations.js';
@@ -17,7 +17,6 @@ export { NodeGroupReconciler } from './nodegroup/nodegroup-reconciler.js';
 export { apiVipAddress, masterAddress } from './cluster/addresses.js';
 export { desiredRules } from './cluster/security-groups.js';
 export { listClusterNodes } from './nodes-view.js';
-export * from './services/ports.js';
 export { ServiceAnnotations, parseAnnotations, desiredLoadBalancer } from './services/desired.js';
 export type {
   LoadBalancerOptions,

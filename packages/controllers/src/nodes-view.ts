@@ -6,7 +6,7 @@ import type { Cluster, ClusterNode } from '@berth/api-types';
 import { TagKeys, type InfraProvider } from '@berth/provider-api';
 import { apiVipAddress } from './cluster/addresses.js';
 import { clusterTags } from './naming.js';
-import type { ClusterBootstrap } from './ports.js';
+import type { ClusterBootstrap } from '@berth/controller-ports';
 
 export async function listClusterNodes(
   provider: InfraProvider,

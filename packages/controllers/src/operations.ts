@@ -5,7 +5,7 @@
  */
 import type { Operation, OperationKind, ProblemBody } from '@berth/api-types';
 import { BerthError } from '@berth/errors';
-import type { ControllerStore } from './ports.js';
+import type { ControllerStore } from '@berth/controller-ports';
 
 export interface TargetState {
   /** Generation the controller has acted on. */

@@ -13,7 +13,7 @@ import type {
   NodesInput,
   ReadinessInput,
   WorkerInput,
-} from './ports.js';
+} from '@berth/controller-ports';
 
 export class SimulatedBootstrap implements ClusterBootstrap {
   async masterUserData(input: MasterInput): Promise<UserData> {

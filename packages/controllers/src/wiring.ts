@@ -22,22 +22,13 @@ import {
 import { Downtime, type RepairPolicy } from './downtime.js';
 import { DEFAULT_NODE_REPAIR } from './nodegroup/node-repair.js';
 import { NodeGroupReconciler } from './nodegroup/nodegroup-reconciler.js';
-import type { ClusterBootstrap, ControllerStore } from './ports.js';
-import type { ClusterServicesApi } from './services/ports.js';
+import type {
+  ClusterBootstrap,
+  ClusterServicesApi,
+  ControllerSources,
+  ControllerStore,
+} from '@berth/controller-ports';
 import { ServiceLoadBalancerReconciler } from './services/service-reconciler.js';
-
-export interface ObjectChange {
-  kind: 'Cluster' | 'NodeGroup';
-  uid: string;
-  clusterUid: string;
-}
-
-export interface ControllerSources {
-  /** Uids of every cluster and node group in the store. */
-  listKeys(): Promise<{ clusters: string[]; nodeGroups: string[] }>;
-  /** Calls `listener` after each write; returns the unsubscribe function. */
-  subscribe(listener: (change: ObjectChange) => void): () => void;
-}
 
 export interface ControllersOptions {
   store: ControllerStore;

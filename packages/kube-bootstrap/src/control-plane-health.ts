@@ -7,7 +7,7 @@
  * ready, so a master that is down must stop them from taking a second one (and etcd's quorum).
  * The API keeps working meanwhile; the reason says whether it still has a majority.
  */
-import type { ControlPlaneReadiness } from '@berth/controllers';
+import type { ControlPlaneReadiness } from '@berth/controller-ports';
 import type { KubeApi } from './kube-api.js';
 
 export interface MasterAddress {

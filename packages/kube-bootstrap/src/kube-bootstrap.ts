@@ -14,7 +14,7 @@ import type {
   NodesInput,
   ReadinessInput,
   WorkerInput,
-} from '@berth/controllers';
+} from '@berth/controller-ports';
 import { isBerthError } from '@berth/errors';
 import type { UserData } from '@berth/provider-api';
 import { ADMIN_USER } from './cluster-certs.js';

@@ -2,7 +2,7 @@
  * Kubernetes' view of a cluster's nodes, by name: each Node's Ready condition as the
  * node-lifecycle controller keeps it (Unknown once the simulated kubelet stops renewing).
  */
-import type { NodeReadiness } from '@berth/controllers';
+import type { NodeReadiness } from '@berth/controller-ports';
 import type { KubeApi } from './kube-api.js';
 
 export interface NodeCondition {

@@ -17,7 +17,7 @@ import type {
   EventInput,
   ObjectChange,
   OperationUpdate,
-} from '@berth/controllers';
+} from '@berth/controller-ports';
 import type { Change, Store } from '@berth/store';
 
 const POLL_MS = 500;

@@ -7,13 +7,8 @@
 import { cacheDirFromEnv } from '@berth/components';
 import { BerthError } from '@berth/errors';
 import { createKubeBootstrapParts } from '@berth/kube-bootstrap';
-import {
-  listClusterNodes,
-  SimulatedBootstrap,
-  startControllers,
-  type ClusterBootstrap,
-  type ClusterServicesApi,
-} from '@berth/controllers';
+import type { ClusterBootstrap, ClusterServicesApi } from '@berth/controller-ports';
+import { listClusterNodes, SimulatedBootstrap, startControllers } from '@berth/controllers';
 import { StoreControllerAdapter } from './controller-store.js';
 import type { KubeconfigSource } from './deps.js';
 import type { ServerContext, WiredControllers } from './start-server.js';

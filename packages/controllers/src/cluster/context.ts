@@ -5,7 +5,7 @@
 import type { Cluster, ClusterStatus, ConditionStatus } from '@berth/api-types';
 import type { InfraProvider, Network, Subnet } from '@berth/provider-api';
 import { setCondition } from '../conditions.js';
-import type { ClusterBootstrap, ControllerStore } from '../ports.js';
+import type { ClusterBootstrap, ControllerStore } from '@berth/controller-ports';
 import type { MasterDowntime } from './master-repair.js';
 
 export interface ClusterDeps {

@@ -7,7 +7,7 @@ import type { Server } from '@berth/provider-api';
 import { hashUserData } from '@berth/provider-api';
 import { isOutdated } from '../rolling.js';
 import { names, roleTags } from '../naming.js';
-import type { ControlPlaneReadiness, MasterPlan } from '../ports.js';
+import type { ControlPlaneReadiness, MasterPlan } from '@berth/controller-ports';
 import { masterAddress } from './addresses.js';
 import { syncApiMembers } from './api-load-balancer.js';
 import { ClusterConditions, condition, wait, type ClusterPass } from './context.js';

@@ -3,7 +3,7 @@ import type { Cluster, ConditionStatus, NodeGroup, NodeGroupStatus } from '@bert
 import type { InfraProvider, Network, SecurityGroup, Subnet } from '@berth/provider-api';
 import { setCondition } from '../conditions.js';
 import { clusterTags, names, roleTags } from '../naming.js';
-import type { ClusterBootstrap, ControllerStore } from '../ports.js';
+import type { ClusterBootstrap, ControllerStore } from '@berth/controller-ports';
 import { apiVipAddress } from '../cluster/addresses.js';
 
 import type { Downtime } from '../downtime.js';

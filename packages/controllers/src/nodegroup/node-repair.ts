@@ -6,7 +6,7 @@
  */
 import type { Server } from '@berth/provider-api';
 import type { RepairPolicy } from '../downtime.js';
-import type { NodeReadiness } from '../ports.js';
+import type { NodeReadiness } from '@berth/controller-ports';
 import type { ClusterFabric, NodeGroupPass } from './context.js';
 import { createWorker, removeWorker } from './servers.js';
 

@@ -21,7 +21,7 @@ import { repairDownNodes } from './node-repair.js';
 import { nodeGroupPhase } from './phase.js';
 import { createWorker, deleteWorkerGroup, listWorkers, removeWorker, slotsOf } from './servers.js';
 import type { Server } from '@berth/provider-api';
-import type { NodeReadiness } from '../ports.js';
+import type { NodeReadiness } from '@berth/controller-ports';
 import { isOutdated, maxUnavailableCount } from '../rolling.js';
 import { setCondition } from '../conditions.js';
 import { MAX_SLOTS } from './phase.js';

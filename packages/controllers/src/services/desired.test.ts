@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { desiredLoadBalancer, parseAnnotations, ServiceAnnotations as A } from './desired.js';
-import type { ClusterNode, ClusterService } from './ports.js';
+import type { ClusterNode, ClusterService } from '@berth/controller-ports';
 
 function service(fields: Partial<ClusterService> = {}): ClusterService {
   return {

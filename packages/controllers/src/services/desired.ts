@@ -4,7 +4,7 @@
  * nodes call for. Nothing here talks to the provider or the cluster.
  */
 import type { ListenerProtocol, PoolProtocol } from '@berth/provider-api';
-import type { ClusterNode, ClusterService } from './ports.js';
+import type { ClusterNode, ClusterService } from '@berth/controller-ports';
 
 export const ServiceAnnotations = {
   /** `"true"`: only the VIP on the cluster's network, no floating IP. */

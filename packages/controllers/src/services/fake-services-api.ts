@@ -12,7 +12,7 @@ import type {
   ServiceEvent,
   ServiceRef,
   TlsSecret,
-} from './ports.js';
+} from '@berth/controller-ports';
 
 export interface RecordedEvent extends ServiceEvent {
   service: string;

@@ -8,7 +8,7 @@ import type { Cluster } from '@berth/api-types';
 import type { InfraProvider, Listener, LoadBalancer, Pool } from '@berth/provider-api';
 import { names, serviceTags } from '../naming.js';
 import type { DesiredListener, DesiredLoadBalancer } from './desired.js';
-import type { ServiceRef, TlsSecret } from './ports.js';
+import type { ServiceRef, TlsSecret } from '@berth/controller-ports';
 
 export interface ServiceLbScope {
   provider: InfraProvider;

@@ -12,7 +12,7 @@
  */
 import type { Cluster } from '@berth/api-types';
 import type { Logger, Reconciler, Result } from '@berth/controller-kit';
-import type { ControllerStore } from '../ports.js';
+import type { ControllerStore } from '@berth/controller-ports';
 import type { InfraProvider } from '@berth/provider-api';
 import { apiVipAddress } from '../cluster/addresses.js';
 import { errorMessage } from '../failures.js';
@@ -26,7 +26,7 @@ import type {
   ClusterServicesApi,
   ClusterServicesClient,
   ServiceEvent,
-} from './ports.js';
+} from '@berth/controller-ports';
 
 /** How often a serving cluster is re-read: status must follow a new Service within 10 s. */
 export const RESYNC_MS = 2_500;

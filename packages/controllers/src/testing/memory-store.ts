@@ -10,7 +10,7 @@ import type {
   NodeGroupStatus,
   Operation,
 } from '@berth/api-types';
-import type { ControllerStore, EventInput, OperationUpdate } from '../ports.js';
+import type { ControllerStore, EventInput, OperationUpdate } from '@berth/controller-ports';
 
 export class MemoryControllerStore implements ControllerStore {
   readonly clusters = new Map<string, Cluster>();

@@ -3,7 +3,7 @@
  * the address clients use (see ClusterApi) and hands out a KubeServicesClient.
  */
 import type { Cluster } from '@berth/api-types';
-import type { ClusterServicesApi, ClusterServicesConnection } from '@berth/controllers';
+import type { ClusterServicesApi, ClusterServicesConnection } from '@berth/controller-ports';
 import type { Connection } from '../cluster-api.js';
 import { KubeServicesClient } from './kube-services-client.js';
 

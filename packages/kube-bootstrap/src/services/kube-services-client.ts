@@ -15,7 +15,7 @@ import {
   type ServiceEvent,
   type ServiceRef,
   type TlsSecret,
-} from '@berth/controllers';
+} from '@berth/controller-ports';
 import { KubeApiError, MERGE_PATCH, type KubeApi } from '../kube-api.js';
 import type { NodeObject } from '../node-readiness.js';
 import { readinessOf } from '../node-readiness.js';

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Cluster } from '@berth/api-types';
-import { SERVICE_FINALIZER, type ServiceRef } from '@berth/controllers';
+import { SERVICE_FINALIZER, type ServiceRef } from '@berth/controller-ports';
 import { KubeApiError, MERGE_PATCH, type KubeApi } from '../kube-api.js';
 import { startTestApiserver } from '../testing/test-apiserver.js';
 import { KubeClusterServices } from './kube-cluster-services.js';
