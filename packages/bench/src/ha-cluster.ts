@@ -13,11 +13,11 @@ import {
   POLL_MS,
   startBerth,
   stopBerth,
-  until,
   type LocalBerth,
 } from './local-berth.js';
 import type { Table } from './report.js';
 import { median, round } from './stats.js';
+import { until } from '@berth/test-kit';
 
 const RUNS = 10;
 
@@ -33,10 +33,9 @@ async function secondsToRunning(b: LocalBerth, name: string, masters: number): P
   });
   await until(
     `${name} Running`,
-    300_000,
     async () =>
       (await api(b, 'GET', clusterPath(name))).status?.phase === 'Running' ? true : undefined,
-    POLL_MS,
+    { timeoutMs: 300_000, intervalMs: POLL_MS },
   );
   return (Date.now() - started) / 1000;
 }

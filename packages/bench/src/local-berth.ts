@@ -6,7 +6,8 @@
  */
 import fs from 'node:fs';
 import { checkLeaks, isClean } from '@berth/provider-local';
-import { Berth, createE2eEnv, freePort, until, type Json } from '@berth/server/testing';
+import { Berth, createE2eEnv, type Json } from '@berth/server/testing';
+import { freePort, until } from '@berth/test-kit';
 
 export { until, type Json };
 export type LocalBerth = Berth;
@@ -28,12 +29,16 @@ export const clusterPath = (name: string) => `/v1/projects/default/clusters/${na
 
 export async function deleteCluster(b: LocalBerth, name: string): Promise<void> {
   await b.api('DELETE', clusterPath(name)).catch(() => undefined);
-  await until(`${name} deleted`, 300_000, async () => {
-    const res = await fetch(`http://127.0.0.1:${b.port}${clusterPath(name)}`, {
-      headers: { authorization: `Bearer ${b.token}` },
-    });
-    return res.status === 404 ? true : undefined;
-  });
+  await until(
+    `${name} deleted`,
+    async () => {
+      const res = await fetch(`http://127.0.0.1:${b.port}${clusterPath(name)}`, {
+        headers: { authorization: `Bearer ${b.token}` },
+      });
+      return res.status === 404 ? true : undefined;
+    },
+    { timeoutMs: 300_000, intervalMs: 500 },
+  );
 }
 
 /** Deletes every cluster left (after a failed run). */

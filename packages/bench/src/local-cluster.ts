@@ -17,12 +17,12 @@ import {
   POLL_MS,
   startBerth,
   stopBerth,
-  until,
   type Json,
   type LocalBerth,
 } from './local-berth.js';
 import type { Table } from './report.js';
 import { median, round } from './stats.js';
+import { until } from '@berth/test-kit';
 
 const CREATE_RUNS = 5;
 const SCALE_RUNS = 3;
@@ -42,9 +42,8 @@ async function createCluster(b: LocalBerth, name: string): Promise<number> {
   });
   await until(
     `${name}: 3 nodes Ready`,
-    180_000,
     async () => ((await readyWorkers(b, name)) === 3 ? true : undefined),
-    POLL_MS,
+    { timeoutMs: 180_000, intervalMs: POLL_MS },
   );
   return (Date.now() - started) / 1000;
 }
@@ -54,9 +53,8 @@ async function scaleTo(b: LocalBerth, name: string, count: number): Promise<numb
   await api(b, 'PATCH', `${clusterPath(name)}/nodegroups/default`, { spec: { count } });
   await until(
     `${name}: ${count} nodes Ready`,
-    300_000,
     async () => ((await readyWorkers(b, name)) === count ? true : undefined),
-    POLL_MS,
+    { timeoutMs: 300_000, intervalMs: POLL_MS },
   );
   return (Date.now() - started) / 1000;
 }

@@ -4,6 +4,7 @@ import type { ServerResponse } from 'node:http';
 import { ApiError } from './api-error.js';
 import { BerthClient } from './client.js';
 import { sendProblem, startTestServer } from './test-server.js';
+import { until } from '@berth/test-kit';
 
 function event(id: number, reason = 'Progress', operation?: string) {
   return {
@@ -52,7 +53,7 @@ test('the stream reconnects with Last-Event-ID and yields each event once', asyn
   assert.equal(server.seen[0]?.url, '/v1/projects/default/clusters/demo/events');
   assert.equal(server.seen[1]?.headers['last-event-id'], '2');
   assert.equal(server.seen[1]?.url, '/v1/projects/default/clusters/demo/events?since=2');
-  await waitUntil(() => closedByClient);
+  await until('the condition', () => closedByClient, { timeoutMs: 2_000, intervalMs: 5 });
 });
 
 test('since= starts the stream after a known id; 503 on connect is retried', async (t) => {
@@ -100,16 +101,8 @@ test('aborting the signal ends the iteration quietly and closes the connection',
     abort.abort();
   }
   assert.deepEqual(ids, [1]);
-  await waitUntil(() => closed);
+  await until('the condition', () => closed, { timeoutMs: 2_000, intervalMs: 5 });
 });
-
-export async function waitUntil(check: () => boolean, ms = 2_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 test('`event: end` from the server ends the iteration without reconnecting', async (t) => {
   const server = await startTestServer((_req, res) => {

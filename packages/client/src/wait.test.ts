@@ -5,6 +5,7 @@ import type { ClusterEvent, Operation } from '@berth/api-types';
 import { BerthClient } from './client.js';
 import { sendJson, sendProblem, startTestServer } from './test-server.js';
 import { OperationFailedError, WaitTimeoutError } from './wait.js';
+import { until } from '@berth/test-kit';
 
 const started = new Date(Date.now() - 1_000).toISOString();
 
@@ -80,7 +81,10 @@ test('an event wakes the poller: success is seen without waiting for the poll in
     onEvent: (e) => seen.push(e.reason),
     onOperation: (op) => phases.push(op.phase),
   });
-  await until(() => state.stream !== undefined);
+  await until('the condition', () => state.stream !== undefined, {
+    timeoutMs: 2_000,
+    intervalMs: 5,
+  });
   const stream = state.stream as ServerResponse;
   writeEvent(stream, event(1, 'OtherAction', 'op-0'));
   writeEvent(stream, event(2, 'ServersCreated'));
@@ -118,7 +122,10 @@ test('events the stream delivered are not reported twice by the catch-up', async
     pollIntervalMs: 60_000,
     onEvent: (e) => seen.push(e.id),
   });
-  await until(() => state.stream !== undefined);
+  await until('the condition', () => state.stream !== undefined, {
+    timeoutMs: 2_000,
+    intervalMs: 5,
+  });
   const first = event(1, 'Progress', 'op-1');
   const other = event(2, 'Unrelated', 'op-9');
   state.history = [first, other, event(3, 'Done', 'op-1')];
@@ -159,7 +166,10 @@ test('a wait that outlives timeoutMs throws WaitTimeoutError and closes the stre
   const { state, client } = await fakeApi(t);
   let closed = false;
   const waiting = client.waitForOperation('op-1', { timeoutMs: 150, pollIntervalMs: 20 });
-  await until(() => state.stream !== undefined);
+  await until('the condition', () => state.stream !== undefined, {
+    timeoutMs: 2_000,
+    intervalMs: 5,
+  });
   state.stream?.on('close', () => (closed = true));
   await assert.rejects(waiting, (err: unknown) => {
     assert.ok(err instanceof WaitTimeoutError);
@@ -167,7 +177,7 @@ test('a wait that outlives timeoutMs throws WaitTimeoutError and closes the stre
     assert.match(err.message, /did not finish within 150ms/);
     return true;
   });
-  await until(() => closed);
+  await until('the condition', () => closed, { timeoutMs: 2_000, intervalMs: 5 });
 });
 
 test('aborting rejects with the signal reason', async (t) => {
@@ -176,11 +186,3 @@ test('aborting rejects with the signal reason', async (t) => {
   setTimeout(() => abort.abort(new Error('interrupted')), 30);
   await assert.rejects(client.waitForOperation('op-1', { signal: abort.signal }), /interrupted/);
 });
-
-async function until(check: () => boolean, ms = 2_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}

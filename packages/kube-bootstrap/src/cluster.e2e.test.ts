@@ -20,7 +20,6 @@ import {
 } from './cluster-certs.js';
 import { controlPlaneHealth } from './control-plane-health.js';
 import { drainNode } from './drain.js';
-import { freePort, waitFor } from './e2e-support.js';
 import { KubeApi } from './kube-api.js';
 import { renderMasterUserData } from './master-user-data.js';
 import { nodeSpec } from './node-spec.js';
@@ -33,6 +32,7 @@ import { e2eComponents } from './testing/e2e-components.js';
 import { runUserData, type RunningServer } from './testing/user-data-runner.js';
 import { deployment, pdb, type PodView } from './testing/workloads.js';
 import { renderWorkerUserData } from './worker-user-data.js';
+import { freePort, until } from '@berth/test-kit';
 
 const LOOPBACK = '127.0.0.1';
 const NODE = 'e2e-pool-w0';
@@ -87,11 +87,15 @@ test('a master and a simulated worker from rendered user data make a working clu
 
   try {
     let last = '';
-    const health = await waitFor('control plane ready', 120_000, async () => {
-      const h = await controlPlaneHealth(admin, [served], new Date());
-      last = `${h.reason}: ${h.message}`;
-      return h.ready ? h : undefined;
-    }).catch((err: unknown) => {
+    const health = await until(
+      'control plane ready',
+      async () => {
+        const h = await controlPlaneHealth(admin, [served], new Date());
+        last = `${h.reason}: ${h.message}`;
+        return h.ready ? h : undefined;
+      },
+      { timeoutMs: 120_000 },
+    ).catch((err: unknown) => {
       throw new Error(`${String(err)}; last health: ${last}`);
     });
     t.diagnostic(`control plane ready after ${seconds()} s: ${health.message}`);
@@ -122,10 +126,14 @@ test('a master and a simulated worker from rendered user data make a working clu
         BERTH_NODE_IP: LOOPBACK,
       }),
     );
-    const node = await waitFor('node Ready', 90_000, async () => {
-      const n = (await listNodes(admin)).find((x) => x.metadata.name === NODE);
-      return n !== undefined && readinessOf(n).ready ? n : undefined;
-    });
+    const node = await until(
+      'node Ready',
+      async () => {
+        const n = (await listNodes(admin)).find((x) => x.metadata.name === NODE);
+        return n !== undefined && readinessOf(n).ready ? n : undefined;
+      },
+      { timeoutMs: 90_000 },
+    );
     t.diagnostic(
       `node Ready ${((Date.now() - workerStart) / 1000).toFixed(1)} s after its user data ran`,
     );
@@ -161,16 +169,20 @@ test('a master and a simulated worker from rendered user data make a working clu
     await admin.request('POST', '/apis/apps/v1/namespaces/default/deployments', {
       body: deployment(),
     });
-    const pods = await waitFor('2 pods Running', 90_000, async () => {
-      const list = await admin.request<{ items: PodView[] }>(
-        'GET',
-        '/api/v1/namespaces/default/pods?labelSelector=app%3Dweb',
-      );
-      const running = list.items.filter(
-        (p) => p.status.phase === 'Running' && p.spec.nodeName === NODE,
-      );
-      return running.length === 2 ? running : undefined;
-    });
+    const pods = await until(
+      '2 pods Running',
+      async () => {
+        const list = await admin.request<{ items: PodView[] }>(
+          'GET',
+          '/api/v1/namespaces/default/pods?labelSelector=app%3Dweb',
+        );
+        const running = list.items.filter(
+          (p) => p.status.phase === 'Running' && p.spec.nodeName === NODE,
+        );
+        return running.length === 2 ? running : undefined;
+      },
+      { timeoutMs: 90_000 },
+    );
     t.diagnostic(
       `2 pods Running after ${seconds()} s: ${pods.map((p) => p.status.podIP).join(', ')}`,
     );
@@ -180,13 +192,17 @@ test('a master and a simulated worker from rendered user data make a working clu
     await admin.request('POST', '/apis/policy/v1/namespaces/default/poddisruptionbudgets', {
       body: pdb(),
     });
-    await waitFor('PDB observed', 30_000, async () => {
-      const p = await admin.request<{ status?: { disruptionsAllowed?: number } }>(
-        'GET',
-        '/apis/policy/v1/namespaces/default/poddisruptionbudgets/web',
-      );
-      return p.status?.disruptionsAllowed === 1 ? true : undefined;
-    });
+    await until(
+      'PDB observed',
+      async () => {
+        const p = await admin.request<{ status?: { disruptionsAllowed?: number } }>(
+          'GET',
+          '/apis/policy/v1/namespaces/default/poddisruptionbudgets/web',
+        );
+        return p.status?.disruptionsAllowed === 1 ? true : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
     await assert.rejects(
       drainNode(admin, { nodeName: NODE, deadline: Date.now() + 8_000, now: Date.now }),
       (err: unknown) =>

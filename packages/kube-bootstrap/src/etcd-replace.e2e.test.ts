@@ -10,13 +10,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAuthorities, issueMasterCertificates } from './cluster-certs.js';
-import { freePort, waitFor } from './e2e-support.js';
 import { renderMasterUserData } from './master-user-data.js';
 import { EtcdGateway, type EtcdMember } from './node-agent/etcd-gateway.js';
 import { e2eComponents } from './testing/e2e-components.js';
 import { runUserData, type RunningServer } from './testing/user-data-runner.js';
 import type { UserData } from '@berth/provider-api';
 import { issueCertificate } from './pki.js';
+import { freePort, until } from '@berth/test-kit';
 
 test('a master recreated with an empty disk rejoins etcd with the cluster data', async (t) => {
   const components = await e2eComponents((line) => t.diagnostic(line));
@@ -74,10 +74,14 @@ test('a master recreated with an empty disk rejoins etcd with the cluster data',
 
   try {
     for (const m of masters) await start(m, m.name);
-    const before = await waitFor('3 members started', 60_000, async () => {
-      const list = await gateway(masters[1]!).members();
-      return allStarted(list) ? list : undefined;
-    });
+    const before = await until(
+      '3 members started',
+      async () => {
+        const list = await gateway(masters[1]!).members();
+        return allStarted(list) ? list : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
     await gateway(masters[1]!).put('berth/e2e', 'survives');
 
     const [m0] = masters;
@@ -85,18 +89,22 @@ test('a master recreated with an empty disk rejoins etcd with the cluster data',
     running.delete(m0!.name);
     await start(m0!, `${m0!.name}-recreated`);
     const id = (list: EtcdMember[]) => list.find((x) => x.name === m0!.name)?.ID;
-    const after = await waitFor('the recreated member joined', 60_000, async () => {
-      const list = await gateway(masters[1]!).members();
-      return allStarted(list) && id(list) !== id(before) ? list : undefined;
-    });
+    const after = await until(
+      'the recreated member joined',
+      async () => {
+        const list = await gateway(masters[1]!).members();
+        return allStarted(list) && id(list) !== id(before) ? list : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
     assert.notEqual(id(after), id(before), 'the old member was replaced by a new one');
     assert.deepEqual(
       after.map((x) => x.name).sort(),
       masters.map((x) => x.name),
     );
-    const value = await waitFor('the data on the new member', 30_000, () =>
-      gateway(m0!).get('berth/e2e'),
-    );
+    const value = await until('the data on the new member', () => gateway(m0!).get('berth/e2e'), {
+      timeoutMs: 30_000,
+    });
     assert.equal(value, 'survives');
     t.diagnostic(
       `new member: ${running

@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { hashUserData, type Server, type UserData } from '@berth/provider-api';
-import { freePort } from './e2e-support.js';
 import { credentialsFromKubeconfig } from './kube-api.js';
 import { KubeBootstrap } from './kube-bootstrap.js';
 import { DEFAULT_PORTS } from './layout.js';
 import { MemorySecretStore, testCluster, testNodeGroup } from './testing/fixtures.js';
+import { freePort } from '@berth/test-kit';
 
 const signal = new AbortController().signal;
 const silent = { debug() {}, info() {}, warn() {}, error() {} };

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { checkLeaks, isClean } from './leak-check.js';
 import { writePidFile } from './proc/pid-file.js';
 import { canRunE2e, createE2eEnv } from './testing/e2e-env.js';
-import { waitFor } from './testing/wait.js';
+import { until } from '@berth/test-kit';
 
 test(
   'the leak checker reports namespaces, links, tables, processes and files',
@@ -43,10 +43,10 @@ test(
       path.join(env.dataDir, 'marker'),
     ]);
     const byPidFile = start('sleep', ['602']);
-    await waitFor('sleep to start', () => fs.existsSync(`/proc/${byPidFile.pid}`));
+    await until('sleep to start', () => fs.existsSync(`/proc/${byPidFile.pid}`));
     writePidFile(path.join(env.dataDir, 'servers', 'x', 'agent.pid'), byPidFile.pid as number);
 
-    const report = await waitFor('all three processes to show', async () => {
+    const report = await until('all three processes to show', async () => {
       const r = await checkLeaks({
         runner: env.runner,
         prefix: env.prefix,

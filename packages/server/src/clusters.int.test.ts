@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { storeBackends } from '@berth/store/testing';
-import { client, problemOf, setPhase, testApp, type Client, type TestApp } from './test-support.js';
+import { client, problemOf, setPhase, testApp, type Client, type TestApp } from './testing/app.js';
 
 const BASE = '/v1/projects/default/clusters';
 

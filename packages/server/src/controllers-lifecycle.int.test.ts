@@ -15,6 +15,7 @@ import { storeBackends } from '@berth/store/testing';
 import { createLogger } from './logger.js';
 import { startServer, type RunningServer } from './start-server.js';
 import { wireControllers } from './wire-controllers.js';
+import { until } from '@berth/test-kit';
 
 const token = generateSecret();
 const CONDITIONS = [
@@ -48,27 +49,17 @@ async function call(
   return { status: res.status, json: text ? JSON.parse(text) : undefined };
 }
 
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 async function finished(server: RunningServer, reply: { status: number; json: any }): Promise<any> {
   assert.equal(reply.status, 202, JSON.stringify(reply.json));
   const id = reply.json.operation.id as string;
-  return until(`operation ${id}`, async () => {
-    const op = (await call(server, 'GET', `/v1/operations/${id}`)).json;
-    return op.phase === 'Succeeded' || op.phase === 'Failed' ? op : undefined;
-  });
+  return until(
+    `operation ${id}`,
+    async () => {
+      const op = (await call(server, 'GET', `/v1/operations/${id}`)).json;
+      return op.phase === 'Succeeded' || op.phase === 'Failed' ? op : undefined;
+    },
+    { timeoutMs: 20_000 },
+  );
 }
 
 /** Reads the live event stream until `reason` arrives; returns every reason seen. */

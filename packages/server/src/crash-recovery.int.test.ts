@@ -8,22 +8,13 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, until } from '@berth/test-kit';
 
 const cli = fileURLToPath(new URL('../../cli/dist/main.js', import.meta.url));
 const token = `berth_${randomBytes(24).toString('hex')}`;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function startServer(dataDir: string, port: number, env: NodeJS.ProcessEnv = {}): ChildProcess {
   const log = fs.openSync(path.join(dataDir, 'server.log'), 'a');
@@ -56,20 +47,6 @@ async function api(
   return { status: res.status, json: text ? JSON.parse(text) : undefined };
 }
 
-async function until<T>(
-  what: string,
-  timeoutMs: number,
-  probe: () => Promise<T | undefined>,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null
     ? Promise.resolve()
@@ -92,8 +69,10 @@ test('SIGKILL of berth server during a create: after restart the cluster is Runn
 
   const first = startServer(dataDir, port, { BERTH_MEMORY_PROVIDER_DELAY_MS: '60' });
   children.push(first);
-  await until('server up', 20_000, async () =>
-    (await fetch(`http://127.0.0.1:${port}/readyz`)).ok ? true : undefined,
+  await until(
+    'server up',
+    async () => ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok ? true : undefined),
+    { timeoutMs: 20_000 },
   );
   const created = await api(port, 'POST', '/v1/projects/default/clusters', {
     metadata: { name: 'crashy' },
@@ -107,10 +86,14 @@ test('SIGKILL of berth server during a create: after restart the cluster is Runn
   assert.equal(created.status, 202);
 
   // Kill once the create is under way: the network exists but not yet every server.
-  await until('create under way', 30_000, async () => {
-    const servers = (await api(port, 'GET', '/v1/projects/default/servers')).json?.items ?? [];
-    return servers.length >= 1 ? true : undefined;
-  });
+  await until(
+    'create under way',
+    async () => {
+      const servers = (await api(port, 'GET', '/v1/projects/default/servers')).json?.items ?? [];
+      return servers.length >= 1 ? true : undefined;
+    },
+    { timeoutMs: 30_000 },
+  );
   first.kill('SIGKILL');
   await exited(first);
   const serversAtKill = (
@@ -122,10 +105,14 @@ test('SIGKILL of berth server during a create: after restart the cluster is Runn
 
   const second = startServer(dataDir, port);
   children.push(second);
-  const cluster = await until('Running after restart', 60_000, async () => {
-    const res = await api(port, 'GET', '/v1/projects/default/clusters/crashy');
-    return res.json?.status?.phase === 'Running' ? res.json : undefined;
-  });
+  const cluster = await until(
+    'Running after restart',
+    async () => {
+      const res = await api(port, 'GET', '/v1/projects/default/clusters/crashy');
+      return res.json?.status?.phase === 'Running' ? res.json : undefined;
+    },
+    { timeoutMs: 60_000 },
+  );
   assert.equal(cluster.status.phase, 'Running');
 
   const count = async (kind: string) =>

@@ -15,11 +15,10 @@ import {
   skip,
   startBerth,
   tearDownBerth,
-  until,
   type Berth,
   type E2eEnv,
   type Json,
-} from './e2e-support.js';
+} from './testing/e2e.js';
 import {
   amphoraeOf,
   crashActiveAmphora,
@@ -27,7 +26,8 @@ import {
   outcomeOf,
   startReadyzLoop,
   type ProbeLoop,
-} from './ha-support.js';
+} from './testing/ha.js';
+import { until } from '@berth/test-kit';
 
 interface MasterView {
   id: string;
@@ -69,10 +69,14 @@ describe('HA cluster: 3 masters behind an ACTIVE_STANDBY API load balancer', { s
 
   /** Waits until the last second of probes all succeeded: the fault meets a healthy API. */
   async function steady(loop: ProbeLoop): Promise<void> {
-    await until('a second of successful probes', 60_000, async () => {
-      const last = loop.probes.slice(-20);
-      return last.length === 20 && last.every((p) => p.ok) ? true : undefined;
-    });
+    await until(
+      'a second of successful probes',
+      async () => {
+        const last = loop.probes.slice(-20);
+        return last.length === 20 && last.every((p) => p.ok) ? true : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
   }
 
   async function healthyMembers(via: MasterView): Promise<number> {
@@ -119,12 +123,16 @@ describe('HA cluster: 3 masters behind an ACTIVE_STANDBY API load balancer', { s
     assert.ok(holder !== undefined && holder.id !== killed, 'the standby holds the VIP');
 
     // The health manager restarts the dead amphora as BACKUP; the VIP stays where it is.
-    await until('the pair restored', 30_000, async () => {
-      const now = amphoraeOf(b.providerData, 'ha-api');
-      const dead = now.find((a) => a.id === killed);
-      const master = now.find((a) => a.vrrp === 'MASTER');
-      return dead?.vrrp === 'BACKUP' && master?.id === holder.id ? true : undefined;
-    });
+    await until(
+      'the pair restored',
+      async () => {
+        const now = amphoraeOf(b.providerData, 'ha-api');
+        const dead = now.find((a) => a.id === killed);
+        const master = now.find((a) => a.vrrp === 'MASTER');
+        return dead?.vrrp === 'BACKUP' && master?.id === holder.id ? true : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
   });
 
   test('SIGKILL of a master: the API keeps answering; Berth replaces it; etcd has 3 members', async (t) => {
@@ -137,17 +145,26 @@ describe('HA cluster: 3 masters behind an ACTIVE_STANDBY API load balancer', { s
     const faultAt = Date.now() - loop.started;
     assert.ok(crashServerProcesses(path.join(b.providerData, 'servers', victim.id)) > 0);
 
-    await until('the master replaced, etcd back to 3 healthy members', 240_000, async () => {
-      const now = await masters();
-      const slot = now.find((m) => m.name === victim.name);
-      if (slot === undefined || slot.id === victim.id || slot.status !== 'ACTIVE') return undefined;
-      return (await healthyMembers(survivor)) === 3 ? true : undefined;
-    });
-    await until('control plane ready', 120_000, async () => {
-      const c = await b.api('GET', '/v1/projects/default/clusters/ha');
-      const cond = (c.status.conditions as Json[]).find((x) => x.type === 'ControlPlaneReady');
-      return cond?.status === 'True' ? true : undefined;
-    });
+    await until(
+      'the master replaced, etcd back to 3 healthy members',
+      async () => {
+        const now = await masters();
+        const slot = now.find((m) => m.name === victim.name);
+        if (slot === undefined || slot.id === victim.id || slot.status !== 'ACTIVE')
+          return undefined;
+        return (await healthyMembers(survivor)) === 3 ? true : undefined;
+      },
+      { timeoutMs: 240_000, intervalMs: 500 },
+    );
+    await until(
+      'control plane ready',
+      async () => {
+        const c = await b.api('GET', '/v1/projects/default/clusters/ha');
+        const cond = (c.status.conditions as Json[]).find((x) => x.type === 'ControlPlaneReady');
+        return cond?.status === 'True' ? true : undefined;
+      },
+      { timeoutMs: 120_000, intervalMs: 500 },
+    );
     const probes = await loop.stop();
     const outcome = outcomeOf(probes, faultAt);
     const total = probes.filter((p) => p.at >= faultAt).length;

@@ -21,11 +21,11 @@ import {
   skip,
   startBerth,
   tearDownBerth,
-  until,
   type Berth,
   type E2eEnv,
   type Json,
-} from './e2e-support.js';
+} from './testing/e2e.js';
+import { until } from '@berth/test-kit';
 
 function suite(version: string, faults: boolean): void {
   describe(`local cluster, Kubernetes ${version}`, { skip }, () => {
@@ -57,10 +57,14 @@ function suite(version: string, faults: boolean): void {
         '--wait',
       );
       await b.berth('cluster', 'kubeconfig', 'demo', '--output-file', kubeconfig);
-      const list = await until('4 Ready nodes', 60_000, async () => {
-        const l = await nodes(kubeconfig);
-        return l.length === 4 && l.every(isReady) ? l : undefined;
-      });
+      const list = await until(
+        '4 Ready nodes',
+        async () => {
+          const l = await nodes(kubeconfig);
+          return l.length === 4 && l.every(isReady) ? l : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 500 },
+      );
       const servers = await b.servers('demo');
       for (const node of list) {
         const labels = node.metadata.labels as Record<string, string>;
@@ -81,11 +85,15 @@ function suite(version: string, faults: boolean): void {
       const taintsOf = (n: Json): string[] =>
         ((n.spec.taints ?? []) as Json[]).map((t) => `${t.key}=${t.value}:${t.effect}`);
       const batchName = batch[0].metadata.name as string;
-      const settled = await until('batch node taints settle', 30_000, async () => {
-        const node = (await nodes(kubeconfig)).find((n) => n.metadata.name === batchName);
-        const taints = node ? taintsOf(node) : [];
-        return taints.some((t) => t.startsWith('node.kubernetes.io/')) ? undefined : taints;
-      });
+      const settled = await until(
+        'batch node taints settle',
+        async () => {
+          const node = (await nodes(kubeconfig)).find((n) => n.metadata.name === batchName);
+          const taints = node ? taintsOf(node) : [];
+          return taints.some((t) => t.startsWith('node.kubernetes.io/')) ? undefined : taints;
+        },
+        { timeoutMs: 30_000, intervalMs: 500 },
+      );
       assert.deepEqual(settled, ['dedicated=batch:NoSchedule']);
 
       assert.equal((await kubectl(kubeconfig, 'get', '--raw', '/readyz')).trim(), 'ok');
@@ -94,27 +102,37 @@ function suite(version: string, faults: boolean): void {
       assert.ok(gitVersion.startsWith(`v${version}.`), gitVersion);
 
       await kubectl(kubeconfig, 'create', 'deployment', 'web', '--image=nginx', '--replicas=5');
-      await until('5 Running pods', 90_000, async () => {
-        const pods = JSON.parse(
-          await kubectl(kubeconfig, 'get', 'pods', '-l', 'app=web', '-o', 'json'),
-        ).items as Json[];
-        const running = pods.filter((p) => p.status?.phase === 'Running');
-        return running.length === 5 ? true : undefined;
-      });
+      await until(
+        '5 Running pods',
+        async () => {
+          const pods = JSON.parse(
+            await kubectl(kubeconfig, 'get', 'pods', '-l', 'app=web', '-o', 'json'),
+          ).items as Json[];
+          const running = pods.filter((p) => p.status?.phase === 'Running');
+          return running.length === 5 ? true : undefined;
+        },
+        { timeoutMs: 90_000, intervalMs: 500 },
+      );
     });
 
     test('scale default to 5, then 2: nodes follow', async () => {
       await b.berth('nodegroup', 'scale', 'demo', 'default', '--count', '5', '--wait');
-      await until('5 default nodes Ready', 60_000, async () =>
-        (await readyNodes(kubeconfig, 'default')) === 5 ? true : undefined,
+      await until(
+        '5 default nodes Ready',
+        async () => ((await readyNodes(kubeconfig, 'default')) === 5 ? true : undefined),
+        { timeoutMs: 60_000, intervalMs: 500 },
       );
       await b.berth('nodegroup', 'scale', 'demo', 'default', '--count', '2', '--wait');
-      await until('2 default nodes', 60_000, async () => {
-        const l = (await nodes(kubeconfig)).filter(
-          (n) => n.metadata.labels['berth.dev/nodegroup'] === 'default',
-        );
-        return l.length === 2 && l.every(isReady) ? true : undefined;
-      });
+      await until(
+        '2 default nodes',
+        async () => {
+          const l = (await nodes(kubeconfig)).filter(
+            (n) => n.metadata.labels['berth.dev/nodegroup'] === 'default',
+          );
+          return l.length === 2 && l.every(isReady) ? true : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 500 },
+      );
       assert.equal((await b.servers('demo')).length, 1 + 2 + 1);
     });
 
@@ -133,40 +151,50 @@ function suite(version: string, faults: boolean): void {
       let nodeNotReady = false;
       let groupSays = false;
       let clusterSays = false;
-      await until('node NotReady, reported by the API', 150_000, async () => {
-        const node = (await nodes(kubeconfig)).find(
-          (n) => n.metadata.name === victim.metadata.name,
-        );
-        if (node !== undefined && !isReady(node)) nodeNotReady = true;
-        const ng = await b.api('GET', '/v1/projects/default/clusters/demo/nodegroups/default');
-        const ngCond = (ng.status.conditions as Json[]).find((c) => c.type === 'NodesReady');
-        if (ngCond?.status === 'False' && String(ngCond.message).includes(server.name))
-          groupSays = true;
-        const cluster = await b.api('GET', '/v1/projects/default/clusters/demo');
-        const cond = (cluster.status.conditions as Json[]).find((c) => c.type === 'NodesReady');
-        if (cond?.status === 'False' && String(cond.message).includes('default'))
-          clusterSays = true;
-        return nodeNotReady && groupSays && clusterSays ? true : undefined;
-      });
+      await until(
+        'node NotReady, reported by the API',
+        async () => {
+          const node = (await nodes(kubeconfig)).find(
+            (n) => n.metadata.name === victim.metadata.name,
+          );
+          if (node !== undefined && !isReady(node)) nodeNotReady = true;
+          const ng = await b.api('GET', '/v1/projects/default/clusters/demo/nodegroups/default');
+          const ngCond = (ng.status.conditions as Json[]).find((c) => c.type === 'NodesReady');
+          if (ngCond?.status === 'False' && String(ngCond.message).includes(server.name))
+            groupSays = true;
+          const cluster = await b.api('GET', '/v1/projects/default/clusters/demo');
+          const cond = (cluster.status.conditions as Json[]).find((c) => c.type === 'NodesReady');
+          if (cond?.status === 'False' && String(cond.message).includes('default'))
+            clusterSays = true;
+          return nodeNotReady && groupSays && clusterSays ? true : undefined;
+        },
+        { timeoutMs: 150_000, intervalMs: 500 },
+      );
     });
 
     test('…then Berth repairs it: a new server in its slot, its node Ready again', async () => {
       assert.ok(crashed, 'a worker was crashed');
       const { serverId, serverName, nodeName } = crashed;
       let seen = '';
-      await until('the worker replaced and Ready', 240_000, async () => {
-        const slot = (await b.servers('demo')).find((s) => s.name === serverName);
-        const node = (await nodes(kubeconfig)).find((n) => n.metadata.name === nodeName);
-        seen = JSON.stringify({
-          slot,
-          providerID: node?.spec.providerID,
-          ready: node && isReady(node),
-        });
-        if (slot === undefined || slot.id === serverId) return undefined;
-        return node !== undefined && isReady(node) && node.spec.providerID === `berth://${slot.id}`
-          ? true
-          : undefined;
-      }).catch(async (err: Error) => {
+      await until(
+        'the worker replaced and Ready',
+        async () => {
+          const slot = (await b.servers('demo')).find((s) => s.name === serverName);
+          const node = (await nodes(kubeconfig)).find((n) => n.metadata.name === nodeName);
+          seen = JSON.stringify({
+            slot,
+            providerID: node?.spec.providerID,
+            ready: node && isReady(node),
+          });
+          if (slot === undefined || slot.id === serverId) return undefined;
+          return node !== undefined &&
+            isReady(node) &&
+            node.spec.providerID === `berth://${slot.id}`
+            ? true
+            : undefined;
+        },
+        { timeoutMs: 240_000, intervalMs: 500 },
+      ).catch(async (err: Error) => {
         const ng = await b.api('GET', '/v1/projects/default/clusters/demo/nodegroups/default');
         const recent = (await b.api('GET', '/v1/projects/default/clusters/demo/events')).items
           .slice(-8)
@@ -188,17 +216,23 @@ function suite(version: string, faults: boolean): void {
         metadata: { name: 'crashy' },
         spec: { version, nodeGroups: [{ name: 'default', count: 2 }] },
       });
-      await until('create under way', 60_000, async () =>
-        (await b.servers('crashy')).length >= 1 ? true : undefined,
+      await until(
+        'create under way',
+        async () => ((await b.servers('crashy')).length >= 1 ? true : undefined),
+        { timeoutMs: 60_000, intervalMs: 500 },
       );
       await b.stop('SIGKILL');
       await b.start();
       let seen = '';
-      await until('crashy Running after restart', 120_000, async () => {
-        const c = await b.api('GET', '/v1/projects/default/clusters/crashy');
-        seen = `${c.status?.phase} ${JSON.stringify(c.status?.conditions?.filter((x: Json) => x.status !== 'True').map((x: Json) => x.message))}`;
-        return c.status?.phase === 'Running' ? true : undefined;
-      }).catch(async (err: Error) => {
+      await until(
+        'crashy Running after restart',
+        async () => {
+          const c = await b.api('GET', '/v1/projects/default/clusters/crashy');
+          seen = `${c.status?.phase} ${JSON.stringify(c.status?.conditions?.filter((x: Json) => x.status !== 'True').map((x: Json) => x.message))}`;
+          return c.status?.phase === 'Running' ? true : undefined;
+        },
+        { timeoutMs: 120_000, intervalMs: 500 },
+      ).catch(async (err: Error) => {
         const logs = await serviceLogTails(b, 'crashy', 'master');
         throw new Error(`${err.message}; last seen: ${seen}\n${logs}`);
       });

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openStore, type Store } from '@berth/store';
 import type { KubeconfigSource } from './deps.js';
-import { client, problemOf, setPhase, testApp, type TestApp } from './test-support.js';
+import { client, problemOf, setPhase, testApp, type TestApp } from './testing/app.js';
 
 const KUBECONFIG =
   'apiVersion: v1\nkind: Config\nusers:\n- name: admin\n  user: {client-key-data: S3CR3T-KEY-MATERIAL}\n';

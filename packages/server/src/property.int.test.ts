@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { storeBackends } from '@berth/store/testing';
-import { testApp, type TestApp } from './test-support.js';
+import { testApp, type TestApp } from './testing/app.js';
 
 const ROUTES: Array<[string, string]> = [
   ['GET', '/v1/versions'],

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { openStore, type Store } from '@berth/store';
 import { storeBackends } from '@berth/store/testing';
 import { applyClusterDefaults } from '@berth/api-types';
-import { client, testApp, type TestApp } from './test-support.js';
+import { client, testApp, type TestApp } from './testing/app.js';
 
 for (const backend of storeBackends()) {
   describe(`two replicas sharing one ${backend.name} database`, () => {

@@ -21,11 +21,11 @@ import {
   skip,
   startBerth,
   tearDownBerth,
-  until,
   type Berth,
   type E2eEnv,
   type Json,
-} from './e2e-support.js';
+} from './testing/e2e.js';
+import { until } from '@berth/test-kit';
 
 const INGRESS_DEADLINE_MS = 10_000;
 
@@ -83,30 +83,42 @@ describe('LoadBalancer Services on a local cluster', { skip }, () => {
   }
 
   async function membersFollowNodes(uid: string, nodePort: number, count: number) {
-    await until(`${count} members = the Ready nodes`, 60_000, async () => {
-      const [lb] = await providerObjects('loadbalancers', uid);
-      const want = await expectedMembers(nodePort);
-      const have = members(lb.id);
-      return want.length === count && JSON.stringify(have) === JSON.stringify(want)
-        ? true
-        : undefined;
-    });
+    await until(
+      `${count} members = the Ready nodes`,
+      async () => {
+        const [lb] = await providerObjects('loadbalancers', uid);
+        const want = await expectedMembers(nodePort);
+        const have = members(lb.id);
+        return want.length === count && JSON.stringify(have) === JSON.stringify(want)
+          ? true
+          : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
   }
 
   test('a LoadBalancer Service gets a public address within 10 s; members follow scaling', async () => {
     await b.berth('cluster', 'create', 'svc', '--nodegroup', 'default:count=2', '--wait');
     await b.berth('cluster', 'kubeconfig', 'svc', '--output-file', kubeconfig);
-    await until('2 Ready nodes', 60_000, async () => {
-      const l = await nodes(kubeconfig);
-      return l.length === 2 && l.every(isReady) ? true : undefined;
-    });
+    await until(
+      '2 Ready nodes',
+      async () => {
+        const l = await nodes(kubeconfig);
+        return l.length === 2 && l.every(isReady) ? true : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
 
     await kubectl(kubeconfig, 'create', 'service', 'loadbalancer', 'web', '--tcp=80:8080');
     const created = Date.now();
-    const ip = await until('ingress IP', INGRESS_DEADLINE_MS + 5_000, async () => {
-      const s = await service('web');
-      return s.status?.loadBalancer?.ingress?.[0]?.ip as string | undefined;
-    });
+    const ip = await until(
+      'ingress IP',
+      async () => {
+        const s = await service('web');
+        return s.status?.loadBalancer?.ingress?.[0]?.ip as string | undefined;
+      },
+      { timeoutMs: INGRESS_DEADLINE_MS + 5_000, intervalMs: 500 },
+    );
     const took = Date.now() - created;
     assert.ok(took <= INGRESS_DEADLINE_MS, `ingress written after ${took} ms`);
     assert.ok(inCidr(ip, env.externalCidr), `${ip} in ${env.externalCidr}`);
@@ -143,10 +155,14 @@ describe('LoadBalancer Services on a local cluster', { skip }, () => {
     );
     await kubectl(kubeconfig, 'create', '-f', manifest);
     const created = Date.now();
-    const ip = await until('internal ingress IP', INGRESS_DEADLINE_MS + 5_000, async () => {
-      const s = await service('internal');
-      return s.status?.loadBalancer?.ingress?.[0]?.ip as string | undefined;
-    });
+    const ip = await until(
+      'internal ingress IP',
+      async () => {
+        const s = await service('internal');
+        return s.status?.loadBalancer?.ingress?.[0]?.ip as string | undefined;
+      },
+      { timeoutMs: INGRESS_DEADLINE_MS + 5_000, intervalMs: 500 },
+    );
     assert.ok(Date.now() - created <= INGRESS_DEADLINE_MS, 'ingress within 10 s');
     assert.ok(inCidr(ip, subnet), `${ip} in ${subnet}`);
     const uid = (await service('internal')).metadata.uid as string;
@@ -209,10 +225,14 @@ describe('LoadBalancer Services on a local cluster', { skip }, () => {
       }),
     );
     await kubectl(kubeconfig, 'create', '-f', manifest);
-    await until('shop ingress IP', INGRESS_DEADLINE_MS + 5_000, async () => {
-      const s = await service('shop');
-      return s.status?.loadBalancer?.ingress?.[0]?.ip as string | undefined;
-    });
+    await until(
+      'shop ingress IP',
+      async () => {
+        const s = await service('shop');
+        return s.status?.loadBalancer?.ingress?.[0]?.ip as string | undefined;
+      },
+      { timeoutMs: INGRESS_DEADLINE_MS + 5_000, intervalMs: 500 },
+    );
     const uid = (await service('shop')).metadata.uid as string;
     const [lb] = await providerObjects('loadbalancers', uid);
     const listeners = records('Listener').filter((l) => l.loadBalancerId === lb.id);
@@ -227,20 +247,24 @@ describe('LoadBalancer Services on a local cluster', { skip }, () => {
     const https = listeners.find((l) => l.protocolPort === 443);
     assert.equal(https.tlsCertificatePem.trim(), cert.certPem.trim());
 
-    const warning = await until('a Warning Event on the bad Service', 15_000, async () => {
-      const events = JSON.parse(
-        await kubectl(
-          kubeconfig,
-          'get',
-          'events',
-          '--field-selector',
-          'involvedObject.name=bad',
-          '-o',
-          'json',
-        ),
-      ).items as Json[];
-      return events.find((e) => e.type === 'Warning');
-    });
+    const warning = await until(
+      'a Warning Event on the bad Service',
+      async () => {
+        const events = JSON.parse(
+          await kubectl(
+            kubeconfig,
+            'get',
+            'events',
+            '--field-selector',
+            'involvedObject.name=bad',
+            '-o',
+            'json',
+          ),
+        ).items as Json[];
+        return events.find((e) => e.type === 'Warning');
+      },
+      { timeoutMs: 15_000, intervalMs: 500 },
+    );
     assert.equal(warning.reason, 'InvalidLoadBalancerAnnotation');
     assert.match(warning.message, /proxy-protocol.*v3/);
     const bad = await service('bad');

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from './logger.js';
 import { startServer, type ServerContext } from './start-server.js';
-import { logCapture } from './test-support.js';
+import { logCapture } from './testing/app.js';
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'berth-start-'));

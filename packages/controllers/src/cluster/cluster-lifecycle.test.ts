@@ -1,11 +1,11 @@
 import { test } from 'node:test';
+import { until } from '@berth/test-kit';
 import assert from 'node:assert/strict';
 import {
   createCluster,
   patchCluster,
   putNodeGroup,
   startWorld,
-  waitUntil,
   type World,
 } from '../testing/world.js';
 
@@ -29,7 +29,7 @@ test('a cluster goes from create to Running with exactly the resources its spec 
     ],
   });
   const uid = cluster.metadata.uid;
-  await waitUntil('Running', () => phaseOf(world, uid) === 'Running');
+  await until('Running', () => phaseOf(world, uid) === 'Running', { intervalMs: 20 });
 
   const servers = await world.provider.servers.list(tagged(uid), never);
   const masters = servers.filter((s) => s.tags['berth.dev/role'] === 'master');
@@ -77,7 +77,7 @@ test('scaling a node group up and down changes its servers and status', async (t
   t.after(() => world.stop());
   const cluster = createCluster(world, 'scale', { nodeGroups: [{ name: 'default', count: 2 }] });
   const uid = cluster.metadata.uid;
-  await waitUntil('Running', () => phaseOf(world, uid) === 'Running');
+  await until('Running', () => phaseOf(world, uid) === 'Running', { intervalMs: 20 });
   const workers = async () =>
     (
       await world.provider.servers.list(
@@ -87,19 +87,21 @@ test('scaling a node group up and down changes its servers and status', async (t
     ).length;
 
   const ng = putNodeGroup(world, cluster, 'default', { count: 5 }, 2);
-  await waitUntil(
+  await until(
     '5 ready',
     () =>
       world.store.nodeGroups.get(ng.metadata.uid)?.status.readyReplicas === 5 &&
       phaseOf(world, uid) === 'Running',
+    { intervalMs: 20 },
   );
   assert.equal(await workers(), 5);
 
   putNodeGroup(world, cluster, 'default', { count: 1 }, 3);
-  await waitUntil(
+  await until(
     '1 ready',
     async () =>
       world.store.nodeGroups.get(ng.metadata.uid)?.status.replicas === 1 && (await workers()) === 1,
+    { intervalMs: 20 },
   );
   assert.equal(world.store.nodeGroups.get(ng.metadata.uid)!.status.phase, 'Running');
   assert.ok(world.store.eventReasons(uid).includes('NodeRemoved'));
@@ -110,10 +112,10 @@ test('stop, start and delete converge and leave nothing behind', async (t) => {
   t.after(() => world.stop());
   const cluster = createCluster(world, 'power', { nodeGroups: [{ name: 'default', count: 2 }] });
   const uid = cluster.metadata.uid;
-  await waitUntil('Running', () => phaseOf(world, uid) === 'Running');
+  await until('Running', () => phaseOf(world, uid) === 'Running', { intervalMs: 20 });
 
   patchCluster(world, uid, (c) => (c.spec.stopped = true));
-  await waitUntil('Stopped', () => phaseOf(world, uid) === 'Stopped');
+  await until('Stopped', () => phaseOf(world, uid) === 'Stopped', { intervalMs: 20 });
   const servers = await world.provider.servers.list(tagged(uid), never);
   assert.ok(servers.every((s) => s.status === 'SHUTOFF'));
   assert.equal(
@@ -123,7 +125,7 @@ test('stop, start and delete converge and leave nothing behind', async (t) => {
   );
 
   patchCluster(world, uid, (c) => (c.spec.stopped = false));
-  await waitUntil('Running again', () => phaseOf(world, uid) === 'Running');
+  await until('Running again', () => phaseOf(world, uid) === 'Running', { intervalMs: 20 });
   assert.ok(
     (await world.provider.servers.list(tagged(uid), never)).every((s) => s.status === 'ACTIVE'),
   );
@@ -137,7 +139,7 @@ test('stop, start and delete converge and leave nothing behind', async (t) => {
     generation: 3,
   });
   patchCluster(world, uid, (c) => (c.metadata.deletionRequestedAt = new Date().toISOString()));
-  await waitUntil('removed', () => !world.store.clusters.has(uid));
+  await until('removed', () => !world.store.clusters.has(uid), { intervalMs: 20 });
   for (const kind of [
     'servers',
     'securityGroups',
@@ -171,7 +173,10 @@ test('provider failures are retried and never duplicate resources', async (t) =>
   });
   const failedMember = world.provider.faults.fail({ method: 'loadBalancers.createMember', nth: 1 });
   const cluster = createCluster(world, 'flaky', { nodeGroups: [{ name: 'default', count: 3 }] });
-  await waitUntil('Running', () => phaseOf(world, cluster.metadata.uid) === 'Running', 20_000);
+  await until('Running', () => phaseOf(world, cluster.metadata.uid) === 'Running', {
+    timeoutMs: 20_000,
+    intervalMs: 20,
+  });
   const servers = await world.provider.servers.list(tagged(cluster.metadata.uid), never);
   assert.equal(servers.length, 4);
   assert.equal(new Set(servers.map((s) => s.name)).size, 4);
@@ -187,15 +192,15 @@ test('an upgrade replaces masters one at a time and workers within maxUnavailabl
     nodeGroups: [{ name: 'default', count: 4 }],
   });
   const uid = cluster.metadata.uid;
-  await waitUntil('Running', () => phaseOf(world, uid) === 'Running');
+  await until('Running', () => phaseOf(world, uid) === 'Running', { intervalMs: 20 });
   const before = await world.provider.servers.list(tagged(uid), never);
 
   patchCluster(world, uid, (c) => (c.spec.version = '1.35'));
-  await waitUntil(
+  await until(
     'upgraded',
     () =>
       phaseOf(world, uid) === 'Running' && world.store.clusters.get(uid)?.status.version === '1.35',
-    20_000,
+    { timeoutMs: 20_000, intervalMs: 20 },
   );
 
   const after = await world.provider.servers.list(tagged(uid), never);
@@ -215,7 +220,7 @@ test('changing a node group’s labels or taints rolls its nodes so the change r
   t.after(() => world.stop());
   const cluster = createCluster(world, 'relabel', { nodeGroups: [{ name: 'default', count: 2 }] });
   const uid = cluster.metadata.uid;
-  await waitUntil('Running', () => phaseOf(world, uid) === 'Running');
+  await until('Running', () => phaseOf(world, uid) === 'Running', { intervalMs: 20 });
   const workers = () =>
     world.provider.servers.list(
       { tags: { 'berth.dev/cluster': uid, 'berth.dev/role': 'worker' } },
@@ -234,16 +239,20 @@ test('changing a node group’s labels or taints rolls its nodes so the change r
     },
     2,
   );
-  await waitUntil('rolled', async () => {
-    const now = await workers();
-    const status = world.store.nodeGroups.get(ng.metadata.uid)?.status;
-    return (
-      now.length === 2 &&
-      now.every((s) => !before.some((b) => b.id === s.id)) &&
-      status?.readyReplicas === 2 &&
-      status.phase === 'Running'
-    );
-  });
+  await until(
+    'rolled',
+    async () => {
+      const now = await workers();
+      const status = world.store.nodeGroups.get(ng.metadata.uid)?.status;
+      return (
+        now.length === 2 &&
+        now.every((s) => !before.some((b) => b.id === s.id)) &&
+        status?.readyReplicas === 2 &&
+        status.phase === 'Running'
+      );
+    },
+    { intervalMs: 20 },
+  );
   for (const server of await workers()) {
     const node = JSON.parse(world.provider.userDataOf(server.id).files[0]!.content) as {
       labels: Record<string, string>;
@@ -259,7 +268,7 @@ test('changing a node group’s flavor replaces every server with one of the new
   t.after(() => world.stop());
   const cluster = createCluster(world, 'reflavor', { nodeGroups: [{ name: 'default', count: 3 }] });
   const uid = cluster.metadata.uid;
-  await waitUntil('Running', () => phaseOf(world, uid) === 'Running');
+  await until('Running', () => phaseOf(world, uid) === 'Running', { intervalMs: 20 });
   const workers = () =>
     world.provider.servers.list(
       { tags: { 'berth.dev/cluster': uid, 'berth.dev/role': 'worker' } },
@@ -272,16 +281,20 @@ test('changing a node group’s flavor replaces every server with one of the new
   );
 
   const ng = putNodeGroup(world, cluster, 'default', { count: 3, flavor: 'std-4-8' }, 2);
-  await waitUntil('rolled to std-4-8', async () => {
-    const now = await workers();
-    const status = world.store.nodeGroups.get(ng.metadata.uid)?.status;
-    const upToDate = status?.conditions.find((c) => c.type === 'UpToDate');
-    return (
-      now.length === 3 &&
-      now.every((s) => s.flavor === 'std-4-8' && !before.some((b) => b.id === s.id)) &&
-      status?.readyReplicas === 3 &&
-      upToDate?.status === 'True' &&
-      upToDate.observedGeneration === world.store.clusters.get(uid)!.metadata.generation
-    );
-  });
+  await until(
+    'rolled to std-4-8',
+    async () => {
+      const now = await workers();
+      const status = world.store.nodeGroups.get(ng.metadata.uid)?.status;
+      const upToDate = status?.conditions.find((c) => c.type === 'UpToDate');
+      return (
+        now.length === 3 &&
+        now.every((s) => s.flavor === 'std-4-8' && !before.some((b) => b.id === s.id)) &&
+        status?.readyReplicas === 3 &&
+        upToDate?.status === 'True' &&
+        upToDate.observedGeneration === world.store.clusters.get(uid)!.metadata.generation
+      );
+    },
+    { intervalMs: 20 },
+  );
 });

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
+import { until } from '@berth/test-kit';
 import assert from 'node:assert/strict';
 import type { Server } from '@berth/provider-api';
-import { createCluster, startWorld, waitUntil, type World } from '../testing/world.js';
+import { createCluster, startWorld, type World } from '../testing/world.js';
 import { MasterDowntime } from './master-repair.js';
 
 const never = new AbortController().signal;
@@ -50,22 +51,28 @@ test('a master that stays in ERROR is replaced in its slot and the control plane
   t.after(() => world.stop());
   const cluster = createCluster(world, 'heal', { controlPlane: { count: 3 } });
   const uid = cluster.metadata.uid;
-  await waitUntil('Running', () => world.store.clusters.get(uid)?.status.phase === 'Running');
+  await until('Running', () => world.store.clusters.get(uid)?.status.phase === 'Running', {
+    intervalMs: 20,
+  });
   const before = await world.provider.servers.list(masterTags(uid), never);
   const victim = before.find((m) => m.name.endsWith('-1'))!;
 
   world.provider.crashServer(victim.id);
   world.controllers.clusters.enqueue(uid);
-  await waitUntil('master replaced and Running', async () => {
-    const now = await world.provider.servers.list(masterTags(uid), never);
-    const slot = now.find((m) => m.name === victim.name);
-    return (
-      slot !== undefined &&
-      slot.id !== victim.id &&
-      slot.status === 'ACTIVE' &&
-      controlPlane(world, uid)?.status === 'True'
-    );
-  });
+  await until(
+    'master replaced and Running',
+    async () => {
+      const now = await world.provider.servers.list(masterTags(uid), never);
+      const slot = now.find((m) => m.name === victim.name);
+      return (
+        slot !== undefined &&
+        slot.id !== victim.id &&
+        slot.status === 'ACTIVE' &&
+        controlPlane(world, uid)?.status === 'True'
+      );
+    },
+    { intervalMs: 20 },
+  );
   const after = await world.provider.servers.list(masterTags(uid), never);
   assert.equal(after.length, 3, 'the old server is gone, no extra one');
   const successor = after.find((m) => m.name === victim.name)!;
@@ -88,13 +95,17 @@ test('with two of three masters down, Berth replaces none and says why', async (
   t.after(() => world.stop());
   const cluster = createCluster(world, 'noquorum', { controlPlane: { count: 3 } });
   const uid = cluster.metadata.uid;
-  await waitUntil('Running', () => world.store.clusters.get(uid)?.status.phase === 'Running');
+  await until('Running', () => world.store.clusters.get(uid)?.status.phase === 'Running', {
+    intervalMs: 20,
+  });
   const masters = await world.provider.servers.list(masterTags(uid), never);
   world.provider.crashServer(masters[0]!.id);
   world.provider.crashServer(masters[1]!.id);
   world.controllers.clusters.enqueue(uid);
-  await waitUntil('condition explains', () =>
-    /could cost etcd its quorum/.test(controlPlane(world, uid)?.message ?? ''),
+  await until(
+    'condition explains',
+    () => /could cost etcd its quorum/.test(controlPlane(world, uid)?.message ?? ''),
+    { intervalMs: 20 },
   );
   await new Promise((r) => setTimeout(r, 1_500));
   assert.ok(!world.store.eventReasons(uid).includes('MasterReplaced'));
@@ -104,7 +115,7 @@ test('with two of three masters down, Berth replaces none and says why', async (
   world.provider.recoverServer(masters[0]!.id);
   world.provider.recoverServer(masters[1]!.id);
   world.controllers.clusters.enqueue(uid);
-  await waitUntil('ready again', () => controlPlane(world, uid)?.status === 'True');
+  await until('ready again', () => controlPlane(world, uid)?.status === 'True', { intervalMs: 20 });
 });
 
 test('a lone master in ERROR is rebooted, never replaced', async (t) => {
@@ -112,13 +123,19 @@ test('a lone master in ERROR is rebooted, never replaced', async (t) => {
   t.after(() => world.stop());
   const cluster = createCluster(world, 'lone');
   const uid = cluster.metadata.uid;
-  await waitUntil('Running', () => world.store.clusters.get(uid)?.status.phase === 'Running');
+  await until('Running', () => world.store.clusters.get(uid)?.status.phase === 'Running', {
+    intervalMs: 20,
+  });
   const [master] = await world.provider.servers.list(masterTags(uid), never);
   world.provider.crashServer(master!.id);
   world.controllers.clusters.enqueue(uid);
-  await waitUntil('rebooted', async () => {
-    const [m] = await world.provider.servers.list(masterTags(uid), never);
-    return m?.id === master!.id && m.status === 'ACTIVE';
-  });
+  await until(
+    'rebooted',
+    async () => {
+      const [m] = await world.provider.servers.list(masterTags(uid), never);
+      return m?.id === master!.id && m.status === 'ACTIVE';
+    },
+    { intervalMs: 20 },
+  );
   assert.ok(!world.store.eventReasons(uid).includes('MasterReplaced'));
 });

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
+import { until } from '@berth/test-kit';
 import assert from 'node:assert/strict';
 import type { Server } from '@berth/provider-api';
-import { createCluster, startWorld, waitUntil, type World } from '../testing/world.js';
+import { createCluster, startWorld, type World } from '../testing/world.js';
 import { downReason } from './node-repair.js';
 
 const never = new AbortController().signal;
@@ -30,23 +31,29 @@ test('a worker that stays down is replaced in its slot and the group is ready ag
   t.after(() => world.stop());
   const cluster = createCluster(world, 'repair', { nodeGroups: [{ name: 'default', count: 2 }] });
   const uid = cluster.metadata.uid;
-  await waitUntil('Running', () => world.store.clusters.get(uid)?.status.phase === 'Running');
+  await until('Running', () => world.store.clusters.get(uid)?.status.phase === 'Running', {
+    intervalMs: 20,
+  });
   const before = await world.provider.servers.list(workerTags(uid), never);
   const victim = before[0]!;
   world.provider.crashServer(victim.id);
   const group = groupOf(world);
   world.controllers.nodeGroups.enqueue(group.metadata.uid);
-  await waitUntil('replaced and ready', async () => {
-    const now = await world.provider.servers.list(workerTags(uid), never);
-    const slot = now.find((s) => s.name === victim.name);
-    const ng = world.store.nodeGroups.get(group.metadata.uid)!;
-    return (
-      slot !== undefined &&
-      slot.id !== victim.id &&
-      ng.status.readyReplicas === 2 &&
-      ng.status.conditions.some((c) => c.type === 'NodesReady' && c.status === 'True')
-    );
-  });
+  await until(
+    'replaced and ready',
+    async () => {
+      const now = await world.provider.servers.list(workerTags(uid), never);
+      const slot = now.find((s) => s.name === victim.name);
+      const ng = world.store.nodeGroups.get(group.metadata.uid)!;
+      return (
+        slot !== undefined &&
+        slot.id !== victim.id &&
+        ng.status.readyReplicas === 2 &&
+        ng.status.conditions.some((c) => c.type === 'NodesReady' && c.status === 'True')
+      );
+    },
+    { intervalMs: 20 },
+  );
   const after = await world.provider.servers.list(workerTags(uid), never);
   assert.equal(after.length, 2);
   assert.ok(
@@ -61,16 +68,22 @@ test('before the repair delay a down worker is reported, not replaced', async (t
   t.after(() => world.stop());
   const cluster = createCluster(world, 'patient', { nodeGroups: [{ name: 'default', count: 1 }] });
   const uid = cluster.metadata.uid;
-  await waitUntil('Running', () => world.store.clusters.get(uid)?.status.phase === 'Running');
+  await until('Running', () => world.store.clusters.get(uid)?.status.phase === 'Running', {
+    intervalMs: 20,
+  });
   const [victim] = await world.provider.servers.list(workerTags(uid), never);
   world.provider.crashServer(victim!.id);
   const group = groupOf(world);
   world.controllers.nodeGroups.enqueue(group.metadata.uid);
-  await waitUntil('NodesReady False naming it', () => {
-    const ng = world.store.nodeGroups.get(group.metadata.uid)!;
-    const c = ng.status.conditions.find((x) => x.type === 'NodesReady');
-    return c?.status === 'False' && c.message.includes(victim!.name);
-  });
+  await until(
+    'NodesReady False naming it',
+    () => {
+      const ng = world.store.nodeGroups.get(group.metadata.uid)!;
+      const c = ng.status.conditions.find((x) => x.type === 'NodesReady');
+      return c?.status === 'False' && c.message.includes(victim!.name);
+    },
+    { intervalMs: 20 },
+  );
   const [still] = await world.provider.servers.list(workerTags(uid), never);
   assert.equal(still!.id, victim!.id);
   assert.ok(!world.store.eventReasons(uid).includes('NodeRepairing'));

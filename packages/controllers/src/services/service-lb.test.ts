@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ServiceAnnotations as A } from './desired.js';
-import { harness, inCidr, never, PEM } from './service-lb-harness.js';
+import { harness, inCidr, never, PEM } from '../testing/service-lb-harness.js';
 
 test('a LoadBalancer Service gets an ACTIVE_STANDBY load balancer, members and a floating IP', async (t) => {
   const h = await harness(t);

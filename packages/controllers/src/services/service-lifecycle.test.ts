@@ -3,10 +3,11 @@
  * changes, a pass failing half-way, orphans, and cluster deletion with the cluster API gone.
  */
 import { test } from 'node:test';
+import { until } from '@berth/test-kit';
 import assert from 'node:assert/strict';
-import { patchCluster, waitUntil } from '../testing/world.js';
+import { patchCluster } from '../testing/world.js';
 import { ServiceAnnotations as A } from './desired.js';
-import { harness, never } from './service-lb-harness.js';
+import { harness, never } from '../testing/service-lb-harness.js';
 
 test('deleting a Service, or changing its type, removes its load balancer before the finalizer', async (t) => {
   const h = await harness(t);
@@ -75,7 +76,7 @@ test('deleting the cluster deletes every Service load balancer, even with its AP
   h.api.unreachable = 'connection refused';
   const uid = h.cluster.metadata.uid;
   patchCluster(h.world, uid, (c) => (c.metadata.deletionRequestedAt = new Date().toISOString()));
-  await waitUntil('cluster removed', () => !h.world.store.clusters.has(uid));
+  await until('cluster removed', () => !h.world.store.clusters.has(uid), { intervalMs: 20 });
   assert.deepEqual(await h.world.provider.loadBalancers.list({}, never), []);
   assert.deepEqual(await h.world.provider.floatingIps.list({}, never), []);
 });

@@ -1,14 +1,15 @@
 /** startControllers with a ClusterServicesApi runs the Service controller next to the others. */
 import { test } from 'node:test';
+import { until } from '@berth/test-kit';
 import assert from 'node:assert/strict';
 import { Registry } from 'prom-client';
 import { silentLogger } from '@berth/controller-kit';
 import { MemoryProvider } from '@berth/provider-memory';
 import { SimulatedBootstrap } from '../simulated-bootstrap.js';
 import { MemoryControllerStore } from '../testing/memory-store.js';
-import { createCluster, waitUntil, type World } from '../testing/world.js';
+import { createCluster, type World } from '../testing/world.js';
 import { startControllers } from '../wiring.js';
-import { FakeServicesApi } from './fake-services-api.js';
+import { FakeServicesApi } from '../testing/fake-services-api.js';
 
 test('with a ClusterServicesApi, a new Service gets its address while the cluster runs', async (t) => {
   const store = new MemoryControllerStore();
@@ -36,14 +37,18 @@ test('with a ClusterServicesApi, a new Service gets its address while the cluste
   assert.ok(controllers.services, 'the third controller is started');
   const world: World = { store, provider, controllers, stop: () => controllers.stop() };
   const cluster = createCluster(world, 'wired', { nodeGroups: [{ name: 'default', count: 1 }] });
-  await waitUntil(
+  await until(
     'Running',
     () => store.clusters.get(cluster.metadata.uid)?.status.phase === 'Running',
+    { intervalMs: 20 },
   );
   api.nodes = [{ name: 'n1', internalIp: '10.0.0.30', ready: true, excluded: false }];
   api.addService('web');
   const started = Date.now();
-  await waitUntil('ingress', () => (api.get('web')?.ingressIps.length ?? 0) > 0, 10_000);
+  await until('ingress', () => (api.get('web')?.ingressIps.length ?? 0) > 0, {
+    timeoutMs: 10_000,
+    intervalMs: 20,
+  });
   assert.ok(Date.now() - started < 10_000);
   assert.equal(api.get('web')!.hasFinalizer, true);
 });

@@ -126,15 +126,3 @@ export function patchCluster(world: World, uid: string, change: (c: Cluster) => 
   world.store.putCluster(cluster);
   return cluster;
 }
-
-export async function waitUntil(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -1,26 +1,18 @@
-/**
- * Golden-file comparison for renderer tests. `UPDATE_GOLDEN=1` rewrites the files instead of
- * comparing, after which `git diff` shows exactly what a change did to rendered output.
- */
-import assert from 'node:assert/strict';
-import fs from 'node:fs';
+/** Golden-file helpers for renderer tests: goldens live in the source tree's `src/testdata`. */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { assertGolden as assertGoldenIn } from '@berth/test-kit';
 
-/** The source tree's testdata folder (tests run from dist/, goldens live in src/). */
-function testdataDir(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  return path.resolve(here, '..', '..', 'src', 'testdata');
-}
+const TESTDATA = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'src',
+  'testdata',
+);
 
 export function assertGolden(name: string, actual: string): void {
-  const file = path.join(testdataDir(), `${name}.golden`);
-  if (process.env.UPDATE_GOLDEN === '1') {
-    fs.writeFileSync(file, actual);
-    return;
-  }
-  assert.ok(fs.existsSync(file), `missing golden file ${file}; run with UPDATE_GOLDEN=1`);
-  assert.equal(actual, fs.readFileSync(file, 'utf8'), `rendered output differs from ${file}`);
+  assertGoldenIn(TESTDATA, name, actual);
 }
 
 /** Placeholder PEMs that keep rendered output short and stable. */

@@ -9,13 +9,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { apiserverArgs, etcdArgs } from '../component-flags.js';
-import {
-  freePort,
-  startProcess,
-  StopWaiting,
-  waitFor,
-  type RunningProcess,
-} from '../e2e-support.js';
+import { startProcess, type RunningProcess } from './processes.js';
 import { installedComponents } from './e2e-components.js';
 import { KubeApi, type KubeCredentials } from '../kube-api.js';
 import {
@@ -23,6 +17,7 @@ import {
   createServiceAccountKeyPair,
   issueCertificate,
 } from '../pki.js';
+import { freePort, StopWaiting, until } from '@berth/test-kit';
 
 const LOOPBACK = '127.0.0.1';
 /** A cold kube-apiserver needs ~10-20 s here to finish its post-start hooks. */
@@ -89,14 +84,20 @@ export async function startTestApiserver(progress: (line: string) => void): Prom
     processes.push(apiserver);
     const admin = { server: `https://${LOOPBACK}:${securePort}`, ...pki.admin };
     const api = new KubeApi(admin);
-    await waitFor('kube-apiserver /readyz', READY_TIMEOUT_MS, async () => {
-      if (etcd.exited() || apiserver.exited())
-        throw new StopWaiting('a control-plane process exited');
-      const { status } = await api.raw('GET', '/readyz');
-      return status === 200 ? true : undefined;
-    });
+    await until(
+      'kube-apiserver /readyz',
+      async () => {
+        if (etcd.exited() || apiserver.exited())
+          throw new StopWaiting('a control-plane process exited');
+        const { status } = await api.raw('GET', '/readyz');
+        return status === 200 ? true : undefined;
+      },
+      { timeoutMs: READY_TIMEOUT_MS },
+    );
     // The default namespace and service-account admission need a moment after /readyz.
-    await waitFor('namespace default', 30_000, () => api.get('/api/v1/namespaces/default'));
+    await until('namespace default', () => api.get('/api/v1/namespaces/default'), {
+      timeoutMs: 30_000,
+    });
     return {
       api,
       admin,

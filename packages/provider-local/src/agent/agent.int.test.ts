@@ -13,7 +13,7 @@ import { AgentController } from './agent-control.js';
 import { serverLayout } from './layout.js';
 import { isRunning } from '../proc/proc.js';
 import { readPidFile, writePidFile } from '../proc/pid-file.js';
-import { waitFor } from '../testing/wait.js';
+import { until } from '@berth/test-kit';
 import type { AgentLaunch } from './agent-control.js';
 import type { UserData } from './user-data.js';
 
@@ -69,7 +69,7 @@ test('the agent writes files, runs services, restarts failures and reports statu
   assert.equal(fs.readFileSync(path.join(layout.rootDir, 'config/app.conf'), 'utf8'), 'hello\n');
   assert.equal(fs.statSync(path.join(layout.rootDir, 'config/app.conf')).mode & 0o777, 0o600);
   assert.equal(fs.readFileSync(path.join(allowed, 'abs.txt'), 'utf8'), 'bin');
-  const status = await waitFor('flaky to be restarted twice', () => {
+  const status = await until('flaky to be restarted twice', () => {
     const s = controller.status(dir);
     const flaky = s?.services.find((x) => x.name === 'flaky');
     return flaky !== undefined && flaky.restarts >= 2 ? s : undefined;
@@ -77,7 +77,7 @@ test('the agent writes files, runs services, restarts failures and reports statu
   assert.equal(status.agent.state, 'running');
   assert.equal(status.services.find((s) => s.name === 'sleeper')?.state, 'running');
   assert.equal(status.services.find((s) => s.name === 'flaky')?.lastExit?.code, 3);
-  await waitFor(
+  await until(
     'env-dump to exit',
     () => controller.status(dir)?.services.find((s) => s.name === 'env-dump')?.state === 'exited',
   );
@@ -96,7 +96,7 @@ test('files outside the root dir or allowed prefixes are refused and reported', 
   await controller.start(
     launch({ files: [{ path: '../escape.txt', content: 'x' }], services: [sleeper] }),
   );
-  const status = await waitFor('status', () => controller.status(dir));
+  const status = await until('status', () => controller.status(dir));
   assert.match(status.errors.join(), /escapes the root dir/);
   assert.ok(!fs.existsSync(path.join(base, 'escape.txt')));
 });
@@ -104,7 +104,7 @@ test('files outside the root dir or allowed prefixes are refused and reported', 
 test('stop ends services and the agent; a stale pid file is never signalled', async (t) => {
   const { dir, controller, launch, layout } = setup(t);
   const record = await controller.start(launch({ services: [sleeper] }));
-  const service = await waitFor('sleeper pid', () => readPidFile(layout.servicePid('sleeper')));
+  const service = await until('sleeper pid', () => readPidFile(layout.servicePid('sleeper')));
   await controller.stop(dir);
   assert.ok(!isRunning(record.pid));
   assert.ok(!isRunning(service.pid));
@@ -141,7 +141,7 @@ test('stop ends stopFirst services before the others get SIGTERM', async (t) => 
     }),
   );
   const up = (name: string) => fs.existsSync(path.join(layout.rootDir, `${name}-up`));
-  await waitFor('both services trapping SIGTERM', () => up('later') && up('first'));
+  await until('both services trapping SIGTERM', () => up('later') && up('first'));
   await controller.stop(dir);
   assert.equal(fs.readFileSync(path.join(layout.rootDir, 'later.txt'), 'utf8'), 'after\n');
 });
@@ -149,13 +149,13 @@ test('stop ends stopFirst services before the others get SIGTERM', async (t) => 
 test('crash kills agent and services with SIGKILL; start afterwards brings everything back', async (t) => {
   const { dir, controller, launch, layout } = setup(t);
   const first = await controller.start(launch({ services: [sleeper] }));
-  const service = await waitFor('sleeper pid', () => readPidFile(layout.servicePid('sleeper')));
+  const service = await until('sleeper pid', () => readPidFile(layout.servicePid('sleeper')));
   await controller.crash(dir);
   assert.ok(!isRunning(first.pid) && !isRunning(service.pid));
   assert.equal(controller.status(dir)?.agent.state, 'running', 'a crashed agent cannot report');
   const second = await controller.start(launch({ services: [sleeper] }));
   assert.notEqual(second.pid, first.pid);
-  await waitFor('sleeper restarted', () => {
+  await until('sleeper restarted', () => {
     const r = readPidFile(layout.servicePid('sleeper'));
     return r !== undefined && r.pid !== service.pid && isRunning(r.pid);
   });
@@ -164,7 +164,7 @@ test('crash kills agent and services with SIGKILL; start afterwards brings every
 test('reload applies new user data: new services start, changed ones restart', async (t) => {
   const { dir, controller, launch, layout } = setup(t);
   await controller.start(launch({ services: [sleeper] }));
-  const before = await waitFor('sleeper pid', () => readPidFile(layout.servicePid('sleeper')));
+  const before = await until('sleeper pid', () => readPidFile(layout.servicePid('sleeper')));
   assert.equal(
     await controller.reload(dir, {
       files: [{ path: 'new.txt', content: 'v2' }],
@@ -172,7 +172,7 @@ test('reload applies new user data: new services start, changed ones restart', a
     }),
     true,
   );
-  await waitFor(
+  await until(
     'second service',
     () => controller.status(dir)?.services.find((s) => s.name === 'second')?.state === 'running',
   );
@@ -183,7 +183,7 @@ test('reload applies new user data: new services start, changed ones restart', a
   );
   assert.equal(fs.readFileSync(path.join(layout.rootDir, 'new.txt'), 'utf8'), 'v2');
   await controller.reload(dir, { services: [{ ...sleeper, args: ['602'] }] });
-  await waitFor('sleeper restarted with new args and second stopped', () => {
+  await until('sleeper restarted with new args and second stopped', () => {
     const s = controller.status(dir);
     const pid = readPidFile(layout.servicePid('sleeper'))?.pid;
     return s?.services.length === 1 && pid !== undefined && pid !== before.pid;
@@ -209,7 +209,7 @@ test('the agent outlives the process that started it and a fresh controller adop
   );
   assert.equal(out.status, 0, out.stderr);
   const started = JSON.parse(out.stdout) as { pid: number };
-  await waitFor('service', () => readPidFile(layout.servicePid('sleeper')));
+  await until('service', () => readPidFile(layout.servicePid('sleeper')));
   assert.ok(isRunning(started.pid), 'agent survives its starter');
   const adopted = new AgentController().find(dir);
   assert.equal(adopted?.pid, started.pid);
@@ -235,7 +235,7 @@ test('a reload signals only the services that read a changed file', async (t) =>
     { path: 'vrrp.conf', content: vrrp },
   ];
   await controller.start(launch({ files: files('h1', 'v1'), services }));
-  await waitFor('both running', () =>
+  await until('both running', () =>
     controller.status(dir)?.services.every((s) => s.state === 'running') === true
       ? true
       : undefined,
@@ -245,12 +245,12 @@ test('a reload signals only the services that read a changed file', async (t) =>
     return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').length - 1 : 0;
   };
   await controller.reload(dir, { files: files('h2', 'v1'), services });
-  await waitFor('the service reading any file reloaded', () =>
+  await until('the service reading any file reloaded', () =>
     hups('any') === 1 ? true : undefined,
   );
   await new Promise((r) => setTimeout(r, 300));
   assert.equal(hups('vrrp'), 0, 'a new haproxy.cfg does not reload the VRRP service');
   await controller.reload(dir, { files: files('h2', 'v2'), services });
-  await waitFor('the VRRP service reloaded', () => (hups('vrrp') === 1 ? true : undefined));
+  await until('the VRRP service reloaded', () => (hups('vrrp') === 1 ? true : undefined));
   assert.equal(hups('any'), 2);
 });

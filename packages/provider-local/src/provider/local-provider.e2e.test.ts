@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { LoadBalancer, Server, Subnet } from '@berth/provider-api';
 import { checkLeaks } from '../leak-check.js';
 import { canRunE2e, createE2eEnv, type E2eEnv } from '../testing/e2e-env.js';
-import { waitFor } from '../testing/wait.js';
+import { until } from '@berth/test-kit';
 import { LocalProvider } from './local-provider.js';
 
 const signal = new AbortController().signal;
@@ -128,7 +128,7 @@ describe('local provider end to end', { skip: !canRunE2e, concurrency: false }, 
   test('a floating IP reaches a server; its security group drops other ports', async () => {
     const fip = await fipFor('fip-a', servers.a!.ports[0]!.id);
     assert.equal(
-      await waitFor('probe on a', async () => {
+      await until('probe on a', async () => {
         const reply = await answer(fip, 9000);
         return reply.startsWith('a ') ? reply : undefined;
       }),
@@ -186,34 +186,34 @@ describe('local provider end to end', { skip: !canRunE2e, concurrency: false }, 
       signal,
     );
     const vip = await fipFor('fip-lb', lb.vipPortId);
-    await waitFor(
+    await until(
       'members ONLINE',
       async () => {
         const members = await provider.loadBalancers.listMembers({ poolId: pool.id }, signal);
         return members.every((m) => m.operatingStatus === 'ONLINE');
       },
-      20_000,
+      { timeoutMs: 20_000 },
     );
     const seen = new Set<string>();
-    await waitFor(
+    await until(
       'both members answer through the VIP',
       async () => {
         seen.add((await answer(vip, 80)).split(' ')[0] ?? '');
         return seen.has('a') && seen.has('b');
       },
-      20_000,
+      { timeoutMs: 20_000 },
     );
     const crashed = await provider.crashAmphora(lb.id, 'active');
-    await waitFor(
+    await until(
       'traffic through the standby',
       async () => /^(a|b) /.test(await answer(vip, 80, 1000)),
-      20_000,
+      { timeoutMs: 20_000 },
     );
     const amphorae = provider.loadBalancers.amphorae;
     const entry = await provider.ctx.repos.loadBalancers.require(lb.id);
     const survivor = entry.local.amphorae.find((a) => a.id !== crashed);
     // keepalived runs its notify script after taking the VIP, so the file may lag the traffic.
-    await waitFor(
+    await until(
       'the survivor to report MASTER',
       () => amphorae.vrrpState(survivor!.id) === 'MASTER',
     );
@@ -226,10 +226,10 @@ describe('local provider end to end', { skip: !canRunE2e, concurrency: false }, 
       (await provider.loadBalancers.get({ id: lb.id }, signal)).provisioningStatus,
       'ACTIVE',
     );
-    await waitFor(
+    await until(
       'the crashed amphora back as BACKUP',
       () => amphorae.vrrpState(crashed) === 'BACKUP',
-      20_000,
+      { timeoutMs: 20_000 },
     );
     assert.equal(amphorae.vrrpState(survivor!.id), 'MASTER');
   });
@@ -239,13 +239,13 @@ describe('local provider end to end', { skip: !canRunE2e, concurrency: false }, 
     await provider.servers.stop({ id: b.id }, signal);
     assert.equal((await provider.servers.get({ id: b.id }, signal)).status, 'SHUTOFF');
     const [pool] = await provider.loadBalancers.listPools({ loadBalancerId: lb.id }, signal);
-    await waitFor(
+    await until(
       'member b ERROR',
       async () => {
         const members = await provider.loadBalancers.listMembers({ poolId: pool!.id }, signal);
         return members.find((m) => m.address === b.ports[0]!.fixedIp)?.operatingStatus === 'ERROR';
       },
-      20_000,
+      { timeoutMs: 20_000 },
     );
     assert.equal(
       (await provider.loadBalancers.get({ id: lb.id }, signal)).operatingStatus,
@@ -270,11 +270,11 @@ describe('local provider end to end', { skip: !canRunE2e, concurrency: false }, 
         if (file.path === 'haproxy.cfg')
           file.content = file.content.replace(/^\s+server .*\n/gm, '');
       assert.ok(await provider.ctx.agents.reload(dir, userData));
-      await waitFor(`stale config on ${amp.id}`, () => !hasMembers(amp.id));
+      await until(`stale config on ${amp.id}`, () => !hasMembers(amp.id));
     }
     provider = await open();
     for (const amp of entry.local.amphorae)
-      await waitFor(`members back on ${amp.id}`, () => hasMembers(amp.id));
+      await until(`members back on ${amp.id}`, () => hasMembers(amp.id));
   });
 
   test('a fresh provider instance re-adopts running servers; crash → ERROR, reboot → ACTIVE', async () => {
@@ -290,9 +290,7 @@ describe('local provider end to end', { skip: !canRunE2e, concurrency: false }, 
     });
     assert.equal((await provider.servers.reboot({ id: a.id }, signal)).status, 'ACTIVE');
     const fip = (await provider.floatingIps.list({ portId: a.ports[0]!.id }, signal))[0]!.address;
-    await waitFor('probe on a after reboot', async () =>
-      (await answer(fip, 9000)).startsWith('a '),
-    );
+    await until('probe on a after reboot', async () => (await answer(fip, 9000)).startsWith('a '));
   });
 
   test('reconcileHost rebuilds a router the host lost', async () => {
@@ -301,7 +299,7 @@ describe('local provider end to end', { skip: !canRunE2e, concurrency: false }, 
     await provider.ctx.topology.removeRouter(routerId);
     assert.match(await answer(fip, 9000, 1000), /^(TIMEOUT|ERROR)/);
     await provider.reconcileHost(signal);
-    await waitFor('probe on a through the rebuilt router', async () =>
+    await until('probe on a through the rebuilt router', async () =>
       (await answer(fip, 9000)).startsWith('a '),
     );
   });

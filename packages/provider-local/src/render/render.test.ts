@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertGolden } from './golden.js';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { assertGolden as assertGoldenIn } from '@berth/test-kit';
+
 import { firewallSpec, haproxySpec, keepalivedSpec, routerSpec } from './fixtures.js';
 import { renderGuardTable } from './guard-nft.js';
 import { renderRouterNat } from './router-nft.js';
@@ -12,6 +15,16 @@ import {
   renderKeepalivedConfig,
   renderNotifyScript,
 } from './keepalived-conf.js';
+
+const TESTDATA = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'src',
+  'render',
+  'testdata',
+);
+const assertGolden = (name: string, actual: string) => assertGoldenIn(TESTDATA, name, actual);
 
 test('guard table: external CIDR only via the bridge, no host packets to tenant subnets, no forwarding out of the bridge', () => {
   assertGolden(

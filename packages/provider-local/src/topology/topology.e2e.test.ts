@@ -16,7 +16,7 @@ import { namedNetnsId, netnsOf } from '../proc/proc.js';
 import { renderHaproxyConfig } from '../render/haproxy-cfg.js';
 import { readHaproxyServers } from '../lb/haproxy-stats.js';
 import { canRunE2e, createE2eEnv, type E2eEnv } from '../testing/e2e-env.js';
-import { waitFor } from '../testing/wait.js';
+import { until } from '@berth/test-kit';
 import { topologyConfig } from './config.js';
 import { Topology } from './topology.js';
 
@@ -251,7 +251,7 @@ describe('local topology end to end', { skip: !canRunE2e, concurrency: false }, 
       },
     });
     const socket = path.join(lbDir, 'root', 'stats.sock');
-    await waitFor('both members UP', async () => {
+    await until('both members UP', async () => {
       const servers = await readHaproxyServers(socket).catch(() => []);
       return servers.filter((s) => s.status === 'UP').length === 2;
     }).catch((err: Error) => {
@@ -264,7 +264,7 @@ describe('local topology end to end', { skip: !canRunE2e, concurrency: false }, 
     assert.deepEqual([...answers].sort(), ['a', 'a', 'b', 'b'], `round robin: ${answers.join()}`);
     // Member b's service goes away: the agent stops it on reload.
     await agents.reload(dirOf('srv-b'), { services: [probe('b', [8080])] });
-    await waitFor('member b DOWN', async () => {
+    await until('member b DOWN', async () => {
       const servers = await readHaproxyServers(socket).catch(() => []);
       return servers.find((s) => s.name === 'b')?.status.startsWith('DOWN');
     });
@@ -325,7 +325,7 @@ describe('local topology end to end', { skip: !canRunE2e, concurrency: false }, 
 
 /** The first connection after wiring may race ARP/bridge learning; retry briefly. */
 async function waitForAnswer(env: E2eEnv, ns: string, host: string, port: number): Promise<string> {
-  return waitFor(`${host}:${port} from ${ns}`, async () => {
+  return until(`${host}:${port} from ${ns}`, async () => {
     const answer = await env.connect(ns, host, port, 1000);
     return /^(TIMEOUT|ERROR)/.test(answer) ? undefined : answer;
   });

@@ -44,7 +44,8 @@ export function addonRoutes({ app, auth, store }: RouteContext, addons: AddonSer
   app.post(`${CLUSTER_PATH}/addons`, {
     schema: {
       tags: ['addons'],
-      summary: 'Install an addon from /v1/addons — refused with 501 until the addon controller exists',
+      summary:
+        'Install an addon from /v1/addons — refused with 501 until the addon controller exists',
       operationId: 'installClusterAddon',
       params: ClusterParams,
       body: ClusterAddon,

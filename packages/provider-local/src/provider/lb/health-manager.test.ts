@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runHealthManager, type AmphoraRepair } from './health-manager.js';
-import { waitFor } from '../../testing/wait.js';
+import { until } from '@berth/test-kit';
 
 test('the health manager runs passes until stopped, reports repairs and survives failures', async () => {
   let passes = 0;
@@ -16,7 +16,7 @@ test('the health manager runs passes until stopped, reports repairs and survives
     },
     { intervalMs: 5, onRepair: (r) => repairs.push(r), onError: (e) => errors.push(e) },
   );
-  await waitFor('four passes', () => passes >= 4);
+  await until('four passes', () => passes >= 4);
   await stop();
   const after = passes;
   await sleep(30);
@@ -40,7 +40,7 @@ test('stopping aborts the pass in progress and waits for it to end', async () =>
     },
     { intervalMs: 1, onError: (e) => errors.push(e) },
   );
-  await waitFor('a pass to start', () => started);
+  await until('a pass to start', () => started);
   await stop();
   assert.ok(ended, 'stop resolved only after the pass ended');
   assert.deepEqual(errors, [], 'an aborted pass is not an error');

@@ -12,7 +12,7 @@ import { TEST_TLS_CERTIFICATE_PEM } from '@berth/provider-api/conformance';
 import { canRunE2e } from '../../testing/e2e-env.js';
 import { httpGet, whoAnswers } from '../../testing/http-client.js';
 import { createLbTestbed, type LbTestbed } from '../../testing/lb-testbed.js';
-import { waitFor } from '../../testing/wait.js';
+import { until } from '@berth/test-kit';
 import type { AmphoraLocal } from '../records.js';
 import type { AmphoraRepair } from './health-manager.js';
 
@@ -29,7 +29,7 @@ describe('amphora replacement end to end', { skip: !canRunE2e, concurrency: fals
     });
     await bed.addListener({ name: 'http', protocol: 'HTTP', port: 80, poolProtocol: 'HTTP' });
     amphorae = (await bed.provider.ctx.repos.loadBalancers.require(bed.lb.id)).local.amphorae;
-    await waitFor('the VIP to answer', () => whoAnswers(bed.fip, 80), 20_000);
+    await until('the VIP to answer', () => whoAnswers(bed.fip, 80), { timeoutMs: 20_000 });
   });
 
   after(async () => {
@@ -55,19 +55,18 @@ describe('amphora replacement end to end', { skip: !canRunE2e, concurrency: fals
   const master = () => amphorae.find((a) => runtime().isRunning(a) && vrrp(a) === 'MASTER');
   /** Twenty requests in a row through the floating IP, every one answered. */
   const steadyTraffic = async () => {
-    await waitFor('traffic through the VIP', () => whoAnswers(bed.fip, 80), 10_000);
+    await until('traffic through the VIP', () => whoAnswers(bed.fip, 80), { timeoutMs: 10_000 });
     for (let i = 0; i < 20; i++) assert.equal((await httpGet(bed.fip, 80)).status, 200);
   };
 
   /** After `fault` took `from` out, the VIP is on `to`, and `from` is back as BACKUP. */
   async function expectHandover(from: AmphoraLocal, to: AmphoraLocal) {
-    await waitFor(`${to.id} MASTER`, () => vrrp(to) === 'MASTER', 15_000);
+    await until(`${to.id} MASTER`, () => vrrp(to) === 'MASTER', { timeoutMs: 15_000 });
     await steadyTraffic();
-    await waitFor(
+    await until(
       `${from.id} restarted as BACKUP`,
       () => runtime().isRunning(from) && vrrp(from) === 'BACKUP',
-      20_000,
-      100,
+      { timeoutMs: 20_000, intervalMs: 100 },
     );
     assert.equal(vrrp(to), 'MASTER', 'the VIP did not move back');
     assert.deepEqual(await vipHolders(), [to.id]);
@@ -76,7 +75,7 @@ describe('amphora replacement end to end', { skip: !canRunE2e, concurrency: fals
   }
 
   test('a killed active amphora is replaced as BACKUP; killing the new active moves the VIP back', async () => {
-    const first = await waitFor('a MASTER', master, 15_000);
+    const first = await until('a MASTER', master, { timeoutMs: 15_000 });
     const second = amphorae.find((a) => a.id !== first.id)!;
     assert.equal(await bed.provider.crashAmphora(bed.lb.id, 'active'), first.id);
     await expectHandover(first, second);
@@ -88,7 +87,7 @@ describe('amphora replacement end to end', { skip: !canRunE2e, concurrency: fals
   });
 
   test('a gracefully stopped active amphora hands over at once and is replaced as BACKUP', async () => {
-    const active = await waitFor('a MASTER', master, 15_000);
+    const active = await until('a MASTER', master, { timeoutMs: 15_000 });
     const peer = amphorae.find((a) => a.id !== active.id)!;
     assert.equal(await bed.provider.stopAmphora(bed.lb.id, 'active'), active.id);
     await expectHandover(active, peer);
@@ -118,11 +117,10 @@ describe('amphora replacement end to end', { skip: !canRunE2e, concurrency: fals
     const standby = amphorae.find((a) => vrrp(a) === 'BACKUP')!;
     repairs.length = 0;
     await bed.provider.crashAmphora(bed.lb.id, amphorae.indexOf(standby));
-    await waitFor(
+    await until(
       'the standby restarted as BACKUP',
       () => runtime().isRunning(standby) && vrrp(standby) === 'BACKUP',
-      20_000,
-      100,
+      { timeoutMs: 20_000, intervalMs: 100 },
     );
     assert.deepEqual(repairs, [{ loadBalancerId: bed.lb.id, amphoraIds: [standby.id] }]);
     await steadyTraffic();

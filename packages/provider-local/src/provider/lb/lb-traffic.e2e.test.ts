@@ -19,7 +19,7 @@ import { canRunE2e } from '../../testing/e2e-env.js';
 import type { BackendAnswer } from '../../testing/http-backend.js';
 import { httpGet, whoAnswers } from '../../testing/http-client.js';
 import { createLbTestbed, type LbTestbed } from '../../testing/lb-testbed.js';
-import { waitFor } from '../../testing/wait.js';
+import { until } from '@berth/test-kit';
 
 const SERVERNAME = 'conformance.berth.test';
 const ports = { http: 80, proxyV1: 81, proxyV2: 82, https: 443 };
@@ -54,7 +54,10 @@ describe('load balancer traffic end to end', { skip: !canRunE2e, concurrency: fa
       tls: { certificatePem: TEST_TLS_CERTIFICATE_PEM, privateKeyPem: TEST_TLS_PRIVATE_KEY_PEM },
       insertHeaders: { xForwardedFor: true, xForwardedProto: true },
     });
-    await waitFor('members ONLINE', () => membersAre(['ONLINE', 'ONLINE']), 30_000, 200);
+    await until('members ONLINE', () => membersAre(['ONLINE', 'ONLINE']), {
+      timeoutMs: 30_000,
+      intervalMs: 200,
+    });
   });
 
   after(async () => {
@@ -71,7 +74,7 @@ describe('load balancer traffic end to end', { skip: !canRunE2e, concurrency: fa
   };
 
   test('requests are spread round robin over the members', async () => {
-    await waitFor('the VIP to answer', () => whoAnswers(bed.fip, ports.http), 20_000);
+    await until('the VIP to answer', () => whoAnswers(bed.fip, ports.http), { timeoutMs: 20_000 });
     const order: string[] = [];
     for (let i = 0; i < 8; i++) order.push((await httpGet(bed.fip, ports.http)).body.backend);
     assert.deepEqual([...order].sort(), ['b0', 'b0', 'b0', 'b0', 'b1', 'b1', 'b1', 'b1']);
@@ -120,7 +123,10 @@ describe('load balancer traffic end to end', { skip: !canRunE2e, concurrency: fa
   test('a stopped backend goes ERROR, the load balancer DEGRADED, and traffic avoids it', async () => {
     const [, b1] = bed.backends;
     await bed.provider.servers.stop({ id: b1!.id }, bed.signal);
-    await waitFor('member b1 ERROR', () => membersAre(['ONLINE', 'ERROR']), 20_000, 200);
+    await until('member b1 ERROR', () => membersAre(['ONLINE', 'ERROR']), {
+      timeoutMs: 20_000,
+      intervalMs: 200,
+    });
     const lb = await bed.provider.loadBalancers.get({ id: bed.lb.id }, bed.signal);
     assert.equal(lb.operatingStatus, 'DEGRADED');
     const pool = await bed.provider.loadBalancers.getPool({ id: httpPool.id }, bed.signal);
@@ -128,10 +134,13 @@ describe('load balancer traffic end to end', { skip: !canRunE2e, concurrency: fa
     for (let i = 0; i < 6; i++)
       assert.equal((await httpGet(bed.fip, ports.http)).body.backend, 'b0');
     await bed.provider.servers.start({ id: b1!.id }, bed.signal);
-    await waitFor('member b1 ONLINE again', () => membersAre(['ONLINE', 'ONLINE']), 20_000, 200);
+    await until('member b1 ONLINE again', () => membersAre(['ONLINE', 'ONLINE']), {
+      timeoutMs: 20_000,
+      intervalMs: 200,
+    });
     // Round robin may give a member that just came back a few requests in a row.
     const seen = new Set<string>();
-    await waitFor('both backends answering', async () => {
+    await until('both backends answering', async () => {
       seen.add((await httpGet(bed.fip, ports.http)).body.backend);
       return seen.size === 2;
     });

@@ -4,13 +4,14 @@
  * boundary, and views of the provider objects a Service owns.
  */
 import type { TestContext } from 'node:test';
+import { until } from '@berth/test-kit';
 import assert from 'node:assert/strict';
 import type { Cluster } from '@berth/api-types';
 import { silentLogger } from '@berth/controller-kit';
 import { parseCidr } from '@berth/provider-api';
-import { createCluster, startWorld, waitUntil, type World } from '../testing/world.js';
+import { createCluster, startWorld, type World } from './world.js';
 import { FakeServicesApi } from './fake-services-api.js';
-import { ServiceLoadBalancerReconciler } from './service-reconciler.js';
+import { ServiceLoadBalancerReconciler } from '../services/service-reconciler.js';
 
 export const never: AbortSignal = new AbortController().signal;
 export const PEM = {
@@ -42,7 +43,9 @@ export async function harness(t: TestContext): Promise<Harness> {
     nodeGroups: [{ name: 'default', count: 2 }],
   });
   const uid = created.metadata.uid;
-  await waitUntil('Running', () => world.store.clusters.get(uid)?.status.phase === 'Running');
+  await until('Running', () => world.store.clusters.get(uid)?.status.phase === 'Running', {
+    intervalMs: 20,
+  });
   const api = new FakeServicesApi();
   const workers = await world.provider.servers.list(
     { tags: { 'berth.dev/cluster': uid, 'berth.dev/role': 'worker' } },

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { namespaceNames, SERVER_IFACE } from '@berth/provider-local';
-import { crashServerProcesses, type Json } from './e2e-support.js';
+import { crashServerProcesses, type Json } from './e2e.js';
 
 const run = promisify(execFile);
 

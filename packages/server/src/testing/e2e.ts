@@ -8,12 +8,12 @@ import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { checkLeaks, isClean, serverLayout } from '@berth/provider-local';
 import { canRunE2e, createE2eEnv, type E2eEnv } from '@berth/provider-local/testing';
+import { freePort, until } from '@berth/test-kit';
 
 export { createE2eEnv, type E2eEnv };
 
@@ -28,32 +28,6 @@ export const skip = !canRunE2e
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test reads loosely shaped JSON
 export type Json = any;
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Polls `probe` every `intervalMs` until it returns a value; the last error names the wait. */
-export async function until<T>(
-  what: string,
-  timeoutMs: number,
-  probe: () => Promise<T | undefined>,
-  intervalMs = 500,
-) {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    const value = await probe().catch((err: unknown) => void (last = err));
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (${String(last)})`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
 
 export function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null
@@ -94,8 +68,10 @@ export class Berth {
       stdio: ['ignore', log, log],
     });
     fs.closeSync(log);
-    await until('berth server ready', 30_000, async () =>
-      (await fetch(`http://127.0.0.1:${this.port}/readyz`)).ok ? true : undefined,
+    await until(
+      'berth server ready',
+      async () => ((await fetch(`http://127.0.0.1:${this.port}/readyz`)).ok ? true : undefined),
+      { timeoutMs: 30_000, intervalMs: 500 },
     );
   }
 

@@ -4,17 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-
-/** A port the kernel just handed out on 127.0.0.1 and released; racy only against other binds. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 export interface RunningProcess {
   pid: number;
@@ -54,33 +44,4 @@ export function startProcess(binary: string, args: string[], logFile: string): R
       return readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
     },
   };
-}
-
-/** Thrown by a probe to end the wait at once (a process died: waiting longer cannot help). */
-export class StopWaiting extends Error {}
-
-/**
- * Polls `probe` until it returns a value other than undefined; throws after `timeoutMs`, or at
- * once when the probe throws StopWaiting. Other probe errors count as "not yet".
- */
-export async function waitFor<T>(
-  what: string,
-  timeoutMs: number,
-  probe: () => Promise<T | undefined>,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      if (err instanceof StopWaiting) throw err;
-      lastError = err;
-    }
-    await sleep(500);
-  }
-  throw new Error(
-    `timed out after ${timeoutMs / 1000}s waiting for ${what}: ${String(lastError ?? '')}`,
-  );
 }

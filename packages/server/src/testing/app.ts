@@ -4,11 +4,11 @@ import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
 import type { CatalogSnapshot } from '@berth/api-types';
 import type { Store } from '@berth/store';
-import { buildApp } from './app.js';
-import { BUILTIN_ADDONS, staticCatalog } from './catalog.js';
-import type { AppDeps } from './deps.js';
-import type { App } from './http.js';
-import { createLogger } from './logger.js';
+import { buildApp } from '../app.js';
+import { BUILTIN_ADDONS, staticCatalog } from '../catalog.js';
+import type { AppDeps } from '../deps.js';
+import type { App } from '../http.js';
+import { createLogger } from '../logger.js';
 
 export const TEST_CATALOG: CatalogSnapshot = {
   versions: [
