@@ -23,9 +23,15 @@ export interface ControllerStore {
   /** Writes status only; never bumps generation. */
   updateClusterStatus(uid: string, status: ClusterStatus): Promise<void>;
   updateNodeGroupStatus(uid: string, status: NodeGroupStatus): Promise<void>;
-  /** Removes the cluster row and its children once teardown finished (the finalizer is done). */
-  finalizeCluster(uid: string): Promise<void>;
-  finalizeNodeGroup(uid: string): Promise<void>;
+  /**
+   * Removes the cluster row and its children once teardown finished (the finalizer is done) and,
+   * in the same transaction, ends its open operations with `finish(op)` (undefined: leave it).
+   * So no delete reads Succeeded while its object can still be read, and no crash between the
+   * two leaves an operation open with nothing left to finish it.
+   */
+  finalizeCluster(uid: string, finish: FinishOperation): Promise<void>;
+  /** As `finalizeCluster`, for one node group and the operations `finish` picks. */
+  finalizeNodeGroup(uid: string, finish: FinishOperation): Promise<void>;
   recordEvent(clusterUid: string, event: EventInput): Promise<void>;
   /** Operations on the cluster (or its node groups) that are Pending or Running. */
   listOpenOperations(clusterUid: string): Promise<Operation[]>;
@@ -36,6 +42,9 @@ export type EventInput = Pick<ClusterEvent, 'type' | 'reason' | 'message'> & {
   operation?: string;
   object?: { kind: string; name: string };
 };
+
+/** How an operation ends when its target goes; undefined leaves it as it is. */
+export type FinishOperation = (op: Operation) => OperationUpdate | undefined;
 
 export interface OperationUpdate {
   phase: Operation['phase'];

@@ -5,7 +5,7 @@
  */
 import type { Operation, OperationKind, ProblemBody } from '@berth/api-types';
 import { BerthError } from '@berth/errors';
-import type { ControllerStore } from '@berth/controller-ports';
+import type { ControllerStore, FinishOperation } from '@berth/controller-ports';
 
 export interface TargetState {
   /** Generation the controller has acted on. */
@@ -66,6 +66,17 @@ export function operationUpdate(
     };
   }
   return { phase: 'Running', progress: Math.min(state.progress, 99), message: state.message };
+}
+
+/** How the operations `filter` picks end once their target is gone (see finalizeCluster). */
+export function finishWhenGone(
+  filter: (op: Operation) => boolean,
+  state: { observedGeneration: number; message: string },
+): FinishOperation {
+  return (op) =>
+    filter(op)
+      ? operationUpdate(op, { ...state, phase: 'Deleted', progress: 100, gone: true })
+      : undefined;
 }
 
 /** Updates every open operation matching `filter` from the target's state. */

@@ -15,10 +15,11 @@ import type {
   ControllerSources,
   ControllerStore,
   EventInput,
+  FinishOperation,
   ObjectChange,
   OperationUpdate,
 } from '@berth/controller-ports';
-import type { Change, Store } from '@berth/store';
+import type { Change, Repositories, Store } from '@berth/store';
 
 const POLL_MS = 500;
 
@@ -53,19 +54,33 @@ export class StoreControllerAdapter implements ControllerStore, ControllerSource
     if (nodeGroup) await this.store.nodeGroups.updateStatus(nodeGroupKey(nodeGroup), status);
   }
 
-  async finalizeCluster(uid: string): Promise<void> {
-    const cluster = await this.store.clusters.getByUid(uid);
-    if (cluster)
-      await this.store.clusters.removeFinalizer(clusterKey(cluster), INFRASTRUCTURE_FINALIZER);
+  async finalizeCluster(uid: string, finish: FinishOperation): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      const cluster = await tx.clusters.getByUid(uid);
+      if (cluster === undefined) return;
+      const removal = await tx.clusters.removeFinalizer(
+        clusterKey(cluster),
+        INFRASTRUCTURE_FINALIZER,
+      );
+      if (removal.removed) await finishOperations(tx, uid, finish);
+    });
   }
 
-  async finalizeNodeGroup(uid: string): Promise<void> {
-    const nodeGroup = await this.store.nodeGroups.getByUid(uid);
-    if (nodeGroup)
-      await this.store.nodeGroups.removeFinalizer(
+  async finalizeNodeGroup(uid: string, finish: FinishOperation): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      const nodeGroup = await tx.nodeGroups.getByUid(uid);
+      if (nodeGroup === undefined) return;
+      const removal = await tx.nodeGroups.removeFinalizer(
         nodeGroupKey(nodeGroup),
         INFRASTRUCTURE_FINALIZER,
       );
+      const cluster = await tx.clusters.get({
+        project: nodeGroup.metadata.project,
+        name: nodeGroup.metadata.cluster,
+      });
+      if (removal.removed && cluster !== undefined)
+        await finishOperations(tx, cluster.metadata.uid, finish);
+    });
   }
 
   async recordEvent(clusterUid: string, event: EventInput): Promise<void> {
@@ -135,6 +150,17 @@ export class StoreControllerAdapter implements ControllerStore, ControllerSource
       name: change.cluster,
     });
     return cluster && { kind: 'NodeGroup', uid: change.uid, clusterUid: cluster.metadata.uid };
+  }
+}
+
+async function finishOperations(
+  tx: Repositories,
+  clusterUid: string,
+  finish: FinishOperation,
+): Promise<void> {
+  for (const op of await tx.operations.listForCluster(clusterUid, { activeOnly: true })) {
+    const update = finish(op);
+    if (update !== undefined) await tx.operations.update(op.id, update);
   }
 }
 

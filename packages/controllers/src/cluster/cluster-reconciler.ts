@@ -8,7 +8,7 @@ import type { NodeGroup } from '@berth/api-types';
 import type { Reconciler, Result } from '@berth/controller-kit';
 import { isTerminal } from '@berth/controller-kit';
 import { transitions } from '../conditions.js';
-import { advanceOperations } from '../operations.js';
+import { advanceOperations, finishWhenGone } from '../operations.js';
 import { errorMessage, problemOf } from '../failures.js';
 import { ClusterConditions, newPass, type ClusterDeps, type ClusterPass } from './context.js';
 import { reconcileApiLoadBalancer } from './api-load-balancer.js';
@@ -125,19 +125,18 @@ export class ClusterReconciler implements Reconciler {
       });
     }
     await teardownCluster(pass);
-    await advanceOperations(store, cluster.metadata.uid, () => true, {
-      observedGeneration: cluster.metadata.generation,
-      phase: 'Deleted',
-      progress: 100,
-      message: 'cluster deleted',
-      gone: true,
-    });
     await store.recordEvent(cluster.metadata.uid, {
       type: 'Normal',
       reason: 'ClusterDeleted',
       message: 'every resource of the cluster is gone',
     });
-    await store.finalizeCluster(cluster.metadata.uid);
+    await store.finalizeCluster(
+      cluster.metadata.uid,
+      finishWhenGone(() => true, {
+        observedGeneration: cluster.metadata.generation,
+        message: 'cluster deleted',
+      }),
+    );
   }
 }
 

@@ -6,7 +6,7 @@
 import { isTrue } from '../conditions.js';
 import type { Reconciler, Result } from '@berth/controller-kit';
 import { isTerminal } from '@berth/controller-kit';
-import { advanceOperations } from '../operations.js';
+import { advanceOperations, finishWhenGone } from '../operations.js';
 import { errorMessage, problemOf } from '../failures.js';
 import {
   findFabric,
@@ -212,18 +212,15 @@ export class NodeGroupReconciler implements Reconciler {
     const drain = isTrue(cluster.status.conditions, 'ControlPlaneReady') && !cluster.spec.stopped;
     for (const server of await listWorkers(pass)) await removeWorker(pass, server, drain);
     await deleteWorkerGroup(pass);
-    await advanceOperations(
-      store,
-      cluster.metadata.uid,
-      (op) => op.target.kind === 'NodeGroup' && op.target.name === nodeGroup.metadata.name,
-      {
-        observedGeneration: nodeGroup.metadata.generation,
-        phase: 'Deleted',
-        progress: 100,
-        message: `node group ${nodeGroup.metadata.name} deleted`,
-        gone: true,
-      },
+    await store.finalizeNodeGroup(
+      nodeGroup.metadata.uid,
+      finishWhenGone(
+        (op) => op.target.kind === 'NodeGroup' && op.target.name === nodeGroup.metadata.name,
+        {
+          observedGeneration: nodeGroup.metadata.generation,
+          message: `node group ${nodeGroup.metadata.name} deleted`,
+        },
+      ),
     );
-    await store.finalizeNodeGroup(nodeGroup.metadata.uid);
   }
 }

@@ -10,7 +10,12 @@ import type {
   NodeGroupStatus,
   Operation,
 } from '@berth/api-types';
-import type { ControllerStore, EventInput, OperationUpdate } from '@berth/controller-ports';
+import type {
+  ControllerStore,
+  EventInput,
+  FinishOperation,
+  OperationUpdate,
+} from '@berth/controller-ports';
 
 export class MemoryControllerStore implements ControllerStore {
   readonly clusters = new Map<string, Cluster>();
@@ -58,13 +63,23 @@ export class MemoryControllerStore implements ControllerStore {
     this.emit('NodeGroup', uid, this.clusterOf(ng)!.metadata.uid);
   }
 
-  async finalizeCluster(uid: string): Promise<void> {
+  async finalizeCluster(uid: string, finish: FinishOperation): Promise<void> {
     for (const ng of await this.listNodeGroups(uid)) this.nodeGroups.delete(ng.metadata.uid);
     this.clusters.delete(uid);
+    await this.finishOperations(uid, finish);
   }
 
-  async finalizeNodeGroup(uid: string): Promise<void> {
+  async finalizeNodeGroup(uid: string, finish: FinishOperation): Promise<void> {
+    const clusterUid = this.clusterOf(this.nodeGroups.get(uid)!)?.metadata.uid;
     this.nodeGroups.delete(uid);
+    if (clusterUid !== undefined) await this.finishOperations(clusterUid, finish);
+  }
+
+  private async finishOperations(clusterUid: string, finish: FinishOperation): Promise<void> {
+    for (const op of await this.listOpenOperations(clusterUid)) {
+      const update = finish(op);
+      if (update !== undefined) await this.updateOperation(op.id, update);
+    }
   }
 
   async recordEvent(clusterUid: string, event: EventInput): Promise<void> {
