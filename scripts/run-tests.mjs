@@ -23,9 +23,15 @@ function walk(dir, out) {
   return out;
 }
 
+// The scripts' own tests (the architecture check) run beside the packages' unit tests.
+const scriptTests = fs
+  .readdirSync(path.join(root, 'scripts'))
+  .filter((f) => f.endsWith('.test.mjs'))
+  .map((f) => path.join(root, 'scripts', f));
 const files = fs
   .readdirSync(path.join(root, 'packages'))
   .flatMap((pkg) => walk(path.join(root, 'packages', pkg, 'dist'), []))
+  .concat(scriptTests)
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort();
 if (files.length === 0) {
