@@ -49,6 +49,7 @@ async function measure(options: StoreOptions): Promise<LoadResult[]> {
       ? { databaseUrl: options.databaseUrl }
       : {}),
     print: () => undefined,
+    controllers: false,
     // Request lines at info would measure stdout; operators see warnings and errors.
     logger: createLogger({ level: 'warn' }),
   });

@@ -8,9 +8,8 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { MemoryProvider } from '@berth/provider-memory';
 import { generateSecret } from '@berth/store';
-import { createLogger, startServer, wireControllers } from '@berth/server';
+import { createLogger, startServer } from '@berth/server';
 import type { Table } from './report.js';
 import { median, round } from './stats.js';
 
@@ -30,10 +29,7 @@ async function oneRun(): Promise<{ seconds: number; createSeconds: number }> {
     logger: createLogger({ level: 'warn' }),
     // 1,000 clusters need 2,000 external addresses (router gateway + API floating IP each);
     // the in-memory provider's default external /24 holds 253, so the bench gives it a /20.
-    providerFactories: {
-      memory: async () => new MemoryProvider({ externalNetwork: { cidr: '100.64.0.0/20' } }),
-    },
-    wireControllers,
+    memoryProvider: { externalNetwork: { cidr: '100.64.0.0/20' } },
   });
   try {
     const started = Date.now();

@@ -12,7 +12,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLogger, startServer, wireControllers, type RunningServer } from '@berth/server';
+import { createLogger, startServer, type RunningServer } from '@berth/server';
 
 const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
 const ADMIN = `berth_${randomBytes(24).toString('hex')}`;
@@ -35,7 +35,7 @@ function harness(withControllers: boolean) {
       adminToken: ADMIN,
       logger: createLogger({ level: 'warn' }),
       print: () => undefined,
-      ...(withControllers ? { wireControllers } : {}),
+      controllers: withControllers,
     });
   });
   after(async () => {

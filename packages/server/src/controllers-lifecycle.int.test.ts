@@ -14,7 +14,6 @@ import { generateSecret } from '@berth/store';
 import { storeBackends } from '@berth/store/testing';
 import { createLogger } from './logger.js';
 import { startServer, type RunningServer } from './start-server.js';
-import { wireControllers } from './wire-controllers.js';
 import { until } from '@berth/test-kit';
 
 const token = generateSecret();
@@ -102,7 +101,6 @@ for (const backend of storeBackends()) {
         adminToken: token,
         logger: createLogger({ level: 'warn' }),
         print: () => undefined,
-        wireControllers,
       });
     });
     after(async () => {

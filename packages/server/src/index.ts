@@ -26,12 +26,8 @@ export {
   startServer,
   type ProviderKind,
   type RunningServer,
-  type ServerContext,
   type StartServerOptions,
-  type Stoppable,
-  type WiredControllers,
 } from './start-server.js';
 export { providerInfraReader, type ClusterDirectory } from './infra-reader.js';
 export { parseListen, type ListenAddress } from './listen.js';
-export { wireControllers } from './wire-controllers.js';
 export { StoreControllerAdapter } from './controller-store.js';

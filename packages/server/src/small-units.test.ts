@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { versionsFromManifest } from './catalog.js';
 import { canonicalJson } from './idempotency.js';
 import { parseListen } from './listen.js';
-import { repairDelayFromEnv } from './wire-controllers.js';
+import { repairDelayFromEnv } from './server-env.js';
 
 test('versions come from the manifest, newest first, with exact patches', () => {
   const versions = versionsFromManifest({
@@ -49,6 +49,6 @@ test('self-healing delays come from the environment; bad values name the variabl
   for (const bad of ['soon', '-1'])
     assert.throws(
       () => repairDelayFromEnv({ [node]: bad }, node),
-      /BERTH_NODE_REPAIR_AFTER_SECONDS must be a number of seconds/,
+      /BERTH_NODE_REPAIR_AFTER_SECONDS must be a number ≥ 0/,
     );
 });

@@ -1,8 +1,10 @@
 /**
- * `startServer`: the composition root behind `berth server`. It opens the store (SQLite in the
- * data dir, or PostgreSQL from `databaseUrl` / BERTH_DATABASE_URL), seeds the admin token, builds
- * the catalog and the provider, lets the controllers wire themselves in through `wireControllers`,
- * and serves the API. `stop()` shuts down in reverse order.
+ * `startServer`: the composition root behind `berth server`, and the only place that picks
+ * concrete implementations. In order: the store (SQLite in the data dir, or PostgreSQL from
+ * `databaseUrl` / BERTH_DATABASE_URL), the admin token, the provider (memory or local) with the
+ * local provider's load-balancer health manager, the catalog, the cluster bootstrap that fits
+ * the provider (simulated on memory, kube-bootstrap on local), the controllers under a store
+ * lease, and the API. `stop()` shuts down in reverse order.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,44 +13,26 @@ import { fileURLToPath } from 'node:url';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import type { VersionItem } from '@berth/api-types';
-import { BerthError } from '@berth/errors';
+import { cacheDirFromEnv } from '@berth/components';
+import type { ClusterBootstrap, ClusterServicesApi } from '@berth/controller-ports';
+import { listClusterNodes, SimulatedBootstrap, startControllers } from '@berth/controllers';
+import { createKubeBootstrapParts } from '@berth/kube-bootstrap';
 import type { InfraProvider } from '@berth/provider-api';
-import { MemoryProvider } from '@berth/provider-memory';
 import { LocalProvider } from '@berth/provider-local';
+import { MemoryProvider, type MemoryProviderOptions } from '@berth/provider-memory';
 import { openStore, type Store } from '@berth/store';
 import { buildApp } from './app.js';
 import { providerCatalog, versionsFromManifest } from './catalog.js';
-import type { AppOptions, Catalog, KubeconfigSource, NodeSource } from './deps.js';
+import { StoreControllerAdapter } from './controller-store.js';
+import type { AppOptions, KubeconfigSource, NodeSource } from './deps.js';
 import type { App } from './http.js';
 import { providerInfraReader } from './infra-reader.js';
 import { parseListen } from './listen.js';
 import { createLogger } from './logger.js';
 import { seedAdminToken } from './seed-admin.js';
+import { localTopologyFromEnv, memoryDelayFromEnv, repairDelayFromEnv } from './server-env.js';
 
 export type ProviderKind = 'memory' | 'local';
-
-export interface Stoppable {
-  stop(): Promise<void>;
-}
-
-/** What the controllers get to wire themselves to. */
-export interface ServerContext {
-  store: Store;
-  provider: InfraProvider;
-  providerKind: ProviderKind;
-  catalog: Catalog;
-  registry: Registry;
-  logger: Logger;
-  dataDir: string;
-  /** This replica's identity for leader election, `${hostname}-${pid}`. */
-  identity: string;
-}
-
-/** Returned by `wireControllers`: how to stop them, and the views they can serve. */
-export interface WiredControllers extends Stoppable {
-  kubeconfigs?: KubeconfigSource;
-  nodes?: NodeSource;
-}
 
 export interface StartServerOptions {
   /** `HOST:PORT`. */
@@ -64,12 +48,15 @@ export interface StartServerOptions {
   logger?: Logger;
   /** Where the generated admin token is printed once (never to the log). Default stdout. */
   print?: (line: string) => void;
-  /** Builds a provider this package does not construct itself (e.g. `local`). */
-  providerFactories?: Partial<
-    Record<ProviderKind, (dataDir: string, logger: Logger) => Promise<InfraProvider>>
-  >;
-  /** The seam for the controllers: called once before serving. */
-  wireControllers?: (context: ServerContext) => Promise<WiredControllers>;
+  /** Run the controllers (default true). Off, the server only serves the API over the store. */
+  controllers?: boolean;
+  /**
+   * The memory provider's settings (default: persisted in the data dir). Benchmarks give it a
+   * larger external network and no state file.
+   */
+  memoryProvider?: MemoryProviderOptions;
+  /** Reads BERTH_* settings from here (default process.env). */
+  env?: NodeJS.ProcessEnv;
   appOptions?: AppOptions;
 }
 
@@ -81,12 +68,150 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** A lease outlives a crashed leader by this long before another replica takes over. */
+const LEASE_MS = 15_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
 
-function defaultComponentsDir(): string {
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const env = options.env ?? process.env;
+  const address = parseListen(options.listen);
+  const logger = options.logger ?? createLogger();
+  const kind = options.provider ?? 'memory';
+  fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const store = await openStore({
+    dataDir: options.dataDir,
+    databaseUrl: options.databaseUrl ?? env.BERTH_DATABASE_URL,
+  });
+  const stoppers: Array<() => Promise<void>> = [() => store.close()];
+  const stop = async () => {
+    for (const s of stoppers.splice(0).reverse())
+      await s().catch((err: unknown) => logger.error({ err }, 'shutdown step failed'));
+  };
+  try {
+    await seedAdminToken(
+      store,
+      options.adminToken ?? env.BERTH_ADMIN_TOKEN,
+      options.print ?? ((l) => process.stdout.write(`${l}\n`)),
+    );
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry, prefix: 'berth_process_' });
+    const provider = await createProvider(kind, options, env);
+    if (provider instanceof LocalProvider) {
+      // Octavia's health manager: amphorae that died are restarted as BACKUP of their pair.
+      stoppers.push(
+        provider.startLoadBalancerHealthManager({
+          onRepair: (r) => logger.warn(r, 'load balancer amphorae restarted'),
+          onError: (err) => logger.warn({ err }, 'load balancer health pass failed'),
+        }),
+      );
+    }
+    const versions = loadVersions(options.componentsDir ?? defaultComponentsDir(env), logger);
+    const catalog = providerCatalog(provider.catalog, { versions });
+    const kube = await bootstrapFor(kind, provider, store, options.dataDir, env, logger);
+    let nodes: NodeSource | undefined;
+    if (options.controllers !== false) {
+      const adapter = new StoreControllerAdapter(store);
+      const running = await startControllers({
+        store: adapter,
+        sources: adapter,
+        provider,
+        bootstrap: kube.bootstrap,
+        ...(kube.services === undefined ? {} : { services: kube.services }),
+        registry,
+        logger,
+        elector: store.leases.elector({
+          name: 'controllers',
+          identity: `${os.hostname()}-${process.pid}`,
+          durationMs: LEASE_MS,
+        }),
+        masterRepair: repairDelayFromEnv(env, 'BERTH_MASTER_REPLACE_AFTER_SECONDS'),
+        nodeRepair: repairDelayFromEnv(env, 'BERTH_NODE_REPAIR_AFTER_SECONDS'),
+      });
+      stoppers.push(() => running.stop());
+      nodes = {
+        listNodes: (cluster, signal) => listClusterNodes(provider, kube.bootstrap, cluster, signal),
+      };
+    }
+    const app = await buildApp({
+      store,
+      catalog,
+      logger,
+      metrics: registry,
+      infra: providerInfraReader(provider, clusterDirectory(store)),
+      kubeconfigs: kube.kubeconfigs,
+      nodes,
+      options: options.appOptions,
+    });
+    stoppers.push(() => app.close());
+    const pruner = setInterval(
+      () => void store.prune().catch((err: unknown) => logger.warn({ err }, 'prune failed')),
+      PRUNE_EVERY_MS,
+    );
+    pruner.unref();
+    stoppers.push(async () => clearInterval(pruner));
+    const url = await app.listen({ host: address.host, port: address.port });
+    logger.info(
+      { url, dataDir: options.dataDir, store: store.dialect, provider: kind },
+      'berth server listening',
+    );
+    return { url, app, store, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function createProvider(
+  kind: ProviderKind,
+  options: StartServerOptions,
+  env: NodeJS.ProcessEnv,
+): Promise<InfraProvider> {
+  if (kind === 'local') {
+    return LocalProvider.create({
+      dataDir: path.join(options.dataDir, 'local-provider'),
+      topology: localTopologyFromEnv(env),
+    });
+  }
+  // Persisted in the data dir so it survives restarts, unless the caller says otherwise.
+  const provider = new MemoryProvider(
+    options.memoryProvider ?? { stateFile: path.join(options.dataDir, 'memory-provider.json') },
+  );
+  const delayMs = memoryDelayFromEnv(env);
+  if (delayMs > 0) provider.faults.delay({ method: '*', ms: delayMs });
+  return provider;
+}
+
+/** Real Kubernetes (kube-bootstrap) on the local provider; simulated on the memory provider. */
+async function bootstrapFor(
+  kind: ProviderKind,
+  provider: InfraProvider,
+  store: Store,
+  dataDir: string,
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+): Promise<{
+  bootstrap: ClusterBootstrap;
+  kubeconfigs?: KubeconfigSource;
+  services?: ClusterServicesApi;
+}> {
+  if (kind === 'memory') return { bootstrap: new SimulatedBootstrap() };
+  const { bootstrap, services } = await createKubeBootstrapParts({
+    dataDir,
+    cacheDir: cacheDirFromEnv(env),
+    logger,
+    catalog: provider.catalog,
+    sealedSecrets: store.secrets,
+  });
+  return {
+    bootstrap,
+    services,
+    kubeconfigs: { adminKubeconfig: (cluster) => bootstrap.adminKubeconfig(cluster) },
+  };
+}
+
+function defaultComponentsDir(env: NodeJS.ProcessEnv): string {
   return (
-    process.env.BERTH_COMPONENTS_DIR ??
-    fileURLToPath(new URL('../../../components/', import.meta.url))
+    env.BERTH_COMPONENTS_DIR ?? fileURLToPath(new URL('../../../components/', import.meta.url))
   );
 }
 
@@ -103,52 +228,6 @@ function loadVersions(dir: string, logger: Logger): VersionItem[] {
   return versionsFromManifest(JSON.parse(fs.readFileSync(file, 'utf8')) as unknown);
 }
 
-/**
- * The in-memory provider, persisted in the data dir so it survives restarts. For fault tests,
- * BERTH_MEMORY_PROVIDER_DELAY_MS slows every provider call, widening the window in which a test
- * can kill the server mid-reconcile.
- */
-function memoryProvider(dataDir: string): MemoryProvider {
-  const provider = new MemoryProvider({ stateFile: path.join(dataDir, 'memory-provider.json') });
-  const delayMs = Number(process.env.BERTH_MEMORY_PROVIDER_DELAY_MS ?? 0);
-  if (delayMs > 0) provider.faults.delay({ method: '*', ms: delayMs });
-  return provider;
-}
-
-/**
- * Where the local provider sits on the host, from BERTH_LOCAL_PREFIX (default `berth-`),
- * BERTH_LOCAL_EXTERNAL_BRIDGE (default `<prefix>ext0`) and BERTH_LOCAL_EXTERNAL_CIDR (default
- * 198.18.0.0/24). Tests and benchmarks set them so their runs never meet an operator's objects.
- */
-function localTopologyFromEnv(): {
-  prefix?: string;
-  externalBridge?: string;
-  externalCidr?: string;
-} {
-  const env = process.env;
-  return {
-    ...(env.BERTH_LOCAL_PREFIX ? { prefix: env.BERTH_LOCAL_PREFIX } : {}),
-    ...(env.BERTH_LOCAL_EXTERNAL_BRIDGE ? { externalBridge: env.BERTH_LOCAL_EXTERNAL_BRIDGE } : {}),
-    ...(env.BERTH_LOCAL_EXTERNAL_CIDR ? { externalCidr: env.BERTH_LOCAL_EXTERNAL_CIDR } : {}),
-  };
-}
-
-async function createProvider(options: StartServerOptions, logger: Logger): Promise<InfraProvider> {
-  const kind = options.provider ?? 'memory';
-  const factory = options.providerFactories?.[kind];
-  if (factory) return factory(options.dataDir, logger);
-  if (kind === 'memory') return memoryProvider(options.dataDir);
-  if (kind === 'local')
-    return LocalProvider.create({
-      dataDir: path.join(options.dataDir, 'local-provider'),
-      topology: localTopologyFromEnv(),
-    });
-  throw new BerthError(
-    'BERTH_ERR_NOT_IMPLEMENTED',
-    `the ${kind} provider is not wired into this build of berth server`,
-  );
-}
-
 function clusterDirectory(store: Store) {
   return {
     clusterUids: async (project: string) => {
@@ -156,79 +235,4 @@ function clusterDirectory(store: Store) {
       return new Map(keys.filter((k) => k.project === project).map((k) => [k.name, k.uid]));
     },
   };
-}
-
-export async function startServer(options: StartServerOptions): Promise<RunningServer> {
-  const address = parseListen(options.listen);
-  const logger = options.logger ?? createLogger();
-  fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  const store = await openStore({
-    dataDir: options.dataDir,
-    databaseUrl: options.databaseUrl ?? process.env.BERTH_DATABASE_URL,
-  });
-  const stoppers: Array<() => Promise<void>> = [() => store.close()];
-  const stop = async () => {
-    for (const s of stoppers.splice(0).reverse())
-      await s().catch((err: unknown) => logger.error({ err }, 'shutdown step failed'));
-  };
-  try {
-    await seedAdminToken(
-      store,
-      options.adminToken ?? process.env.BERTH_ADMIN_TOKEN,
-      options.print ?? ((l) => process.stdout.write(`${l}\n`)),
-    );
-    const registry = new Registry();
-    collectDefaultMetrics({ register: registry, prefix: 'berth_process_' });
-    const provider = await createProvider(options, logger);
-    if (provider instanceof LocalProvider) {
-      // Octavia's health manager: amphorae that died are restarted as BACKUP of their pair.
-      const stopHealthManager = provider.startLoadBalancerHealthManager({
-        onRepair: (r) => logger.warn(r, 'load balancer amphorae restarted'),
-        onError: (err) => logger.warn({ err }, 'load balancer health pass failed'),
-      });
-      stoppers.push(stopHealthManager);
-    }
-    const versions = loadVersions(options.componentsDir ?? defaultComponentsDir(), logger);
-    const catalog = providerCatalog(provider.catalog, { versions });
-    const context: ServerContext = {
-      store,
-      provider,
-      providerKind: options.provider ?? 'memory',
-      catalog,
-      registry,
-      logger,
-      dataDir: options.dataDir,
-      identity: `${os.hostname()}-${process.pid}`,
-    };
-    const controllers = options.wireControllers
-      ? await options.wireControllers(context)
-      : undefined;
-    if (controllers) stoppers.push(() => controllers.stop());
-    const app = await buildApp({
-      store,
-      catalog,
-      logger,
-      metrics: registry,
-      infra: providerInfraReader(provider, clusterDirectory(store)),
-      kubeconfigs: controllers?.kubeconfigs,
-      nodes: controllers?.nodes,
-      options: options.appOptions,
-    });
-    stoppers.push(() => app.close());
-    const pruner = setInterval(
-      () => void store.prune().catch((err: unknown) => logger.warn({ err }, 'prune failed')),
-      PRUNE_EVERY_MS,
-    );
-    pruner.unref();
-    stoppers.push(async () => clearInterval(pruner));
-    const url = await app.listen({ host: address.host, port: address.port });
-    logger.info(
-      { url, dataDir: options.dataDir, store: store.dialect, provider: context.providerKind },
-      'berth server listening',
-    );
-    return { url, app, store, stop };
-  } catch (err) {
-    await stop();
-    throw err;
-  }
 }

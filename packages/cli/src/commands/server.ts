@@ -1,5 +1,5 @@
 /**
- * `berth server`: runs the API (and, once wired, the controllers) until SIGTERM/SIGINT, then
+ * `berth server`: runs the API and the controllers until SIGTERM/SIGINT, then
  * shuts down gracefully: stops controllers, ends event streams, finishes in-flight requests,
  * closes the store. The first start prints a generated admin token once on stdout (unless
  * BERTH_ADMIN_TOKEN provides one).
@@ -12,8 +12,6 @@ import type { ProviderKind, RunningServer, StartServerOptions } from '@berth/ser
 
 export interface ServerCommandDeps {
   start: (options: StartServerOptions) => Promise<RunningServer>;
-  /** Extra options the composition adds (controllers, providers); none by default. */
-  extend?: (options: StartServerOptions) => StartServerOptions;
   /** Resolves when the process is asked to stop. */
   stopSignal: () => Promise<NodeJS.Signals>;
   out: { write(text: string): unknown };
@@ -33,15 +31,15 @@ function waitForSignal(): Promise<NodeJS.Signals> {
 
 /**
  * The server (Fastify, the store, the controllers) loads only when `berth server` runs, so every
- * other command starts quickly. Controllers are wired in by default.
+ * other command starts quickly. `startServer` is the composition root; this only maps flags.
  */
-async function startWithControllers(options: StartServerOptions): Promise<RunningServer> {
-  const { startServer, wireControllers } = await import('@berth/server');
-  return startServer({ wireControllers, ...options });
+async function start(options: StartServerOptions): Promise<RunningServer> {
+  const { startServer } = await import('@berth/server');
+  return startServer(options);
 }
 
 export const defaultServerDeps: ServerCommandDeps = {
-  start: startWithControllers,
+  start,
   stopSignal: waitForSignal,
   out: process.stdout,
 };
@@ -94,7 +92,7 @@ export function registerServerCommand(
         componentsDir: defaultComponentsDir(),
         print: (line) => deps.out.write(`${line}\n`),
       };
-      const server = await deps.start(deps.extend ? deps.extend(base) : base);
+      const server = await deps.start(base);
       deps.out.write(`berth server listening on ${server.url}\n`);
       const signal = await deps.stopSignal();
       deps.out.write(`received ${signal}; shutting down\n`);

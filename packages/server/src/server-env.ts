@@ -1,0 +1,54 @@
+/**
+ * What `berth server` reads from its environment, as pure functions of `env` so the composition
+ * root stays a list of wiring steps and each variable is documented (and tested) in one place.
+ */
+import { BerthError } from '@berth/errors';
+
+/**
+ * Where the local provider sits on the host, from BERTH_LOCAL_PREFIX (default `berth-`),
+ * BERTH_LOCAL_EXTERNAL_BRIDGE (default `<prefix>ext0`) and BERTH_LOCAL_EXTERNAL_CIDR (default
+ * 198.18.0.0/24). Tests and benchmarks set them so their runs never meet an operator's objects.
+ */
+export function localTopologyFromEnv(env: NodeJS.ProcessEnv): {
+  prefix?: string;
+  externalBridge?: string;
+  externalCidr?: string;
+} {
+  return {
+    ...(env.BERTH_LOCAL_PREFIX ? { prefix: env.BERTH_LOCAL_PREFIX } : {}),
+    ...(env.BERTH_LOCAL_EXTERNAL_BRIDGE ? { externalBridge: env.BERTH_LOCAL_EXTERNAL_BRIDGE } : {}),
+    ...(env.BERTH_LOCAL_EXTERNAL_CIDR ? { externalCidr: env.BERTH_LOCAL_EXTERNAL_CIDR } : {}),
+  };
+}
+
+/**
+ * For fault tests, BERTH_MEMORY_PROVIDER_DELAY_MS slows every memory-provider call, widening the
+ * window in which a test can kill the server mid-reconcile.
+ */
+export function memoryDelayFromEnv(env: NodeJS.ProcessEnv): number {
+  return seconds(env, 'BERTH_MEMORY_PROVIDER_DELAY_MS', 1);
+}
+
+/**
+ * Self-healing delays from the environment, in seconds: BERTH_MASTER_REPLACE_AFTER_SECONDS (a
+ * down master of a 3- or 5-master cluster, default 120) and BERTH_NODE_REPAIR_AFTER_SECONDS (a
+ * down worker, default 300). Tests and drills shorten them.
+ */
+export function repairDelayFromEnv(
+  env: NodeJS.ProcessEnv,
+  name: 'BERTH_MASTER_REPLACE_AFTER_SECONDS' | 'BERTH_NODE_REPAIR_AFTER_SECONDS',
+): { replaceAfterMs?: number } {
+  if (env[name] === undefined || env[name] === '') return {};
+  return { replaceAfterMs: seconds(env, name, 1000) };
+}
+
+/** A number ≥ 0 from `env[name]` times `scale`; 0 when unset; a clear error when malformed. */
+function seconds(env: NodeJS.ProcessEnv, name: string, scale: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return 0;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) {
+    throw new BerthError('BERTH_ERR_VALIDATION', `${name} must be a number ≥ 0, got "${raw}"`);
+  }
+  return value * scale;
+}
