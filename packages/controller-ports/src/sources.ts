@@ -4,6 +4,12 @@
  */
 export interface ObjectChange {
   kind: 'Cluster' | 'NodeGroup';
+  /**
+   * `upsert`: intent changed (created; spec, labels or deletion); `status`: only a controller's
+   * report changed; `delete`: gone. A status change never re-enqueues its own object, so a
+   * pass's own write (say, a terminal error) does not cause another pass.
+   */
+  type: 'upsert' | 'status' | 'delete';
   uid: string;
   clusterUid: string;
 }

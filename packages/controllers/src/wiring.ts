@@ -27,6 +27,7 @@ import type {
   ClusterServicesApi,
   ControllerSources,
   ControllerStore,
+  ObjectChange,
 } from '@berth/controller-ports';
 import { ServiceLoadBalancerReconciler } from './services/service-reconciler.js';
 
@@ -104,13 +105,15 @@ export async function startControllers(options: ControllersOptions): Promise<Run
       enqueueAll().catch((err: unknown) => options.logger.error({ err }, 'listing keys failed'));
   });
   const unsubscribe = options.sources.subscribe((change) => {
-    clusters.enqueue(change.clusterUid);
-    services?.enqueue(change.clusterUid);
-    if (change.kind === 'NodeGroup') nodeGroups.enqueue(change.uid);
-    else
-      enqueueNodeGroupsOf(change.clusterUid).catch((err: unknown) =>
-        options.logger.error({ err }, 'listing node groups failed'),
-      );
+    for (const target of watchersOf(change)) {
+      if (target === 'cluster') clusters.enqueue(change.clusterUid);
+      else if (target === 'services') services?.enqueue(change.clusterUid);
+      else if (target === 'nodeGroup') nodeGroups.enqueue(change.uid);
+      else
+        enqueueNodeGroupsOf(change.clusterUid).catch((err: unknown) =>
+          options.logger.error({ err }, 'listing node groups failed'),
+        );
+    }
   });
   const enqueueNodeGroupsOf = async (clusterUid: string) => {
     for (const ng of await options.store.listNodeGroups(clusterUid))
@@ -128,6 +131,23 @@ export async function startControllers(options: ControllersOptions): Promise<Run
       await manager.stop();
     },
   };
+}
+
+type Watcher = 'cluster' | 'services' | 'nodeGroup' | 'nodeGroupsOfCluster';
+
+/**
+ * Which controllers a change concerns. Intent (`upsert`, `delete`) concerns the object's own
+ * controller and those that read it; a status write only those that read it: node groups and
+ * Services read their cluster's status (is the control plane ready, is it stopped), the cluster
+ * reads its node groups' (the nodes summary), and nobody re-reads its own report.
+ */
+export function watchersOf(change: ObjectChange): Watcher[] {
+  if (change.kind === 'Cluster') {
+    return change.type === 'status'
+      ? ['nodeGroupsOfCluster', 'services']
+      : ['cluster', 'services', 'nodeGroupsOfCluster'];
+  }
+  return change.type === 'status' ? ['cluster'] : ['nodeGroup', 'cluster'];
 }
 
 function serviceController(

@@ -112,21 +112,29 @@ export class StoreControllerAdapter implements ControllerStore, ControllerSource
     return { clusters: clusters.map((c) => c.uid), nodeGroups };
   }
 
+  /**
+   * This process's commits arrive at once through `onChange`; the poll of the change feed brings
+   * every replica's, this one's included, so ids delivered at once are skipped when polled.
+   */
   subscribe(listener: (change: ObjectChange) => void): () => void {
+    const seen = new Set<number>();
     const deliver = (change: Change) => {
       this.toObjectChange(change).then(
         (c) => c && listener(c),
         () => undefined,
       );
     };
-    const unsubscribe = this.store.changes.onChange(deliver);
+    const unsubscribe = this.store.changes.onChange((change) => {
+      seen.add(change.id);
+      deliver(change);
+    });
     let stopped = false;
     let timer: NodeJS.Timeout | undefined;
     const poll = async (cursor: number): Promise<void> => {
       if (stopped) return;
       const next = await this.store.changes.listSince(cursor).then(
         (batch) => {
-          batch.changes.forEach(deliver);
+          for (const change of batch.changes) if (!seen.delete(change.id)) deliver(change);
           return batch.cursor;
         },
         () => cursor,
@@ -143,13 +151,20 @@ export class StoreControllerAdapter implements ControllerStore, ControllerSource
 
   private async toObjectChange(change: Change): Promise<ObjectChange | undefined> {
     if (change.kind === 'Cluster')
-      return { kind: 'Cluster', uid: change.uid, clusterUid: change.uid };
+      return { kind: 'Cluster', type: change.type, uid: change.uid, clusterUid: change.uid };
     if (change.kind !== 'NodeGroup' || change.cluster === undefined) return undefined;
     const cluster = await this.store.clusters.get({
       project: change.project,
       name: change.cluster,
     });
-    return cluster && { kind: 'NodeGroup', uid: change.uid, clusterUid: cluster.metadata.uid };
+    return (
+      cluster && {
+        kind: 'NodeGroup',
+        type: change.type,
+        uid: change.uid,
+        clusterUid: cluster.metadata.uid,
+      }
+    );
   }
 }
 

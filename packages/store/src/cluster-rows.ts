@@ -14,6 +14,7 @@ import {
 import { BerthError, errors } from '@berth/errors';
 import {
   applyColumns,
+  changeTypeOf,
   columnsFor,
   decodeRow,
   metaOf,
@@ -22,7 +23,7 @@ import {
 } from './object-rows.js';
 import { asClusterNodeGroup, liveGroupsByCluster } from './node-group-rows.js';
 import { removeCluster } from './removal.js';
-import type { Executor, WriteContext } from './session.js';
+import type { ChangeType, Executor, WriteContext } from './session.js';
 
 export interface ClusterKey {
   project: string;
@@ -119,7 +120,7 @@ export async function insertCluster(ctx: WriteContext, input: NewCluster): Promi
   return row;
 }
 
-function clusterChange(row: ClusterRow, id: number, type: 'upsert' | 'delete') {
+function clusterChange(row: ClusterRow, id: number, type: ChangeType) {
   return { id, kind: 'Cluster' as const, type, project: row.project, name: row.name, uid: row.uid };
 }
 
@@ -133,7 +134,7 @@ export async function writeCluster(
   const columns = columnsFor(row, changes);
   if (!columns) return row;
   const version = await writeColumns(ctx, 'clusters', row.uid, columns);
-  await ctx.recordChange(clusterChange(row, version, 'upsert'));
+  await ctx.recordChange(clusterChange(row, version, changeTypeOf(columns)));
   return applyColumns(row, columns, version);
 }
 

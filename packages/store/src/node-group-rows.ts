@@ -12,7 +12,7 @@ import {
 } from '@berth/api-types';
 import type { NodeGroupsTable } from './database.js';
 import { decodeRow, metaOf, type DecodedRow } from './object-rows.js';
-import type { Executor, WriteContext } from './session.js';
+import type { ChangeType, Executor, WriteContext } from './session.js';
 
 export type NodeGroupRow = DecodedRow<NodeGroupSpec, NodeGroupStatus> & {
   cluster: string;
@@ -96,7 +96,7 @@ export async function insertNodeGroup(
   return row;
 }
 
-export function nodeGroupChange(row: NodeGroupRow, id: number, type: 'upsert' | 'delete') {
+export function nodeGroupChange(row: NodeGroupRow, id: number, type: ChangeType) {
   return {
     id,
     kind: 'NodeGroup' as const,

@@ -2,7 +2,7 @@
 import type { NodeGroup, NodeGroupSpec, NodeGroupStatus } from '@berth/api-types';
 import { BerthError, errors } from '@berth/errors';
 import { loadCluster, touchCluster, type ClusterKey, type Removal } from './cluster-rows.js';
-import { applyColumns, columnsFor, writeColumns } from './object-rows.js';
+import { applyColumns, changeTypeOf, columnsFor, writeColumns } from './object-rows.js';
 import {
   decodeNodeGroup,
   nodeGroupChange,
@@ -72,7 +72,7 @@ export async function writeGroup(
   const columns = columnsFor(row, changes);
   if (!columns) return row;
   const version = await writeColumns(ctx, 'node_groups', row.uid, columns);
-  await ctx.recordChange(nodeGroupChange(row, version, 'upsert'));
+  await ctx.recordChange(nodeGroupChange(row, version, changeTypeOf(columns)));
   const rendersDifferently =
     columns.spec !== undefined || columns.deletion_requested_at !== undefined;
   if (rendersDifferently) await touchCluster(ctx, row.clusterUid, true);

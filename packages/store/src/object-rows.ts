@@ -141,6 +141,11 @@ export function columnsFor<Spec, Status extends { phase: string }>(
   return out;
 }
 
+/** `status` when a write touches nothing but the status (and the phase read from it). */
+export function changeTypeOf(columns: Updateable<ObjectColumns>): 'upsert' | 'status' {
+  return Object.keys(columns).every((c) => c === 'status' || c === 'phase') ? 'status' : 'upsert';
+}
+
 /** Applies `columns` to the row `uid` of `table` under a fresh version; returns that version. */
 export async function writeColumns(
   ctx: WriteContext,

@@ -269,10 +269,15 @@ for (const backend of storeBackends()) {
         ...s,
         phase: 'Running',
       }));
+      await store.clusters.update(
+        { project: 'default', name: 'feed' },
+        { labels: { team: 'x' }, status: (s) => ({ ...s, phase: 'Reconciling' }) },
+      );
       const batch = await store.changes.listSince(start);
       assert.deepEqual(
         batch.changes.map((c) => `${c.kind}/${c.name}/${c.type}`),
-        ['Cluster/feed/upsert', 'NodeGroup/a/upsert', 'Cluster/feed/upsert'],
+        // A status-only write says so; one that also changes intent is an upsert.
+        ['Cluster/feed/upsert', 'NodeGroup/a/upsert', 'Cluster/feed/status', 'Cluster/feed/upsert'],
       );
       assert.equal(batch.cursor, await store.changes.latestCursor());
       assert.deepEqual((await store.changes.listSince(batch.cursor)).changes, []);

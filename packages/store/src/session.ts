@@ -15,7 +15,12 @@ import type { Database } from './database.js';
 export type Executor = Kysely<Database> | Transaction<Database>;
 
 export type ChangeKind = 'Project' | 'Cluster' | 'NodeGroup';
-export type ChangeType = 'upsert' | 'delete';
+/**
+ * `upsert`: created, or spec, labels, finalizers or deletion changed; `status`: only the status
+ * changed (a controller's report, which controllers need not react to as they do to intent);
+ * `delete`: the row is gone.
+ */
+export type ChangeType = 'upsert' | 'status' | 'delete';
 
 /** One write of one object, as the change feed reports it. `id` is the write's version. */
 export interface Change {

@@ -28,7 +28,7 @@ test('with a ClusterServicesApi, a new Service gets its address while the cluste
         nodeGroups: [...store.nodeGroups.keys()],
       }),
       subscribe: (listener) => {
-        store.onWrite((kind, uid, clusterUid) => listener({ kind, uid, clusterUid }));
+        store.onWrite(listener);
         return () => undefined;
       },
     },

@@ -14,6 +14,7 @@ import type {
   ControllerStore,
   EventInput,
   FinishOperation,
+  ObjectChange,
   OperationUpdate,
 } from '@berth/controller-ports';
 
@@ -22,13 +23,9 @@ export class MemoryControllerStore implements ControllerStore {
   readonly nodeGroups = new Map<string, NodeGroup>();
   readonly operations = new Map<string, Operation>();
   readonly events: Array<EventInput & { clusterUid: string }> = [];
-  private readonly listeners: Array<
-    (kind: 'Cluster' | 'NodeGroup', uid: string, clusterUid: string) => void
-  > = [];
+  private readonly listeners: Array<(change: ObjectChange) => void> = [];
 
-  onWrite(
-    listener: (kind: 'Cluster' | 'NodeGroup', uid: string, clusterUid: string) => void,
-  ): void {
+  onWrite(listener: (change: ObjectChange) => void): void {
     this.listeners.push(listener);
   }
 
@@ -53,14 +50,14 @@ export class MemoryControllerStore implements ControllerStore {
   async updateClusterStatus(uid: string, status: ClusterStatus): Promise<void> {
     const cluster = this.mustCluster(uid);
     cluster.status = structuredClone(status);
-    this.emit('Cluster', uid, uid);
+    this.emit('Cluster', 'status', uid, uid);
   }
 
   async updateNodeGroupStatus(uid: string, status: NodeGroupStatus): Promise<void> {
     const ng = this.nodeGroups.get(uid);
     if (!ng) throw new Error(`no node group ${uid}`);
     ng.status = structuredClone(status);
-    this.emit('NodeGroup', uid, this.clusterOf(ng)!.metadata.uid);
+    this.emit('NodeGroup', 'status', uid, this.clusterOf(ng)!.metadata.uid);
   }
 
   async finalizeCluster(uid: string, finish: FinishOperation): Promise<void> {
@@ -101,12 +98,17 @@ export class MemoryControllerStore implements ControllerStore {
   /** Test helpers: write objects as the API would. */
   putCluster(cluster: Cluster): void {
     this.clusters.set(cluster.metadata.uid, structuredClone(cluster));
-    this.emit('Cluster', cluster.metadata.uid, cluster.metadata.uid);
+    this.emit('Cluster', 'upsert', cluster.metadata.uid, cluster.metadata.uid);
   }
 
   putNodeGroup(nodeGroup: NodeGroup): void {
     this.nodeGroups.set(nodeGroup.metadata.uid, structuredClone(nodeGroup));
-    this.emit('NodeGroup', nodeGroup.metadata.uid, this.clusterOf(nodeGroup)!.metadata.uid);
+    this.emit(
+      'NodeGroup',
+      'upsert',
+      nodeGroup.metadata.uid,
+      this.clusterOf(nodeGroup)!.metadata.uid,
+    );
   }
 
   openOperation(kind: Operation['kind'], target: Operation['target']): Operation {
@@ -141,7 +143,12 @@ export class MemoryControllerStore implements ControllerStore {
     return cluster;
   }
 
-  private emit(kind: 'Cluster' | 'NodeGroup', uid: string, clusterUid: string): void {
-    for (const l of this.listeners) l(kind, uid, clusterUid);
+  private emit(
+    kind: ObjectChange['kind'],
+    type: ObjectChange['type'],
+    uid: string,
+    clusterUid: string,
+  ): void {
+    for (const l of this.listeners) l({ kind, type, uid, clusterUid });
   }
 }

@@ -39,7 +39,7 @@ export async function startWorld(
         nodeGroups: [...store.nodeGroups.keys()],
       }),
       subscribe: (listener) => {
-        store.onWrite((kind, uid, clusterUid) => listener({ kind, uid, clusterUid }));
+        store.onWrite(listener);
         return () => undefined;
       },
     },
