@@ -80,7 +80,9 @@ export function handleError(
   reply: FastifyReply,
 ): FastifyReply {
   const mapped = toBerthError(err);
-  if (mapped.status >= 500) request.log.error({ err, code: mapped.code }, 'request failed');
+  // 501 is a refusal of a feature not built yet, not a fault of this server.
+  if (mapped.status >= 500 && mapped.code !== 'BERTH_ERR_NOT_IMPLEMENTED')
+    request.log.error({ err, code: mapped.code }, 'request failed');
   else request.log.debug({ code: mapped.code, field: mapped.field }, 'request rejected');
   return sendProblem(request, reply, mapped);
 }
