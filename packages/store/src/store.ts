@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { DEFAULT_PROJECT } from '@berth/api-types';
 import { ChangeFeed } from './change-feed.js';
 import { ClusterRepository } from './clusters.js';
-import { connect, type ConnectOptions, type Dialect } from './connect.js';
+import { connect, connectLeases, type ConnectOptions, type Dialect } from './connect.js';
 import { EventRepository } from './events.js';
 import { IdempotencyRepository } from './idempotency.js';
 import { LeaseRepository } from './leases.js';
@@ -58,7 +58,7 @@ export interface Store extends Repositories {
   close(): Promise<void>;
 }
 
-function repositories(session: Session): Repositories {
+function repositories(session: Session, leases: LeaseRepository): Repositories {
   return {
     projects: new ProjectRepository(session),
     tokens: new TokenRepository(session),
@@ -67,7 +67,7 @@ function repositories(session: Session): Repositories {
     operations: new OperationRepository(session),
     events: new EventRepository(session),
     idempotency: new IdempotencyRepository(session),
-    leases: new LeaseRepository(session),
+    leases,
     secrets: new SecretRepository(session),
   };
 }
@@ -77,7 +77,8 @@ function repositories(session: Session): Repositories {
  * BERTH_ERR_VALIDATION for bad options and BERTH_ERR_INTERNAL when a migration fails.
  */
 export async function openStore(options: StoreOptions): Promise<Store> {
-  const { db, dialect } = connect(options);
+  const main = connect(options);
+  const { db, dialect } = main;
   const now = options.now ?? Date.now;
   try {
     await migrateToLatest(db);
@@ -87,13 +88,15 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   }
   const changes = new ChangeFeed(db);
   const session = new Session({ db, now, emit: (batch) => changes.emit(batch) });
-  const repos = repositories(session);
+  const leaseDb = connectLeases(options, main);
+  const leases = new LeaseRepository(new Session({ db: leaseDb, now, emit: () => undefined }));
+  const repos = repositories(session, leases);
   await repos.projects.ensure({ name: DEFAULT_PROJECT, description: 'Created at first start' });
   return {
     ...repos,
     dialect,
     changes,
-    transaction: (fn) => session.transaction((tx) => fn(repositories(tx))),
+    transaction: (fn) => session.transaction((tx) => fn(repositories(tx, leases))),
     ping: async () => {
       await sql`select 1`.execute(db);
     },
@@ -105,6 +108,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
         .where('time', '<', at - (prune.changesMs ?? 3600_000))
         .execute();
     },
-    close: () => db.destroy(),
+    close: async () => {
+      if (leaseDb !== db) await leaseDb.destroy();
+      await db.destroy();
+    },
   };
 }
