@@ -57,7 +57,11 @@ export function startPass(input: PassInput): RunningPass {
     }, timeoutMs);
   }
 
-  const settled = Promise.resolve()
+  // Each pass begins in a macrotask of its own. A pass whose I/O completes synchronously (SQLite,
+  // the memory provider) is one long chain of microtasks; passes started from each other's
+  // completions would chain forever and starve timers and sockets — the leader's lease renewal
+  // and the API's requests — for as long as the queue is not empty.
+  const settled = new Promise<void>((resolve) => setImmediate(resolve))
     .then(() => input.reconciler.reconcile(key, abortController.signal))
     .then(classifyReturn, classifyThrow)
     .catch(classifyThrow)
