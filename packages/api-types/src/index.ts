@@ -23,7 +23,6 @@ export * from './event.js';
 export * from './node.js';
 export * from './catalog.js';
 export * from './infra.js';
-export * from './cidr.js';
 export * from './defaults.js';
 export * from './versions.js';
 export * from './validate.js';

@@ -8,13 +8,7 @@ import type { AddonItem, Flavor, VersionItem, VolumeType, Zone } from './catalog
 import type { ClusterSpec } from './cluster.js';
 import type { NodeGroupSpec } from './node-group.js';
 import { LIMITS } from './limits.js';
-import {
-  canonicalCidr,
-  cidrsOverlap,
-  hasHostBits,
-  parseIpv4Cidr,
-  type ParsedCidr,
-} from './cidr.js';
+import { canonicalCidr, cidrsOverlap, hasHostBits, readCidr, type Cidr } from '@berth/net';
 import { resolveVersion } from './versions.js';
 
 /** What a spec may name; pass it to check catalog membership, omit it to skip those checks. */
@@ -26,8 +20,8 @@ export interface CatalogSnapshot {
   addons: readonly AddonItem[];
 }
 
-function cidrAt(text: string, field: string, maxPrefix?: number): ParsedCidr {
-  const cidr = parseIpv4Cidr(text);
+function cidrAt(text: string, field: string, maxPrefix?: number): Cidr {
+  const cidr = readCidr(text);
   if (!cidr) throw errors.invalid(field, `"${text}" is not an IPv4 CIDR like 10.0.0.0/24`);
   if (hasHostBits(cidr)) {
     throw errors.invalid(

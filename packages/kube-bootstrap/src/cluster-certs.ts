@@ -4,7 +4,7 @@
  * certificates, etcd's serving and peer certificates, and the controller-manager's and
  * scheduler's identities; per worker a `system:node:<name>` identity; one admin identity.
  */
-import { formatIpv4, parseCidr } from '@berth/provider-api';
+import { formatIpv4, parseCidr } from '@berth/net';
 import {
   createCertificateAuthority,
   createServiceAccountKeyPair,

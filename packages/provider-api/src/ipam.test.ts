@@ -1,15 +1,11 @@
+import { cidrContains, cidrsOverlap, formatIpv4, parseCidr, parseIpv4 } from '@berth/net';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   allocateAddress,
-  cidrContains,
-  cidrsOverlap,
   defaultAllocationPools,
   defaultGateway,
-  formatIpv4,
   hostRange,
-  parseCidr,
-  parseIpv4,
   poolsContain,
 } from './ipam.js';
 

@@ -2,7 +2,7 @@
  * Rule validation and identity shared by providers, so every provider accepts the same rules
  * and treats the same ones as duplicates.
  */
-import { parseCidr } from './ipam.js';
+import { parseCidr } from '@berth/net';
 import { providerErrors } from './provider-errors.js';
 import type { SecurityGroupRule, SecurityGroupRuleInput } from './security-groups.js';
 

@@ -2,49 +2,24 @@
  * IPAM over the memory state: which addresses of a subnet are taken, handing out the next one,
  * and resolving port ids (server ports, load balancer VIP ports, router interfaces).
  */
-import {
-  allocateAddress,
-  cidrContains,
-  parseIpv4,
-  poolsContain,
-  providerErrors,
-  type Subnet,
-} from '@berth/provider-api';
+import { cidrContains, parseIpv4 } from '@berth/net';
+import { allocateAddress, poolsContain, providerErrors, type Subnet } from '@berth/provider-api';
+import { addressesOn } from './indexed-table.js';
 import type { MemoryState } from './state.js';
-
-interface Placed {
-  networkId: string;
-  ip: string;
-}
-
-function everyAddress(state: MemoryState): Placed[] {
-  const placed: Placed[] = [];
-  for (const s of Object.values(state.servers)) {
-    for (const p of s.ports) placed.push({ networkId: p.networkId, ip: p.fixedIp });
-  }
-  for (const lb of Object.values(state.loadBalancers)) {
-    placed.push({ networkId: lb.vipNetworkId, ip: lb.vipAddress });
-  }
-  for (const r of Object.values(state.routers)) {
-    if (r.externalGateway)
-      placed.push({ networkId: r.externalGateway.networkId, ip: r.externalGateway.ip });
-    for (const leg of r.interfaces) {
-      const subnet = state.subnets[leg.subnetId];
-      if (subnet) placed.push({ networkId: subnet.networkId, ip: leg.ip });
-    }
-  }
-  for (const f of Object.values(state.floatingIps)) {
-    placed.push({ networkId: f.floatingNetworkId, ip: f.address });
-  }
-  return placed;
-}
 
 /** Addresses of `subnet` held by anything, the gateway included. */
 export function addressesInUse(state: MemoryState, subnet: Subnet): string[] {
-  const inSubnet = everyAddress(state)
-    .filter((p) => p.networkId === subnet.networkId && cidrContains(subnet.cidr, p.ip))
-    .map((p) => p.ip);
-  return [subnet.gatewayIp, ...inSubnet];
+  const held: string[] = [];
+  for (const table of [state.servers, state.loadBalancers, state.floatingIps]) {
+    held.push(...addressesOn(table, subnet.networkId));
+  }
+  for (const r of Object.values(state.routers)) {
+    if (r.externalGateway?.networkId === subnet.networkId) held.push(r.externalGateway.ip);
+    for (const leg of r.interfaces) {
+      if (state.subnets[leg.subnetId]?.networkId === subnet.networkId) held.push(leg.ip);
+    }
+  }
+  return [subnet.gatewayIp, ...held.filter((ip) => cidrContains(subnet.cidr, ip))];
 }
 
 /**

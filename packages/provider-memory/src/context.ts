@@ -15,6 +15,7 @@ import {
   type Tags,
 } from '@berth/provider-api';
 import type { CallGate } from './call-gate.js';
+import { candidatesByName, candidatesByTags } from './indexed-table.js';
 import type { MemoryCatalog } from './catalog-config.js';
 import { saveState, type MemoryState } from './state.js';
 
@@ -119,21 +120,21 @@ export function existingFor<T extends ProviderObject>(
   sameParent: (object: T) => boolean = () => true,
 ): T | undefined {
   validateNameAndTags(input.name, input.tags);
-  return Object.values(table).find((o) => sameParent(o) && isSameCreate(o, input));
+  return candidatesByName(table, input.name).find((o) => sameParent(o) && isSameCreate(o, input));
 }
 
 export function tagged<T extends ProviderObject>(
   table: Record<string, T>,
   tags: Tags | undefined,
 ): T[] {
-  return Object.values(table).filter((o) => matchesTags(o.tags, tags));
+  return candidatesByTags(table, tags).filter((o) => matchesTags(o.tags, tags));
 }
 
 export function findByName<T extends ProviderObject>(
   table: Record<string, T>,
   input: FindInput,
 ): T | undefined {
-  return Object.values(table).find((o) => o.name === input.name && matchesTags(o.tags, input.tags));
+  return candidatesByName(table, input.name).find((o) => matchesTags(o.tags, input.tags));
 }
 
 /** The common fields of a new object. */

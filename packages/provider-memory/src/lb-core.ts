@@ -12,6 +12,7 @@ import { existingFor, mustGet, newObject, snapshot, type MemoryContext } from '.
 import { ObjectReads, serviceReads } from './reads.js';
 import { lbOperating, lbProvisioning } from './lb-status.js';
 import type { LoadBalancerRecord } from './state.js';
+import { where } from './indexed-table.js';
 
 export class LoadBalancerOps {
   private readonly reads;
@@ -69,7 +70,7 @@ export class LoadBalancerOps {
       const { state } = this.ctx;
       const lb = state.loadBalancers[input.id];
       if (!lb) return;
-      for (const pool of Object.values(state.pools).filter((p) => p.loadBalancerId === lb.id)) {
+      for (const pool of where(state.pools, 'loadBalancerId', lb.id)) {
         deletePoolCascade(this.ctx, pool.id);
       }
       for (const l of Object.values(state.listeners))
@@ -98,12 +99,8 @@ export class LoadBalancerOps {
       ...rest,
       provisioningStatus: lbProvisioning(record),
       operatingStatus: lbOperating(this.ctx, record),
-      listenerIds: Object.values(listeners)
-        .filter((l) => l.loadBalancerId === record.id)
-        .map((l) => l.id),
-      poolIds: Object.values(pools)
-        .filter((p) => p.loadBalancerId === record.id)
-        .map((p) => p.id),
+      listenerIds: where(listeners, 'loadBalancerId', record.id).map((l) => l.id),
+      poolIds: where(pools, 'loadBalancerId', record.id).map((p) => p.id),
     });
   }
 }
@@ -124,7 +121,7 @@ export function mutableLoadBalancer(ctx: MemoryContext, id: string): LoadBalance
 /** Removes a pool with its members and monitor, detaching it from listeners. */
 export function deletePoolCascade(ctx: MemoryContext, poolId: string): void {
   const { state } = ctx;
-  for (const m of Object.values(state.members)) if (m.poolId === poolId) delete state.members[m.id];
+  for (const m of where(state.members, 'poolId', poolId)) delete state.members[m.id];
   for (const h of Object.values(state.healthMonitors))
     if (h.poolId === poolId) delete state.healthMonitors[h.id];
   for (const l of Object.values(state.listeners))

@@ -13,6 +13,7 @@ import { deletePoolCascade, mutableLoadBalancer } from './lb-core.js';
 import { poolOperating } from './lb-status.js';
 import { checkCompatible, checkPoolProtocol } from './lb-validation.js';
 import type { PoolRecord } from './state.js';
+import { where } from './indexed-table.js';
 
 const ALGORITHMS = ['ROUND_ROBIN', 'LEAST_CONNECTIONS', 'SOURCE_IP'];
 const PERSISTENCE = ['NONE', 'SOURCE_IP'];
@@ -104,12 +105,11 @@ export class PoolOps {
     return snapshot({
       ...record,
       listenerId:
-        Object.values(state.listeners).find((l) => l.defaultPoolId === record.id)?.id ?? null,
-      memberIds: Object.values(state.members)
-        .filter((m) => m.poolId === record.id)
-        .map((m) => m.id),
-      healthMonitorId:
-        Object.values(state.healthMonitors).find((h) => h.poolId === record.id)?.id ?? null,
+        where(state.listeners, 'loadBalancerId', record.loadBalancerId).find(
+          (l) => l.defaultPoolId === record.id,
+        )?.id ?? null,
+      memberIds: where(state.members, 'poolId', record.id).map((m) => m.id),
+      healthMonitorId: where(state.healthMonitors, 'poolId', record.id)[0]?.id ?? null,
       provisioningStatus: 'ACTIVE',
       operatingStatus: poolOperating(this.ctx, record),
     });

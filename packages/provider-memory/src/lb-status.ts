@@ -6,6 +6,7 @@
  */
 import type { OperatingStatus, ProvisioningStatus } from '@berth/provider-api';
 import type { MemoryContext } from './context.js';
+import { holderOf, where } from './indexed-table.js';
 import type { ListenerRecord, LoadBalancerRecord, MemberRecord, PoolRecord } from './state.js';
 
 export function lbProvisioning(lb: LoadBalancerRecord): ProvisioningStatus {
@@ -13,16 +14,19 @@ export function lbProvisioning(lb: LoadBalancerRecord): ProvisioningStatus {
 }
 
 export function memberOperating(ctx: MemoryContext, member: MemberRecord): OperatingStatus {
-  const monitored = Object.values(ctx.state.healthMonitors).some((m) => m.poolId === member.poolId);
+  const monitored = where(ctx.state.healthMonitors, 'poolId', member.poolId).length > 0;
   if (!monitored) return 'NO_MONITOR';
-  const server = Object.values(ctx.state.servers).find((s) =>
-    s.ports.some((p) => p.fixedIp === member.address),
-  );
+  const { servers, subnets } = ctx.state;
+  const networkId = member.subnetId === null ? undefined : subnets[member.subnetId]?.networkId;
+  const server =
+    networkId === undefined
+      ? Object.values(servers).find((s) => s.ports.some((p) => p.fixedIp === member.address))
+      : servers[holderOf(servers, networkId, member.address) ?? ''];
   return server?.status === 'ACTIVE' && server.pendingReads === 0 ? 'ONLINE' : 'ERROR';
 }
 
 export function poolOperating(ctx: MemoryContext, pool: PoolRecord): OperatingStatus {
-  const members = Object.values(ctx.state.members).filter((m) => m.poolId === pool.id);
+  const members = where(ctx.state.members, 'poolId', pool.id);
   return rollUp(members.map((m) => memberOperating(ctx, m)));
 }
 
@@ -34,7 +38,7 @@ export function listenerOperating(ctx: MemoryContext, listener: ListenerRecord):
 
 export function lbOperating(ctx: MemoryContext, lb: LoadBalancerRecord): OperatingStatus {
   if (lb.pendingReads > 0) return 'OFFLINE';
-  const listeners = Object.values(ctx.state.listeners).filter((l) => l.loadBalancerId === lb.id);
+  const listeners = where(ctx.state.listeners, 'loadBalancerId', lb.id);
   return rollUp(listeners.map((l) => listenerOperating(ctx, l)));
 }
 

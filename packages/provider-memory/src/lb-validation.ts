@@ -1,8 +1,7 @@
 /** Input checks shared by the memory load balancer operations (Octavia's limits). */
+import { parseCidr, parseIpv4 } from '@berth/net';
 import {
   isPoolProtocolCompatible,
-  parseCidr,
-  parseIpv4,
   providerErrors,
   type CreateHealthMonitorInput,
   type ListenerProtocol,

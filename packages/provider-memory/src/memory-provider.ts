@@ -36,7 +36,7 @@ import { MemoryRouters } from './routers.js';
 import { MemorySecurityGroups } from './security-groups.js';
 import { MemoryServerGroups } from './server-groups.js';
 import { MemoryServers } from './servers.js';
-import { emptyState, loadState, type MemoryState } from './state.js';
+import { emptyState, indexState, loadState, type MemoryState } from './state.js';
 import { MemoryVolumes } from './volumes.js';
 
 export interface MemoryProviderOptions {
@@ -84,8 +84,9 @@ export class MemoryProvider implements InfraProvider {
   private readonly gate = new CallGate();
 
   constructor(options: MemoryProviderOptions = {}) {
-    const state =
-      (options.stateFile === undefined ? undefined : loadState(options.stateFile)) ?? emptyState();
+    const state = indexState(
+      (options.stateFile === undefined ? undefined : loadState(options.stateFile)) ?? emptyState(),
+    );
     this.ctx = new MemoryContext({
       state,
       catalog: { ...defaultCatalog(), ...structuredClone(options.catalog) },
@@ -157,6 +158,7 @@ export class MemoryProvider implements InfraProvider {
 
   /** A copy of the whole state, for assertions. */
   snapshotState(): MemoryState {
-    return structuredClone(this.ctx.state);
+    // Tables are indexing proxies, which structuredClone refuses; JSON is what is persisted.
+    return JSON.parse(JSON.stringify(this.ctx.state)) as MemoryState;
   }
 }

@@ -1,9 +1,8 @@
+import { cidrsOverlap, parseIpv4 } from '@berth/net';
 import {
-  cidrsOverlap,
   defaultAllocationPools,
   defaultGateway,
   hostRange,
-  parseIpv4,
   poolsContain,
   providerErrors,
   type CreateNetworkInput,
@@ -27,6 +26,7 @@ import {
 } from './context.js';
 import { ObjectReads, serviceReads } from './reads.js';
 import type { NetworkRecord } from './state.js';
+import { where } from './indexed-table.js';
 
 export class MemoryNetworks implements NetworkService {
   private readonly reads;
@@ -79,7 +79,7 @@ export class MemoryNetworks implements NetworkService {
       if (!network) return;
       if (network.external)
         throw providerErrors.invalidState('external networks belong to the operator');
-      const subnets = Object.values(state.subnets).filter((s) => s.networkId === network.id);
+      const subnets = where(state.subnets, 'networkId', network.id);
       for (const subnet of subnets) assertSubnetFree(this.ctx, subnet);
       for (const subnet of subnets) delete state.subnets[subnet.id];
       delete state.networks[network.id];
@@ -136,9 +136,7 @@ export class MemoryNetworks implements NetworkService {
   }
 
   private view(record: NetworkRecord): Network {
-    const subnetIds = Object.values(this.ctx.state.subnets)
-      .filter((s) => s.networkId === record.id)
-      .map((s) => s.id);
+    const subnetIds = where(this.ctx.state.subnets, 'networkId', record.id).map((s) => s.id);
     return snapshot({ ...record, status: 'ACTIVE', subnetIds });
   }
 }

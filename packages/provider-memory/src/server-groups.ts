@@ -10,6 +10,7 @@ import {
 import { existingFor, newObject, snapshot, type MemoryContext } from './context.js';
 import { ObjectReads, serviceReads } from './reads.js';
 import type { ServerGroupRecord } from './state.js';
+import { where } from './indexed-table.js';
 
 export class MemoryServerGroups implements ServerGroupService {
   private readonly reads;
@@ -56,17 +57,15 @@ export class MemoryServerGroups implements ServerGroupService {
     return this.ctx.run('serverGroups.delete', input, signal, () => {
       const { state } = this.ctx;
       if (!state.serverGroups[input.id]) return;
-      for (const server of Object.values(state.servers)) {
-        if (server.serverGroupId === input.id) server.serverGroupId = null;
+      for (const server of where(state.servers, 'serverGroupId', input.id)) {
+        server.serverGroupId = null;
       }
       delete state.serverGroups[input.id];
     });
   }
 
   private view(record: ServerGroupRecord): ServerGroup {
-    const memberIds = Object.values(this.ctx.state.servers)
-      .filter((s) => s.serverGroupId === record.id)
-      .map((s) => s.id);
+    const memberIds = where(this.ctx.state.servers, 'serverGroupId', record.id).map((s) => s.id);
     return snapshot({ ...record, memberIds });
   }
 }

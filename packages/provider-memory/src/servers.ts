@@ -15,6 +15,7 @@ import { existingFor, mustGet, newObject, snapshot, type MemoryContext } from '.
 import { ObjectReads, serviceReads } from './reads.js';
 import { chooseHypervisor } from './placement.js';
 import type { ServerRecord } from './state.js';
+import { where } from './indexed-table.js';
 
 export class MemoryServers implements ServerService {
   private readonly reads;
@@ -112,15 +113,13 @@ export class MemoryServers implements ServerService {
       input.serverGroupId === undefined
         ? undefined
         : mustGet(state.serverGroups, 'ServerGroup', input.serverGroupId);
-    const all = Object.values(state.servers);
-    this.ctx.checkQuota('servers', all.length, 1);
-    this.ctx.checkQuota('vcpus', sumFlavors(this.ctx, all, 'vcpus'), flavor.vcpus);
-    this.ctx.checkQuota('ramMiB', sumFlavors(this.ctx, all, 'ramMiB'), flavor.ramMiB);
+    this.checkServerQuotas(flavor);
     const ports = this.buildPorts(input);
+    const hypervisors = catalog.hypervisors.filter((h) => h.zone === input.zone);
     const hypervisor = chooseHypervisor({
       zone: input.zone,
-      hypervisors: catalog.hypervisors,
-      servers: all,
+      hypervisors,
+      servers: hypervisors.flatMap((h) => where(state.servers, 'hypervisor', h.name)),
       group,
     });
     if (hypervisor === undefined) {
@@ -160,7 +159,7 @@ export class MemoryServers implements ServerService {
           );
         const subnet =
           p.subnetId === undefined
-            ? Object.values(state.subnets).find((s) => s.networkId === network.id)
+            ? where(state.subnets, 'networkId', network.id)[0]
             : mustGet(state.subnets, 'Subnet', p.subnetId);
         if (!subnet || subnet.networkId !== network.id) {
           throw providerErrors.invalid(
@@ -173,6 +172,17 @@ export class MemoryServers implements ServerService {
         return { id: '', networkId: network.id, subnetId: subnet.id, fixedIp, macAddress: '' };
       })
       .map((port) => ({ ...port, ...this.newPortIdentity() }));
+  }
+
+  /** Summing every server's flavor is paid only when a quota asks for it. */
+  private checkServerQuotas(flavor: { vcpus: number; ramMiB: number }): void {
+    const { quotas, state } = this.ctx;
+    const all = () => Object.values(state.servers);
+    if (quotas.servers !== undefined) this.ctx.checkQuota('servers', all().length, 1);
+    if (quotas.vcpus !== undefined)
+      this.ctx.checkQuota('vcpus', sumFlavors(this.ctx, all(), 'vcpus'), flavor.vcpus);
+    if (quotas.ramMiB !== undefined)
+      this.ctx.checkQuota('ramMiB', sumFlavors(this.ctx, all(), 'ramMiB'), flavor.ramMiB);
   }
 
   private newPortIdentity(): { id: string; macAddress: string } {

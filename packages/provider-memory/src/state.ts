@@ -23,6 +23,7 @@ import type {
   Volume,
   FloatingIp,
 } from '@berth/provider-api';
+import { indexedTable } from './indexed-table.js';
 
 type LbStatusFields = 'provisioningStatus' | 'operatingStatus';
 
@@ -118,4 +119,36 @@ export function saveState(file: string, state: MemoryState): void {
   const temp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(temp, JSON.stringify(state), { mode: 0o600 });
   fs.renameSync(temp, file);
+}
+
+/**
+ * The state with every object table indexed (see indexed-table.ts). Servers, load balancers and
+ * floating IPs also index the addresses they hold; routers' legs change in place, so they are
+ * read directly.
+ */
+export function indexState(state: MemoryState): MemoryState {
+  return {
+    version: state.version,
+    lastId: state.lastId,
+    networks: indexedTable(state.networks),
+    subnets: indexedTable(state.subnets, { fields: ['networkId'] }),
+    routers: indexedTable(state.routers),
+    servers: indexedTable(state.servers, {
+      addressesOf: (s) => s.ports.map((p) => ({ networkId: p.networkId, ip: p.fixedIp })),
+      fields: ['hypervisor', 'serverGroupId'],
+    }),
+    serverGroups: indexedTable(state.serverGroups),
+    securityGroups: indexedTable(state.securityGroups),
+    loadBalancers: indexedTable(state.loadBalancers, {
+      addressesOf: (lb) => [{ networkId: lb.vipNetworkId, ip: lb.vipAddress }],
+    }),
+    listeners: indexedTable(state.listeners, { fields: ['loadBalancerId'] }),
+    pools: indexedTable(state.pools, { fields: ['loadBalancerId'] }),
+    members: indexedTable(state.members, { fields: ['poolId'] }),
+    healthMonitors: indexedTable(state.healthMonitors, { fields: ['poolId'] }),
+    volumes: indexedTable(state.volumes),
+    floatingIps: indexedTable(state.floatingIps, {
+      addressesOf: (f) => [{ networkId: f.floatingNetworkId, ip: f.address }],
+    }),
+  };
 }

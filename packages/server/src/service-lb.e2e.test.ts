@@ -8,12 +8,12 @@
  * The provider's view is read as an operator would: the read-only REST API and, for pool
  * members, the local provider's inventory.
  */
+import { parseCidr } from '@berth/net';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createCertificateAuthority, issueCertificate } from '@berth/kube-bootstrap';
-import { parseCidr } from '@berth/provider-api';
 import {
   isReady,
   kubectl,

@@ -3,12 +3,12 @@
  * cluster controllers on the memory provider, a fake cluster API at the ClusterServicesApi
  * boundary, and views of the provider objects a Service owns.
  */
+import { parseCidr } from '@berth/net';
 import type { TestContext } from 'node:test';
 import { until } from '@berth/test-kit';
 import assert from 'node:assert/strict';
 import type { Cluster } from '@berth/api-types';
 import { silentLogger } from '@berth/controller-kit';
-import { parseCidr } from '@berth/provider-api';
 import { createCluster, startWorld, type World } from './world.js';
 import { FakeServicesApi } from './fake-services-api.js';
 import { ServiceLoadBalancerReconciler } from '../services/service-reconciler.js';

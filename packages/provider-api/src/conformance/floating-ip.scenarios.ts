@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cidrContains } from '../ipam.js';
+import { cidrContains } from '@berth/net';
 import type { FloatingIp } from '../floating-ips.js';
 import type { Subnet } from '../networks.js';
 import type { ConformanceEnv } from './env.js';

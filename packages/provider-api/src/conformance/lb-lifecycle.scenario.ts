@@ -1,6 +1,6 @@
 /** The full life of a load balancer and its children, one step of the contract at a time. */
 import assert from 'node:assert/strict';
-import { cidrContains } from '../ipam.js';
+import { cidrContains } from '@berth/net';
 import {
   assertSettled,
   createLoadBalancer,

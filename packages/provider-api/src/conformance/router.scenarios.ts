@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cidrContains } from '../ipam.js';
+import { cidrContains } from '@berth/net';
 import { rejectsWithCode, type ScenarioGroup } from './scenario.js';
 
 export const routerScenarios: ScenarioGroup = {

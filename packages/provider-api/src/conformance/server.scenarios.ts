@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cidrContains } from '../ipam.js';
+import { cidrContains } from '@berth/net';
 import { hashUserData, type UserData } from '../user-data.js';
 import { ids, rejectsWithCode, type ScenarioGroup } from './scenario.js';
 

@@ -4,8 +4,8 @@
  * network, gateway or broadcast address; allocation is idempotent per owner (asking again for
  * the same owner returns the same address), so a retried create does not leak addresses.
  */
+import { broadcastOf, cidrContains, formatIpv4, parseCidr, parseIpv4 } from '@berth/net';
 import { BerthError } from '@berth/errors';
-import { broadcastOf, cidrContains, intToIp, ipToInt, parseCidr } from '../net/cidr.js';
 import { updateRecord, type LocalInventory } from './inventory.js';
 
 export interface AddressPool {
@@ -24,7 +24,7 @@ export interface SubnetAllocations {
 
 export function reservedAddresses(cidr: string, gatewayIp: string | undefined): Set<string> {
   const block = parseCidr(cidr);
-  const reserved = new Set([intToIp(block.network), intToIp(broadcastOf(block))]);
+  const reserved = new Set([formatIpv4(block.network), formatIpv4(broadcastOf(block))]);
   if (gatewayIp !== undefined) reserved.add(gatewayIp);
   return reserved;
 }
@@ -44,7 +44,7 @@ export function allocate(table: SubnetAllocations, owner: string, requested?: st
   }
   for (const [first, last] of candidateRanges(table)) {
     for (let n = first; n <= last; n++) {
-      const ip = intToIp(n);
+      const ip = formatIpv4(n);
       if (!reserved.has(ip) && table.allocations[ip] === undefined) return ip;
     }
   }
@@ -55,11 +55,11 @@ export function allocate(table: SubnetAllocations, owner: string, requested?: st
 function candidateRanges(table: SubnetAllocations): Array<[number, number]> {
   const block = parseCidr(table.cidr);
   if (table.pools === undefined) return [[block.network + 1, broadcastOf(block) - 1]];
-  return table.pools.map((p) => [ipToInt(p.start), ipToInt(p.end)]);
+  return table.pools.map((p) => [parseIpv4(p.start), parseIpv4(p.end)]);
 }
 
 function inRanges(table: SubnetAllocations, ip: string): boolean {
-  const value = ipToInt(ip);
+  const value = parseIpv4(ip);
   return candidateRanges(table).some(([first, last]) => value >= first && value <= last);
 }
 
@@ -78,7 +78,7 @@ function checkRequested(table: SubnetAllocations, ip: string, reserved: Set<stri
 
 /** Orders an allocation table's addresses numerically (for stable listings). */
 export function sortedAddresses(table: SubnetAllocations): string[] {
-  return Object.keys(table.allocations).sort((a, b) => ipToInt(a) - ipToInt(b));
+  return Object.keys(table.allocations).sort((a, b) => parseIpv4(a) - parseIpv4(b));
 }
 
 const KIND = 'ipam';

@@ -1,11 +1,8 @@
 /** Networks and subnets (Neutron's model) over the fabric namespace's bridges and IPAM. */
+import { cidrContains, cidrsOverlap, parseCidr, parseIpv4 } from '@berth/net';
 import {
-  cidrsOverlap,
   defaultAllocationPools,
   defaultGateway,
-  cidrContains,
-  parseCidr,
-  parseIpv4,
   providerErrors,
   validateNameAndTags,
   type CreateNetworkInput,

@@ -4,13 +4,13 @@
  * objects), a temporary data dir, and probes that open TCP connections from inside a
  * namespace. Traffic stays on loopback and in namespaces the test created.
  */
+import { cidrsOverlap, parseCidr } from '@berth/net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes, randomInt } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { ProcessRunner, type CommandRunner } from '@berth/exec';
-import { parseCidr, cidrsOverlap } from '../net/cidr.js';
 
 export interface E2eEnv {
   runner: CommandRunner;

@@ -2,8 +2,8 @@
  * Where the local cloud sits on the host: the name prefix every host object carries, the
  * external bridge and the external CIDR floating IPs and public VIPs come from.
  */
+import { type Cidr, nthAddress, parseCidr } from '@berth/net';
 import { assertPrefix } from '../names.js';
-import { nthAddress, parseCidr, type Cidr } from '../net/cidr.js';
 
 export interface TopologyConfig {
   /** Prefix of every namespace, interface and host table; default `berth-`. */

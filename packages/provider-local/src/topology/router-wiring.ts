@@ -3,13 +3,13 @@
  * at the subnet's gateway address, a gateway leg `qg0` on the external bridge holding its
  * address and floating IPs, and its NAT table. Converges from any half-made state.
  */
+import { parseCidr, withPrefix } from '@berth/net';
 import {
   linkName,
   ROUTER_EXTERNAL_IFACE,
   ROUTER_NAT_TABLE,
   routerInternalIface,
 } from '../names.js';
-import { parseCidr, withPrefix } from '../net/cidr.js';
 import type { NetContext } from '../net/context.js';
 import {
   deleteLink,

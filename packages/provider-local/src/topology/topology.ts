@@ -8,6 +8,7 @@
  *
  * Every method converges to the requested state from whatever a crash left behind.
  */
+import { parseCidr, withPrefix } from '@berth/net';
 import type { CommandRunner } from '@berth/exec';
 import {
   guardTableName,
@@ -17,7 +18,6 @@ import {
   SERVER_IFACE,
   type NamespaceNames,
 } from '../names.js';
-import { parseCidr, withPrefix } from '../net/cidr.js';
 import { run, type NetContext } from '../net/context.js';
 import {
   deleteLink,

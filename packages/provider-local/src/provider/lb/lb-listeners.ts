@@ -1,7 +1,7 @@
 /** Listeners: a protocol port on the VIP, optionally with TLS, forwarding to a default pool. */
+import { parseCidr } from '@berth/net';
 import {
   isPoolProtocolCompatible,
-  parseCidr,
   providerErrors,
   validateNameAndTags,
   type CreateListenerInput,

@@ -1,7 +1,7 @@
 /** Pools, their members and their health monitor. Each call returns the owning load balancer. */
+import { parseIpv4 } from '@berth/net';
 import {
   isPoolProtocolCompatible,
-  parseIpv4,
   providerErrors,
   validateNameAndTags,
   type CreateHealthMonitorInput,

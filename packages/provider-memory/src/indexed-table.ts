@@ -1,0 +1,159 @@
+/**
+ * State tables that index themselves. Every find, list by tags, idempotent create and address
+ * allocation used to scan whole tables, which made a world of a thousand clusters quadratic.
+ * A table stays a plain record to every reader (and to JSON), but a Proxy keeps, on each insert
+ * and delete, its ids by name, by `key=value` tag and by the network addresses its objects hold.
+ * Names, tags and the addresses given to `addressesOf` never change after an insert; an indexed
+ * field may change in place only as long as `where` re-checks it (it does).
+ */
+import type { ProviderObject, Tags } from '@berth/provider-api';
+
+/** An address an object holds on a network. */
+export interface Placed {
+  networkId: string;
+  ip: string;
+}
+
+interface TableIndex {
+  byName: Map<string, Set<string>>;
+  /** `field\0value` → ids, for the fields the table was asked to index. */
+  byField: Map<string, Set<string>>;
+  fields: readonly string[];
+  byTag: Map<string, Set<string>>;
+  /** networkId → ip → holder id; only for tables given `addressesOf`. */
+  byNetwork: Map<string, Map<string, string>>;
+}
+
+const indexes = new WeakMap<object, TableIndex>();
+
+function add(map: Map<string, Set<string>>, key: string, id: string): void {
+  let ids = map.get(key);
+  if (ids === undefined) map.set(key, (ids = new Set()));
+  ids.add(id);
+}
+
+function remove(map: Map<string, Set<string>>, key: string, id: string): void {
+  const ids = map.get(key);
+  ids?.delete(id);
+  if (ids?.size === 0) map.delete(key);
+}
+
+const tagKey = (key: string, value: string) => `${key}=${value}`;
+
+export interface IndexOptions<T> {
+  /** Addresses a record holds (servers' ports, load balancers' VIPs, floating IPs). */
+  addressesOf?: (record: T) => Placed[];
+  /** Fields `where` looks up by, e.g. a child's parent id. */
+  fields?: readonly (keyof T & string)[];
+}
+
+const fieldKey = (field: string, value: unknown) => `${field}\0${String(value)}`;
+
+export function indexedTable<T extends ProviderObject>(
+  records: Record<string, T>,
+  options: IndexOptions<T> = {},
+): Record<string, T> {
+  const { addressesOf, fields = [] } = options;
+  const index: TableIndex = {
+    byName: new Map(),
+    byField: new Map(),
+    fields,
+    byTag: new Map(),
+    byNetwork: new Map(),
+  };
+  const insert = (id: string, record: T) => {
+    add(index.byName, record.name, id);
+    for (const f of fields) add(index.byField, fieldKey(f, record[f]), id);
+    for (const [k, v] of Object.entries(record.tags ?? {})) add(index.byTag, tagKey(k, v), id);
+    for (const p of addressesOf?.(record) ?? []) {
+      let ips = index.byNetwork.get(p.networkId);
+      if (ips === undefined) index.byNetwork.set(p.networkId, (ips = new Map()));
+      ips.set(p.ip, id);
+    }
+  };
+  const drop = (id: string, record: T) => {
+    remove(index.byName, record.name, id);
+    for (const f of fields) remove(index.byField, fieldKey(f, record[f]), id);
+    for (const [k, v] of Object.entries(record.tags ?? {})) remove(index.byTag, tagKey(k, v), id);
+    for (const p of addressesOf?.(record) ?? []) {
+      const ips = index.byNetwork.get(p.networkId);
+      if (ips?.get(p.ip) === id) ips.delete(p.ip);
+    }
+  };
+  const target: Record<string, T> = {};
+  for (const [id, record] of Object.entries(records)) {
+    target[id] = record;
+    insert(id, record);
+  }
+  const table = new Proxy(target, {
+    set(t, key, value: T) {
+      if (typeof key !== 'string') return Reflect.set(t, key, value);
+      if (Object.hasOwn(t, key)) drop(key, t[key]!);
+      t[key] = value;
+      insert(key, value);
+      return true;
+    },
+    deleteProperty(t, key) {
+      if (typeof key === 'string' && Object.hasOwn(t, key)) drop(key, t[key]!);
+      return Reflect.deleteProperty(t, key);
+    },
+  });
+  indexes.set(table, index);
+  return table;
+}
+
+/** The records of `ids` in the table's own order (ids grow with creation), as a scan gives them. */
+function pick<T>(table: Record<string, T>, ids: Iterable<string> | undefined): T[] {
+  const out: T[] = [];
+  for (const id of [...(ids ?? [])].sort()) {
+    const record = table[id];
+    if (record !== undefined) out.push(record);
+  }
+  return out;
+}
+
+/** Records that may carry every tag of `tags` (all records when there is no tag to narrow by). */
+export function candidatesByTags<T>(table: Record<string, T>, tags: Tags | undefined): T[] {
+  const index = indexes.get(table);
+  const entries = Object.entries(tags ?? {});
+  if (index === undefined || entries.length === 0) return Object.values(table);
+  let smallest: Set<string> | undefined;
+  for (const [k, v] of entries) {
+    const ids = index.byTag.get(tagKey(k, v));
+    if (ids === undefined) return [];
+    if (smallest === undefined || ids.size < smallest.size) smallest = ids;
+  }
+  return pick(table, smallest);
+}
+
+/** Records named `name`. */
+export function candidatesByName<T>(table: Record<string, T>, name: string): T[] {
+  const index = indexes.get(table);
+  return index === undefined ? Object.values(table) : pick(table, index.byName.get(name));
+}
+
+/** Addresses that records of `table` hold on `networkId`. Throws for a table never indexed. */
+export function addressesOn(table: object, networkId: string): string[] {
+  const index = indexes.get(table);
+  if (index === undefined) throw new Error('addressesOn: the table is not an indexedTable');
+  return [...(index.byNetwork.get(networkId)?.keys() ?? [])];
+}
+
+/** Id of the record of `table` holding `ip` on `networkId`, if any. */
+export function holderOf(table: object, networkId: string, ip: string): string | undefined {
+  return indexes.get(table)?.byNetwork.get(networkId)?.get(ip);
+}
+
+/** Records whose `field` equals `value`, through the table's index when it has one. */
+export function where<T, K extends keyof T & string>(
+  table: Record<string, T>,
+  field: K,
+  value: T[K],
+): T[] {
+  const index = indexes.get(table);
+  const candidates =
+    index !== undefined && index.fields.includes(field)
+      ? pick(table, index.byField.get(fieldKey(field, value)))
+      : Object.values(table);
+  return candidates.filter((r) => r[field] === value);
+}
