@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, startServer, type RunningServer } from '@berth/server';
+import { until } from '@berth/test-kit';
 
 const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
 const ADMIN = `berth_${randomBytes(24).toString('hex')}`;
@@ -66,7 +67,8 @@ function harness(withControllers: boolean) {
       );
     });
   };
-  return { url, configFile, berth };
+  const server = () => state.server!;
+  return { url, configFile, berth, server };
 }
 
 function ok(run: Run): Run {
@@ -157,8 +159,36 @@ describe('with controllers', () => {
 });
 
 describe('without controllers', () => {
-  const { url, berth } = harness(false);
+  const { url, berth, server } = harness(false);
   const admin = () => ({ BERTH_ENDPOINT: url(), BERTH_TOKEN: ADMIN });
+
+  test('--wait returns at once, exit 2, when the cluster is in Error', async () => {
+    ok(await berth(['cluster', 'create', 'broken'], admin()));
+    const key = { project: 'default', name: 'broken' };
+    const scaling = berth(
+      ['nodegroup', 'scale', 'broken', 'default', '--count', '5', '--wait', '--timeout', '20m'],
+      admin(),
+    );
+    // What the cluster controller does next: a pass over the new generation fails terminally.
+    const cluster = await until('the scale to reach the cluster', async () => {
+      const c = await server().store.clusters.get(key);
+      return c !== undefined && c.metadata.generation > 1 ? c : undefined;
+    });
+    const failedAt = Date.now();
+    await server().store.clusters.updateStatus(key, (s) => ({
+      ...s,
+      phase: 'Error',
+      observedGeneration: cluster.metadata.generation,
+      message: 'kube-apiserver v1.33.13 is not installed. Fix: berth components install 1.33',
+    }));
+    const scaled = await scaling;
+    assert.equal(scaled.code, 2, scaled.stderr);
+    assert.match(
+      scaled.stderr,
+      /berth: NodeGroupUpdate of NodeGroup "default" cannot finish: cluster "broken" is in Error: kube-apiserver v1\.33\.13 is not installed\. Fix: berth components install 1\.33/,
+    );
+    assert.ok(Date.now() - failedAt < 15_000, 'no wait for the timeout');
+  });
 
   test('an operation nobody advances: wait follows it, then exits 3 at the timeout', async () => {
     const create = ok(await berth(['cluster', 'create', 'idle'], admin()));

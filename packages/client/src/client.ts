@@ -11,6 +11,7 @@
  * `events`, `addons`, `infra`, `operations`, `catalog`); failures throw `ApiError`.
  */
 import type { ClusterEvent, Operation } from '@berth/api-types';
+import { isApiError } from './api-error.js';
 import { streamClusterEvents, type StreamEventsOptions } from './event-stream.js';
 import { paths } from './paths.js';
 import { clustersApi } from './resources/clusters.js';
@@ -80,8 +81,29 @@ export class BerthClient implements OperationSource {
     }
   }
 
+  /** Why `op` cannot finish: its cluster or node group failed terminally after seeing it. */
+  async blockedTarget(op: Operation, signal: AbortSignal): Promise<string | undefined> {
+    const { project, cluster, kind, name, generation } = op.target;
+    const c = await this.clusters.get(project, cluster, { signal }).catch(absent);
+    if (c === undefined) return undefined; // deleted: the operation ends by itself
+    const current = c.status.observedGeneration >= c.metadata.generation;
+    if (c.status.phase === 'Error' && current && c.metadata.deletionRequestedAt === undefined)
+      return `cluster "${cluster}" is in Error: ${c.status.message ?? 'see its conditions and events'}`;
+    if (kind !== 'NodeGroup') return undefined;
+    const ng = await this.nodeGroups.get(project, cluster, name, { signal }).catch(absent);
+    if (ng?.status.phase === 'Error' && ng.status.observedGeneration >= generation)
+      return `node group "${name}" is in Error: ${ng.status.message ?? 'see its conditions and events'}`;
+    return undefined;
+  }
+
   /** Follows an operation to its end; see `waitForOperation` in wait.ts for what it throws. */
   waitForOperation(id: string, options: WaitOptions = {}): Promise<Operation> {
     return waitForOperation(this, id, options);
   }
+}
+
+/** A 404 while looking: the object is gone, which is not a reason to stop waiting. */
+function absent(err: unknown): undefined {
+  if (isApiError(err) && err.status === 404) return undefined;
+  throw err;
 }

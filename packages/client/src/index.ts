@@ -19,6 +19,7 @@ export {
 } from './transport.js';
 export {
   OperationFailedError,
+  TargetFailedError,
   WaitTimeoutError,
   waitForOperation,
   type OperationSource,

@@ -4,7 +4,7 @@ import type { ServerResponse } from 'node:http';
 import type { ClusterEvent, Operation } from '@berth/api-types';
 import { BerthClient } from './client.js';
 import { sendJson, sendProblem, startTestServer } from './test-server.js';
-import { OperationFailedError, WaitTimeoutError } from './wait.js';
+import { OperationFailedError, TargetFailedError, WaitTimeoutError } from './wait.js';
 import { until } from '@berth/test-kit';
 
 const started = new Date(Date.now() - 1_000).toISOString();
@@ -52,11 +52,18 @@ function writeEvent(res: ServerResponse, e: ClusterEvent): void {
 async function fakeApi(t: test.TestContext, streamStatus = 200) {
   const state = {
     op: operation('Running'),
+    cluster: {
+      phase: 'Provisioning',
+      observedGeneration: 1,
+      message: undefined as string | undefined,
+    },
     stream: undefined as ServerResponse | undefined,
     history: [] as ClusterEvent[],
   };
   const server = await startTestServer((req, res) => {
     if (req.url?.startsWith('/v1/operations/op-1')) return sendJson(res, 200, state.op);
+    if (req.url === '/v1/projects/default/clusters/demo')
+      return sendJson(res, 200, { metadata: { generation: 1 }, status: state.cluster });
     if (req.headers.accept !== 'text/event-stream') {
       const since = Number(new URL(req.url ?? '', 'http://x').searchParams.get('since') ?? 0);
       return sendJson(res, 200, { metadata: {}, items: state.history.filter((e) => e.id > since) });
@@ -185,4 +192,24 @@ test('aborting rejects with the signal reason', async (t) => {
   const abort = new AbortController();
   setTimeout(() => abort.abort(new Error('interrupted')), 30);
   await assert.rejects(client.waitForOperation('op-1', { signal: abort.signal }), /interrupted/);
+});
+
+test('a target in Error ends the wait at once; one still converging does not', async (t) => {
+  const { state, client } = await fakeApi(t);
+  state.cluster = { phase: 'Error', observedGeneration: 0, message: 'earlier failure' };
+  const stale = client.waitForOperation('op-1', { pollIntervalMs: 20, timeoutMs: 300 });
+  await assert.rejects(stale, WaitTimeoutError, 'an Error the controller has not re-read yet');
+  state.cluster = {
+    phase: 'Error',
+    observedGeneration: 1,
+    message: 'kube-apiserver v1.33.13 is not installed',
+  };
+  const began = Date.now();
+  await assert.rejects(
+    client.waitForOperation('op-1', { pollIntervalMs: 60_000, timeoutMs: 60_000 }),
+    (err: unknown) =>
+      err instanceof TargetFailedError &&
+      /cluster "demo" is in Error: kube-apiserver v1\.33\.13 is not installed/.test(err.message),
+  );
+  assert.ok(Date.now() - began < 5_000);
 });

@@ -10,6 +10,11 @@ import { OperationEvents, type EventSource } from './operation-events.js';
 /** What waiting needs from a client; `BerthClient` provides it. */
 export interface OperationSource extends EventSource {
   getOperation(id: string, signal: AbortSignal): Promise<Operation>;
+  /**
+   * Why the operation's target cannot get where the operation waits for it to go — the target,
+   * or its cluster, failed terminally (phase `Error`) after seeing the request — or undefined.
+   */
+  blockedTarget?(op: Operation, signal: AbortSignal): Promise<string | undefined>;
 }
 
 export interface WaitOptions {
@@ -39,6 +44,20 @@ export class OperationFailedError extends Error {
   }
 }
 
+/**
+ * The operation is still open, but its target (or the target's cluster) is in `Error`, so it
+ * cannot finish until someone changes something; waiting longer would only hang.
+ */
+export class TargetFailedError extends Error {
+  constructor(
+    readonly operation: Operation,
+    readonly reason: string,
+  ) {
+    super(reason);
+    this.name = 'TargetFailedError';
+  }
+}
+
 /** The operation did not end within `timeoutMs`; it may still finish later. */
 export class WaitTimeoutError extends Error {
   constructor(
@@ -53,8 +72,9 @@ export class WaitTimeoutError extends Error {
 
 /**
  * Resolves with the operation once it `Succeeded`. Throws `OperationFailedError` when it
- * `Failed`, `WaitTimeoutError` after `timeoutMs`, the signal's reason when aborted, and
- * `ApiError` when the operation cannot be read (after the transport's retries).
+ * `Failed`, `TargetFailedError` at once when its target (or the target's cluster) is in `Error`,
+ * `WaitTimeoutError` after `timeoutMs`, the signal's reason when aborted, and `ApiError` when
+ * the operation cannot be read (after the transport's retries).
  */
 export async function waitForOperation(
   source: OperationSource,
@@ -80,6 +100,8 @@ export async function waitForOperation(
     op = reportRunning(await source.getOperation(id, stop.signal));
     if (!isFinished(op)) events.follow(op, stop.signal, () => wake.fire());
     while (!isFinished(op)) {
+      const blocked = await source.blockedTarget?.(op, stop.signal);
+      if (blocked !== undefined) throw new TargetFailedError(op, blocked);
       await wake.wait(options.pollIntervalMs ?? 2_000, stop.signal);
       op = reportRunning(await source.getOperation(id, stop.signal));
     }

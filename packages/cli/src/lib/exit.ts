@@ -2,14 +2,14 @@
  * How the CLI ends: exit codes (a documented contract, see docs/cli.md) and one place that turns
  * any error into a single `berth: …` line — never a stack trace.
  */
-import { ApiError, OperationFailedError, WaitTimeoutError } from '@berth/client';
+import { ApiError, OperationFailedError, TargetFailedError, WaitTimeoutError } from '@berth/client';
 import type { CliIo } from './io.js';
 
 export const EXIT = {
   ok: 0,
   /** Bad usage, a refused or failed API call, an unreachable server. */
   error: 1,
-  /** The operation waited for ended Failed. */
+  /** The operation waited for ended Failed, or its target is in Error so it cannot finish. */
   operationFailed: 2,
   /** `--timeout` passed before the operation ended (it may still finish). */
   timedOut: 3,
@@ -29,6 +29,10 @@ export function describeError(err: unknown): string {
     const field = err.field ? `${err.field}: ` : '';
     return `${kind} of ${target.kind} "${target.name}" failed: ${field}${err.message} (${err.code})`;
   }
+  if (err instanceof TargetFailedError) {
+    const { kind, target, id } = err.operation;
+    return `${kind} of ${target.kind} "${target.name}" cannot finish: ${err.reason} (operation ${id} stays open; fix the cause or delete)`;
+  }
   if (err instanceof ApiError) {
     const field = err.field ? `${err.field}: ` : '';
     return `${field}${err.message} (${err.code})`;
@@ -38,7 +42,8 @@ export function describeError(err: unknown): string {
 }
 
 export function exitCodeOf(err: unknown): number {
-  if (err instanceof OperationFailedError) return EXIT.operationFailed;
+  if (err instanceof OperationFailedError || err instanceof TargetFailedError)
+    return EXIT.operationFailed;
   if (err instanceof WaitTimeoutError) return EXIT.timedOut;
   if (err instanceof InterruptedError) return EXIT.interrupted;
   return EXIT.error;
