@@ -1,6 +1,7 @@
 export * from './common.js';
 export * from './provider-errors.js';
 export * from './ipam.js';
+export * from './placement.js';
 export * from './user-data.js';
 export * from './networks.js';
 export * from './routers.js';

@@ -5,7 +5,6 @@
 export { LocalProvider, type LocalProviderOptions } from './provider/local-provider.js';
 export type { AmphoraRepair, HealthManagerOptions } from './provider/lb/health-manager.js';
 export { DEFAULT_CATALOG, type CatalogConfig } from './provider/catalog.js';
-export { chooseHypervisor, type PlacementRequest } from './provider/placement.js';
 export {
   topologyConfig,
   DEFAULT_EXTERNAL_CIDR,

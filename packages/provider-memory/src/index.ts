@@ -7,5 +7,4 @@ export type { CallRecord, DelayRule, FailRule, FaultHandle } from './call-gate.j
 export { defaultCatalog, hypervisorsPerZone, type MemoryCatalog } from './catalog-config.js';
 export type { MemoryQuotas } from './context.js';
 export type { ExternalNetworkConfig } from './external-network.js';
-export { chooseHypervisor, type PlacementInput } from './placement.js';
 export type { MemoryState } from './state.js';

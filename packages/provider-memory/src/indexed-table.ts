@@ -157,3 +157,15 @@ export function where<T, K extends keyof T & string>(
       : Object.values(table);
   return candidates.filter((r) => r[field] === value);
 }
+
+/** How many records have `field` equal to `value` (an indexed field: no record is read). */
+export function countWhere<T, K extends keyof T & string>(
+  table: Record<string, T>,
+  field: K,
+  value: T[K],
+): number {
+  const index = indexes.get(table);
+  if (index === undefined || !index.fields.includes(field))
+    return where(table, field, value).length;
+  return index.byField.get(fieldKey(field, value))?.size ?? 0;
+}

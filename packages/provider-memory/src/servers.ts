@@ -9,13 +9,13 @@ import {
   type Server,
   type ServerPort,
   type ServerService,
+  chooseHypervisor,
 } from '@berth/provider-api';
 import { takeAddress } from './addresses.js';
 import { existingFor, mustGet, newObject, snapshot, type MemoryContext } from './context.js';
 import { ObjectReads, serviceReads } from './reads.js';
-import { chooseHypervisor } from './placement.js';
 import type { ServerRecord } from './state.js';
-import { where } from './indexed-table.js';
+import { countWhere, where } from './indexed-table.js';
 
 export class MemoryServers implements ServerService {
   private readonly reads;
@@ -115,19 +115,16 @@ export class MemoryServers implements ServerService {
         : mustGet(state.serverGroups, 'ServerGroup', input.serverGroupId);
     this.checkServerQuotas(flavor);
     const ports = this.buildPorts(input);
-    const hypervisors = catalog.hypervisors.filter((h) => h.zone === input.zone);
     const hypervisor = chooseHypervisor({
       zone: input.zone,
-      hypervisors,
-      servers: hypervisors.flatMap((h) => where(state.servers, 'hypervisor', h.name)),
-      group,
+      hypervisors: catalog.hypervisors,
+      load: (h) => countWhere(state.servers, 'hypervisor', h),
+      groupMembers:
+        group === undefined
+          ? []
+          : where(state.servers, 'serverGroupId', group.id).map((s) => s.hypervisor),
+      policy: group?.policy,
     });
-    if (hypervisor === undefined) {
-      throw providerErrors.quota(
-        'hypervisors',
-        `no hypervisor in ${input.zone} satisfies ${group?.policy ?? 'placement'}`,
-      );
-    }
     return {
       ...newObject(this.ctx, 'server', input),
       status: 'ACTIVE',

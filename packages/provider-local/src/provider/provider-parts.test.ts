@@ -1,63 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Hypervisor, SecurityGroup } from '@berth/provider-api';
+import type { SecurityGroup } from '@berth/provider-api';
 import { toAgentUserData } from './agent-user-data.js';
 import { rulesFor } from './firewall-sync.js';
-import { chooseHypervisor } from './placement.js';
 import { hostnameOf } from './server-runtime.js';
-
-const hv = (name: string, zone = 'az1', state: 'up' | 'down' = 'up'): Hypervisor => ({
-  name,
-  zone,
-  state,
-});
-const hypervisors = [
-  hv('az1-hv1'),
-  hv('az1-hv2'),
-  hv('az1-hv3', 'az1', 'down'),
-  hv('az2-hv1', 'az2'),
-];
-
-test('soft anti-affinity prefers hypervisors with fewer group members, then fewer servers', () => {
-  const base = { zone: 'az1', hypervisors, policy: 'soft-anti-affinity' as const };
-  assert.equal(chooseHypervisor({ ...base, placedServers: [], groupMembers: [] }), 'az1-hv1');
-  assert.equal(
-    chooseHypervisor({ ...base, placedServers: ['az1-hv1'], groupMembers: [] }),
-    'az1-hv2',
-  );
-  assert.equal(
-    chooseHypervisor({
-      ...base,
-      placedServers: ['az1-hv2', 'az1-hv2', 'az1-hv1'],
-      groupMembers: ['az1-hv1'],
-    }),
-    'az1-hv2',
-    'group spread beats load',
-  );
-  assert.equal(
-    chooseHypervisor({
-      ...base,
-      placedServers: ['az1-hv1', 'az1-hv2'],
-      groupMembers: ['az1-hv1', 'az1-hv2'],
-    }),
-    'az1-hv1',
-    'soft: still placed when every hypervisor holds a member',
-  );
-});
-
-test('hard anti-affinity refuses when every up hypervisor holds a member', () => {
-  assert.throws(
-    () =>
-      chooseHypervisor({
-        zone: 'az1',
-        hypervisors,
-        placedServers: [],
-        groupMembers: ['az1-hv1', 'az1-hv2'],
-        policy: 'anti-affinity',
-      }),
-    { code: 'BERTH_ERR_PROVIDER_QUOTA' },
-  );
-});
 
 test('user data maps onto the server root and starts services in `after` order', () => {
   const agent = toAgentUserData({

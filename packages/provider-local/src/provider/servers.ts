@@ -10,12 +10,13 @@ import {
   type ListServersInput,
   type Server,
   type ServerService,
+  chooseHypervisor,
+  loadOf,
 } from '@berth/provider-api';
 import { errorMessage } from '../agent/errors.js';
 import { mutate, newId, read, type ProviderContext } from './context.js';
 import type { FirewallSync } from './firewall-sync.js';
 import { disassociatePort } from './floating-ips.js';
-import { chooseHypervisor } from './placement.js';
 import { createPort, deletePort } from './ports.js';
 import type { PortRecord } from './records.js';
 import { findSame, withTags } from './repo.js';
@@ -216,7 +217,7 @@ export class LocalServers implements ServerService {
     return chooseHypervisor({
       zone: input.zone,
       hypervisors: hypervisorsOf(this.ctx.catalog.config),
-      placedServers: servers.map((s) => s.hypervisor),
+      load: loadOf(servers.map((s) => s.hypervisor)),
       groupMembers: servers.filter((s) => members.has(s.id)).map((s) => s.hypervisor),
       policy: group?.policy,
     });
