@@ -5,6 +5,7 @@
 // packages too and name themselves *.int.test.ts / *.e2e.test.ts.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
@@ -13,12 +14,19 @@ const filters = process.argv.slice(2);
 const build = spawnSync('npx', ['tsc', '--build'], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
+function sourceOf(compiled) {
+  return compiled
+    .replace(`${path.sep}dist${path.sep}`, `${path.sep}src${path.sep}`)
+    .replace(/\.js$/, '.ts');
+}
+
 function walk(dir, out) {
   if (!fs.existsSync(dir)) return out;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, entry.name);
     if (entry.isDirectory()) walk(p, out);
-    else if (entry.name.endsWith('.test.js')) out.push(p);
+    // A compiled test whose source is gone (renamed, deleted) is stale output, not a test.
+    else if (entry.name.endsWith('.test.js') && fs.existsSync(sourceOf(p))) out.push(p);
   }
   return out;
 }
@@ -50,7 +58,10 @@ const phases = [
 /** Generous: a cold component build inside an e2e test takes minutes. */
 const TEST_TIMEOUT_MS = 20 * 60_000;
 let failed = false;
-for (const phase of phases) {
+const totals = { passed: 0, failed: 0, skipped: 0, todo: 0, skippedNames: [] };
+const summaryDir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-test-summary-'));
+for (const [i, phase] of phases.entries()) {
+  const summaryFile = path.join(summaryDir, `phase-${i}.json`);
   const run = spawnSync(
     process.execPath,
     [
@@ -61,10 +72,29 @@ for (const phase of phases) {
       '--test-force-exit',
       `--test-timeout=${TEST_TIMEOUT_MS}`,
       '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      `--test-reporter=${path.join(root, 'scripts', 'test-summary-reporter.mjs')}`,
+      '--test-reporter-destination=/dev/null',
       ...phase.files,
     ],
-    { cwd: root, stdio: 'inherit' },
+    { cwd: root, stdio: 'inherit', env: { ...process.env, BERTH_TEST_SUMMARY_FILE: summaryFile } },
   );
   if (run.status !== 0) failed = true;
+  const lines = fs.existsSync(summaryFile) ? fs.readFileSync(summaryFile, 'utf8').split('\n') : [];
+  for (const line of lines.filter(Boolean)) {
+    const { outcome, name } = JSON.parse(line);
+    totals[outcome] += 1;
+    if (outcome === 'skipped') totals.skippedNames.push(name);
+  }
+}
+fs.rmSync(summaryDir, { recursive: true, force: true });
+console.log(
+  `\nberth tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped, ${totals.todo} todo`,
+);
+for (const name of totals.skippedNames) console.log(`  skipped: ${name}`);
+// Under BERTH_E2E=required (CI) nothing may be skipped: a skip there is a prerequisite missing.
+if (process.env.BERTH_E2E === 'required' && totals.skipped + totals.todo > 0) {
+  console.log('BERTH_E2E=required: skipped tests fail the run');
+  failed = true;
 }
 process.exit(failed ? 1 : 0);

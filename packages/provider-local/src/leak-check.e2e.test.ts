@@ -6,12 +6,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { checkLeaks, isClean } from './leak-check.js';
 import { writePidFile } from './proc/pid-file.js';
-import { canRunE2e, createE2eEnv } from './testing/e2e-env.js';
+import { e2eSkip, createE2eEnv } from './testing/e2e-env.js';
 import { until } from '@berth/test-kit';
 
 test(
   'the leak checker reports namespaces, links, tables, processes and files',
-  { skip: !canRunE2e },
+  { skip: e2eSkip },
   async (t) => {
     const env = await createE2eEnv();
     const run = (cmd: string, args: string[]) => env.runner.run(cmd, args, { check: false });

@@ -6,3 +6,4 @@
 export { freePort } from './free-port.js';
 export { until, StopWaiting, type UntilOptions } from './until.js';
 export { assertGolden } from './golden.js';
+export { e2eRequired, skipUnless } from './prerequisites.js';

@@ -10,14 +10,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { LoadBalancer, Server, Subnet } from '@berth/provider-api';
 import { checkLeaks } from '../leak-check.js';
-import { canRunE2e, createE2eEnv, type E2eEnv } from '../testing/e2e-env.js';
+import { e2eSkip, createE2eEnv, type E2eEnv } from '../testing/e2e-env.js';
 import { until } from '@berth/test-kit';
 import { LocalProvider } from './local-provider.js';
 
 const signal = new AbortController().signal;
 const tags = { 'berth.dev/cluster': 'e2e' };
 
-describe('local provider end to end', { skip: !canRunE2e, concurrency: false }, () => {
+describe('local provider end to end', { skip: e2eSkip, concurrency: false }, () => {
   let env: E2eEnv;
   let provider: LocalProvider;
   let subnet: Subnet;

@@ -20,6 +20,7 @@ import {
 } from './keepalived-conf.js';
 import { replaceTableScript } from '../net/nft.js';
 import { ROUTER_NAT_TABLE, SECURITY_GROUP_TABLE } from '../names.js';
+import { skipUnless } from '@berth/test-kit';
 
 const runner = new ProcessRunner();
 const isRoot = process.getuid?.() === 0;
@@ -36,7 +37,7 @@ function tempDir(t: { after: (fn: () => void) => void }): string {
 
 test(
   'nft accepts the router, security-group and guard rulesets',
-  { skip: !isRoot || !hasTool('nft') },
+  { skip: skipUnless({ root: isRoot, nft: hasTool('nft') }) },
   async () => {
     const scripts = [
       replaceTableScript({ family: 'ip', name: ROUTER_NAT_TABLE }, renderRouterNat(routerSpec)),
@@ -59,46 +60,50 @@ test(
 
 test(
   'nft -c rejects a broken ruleset, so the check above can fail',
-  { skip: !isRoot || !hasTool('nft') },
+  { skip: skipUnless({ root: isRoot, nft: hasTool('nft') }) },
   async () => {
     const broken = renderRouterNat(routerSpec).replace('snat to', 'snat too');
     await assert.rejects(runner.run('nft', ['-c', '-f', '-'], { input: broken }));
   },
 );
 
-test('haproxy -c accepts the rendered configuration', { skip: !hasTool('haproxy') }, async (t) => {
-  const dir = tempDir(t);
-  const pem = path.join(dir, 'tls.pem');
-  await runner.run('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    pem + '.key',
-    '-out',
-    pem + '.crt',
-    '-days',
-    '1',
-    '-subj',
-    '/CN=lb.test',
-  ]);
-  fs.writeFileSync(
-    pem,
-    fs.readFileSync(pem + '.crt', 'utf8') + fs.readFileSync(pem + '.key', 'utf8'),
-  );
-  const cfg = path.join(dir, 'haproxy.cfg');
-  fs.writeFileSync(cfg, renderHaproxyConfig(haproxySpec(pem, path.join(dir, 'stats.sock'))));
-  const out = await runner.run('haproxy', ['-c', '-f', cfg]);
-  assert.match(out.stdout + out.stderr, /Configuration file is valid/);
-});
+test(
+  'haproxy -c accepts the rendered configuration',
+  { skip: skipUnless({ haproxy: hasTool('haproxy') }) },
+  async (t) => {
+    const dir = tempDir(t);
+    const pem = path.join(dir, 'tls.pem');
+    await runner.run('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      pem + '.key',
+      '-out',
+      pem + '.crt',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=lb.test',
+    ]);
+    fs.writeFileSync(
+      pem,
+      fs.readFileSync(pem + '.crt', 'utf8') + fs.readFileSync(pem + '.key', 'utf8'),
+    );
+    const cfg = path.join(dir, 'haproxy.cfg');
+    fs.writeFileSync(cfg, renderHaproxyConfig(haproxySpec(pem, path.join(dir, 'stats.sock'))));
+    const out = await runner.run('haproxy', ['-c', '-f', cfg]);
+    assert.match(out.stdout + out.stderr, /Configuration file is valid/);
+  },
+);
 
 test(
   'keepalived --config-test accepts the rendered configuration',
-  { skip: !hasTool('keepalived') },
+  { skip: skipUnless({ keepalived: hasTool('keepalived') }) },
   async (t) => {
     const dir = tempDir(t);
     fs.chmodSync(dir, 0o755);

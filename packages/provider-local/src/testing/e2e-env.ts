@@ -11,6 +11,7 @@ import path from 'node:path';
 import { randomBytes, randomInt } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { ProcessRunner, type CommandRunner } from '@berth/exec';
+import { skipUnless } from '@berth/test-kit';
 
 export interface E2eEnv {
   runner: CommandRunner;
@@ -27,10 +28,13 @@ export interface E2eEnv {
 
 export const probeScript = fileURLToPath(new URL('./probe.js', import.meta.url));
 
-export const canRunE2e =
-  process.platform === 'linux' &&
-  process.getuid?.() === 0 &&
-  ['/usr/sbin/ip', '/usr/sbin/nft', '/sbin/ip'].some((p) => fs.existsSync(p));
+/** The `skip` of a suite that needs real namespaces; fails under BERTH_E2E=required. */
+export const e2eSkip = skipUnless({
+  Linux: process.platform === 'linux',
+  root: process.getuid?.() === 0,
+  'ip (iproute2)': ['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip'].some((p) => fs.existsSync(p)),
+  nft: ['/usr/sbin/nft', '/sbin/nft'].some((p) => fs.existsSync(p)),
+});
 
 export async function createE2eEnv(): Promise<E2eEnv> {
   const runner = new ProcessRunner();

@@ -15,7 +15,7 @@ import { linkName } from '../names.js';
 import { namedNetnsId, netnsOf } from '../proc/proc.js';
 import { renderHaproxyConfig } from '../render/haproxy-cfg.js';
 import { readHaproxyServers } from '../lb/haproxy-stats.js';
-import { canRunE2e, createE2eEnv, type E2eEnv } from '../testing/e2e-env.js';
+import { e2eSkip, createE2eEnv, type E2eEnv } from '../testing/e2e-env.js';
 import { until } from '@berth/test-kit';
 import { topologyConfig } from './config.js';
 import { Topology } from './topology.js';
@@ -30,7 +30,7 @@ const SUBNET = {
 const ROUTER = 'router-1';
 const ips = { a: '10.77.1.11', b: '10.77.1.12', lb: '10.77.1.20', vip: '10.77.1.100' };
 
-describe('local topology end to end', { skip: !canRunE2e, concurrency: false }, () => {
+describe('local topology end to end', { skip: e2eSkip, concurrency: false }, () => {
   let env: E2eEnv;
   let topo: Topology;
   const agents = new AgentController({ stopTimeoutMs: 5000 });

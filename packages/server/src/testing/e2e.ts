@@ -12,19 +12,16 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { checkLeaks, isClean, serverLayout } from '@berth/provider-local';
-import { canRunE2e, createE2eEnv, type E2eEnv } from '@berth/provider-local/testing';
-import { freePort, until } from '@berth/test-kit';
+import { createE2eEnv, e2eSkip, type E2eEnv } from '@berth/provider-local/testing';
+import { freePort, skipUnless, until } from '@berth/test-kit';
 
 export { createE2eEnv, type E2eEnv };
 
 const run = promisify(execFile);
-const cli = fileURLToPath(new URL('../../cli/dist/main.js', import.meta.url));
+const cli = fileURLToPath(new URL('../../../cli/dist/main.js', import.meta.url));
 const hasKubectl = fs.existsSync('/usr/bin/kubectl') || fs.existsSync('/usr/local/bin/kubectl');
-export const skip = !canRunE2e
-  ? 'needs root on Linux with ip and nft'
-  : !hasKubectl
-    ? 'needs kubectl'
-    : false;
+/** Real namespaces, and kubectl to drive the clusters; fails under BERTH_E2E=required. */
+export const skip = e2eSkip || skipUnless({ kubectl: hasKubectl });
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test reads loosely shaped JSON
 export type Json = any;

@@ -9,14 +9,14 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { TEST_TLS_CERTIFICATE_PEM } from '@berth/provider-api/conformance';
-import { canRunE2e } from '../../testing/e2e-env.js';
+import { e2eSkip } from '../../testing/e2e-env.js';
 import { httpGet, whoAnswers } from '../../testing/http-client.js';
 import { createLbTestbed, type LbTestbed } from '../../testing/lb-testbed.js';
 import { until } from '@berth/test-kit';
 import type { AmphoraLocal } from '../records.js';
 import type { AmphoraRepair } from './health-manager.js';
 
-describe('amphora replacement end to end', { skip: !canRunE2e, concurrency: false }, () => {
+describe('amphora replacement end to end', { skip: e2eSkip, concurrency: false }, () => {
   let bed: LbTestbed;
   let amphorae: AmphoraLocal[];
   const repairs: AmphoraRepair[] = [];

@@ -15,7 +15,7 @@ import {
   TEST_TLS_CERTIFICATE_PEM,
   TEST_TLS_PRIVATE_KEY_PEM,
 } from '@berth/provider-api/conformance';
-import { canRunE2e } from '../../testing/e2e-env.js';
+import { e2eSkip } from '../../testing/e2e-env.js';
 import type { BackendAnswer } from '../../testing/http-backend.js';
 import { httpGet, whoAnswers } from '../../testing/http-client.js';
 import { createLbTestbed, type LbTestbed } from '../../testing/lb-testbed.js';
@@ -24,7 +24,7 @@ import { until } from '@berth/test-kit';
 const SERVERNAME = 'conformance.berth.test';
 const ports = { http: 80, proxyV1: 81, proxyV2: 82, https: 443 };
 
-describe('load balancer traffic end to end', { skip: !canRunE2e, concurrency: false }, () => {
+describe('load balancer traffic end to end', { skip: e2eSkip, concurrency: false }, () => {
   let bed: LbTestbed;
   let httpPool: Pool;
   let client: string;
