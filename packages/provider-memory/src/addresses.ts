@@ -2,24 +2,19 @@
  * IPAM over the memory state: which addresses of a subnet are taken, handing out the next one,
  * and resolving port ids (server ports, load balancer VIP ports, router interfaces).
  */
-import { cidrContains, parseIpv4 } from '@berth/net';
+import { cidrContains, parseCidr, parseIpv4 } from '@berth/net';
 import { allocateAddress, poolsContain, providerErrors, type Subnet } from '@berth/provider-api';
-import { addressesOn } from './indexed-table.js';
+import { addressesOn, lookup, where } from './indexed-table.js';
 import type { MemoryState } from './state.js';
 
 /** Addresses of `subnet` held by anything, the gateway included. */
 export function addressesInUse(state: MemoryState, subnet: Subnet): string[] {
   const held: string[] = [];
-  for (const table of [state.servers, state.loadBalancers, state.floatingIps]) {
+  for (const table of [state.servers, state.loadBalancers, state.floatingIps, state.routers]) {
     held.push(...addressesOn(table, subnet.networkId));
   }
-  for (const r of Object.values(state.routers)) {
-    if (r.externalGateway?.networkId === subnet.networkId) held.push(r.externalGateway.ip);
-    for (const leg of r.interfaces) {
-      if (state.subnets[leg.subnetId]?.networkId === subnet.networkId) held.push(leg.ip);
-    }
-  }
-  return [subnet.gatewayIp, ...held.filter((ip) => cidrContains(subnet.cidr, ip))];
+  const cidr = parseCidr(subnet.cidr);
+  return [subnet.gatewayIp, ...held.filter((ip) => cidrContains(cidr, ip))];
 }
 
 /**
@@ -67,7 +62,7 @@ export interface ResolvedPort {
 }
 
 export function findPort(state: MemoryState, portId: string): ResolvedPort | undefined {
-  for (const s of Object.values(state.servers)) {
+  for (const s of lookup(state.servers, 'port', portId)) {
     const p = s.ports.find((port) => port.id === portId);
     if (p)
       return {
@@ -78,7 +73,7 @@ export function findPort(state: MemoryState, portId: string): ResolvedPort | und
         owner: { kind: 'Server', id: s.id },
       };
   }
-  const lb = Object.values(state.loadBalancers).find((l) => l.vipPortId === portId);
+  const [lb] = where(state.loadBalancers, 'vipPortId', portId);
   if (lb) {
     return {
       portId,
@@ -99,7 +94,7 @@ export function subnetUser(state: MemoryState, subnetId: string): string | undef
   if (server) return `server ${server.name}`;
   const lb = Object.values(state.loadBalancers).find((l) => l.vipSubnetId === subnetId);
   if (lb) return `load balancer ${lb.name}`;
-  const router = Object.values(state.routers).find((r) =>
+  const router = lookup(state.routers, 'subnet', subnetId).find((r) =>
     r.interfaces.some((i) => i.subnetId === subnetId),
   );
   if (router) return `router ${router.name}`;

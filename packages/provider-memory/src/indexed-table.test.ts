@@ -6,6 +6,8 @@ import {
   candidatesByTags,
   holderOf,
   indexedTable,
+  lookup,
+  reindex,
   where,
 } from './indexed-table.js';
 
@@ -68,4 +70,26 @@ test('a field changed in place is never reported under its old value', () => {
   const table = indexedTable<Row>({ '1': row('1', 'a') }, { fields: ['parent'] });
   table['1']!.parent = null;
   assert.deepEqual(where(table, 'parent', 'a'), []);
+});
+
+test('lookups find records by any of their keys; reindex follows a change made in place', () => {
+  const table = indexedTable<Row & { legs: string[] }>(
+    { '1': { ...row('1', null), legs: ['s1'] } },
+    {
+      lookups: { leg: (r) => r.legs },
+      addressesOf: (r) => r.legs.map((leg) => ({ networkId: leg, ip: r.ip })),
+    },
+  );
+  table['1']!.legs.push('s2');
+  assert.deepEqual(lookup(table, 'leg', 's2'), [], 'indexed as inserted until re-indexed');
+  reindex(table, '1');
+  assert.deepEqual(
+    lookup(table, 'leg', 's2').map((r) => r.id),
+    ['1'],
+  );
+  assert.deepEqual(addressesOn(table, 's2'), ['10.0.0.1']);
+  table['1']!.legs = [];
+  reindex(table, '1');
+  assert.deepEqual(lookup(table, 'leg', 's1'), []);
+  assert.deepEqual(addressesOn(table, 's1'), []);
 });

@@ -3,8 +3,9 @@
  * allocation used to scan whole tables, which made a world of a thousand clusters quadratic.
  * A table stays a plain record to every reader (and to JSON), but a Proxy keeps, on each insert
  * and delete, its ids by name, by `key=value` tag and by the network addresses its objects hold.
- * Names, tags and the addresses given to `addressesOf` never change after an insert; an indexed
- * field may change in place only as long as `where` re-checks it (it does).
+ * A record is indexed by what it held when inserted (or re-indexed with `reindex` after an
+ * in-place change); `where` re-checks its field, so a field changed in place is never reported
+ * under its old value.
  */
 import type { ProviderObject, Tags } from '@berth/provider-api';
 
@@ -14,7 +15,20 @@ export interface Placed {
   ip: string;
 }
 
+/** What a record was indexed under, so dropping it never depends on its fields now. */
+interface IndexedKeys {
+  name: string;
+  tags: string[];
+  fields: string[];
+  keys: string[];
+  addresses: Placed[];
+}
+
 interface TableIndex {
+  /** id → the keys it was indexed under. */
+  entries: Map<string, IndexedKeys>;
+  /** `lookup\0key` → ids, for the table's `lookups`. */
+  byKey: Map<string, Set<string>>;
   byName: Map<string, Set<string>>;
   /** `field\0value` → ids, for the fields the table was asked to index. */
   byField: Map<string, Set<string>>;
@@ -45,6 +59,8 @@ export interface IndexOptions<T> {
   addressesOf?: (record: T) => Placed[];
   /** Fields `where` looks up by, e.g. a child's parent id. */
   fields?: readonly (keyof T & string)[];
+  /** Named multi-valued keys `lookup` finds records by, e.g. a server by any of its port ids. */
+  lookups?: Record<string, (record: T) => string[]>;
 }
 
 const fieldKey = (field: string, value: unknown) => `${field}\0${String(value)}`;
@@ -53,29 +69,44 @@ export function indexedTable<T extends ProviderObject>(
   records: Record<string, T>,
   options: IndexOptions<T> = {},
 ): Record<string, T> {
-  const { addressesOf, fields = [] } = options;
+  const { addressesOf, fields = [], lookups = {} } = options;
   const index: TableIndex = {
+    entries: new Map(),
     byName: new Map(),
     byField: new Map(),
+    byKey: new Map(),
     fields,
     byTag: new Map(),
     byNetwork: new Map(),
   };
   const insert = (id: string, record: T) => {
-    add(index.byName, record.name, id);
-    for (const f of fields) add(index.byField, fieldKey(f, record[f]), id);
-    for (const [k, v] of Object.entries(record.tags ?? {})) add(index.byTag, tagKey(k, v), id);
-    for (const p of addressesOf?.(record) ?? []) {
+    const keys: IndexedKeys = {
+      name: record.name,
+      tags: Object.entries(record.tags ?? {}).map(([k, v]) => tagKey(k, v)),
+      fields: fields.map((f) => fieldKey(f, record[f])),
+      keys: Object.entries(lookups).flatMap(([n, of]) => of(record).map((k) => fieldKey(n, k))),
+      addresses: addressesOf?.(record) ?? [],
+    };
+    index.entries.set(id, keys);
+    add(index.byName, keys.name, id);
+    for (const k of keys.tags) add(index.byTag, k, id);
+    for (const k of keys.fields) add(index.byField, k, id);
+    for (const k of keys.keys) add(index.byKey, k, id);
+    for (const p of keys.addresses) {
       let ips = index.byNetwork.get(p.networkId);
       if (ips === undefined) index.byNetwork.set(p.networkId, (ips = new Map()));
       ips.set(p.ip, id);
     }
   };
-  const drop = (id: string, record: T) => {
-    remove(index.byName, record.name, id);
-    for (const f of fields) remove(index.byField, fieldKey(f, record[f]), id);
-    for (const [k, v] of Object.entries(record.tags ?? {})) remove(index.byTag, tagKey(k, v), id);
-    for (const p of addressesOf?.(record) ?? []) {
+  const drop = (id: string) => {
+    const keys = index.entries.get(id);
+    if (keys === undefined) return;
+    index.entries.delete(id);
+    remove(index.byName, keys.name, id);
+    for (const k of keys.tags) remove(index.byTag, k, id);
+    for (const k of keys.fields) remove(index.byField, k, id);
+    for (const k of keys.keys) remove(index.byKey, k, id);
+    for (const p of keys.addresses) {
       const ips = index.byNetwork.get(p.networkId);
       if (ips?.get(p.ip) === id) ips.delete(p.ip);
     }
@@ -88,18 +119,40 @@ export function indexedTable<T extends ProviderObject>(
   const table = new Proxy(target, {
     set(t, key, value: T) {
       if (typeof key !== 'string') return Reflect.set(t, key, value);
-      if (Object.hasOwn(t, key)) drop(key, t[key]!);
+      drop(key);
       t[key] = value;
       insert(key, value);
       return true;
     },
     deleteProperty(t, key) {
-      if (typeof key === 'string' && Object.hasOwn(t, key)) drop(key, t[key]!);
+      if (typeof key === 'string') drop(key);
       return Reflect.deleteProperty(t, key);
     },
   });
   indexes.set(table, index);
+  reindexers.set(table, (id) => {
+    drop(id);
+    const record = target[id];
+    if (record !== undefined) insert(id, record);
+  });
   return table;
+}
+
+const reindexers = new WeakMap<object, (id: string) => void>();
+
+/**
+ * Re-indexes record `id` after a change made in place to something it is indexed by (a
+ * router's legs). Tables index what records held when inserted; call this after such a change.
+ */
+export function reindex(table: object, id: string): void {
+  reindexers.get(table)?.(id);
+}
+
+/** Records that `lookup` maps to `key` (e.g. the server holding port `key`). */
+export function lookup<T>(table: Record<string, T>, name: string, key: string): T[] {
+  const index = indexes.get(table);
+  if (index === undefined) throw new Error('lookup: the table is not an indexedTable');
+  return pick(table, index.byKey.get(fieldKey(name, key)));
 }
 
 /** The records of `ids` in the table's own order (ids grow with creation), as a scan gives them. */

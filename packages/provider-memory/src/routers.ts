@@ -9,10 +9,11 @@ import {
   type RouterService,
   type SetRouterGatewayInput,
 } from '@berth/provider-api';
-import { takeAddress } from './addresses.js';
+import { findPort, takeAddress } from './addresses.js';
 import { existingFor, mustGet, newObject, snapshot, type MemoryContext } from './context.js';
 import { ObjectReads, serviceReads } from './reads.js';
 import type { RouterRecord } from './state.js';
+import { lookup, reindex, where } from './indexed-table.js';
 
 export class MemoryRouters implements RouterService {
   private readonly reads;
@@ -86,6 +87,7 @@ export class MemoryRouters implements RouterService {
       const router = mustGet(this.ctx.state.routers, 'Router', input.id);
       this.assertNoFloatingIps(router, () => true);
       router.externalGateway = null;
+      reindex(this.ctx.state.routers, router.id);
       return view(router);
     });
   }
@@ -99,7 +101,7 @@ export class MemoryRouters implements RouterService {
       if (state.networks[subnet.networkId]?.external) {
         throw providerErrors.invalid('subnetId', 'use setGateway for external networks');
       }
-      const owner = Object.values(state.routers).find((r) =>
+      const owner = lookup(state.routers, 'subnet', subnet.id).find((r) =>
         r.interfaces.some((i) => i.subnetId === subnet.id),
       );
       if (owner)
@@ -111,6 +113,7 @@ export class MemoryRouters implements RouterService {
         ip: subnet.gatewayIp,
         portId: this.ctx.newId('port'),
       });
+      reindex(state.routers, router.id);
       return view(router);
     });
   }
@@ -121,6 +124,7 @@ export class MemoryRouters implements RouterService {
       if (!router.interfaces.some((i) => i.subnetId === input.subnetId)) return view(router);
       this.assertNoFloatingIps(router, (fixedSubnetId) => fixedSubnetId === input.subnetId);
       router.interfaces = router.interfaces.filter((i) => i.subnetId !== input.subnetId);
+      reindex(this.ctx.state.routers, router.id);
       return view(router);
     });
   }
@@ -138,6 +142,7 @@ export class MemoryRouters implements RouterService {
     if (current) this.assertNoFloatingIps(router, () => true);
     const ip = takeExternalAddress(this.ctx, networkId);
     router.externalGateway = { networkId, ip, enableSnat };
+    reindex(state.routers, router.id);
   }
 
   /** CONFLICT while floating IPs NAT through `router` to a port on a subnet `affected` picks. */
@@ -157,16 +162,12 @@ export class MemoryRouters implements RouterService {
 }
 
 function portSubnet(ctx: MemoryContext, portId: string): string | undefined {
-  for (const s of Object.values(ctx.state.servers)) {
-    const port = s.ports.find((p) => p.id === portId);
-    if (port) return port.subnetId;
-  }
-  return Object.values(ctx.state.loadBalancers).find((l) => l.vipPortId === portId)?.vipSubnetId;
+  return findPort(ctx.state, portId)?.subnetId;
 }
 
 /** An address from the first subnet of external network `networkId` with one free. */
 export function takeExternalAddress(ctx: MemoryContext, networkId: string): string {
-  const subnets = Object.values(ctx.state.subnets).filter((s) => s.networkId === networkId);
+  const subnets = where(ctx.state.subnets, 'networkId', networkId);
   let lastError: unknown = providerErrors.quota(
     'addresses',
     `external network ${networkId} has no subnet`,

@@ -127,20 +127,35 @@ export function saveState(file: string, state: MemoryState): void {
  * read directly.
  */
 export function indexState(state: MemoryState): MemoryState {
+  const subnets = indexedTable(state.subnets, { fields: ['networkId'] });
   return {
     version: state.version,
     lastId: state.lastId,
     networks: indexedTable(state.networks),
-    subnets: indexedTable(state.subnets, { fields: ['networkId'] }),
-    routers: indexedTable(state.routers),
+    subnets,
+    // Legs change in place: routers.ts re-indexes a router after changing them.
+    routers: indexedTable(state.routers, {
+      addressesOf: (r) => [
+        ...(r.externalGateway
+          ? [{ networkId: r.externalGateway.networkId, ip: r.externalGateway.ip }]
+          : []),
+        ...r.interfaces.flatMap((leg) => {
+          const networkId = subnets[leg.subnetId]?.networkId;
+          return networkId === undefined ? [] : [{ networkId, ip: leg.ip }];
+        }),
+      ],
+      lookups: { subnet: (r) => r.interfaces.map((leg) => leg.subnetId) },
+    }),
     servers: indexedTable(state.servers, {
       addressesOf: (s) => s.ports.map((p) => ({ networkId: p.networkId, ip: p.fixedIp })),
       fields: ['hypervisor', 'serverGroupId'],
+      lookups: { port: (s) => s.ports.map((p) => p.id) },
     }),
     serverGroups: indexedTable(state.serverGroups),
     securityGroups: indexedTable(state.securityGroups),
     loadBalancers: indexedTable(state.loadBalancers, {
       addressesOf: (lb) => [{ networkId: lb.vipNetworkId, ip: lb.vipAddress }],
+      fields: ['vipPortId'],
     }),
     listeners: indexedTable(state.listeners, { fields: ['loadBalancerId'] }),
     pools: indexedTable(state.pools, { fields: ['loadBalancerId'] }),
