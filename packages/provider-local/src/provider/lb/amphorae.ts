@@ -15,7 +15,18 @@ import type { Entry } from '../repo.js';
 import { AMPHORA_FILES, amphoraUserData, statsSocketPath, type LbRecords } from './lb-config.js';
 import { loadLbRecords, validateHaproxyConfig } from './lb-records.js';
 
+/**
+ * How long a dead amphora waits for its surviving peer to become MASTER before it is restarted
+ * anyway. keepalived declares the master down after 3 adverts (0.5 s each) plus its skew, under
+ * 2 s; a survivor that is not MASTER within 5 s is not electing itself, and waiting would only
+ * leave the pair one amphora short.
+ */
+const ELECTION_GRACE_MS = 5_000;
+
 export class AmphoraRuntime {
+  /** When each amphora was first seen dead (this process's memory; a restart starts over). */
+  private readonly deadSince = new Map<string, number>();
+
   constructor(private readonly ctx: ProviderContext) {}
 
   /** Wires every amphora and starts (or reloads) its agent with the current configuration. */
@@ -72,14 +83,28 @@ export class AmphoraRuntime {
    * fails to validate, with the one it last ran). With both
    * keepalived instances BACKUP + nopreempt, a restarted amphora joins as BACKUP and the VIP
    * stays where it is. Returns the ids of the amphorae it restarted.
+   *
+   * A dead amphora is not restarted while a running peer is still electing itself (not yet
+   * MASTER), for at most ELECTION_GRACE_MS: restarted during the election, an amphora of
+   * higher priority could win it (its master-down timer runs with a shorter skew) and take the
+   * VIP a second time instead of leaving it on the survivor.
    */
   async repair(lbId: string, signal?: AbortSignal): Promise<string[]> {
     const entry = await this.ctx.repos.loadBalancers.get(lbId);
     if (entry === undefined) return [];
-    const dead = entry.local.amphorae.filter((a) => !this.isRunning(a));
+    const now = Date.now();
+    const running = entry.local.amphorae.filter((a) => this.isRunning(a));
+    const electing = running.length > 0 && !running.some((a) => this.vrrpState(a.id) === 'MASTER');
+    const dead = entry.local.amphorae.filter((a) => {
+      if (this.isRunning(a)) return (this.deadSince.delete(a.id), false);
+      const since = this.deadSince.get(a.id) ?? now;
+      this.deadSince.set(a.id, since);
+      return !electing || now - since >= ELECTION_GRACE_MS;
+    });
     if (dead.length === 0) return [];
     const records = await loadLbRecords(this.ctx, lbId);
     for (const amphora of dead) {
+      this.deadSince.delete(amphora.id);
       const launch = await this.launch(records, entry, amphora, signal).catch((err: unknown) => {
         // The records hold a change that failed to apply: run what the amphora last ran.
         const last = this.ctx.agents.lastUserData(amphoraDir(this.ctx, amphora.id));
