@@ -79,6 +79,11 @@ export const catalogue = {
     title: 'Stored secrets cannot be decrypted',
     retryable: false,
   },
+  BERTH_ERR_KUBE_API: {
+    status: 502,
+    title: "A cluster's Kubernetes API refused a request",
+    retryable: false,
+  },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof catalogue;

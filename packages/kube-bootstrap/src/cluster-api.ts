@@ -9,7 +9,7 @@
 import type { Cluster } from '@berth/api-types';
 import { BerthError } from '@berth/errors';
 import type { ClusterSecrets } from './cluster-secrets.js';
-import { KubeApi } from './kube-api.js';
+import { KubeClient } from './kube-client.js';
 
 export interface BootstrapLogger {
   debug(obj: Record<string, unknown>, msg?: string): void;
@@ -21,7 +21,7 @@ export interface BootstrapLogger {
 /** An address that does not answer within this long is taken as unreachable from here. */
 const PROBE_TIMEOUT_MS = 4_000;
 
-export type Connection = { api: KubeApi } | { unreachable: string };
+export type Connection = { api: KubeClient } | { unreachable: string };
 
 export class ClusterApi {
   readonly #lastGood = new Map<string, string>();
@@ -49,9 +49,9 @@ export class ClusterApi {
       };
     }
     for (const server of candidates) {
-      const api = new KubeApi({ server, caPem: cas.ca.certPem, ...admin });
+      const api = new KubeClient({ server, caPem: cas.ca.certPem, ...admin });
       try {
-        await api.raw('GET', '/readyz', { signal, timeoutMs: PROBE_TIMEOUT_MS });
+        await api.raw('/readyz', { signal, timeoutMs: PROBE_TIMEOUT_MS });
         if (this.#lastGood.get(uid) !== server) {
           this.logger.debug({ cluster: uid, server }, 'cluster API reachable');
           this.#lastGood.set(uid, server);
@@ -66,7 +66,7 @@ export class ClusterApi {
   }
 
   /** @throws BERTH_ERR_UNAVAILABLE (retryable) naming every address tried */
-  async require(cluster: Cluster, vipAddress: string, signal: AbortSignal): Promise<KubeApi> {
+  async require(cluster: Cluster, vipAddress: string, signal: AbortSignal): Promise<KubeClient> {
     const found = await this.connect(cluster, vipAddress, signal);
     if ('api' in found) return found.api;
     throw new BerthError('BERTH_ERR_UNAVAILABLE', found.unreachable, {

@@ -20,7 +20,8 @@ import {
 } from './cluster-certs.js';
 import { controlPlaneHealth } from './control-plane-health.js';
 import { drainNode } from './drain.js';
-import { KubeApi } from './kube-api.js';
+import { KubeClient } from './kube-client.js';
+import { kubeObjects } from './testing/kube-objects.js';
 import { renderMasterUserData } from './master-user-data.js';
 import { nodeSpec } from './node-spec.js';
 import type { Server } from '@berth/provider-api';
@@ -79,7 +80,7 @@ test('a master and a simulated worker from rendered user data make a working clu
     certs,
   });
   servers.push(await runUserData(join(dir, 'master-0'), masterData));
-  const admin = new KubeApi({
+  const admin = new KubeClient({
     server: `https://${LOOPBACK}:${ports.apiserver}`,
     caPem: cas.ca.certPem,
     ...(await issueAdminCertificate(cas.ca)),
@@ -152,32 +153,37 @@ test('a master and a simulated worker from rendered user data make a working clu
       metadata: { 'berth.dev/node-group': 'pool' },
     } as unknown as Server;
     await applyRestrictedLabels(admin, missingRestrictedLabels(cluster, [server], [node]));
-    const relabelled = await admin.request<NodeObject>('GET', `/api/v1/nodes/${NODE}`);
+    const k = kubeObjects(admin);
+    const relabelled = (await k.read<NodeObject>('v1', 'Node', undefined, NODE))!;
     assert.equal(relabelled.metadata.labels?.['node-role.kubernetes.io/worker'], '');
     // The node-lifecycle controller's own taints (not-ready) may still be there for a moment.
     assert.deepEqual(
-      node.spec?.taints?.filter((x) => !x.key.startsWith('node.kubernetes.io/')),
+      node.spec?.taints
+        ?.filter((x) => !x.key.startsWith('node.kubernetes.io/'))
+        .map(({ key, value, effect }) => ({ key, value, effect })),
       [{ key: 'dedicated', value: 'web', effect: 'NoSchedule' }],
     );
-    const full = await admin.request<{
+    const full = (await k.read<{
       status: { capacity: Record<string, string>; nodeInfo: { kubeletVersion: string } };
-    }>('GET', `/api/v1/nodes/${NODE}`);
+    }>('v1', 'Node', undefined, NODE))!;
     // The API writes quantities canonically: 4096Mi reads back as 4Gi.
     assert.deepEqual(full.status.capacity, { cpu: '2', memory: '4Gi', pods: '110' });
     assert.equal(full.status.nodeInfo.kubeletVersion, components.kubernetesVersion);
 
-    await admin.request('POST', '/apis/apps/v1/namespaces/default/deployments', {
-      body: deployment(),
-    });
+    await k.create(deployment());
     const pods = await until(
       '2 pods Running',
       async () => {
-        const list = await admin.request<{ items: PodView[] }>(
-          'GET',
-          '/api/v1/namespaces/default/pods?labelSelector=app%3Dweb',
+        const list = await k.list<PodView & { metadata: { labels?: Record<string, string> } }>(
+          'v1',
+          'Pod',
+          'default',
         );
-        const running = list.items.filter(
-          (p) => p.status.phase === 'Running' && p.spec.nodeName === NODE,
+        const running = list.filter(
+          (p) =>
+            p.metadata.labels?.app === 'web' &&
+            p.status.phase === 'Running' &&
+            p.spec.nodeName === NODE,
         );
         return running.length === 2 ? running : undefined;
       },
@@ -189,17 +195,17 @@ test('a master and a simulated worker from rendered user data make a working clu
     for (const p of pods)
       assert.match(p.status.podIP ?? '', /^10\.100\./, 'pod IPs come from the node podCIDR');
 
-    await admin.request('POST', '/apis/policy/v1/namespaces/default/poddisruptionbudgets', {
-      body: pdb(),
-    });
+    await k.create(pdb());
     await until(
       'PDB observed',
       async () => {
-        const p = await admin.request<{ status?: { disruptionsAllowed?: number } }>(
-          'GET',
-          '/apis/policy/v1/namespaces/default/poddisruptionbudgets/web',
+        const p = await k.read<{ status?: { disruptionsAllowed?: number } }>(
+          'policy/v1',
+          'PodDisruptionBudget',
+          'default',
+          'web',
         );
-        return p.status?.disruptionsAllowed === 1 ? true : undefined;
+        return p?.status?.disruptionsAllowed === 1 ? true : undefined;
       },
       { timeoutMs: 30_000 },
     );
@@ -211,18 +217,17 @@ test('a master and a simulated worker from rendered user data make a working clu
         /PodDisruptionBudget/.test(err.message),
       'the PodDisruptionBudget holds the last pod',
     );
-    await admin.request('DELETE', '/apis/policy/v1/namespaces/default/poddisruptionbudgets/web');
+    await k.delete('policy/v1', 'PodDisruptionBudget', 'default', 'web');
     await drainNode(admin, { nodeName: NODE, deadline: Date.now() + 60_000, now: Date.now });
-    assert.equal(await admin.get(`/api/v1/nodes/${NODE}`), undefined, 'the Node is gone');
-    const left = await admin.request<{ items: unknown[] }>(
-      'GET',
-      `/api/v1/pods?fieldSelector=spec.nodeName%3D${NODE}`,
-    );
-    assert.equal(left.items.length, 0, 'no pods left on the drained node');
+    assert.equal(await k.read('v1', 'Node', undefined, NODE), undefined, 'the Node is gone');
+    const left = await k.list('v1', 'Pod', undefined, `spec.nodeName=${NODE}`);
+    assert.equal(left.length, 0, 'no pods left on the drained node');
     t.diagnostic(`drained after ${seconds()} s`);
   } catch (err) {
-    const pods = await admin.get<{ items: unknown[] }>('/api/v1/pods').catch(() => undefined);
-    t.diagnostic(`pods: ${JSON.stringify(pods?.items ?? 'unavailable')}`);
+    const pods = await kubeObjects(admin)
+      .list('v1', 'Pod')
+      .catch(() => undefined);
+    t.diagnostic(`pods: ${JSON.stringify(pods ?? 'unavailable')}`);
     for (const s of servers) {
       for (const name of [
         'etcd',

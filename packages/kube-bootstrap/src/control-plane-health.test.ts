@@ -1,33 +1,50 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { controlPlaneHealth } from './control-plane-health.js';
-import type { KubeApi } from './kube-api.js';
+import { isNotFound, KubeApiError, type KubeClient } from './kube-client.js';
 
 const now = new Date('2026-06-01T12:00:00Z');
 const masters = [0, 1, 2].map((i) => ({ name: `m${i}`, address: `10.0.0.${10 + i}` }));
 const fresh = { spec: { holderIdentity: 'm0_x', renewTime: '2026-06-01T11:59:58Z' } };
 
-/** An API answering from a table of paths (the only boundary faked here). */
+/** An API answering from tables (the only boundary faked here), through the adapter's shape. */
 function fakeApi(answers: {
   readyz?: { status: number; text: string };
   serving?: string[];
   leases?: Record<string, object | undefined>;
-}): KubeApi {
+}): KubeClient {
   const leases = answers.leases ?? { 'kube-controller-manager': fresh, 'kube-scheduler': fresh };
+  const apis = {
+    discovery: {
+      listNamespacedEndpointSlice: async () => ({
+        items: [
+          {
+            endpoints: (answers.serving ?? masters.map((m) => m.address)).map((a) => ({
+              addresses: [a],
+            })),
+          },
+        ],
+      }),
+    },
+    coordination: {
+      readNamespacedLease: async ({ name }: { name: string }) => {
+        const lease = leases[name];
+        if (lease === undefined) throw new KubeApiError(404, 'NotFound', `lease ${name}`);
+        return lease;
+      },
+    },
+  };
+  const call = (_what: string, fn: (k: typeof apis) => Promise<unknown>) => fn(apis);
   return {
     server: 'https://172.24.0.20:6443',
     raw: async () => answers.readyz ?? { status: 200, text: 'ok' },
-    request: async () => ({
-      items: [
-        {
-          endpoints: (answers.serving ?? masters.map((m) => m.address)).map((a) => ({
-            addresses: [a],
-          })),
-        },
-      ],
-    }),
-    get: async (path: string) => leases[path.split('/').pop()!],
-  } as unknown as KubeApi;
+    call,
+    find: async (what: string, fn: (k: typeof apis) => Promise<unknown>) =>
+      call(what, fn).catch((err: unknown) => {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      }),
+  } as unknown as KubeClient;
 }
 
 test('control-plane health: each way it can fail, in words', async () => {

@@ -8,7 +8,7 @@
  * The API keeps working meanwhile; the reason says whether it still has a majority.
  */
 import type { ControlPlaneReadiness } from '@berth/controller-ports';
-import type { KubeApi } from './kube-api.js';
+import type { KubeClient } from './kube-client.js';
 
 export interface MasterAddress {
   name: string;
@@ -19,13 +19,13 @@ export interface MasterAddress {
 const LEASE_STALE_MS = 45_000;
 
 export async function controlPlaneHealth(
-  api: KubeApi,
+  api: KubeClient,
   masters: MasterAddress[],
   now: Date,
   signal?: AbortSignal,
 ): Promise<ControlPlaneReadiness> {
   const opts = signal ? { signal } : {};
-  const readyz = await api.raw('GET', '/readyz?verbose', opts);
+  const readyz = await api.raw('/readyz?verbose', opts);
   if (readyz.status !== 200) {
     const failing = readyz.text
       .split('\n')
@@ -62,38 +62,36 @@ export async function controlPlaneHealth(
   };
 }
 
-interface EndpointSliceList {
-  items: { endpoints?: { addresses: string[] }[] }[];
-}
-
-async function servingAddresses(api: KubeApi, opts: { signal?: AbortSignal }) {
-  const list = await api.request<EndpointSliceList>(
-    'GET',
-    '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dkubernetes',
+async function servingAddresses(api: KubeClient, opts: { signal?: AbortSignal }) {
+  const list = await api.call(
+    'list EndpointSlices of Service default/kubernetes',
+    (k) =>
+      k.discovery.listNamespacedEndpointSlice({
+        namespace: 'default',
+        labelSelector: 'kubernetes.io/service-name=kubernetes',
+      }),
     opts,
   );
   return new Set(list.items.flatMap((s) => (s.endpoints ?? []).flatMap((e) => e.addresses)));
 }
 
-interface Lease {
-  spec?: { holderIdentity?: string; renewTime?: string };
-}
-
 async function leaderProblem(
-  api: KubeApi,
+  api: KubeClient,
   name: string,
   now: Date,
   opts: { signal?: AbortSignal },
 ): Promise<string | undefined> {
-  const lease = await api.get<Lease>(
-    `/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/${name}`,
+  const lease = await api.find(
+    `read Lease kube-system/${name}`,
+    (k) => k.coordination.readNamespacedLease({ namespace: 'kube-system', name }),
     opts,
   );
-  if (lease?.spec?.holderIdentity === undefined || lease.spec.renewTime === undefined)
-    return 'has not elected a leader yet';
-  const age = now.getTime() - Date.parse(lease.spec.renewTime);
+  const holder = lease?.spec?.holderIdentity;
+  const renewed = lease?.spec?.renewTime;
+  if (holder === undefined || renewed === undefined) return 'has not elected a leader yet';
+  const age = now.getTime() - new Date(renewed).getTime();
   if (age > LEASE_STALE_MS)
-    return `has no active leader: ${lease.spec.holderIdentity} last renewed its lease ${Math.round(age / 1000)}s ago`;
+    return `has no active leader: ${holder} last renewed its lease ${Math.round(age / 1000)}s ago`;
   return undefined;
 }
 

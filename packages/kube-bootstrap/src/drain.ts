@@ -8,7 +8,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BerthError } from '@berth/errors';
-import { KubeApiError, MERGE_PATCH, type KubeApi } from './kube-api.js';
+import type { V1Pod } from '@kubernetes/client-node';
+import { isNotFound, KubeApiError, PatchStrategy, type KubeClient } from './kube-client.js';
 
 export interface DrainOptions {
   nodeName: string;
@@ -20,54 +21,40 @@ export interface DrainOptions {
   pollMs?: number;
 }
 
-interface Pod {
-  metadata: {
-    name: string;
-    namespace: string;
-    deletionTimestamp?: string;
-    annotations?: Record<string, string>;
-    ownerReferences?: { kind: string; controller?: boolean }[];
-  };
-  status?: { phase?: string };
-}
+type Pod = V1Pod & { metadata: { name: string; namespace: string } };
 
-export async function drainNode(api: KubeApi, options: DrainOptions): Promise<void> {
-  const { nodeName, signal } = options;
+export async function drainNode(api: KubeClient, options: DrainOptions): Promise<void> {
+  const { nodeName: name, signal } = options;
   const opts = signal ? { signal } : {};
-  const path = `/api/v1/nodes/${nodeName}`;
-  if ((await api.get(path, opts)) === undefined) return;
-  await api.request('PATCH', path, {
-    body: { spec: { unschedulable: true } },
-    contentType: MERGE_PATCH,
-    ...opts,
-  });
+  if ((await api.find(`read node ${name}`, (k) => k.core.readNode({ name }), opts)) === undefined)
+    return;
+  await api.call(
+    `cordon node ${name}`,
+    (k) => k.core.patchNode({ name, body: { spec: { unschedulable: true } } }),
+    { ...opts, patch: PatchStrategy.MergePatch },
+  );
   const blocked = new Map<string, string>();
   for (;;) {
-    const pods = (await podsOn(api, nodeName, opts)).filter(mustLeave);
+    const pods = (await podsOn(api, name, opts)).filter(mustLeave);
     if (pods.length === 0) break;
     blocked.clear();
     for (const pod of pods.filter((p) => p.metadata.deletionTimestamp === undefined)) {
       const why = await evict(api, pod, opts);
       if (why !== undefined) blocked.set(`${pod.metadata.namespace}/${pod.metadata.name}`, why);
     }
-    if (options.now() >= options.deadline) throw timedOut(nodeName, pods, blocked);
+    if (options.now() >= options.deadline) throw timedOut(name, pods, blocked);
     await sleep(options.pollMs ?? 1000, undefined, opts);
   }
-  try {
-    await api.request('DELETE', path, opts);
-  } catch (err) {
-    if (!(err instanceof KubeApiError && err.status === 404)) throw err;
-  }
+  await api.find(`delete node ${name}`, (k) => k.core.deleteNode({ name }), opts);
 }
 
-async function podsOn(api: KubeApi, nodeName: string, opts: { signal?: AbortSignal }) {
-  const selector = encodeURIComponent(`spec.nodeName=${nodeName}`);
-  const list = await api.request<{ items: Pod[] }>(
-    'GET',
-    `/api/v1/pods?fieldSelector=${selector}`,
+async function podsOn(api: KubeClient, nodeName: string, opts: { signal?: AbortSignal }) {
+  const list = await api.call(
+    `list pods on ${nodeName}`,
+    (k) => k.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${nodeName}` }),
     opts,
   );
-  return list.items;
+  return list.items as Pod[];
 }
 
 /** Pods a drain must move: not DaemonSet-owned, not mirror pods, not already finished. */
@@ -80,20 +67,26 @@ function mustLeave(pod: Pod): boolean {
 
 /** Undefined when the eviction was accepted (or the pod is gone); else why it was refused. */
 async function evict(
-  api: KubeApi,
+  api: KubeClient,
   pod: Pod,
   opts: { signal?: AbortSignal },
 ): Promise<string | undefined> {
   const { name, namespace } = pod.metadata;
   try {
-    await api.request('POST', `/api/v1/namespaces/${namespace}/pods/${name}/eviction`, {
-      body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace } },
-      ...opts,
-    });
+    await api.call(
+      `evict pod ${namespace}/${name}`,
+      (k) =>
+        k.core.createNamespacedPodEviction({
+          name,
+          namespace,
+          body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace } },
+        }),
+      opts,
+    );
     return undefined;
   } catch (err) {
-    if (err instanceof KubeApiError && err.status === 404) return undefined;
-    if (err instanceof KubeApiError && err.status === 429)
+    if (isNotFound(err)) return undefined;
+    if (err instanceof KubeApiError && err.kubeStatus === 429)
       return 'its PodDisruptionBudget allows no disruption now';
     throw err;
   }

@@ -10,7 +10,7 @@ export * from './secret-key.js';
 export * from './node-spec.js';
 export * from './master-user-data.js';
 export * from './worker-user-data.js';
-export * from './kube-api.js';
+export * from './kube-client.js';
 export * from './control-plane-health.js';
 export * from './node-readiness.js';
 export * from './drain.js';

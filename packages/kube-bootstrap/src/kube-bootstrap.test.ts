@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { hashUserData, type Server, type UserData } from '@berth/provider-api';
-import { credentialsFromKubeconfig } from './kube-api.js';
+import { credentialsFromKubeconfig } from './kube-client.js';
 import { KubeBootstrap } from './kube-bootstrap.js';
 import { DEFAULT_PORTS } from './layout.js';
 import { MemorySecretStore, testCluster, testNodeGroup } from './testing/fixtures.js';

@@ -22,7 +22,6 @@ import { ClusterApi, type BootstrapLogger } from './cluster-api.js';
 import { ClusterSecrets } from './cluster-secrets.js';
 import { controlPlaneHealth } from './control-plane-health.js';
 import { drainNode } from './drain.js';
-import { KubeApiError } from './kube-api.js';
 import { renderClientCertKubeconfig } from './kubeconfig.js';
 import { DEFAULT_PORTS, type MasterPorts } from './layout.js';
 import { renderMasterUserData } from './master-user-data.js';
@@ -224,13 +223,15 @@ export class KubeBootstrap implements ClusterBootstrap {
       );
       return;
     }
+    const { api } = found;
     try {
-      await found.api.request('DELETE', `/api/v1/nodes/${encodeURIComponent(nodeName)}`, {
-        signal,
-      });
-      this.deps.logger.info(log, 'node object deleted');
+      const deleted = await api.find(
+        `delete node ${nodeName}`,
+        (k) => k.core.deleteNode({ name: nodeName }),
+        { signal },
+      );
+      if (deleted !== undefined) this.deps.logger.info(log, 'node object deleted');
     } catch (err) {
-      if (err instanceof KubeApiError && err.status === 404) return;
       this.deps.logger.warn({ ...log, err }, 'node object left: delete failed');
     }
   }

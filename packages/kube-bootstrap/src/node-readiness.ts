@@ -3,7 +3,7 @@
  * node-lifecycle controller keeps it (Unknown once the simulated kubelet stops renewing).
  */
 import type { NodeReadiness } from '@berth/controller-ports';
-import type { KubeApi } from './kube-api.js';
+import type { KubeClient } from './kube-client.js';
 
 export interface NodeCondition {
   type: string;
@@ -26,13 +26,9 @@ export interface NodeObject {
   status?: { conditions?: NodeCondition[] };
 }
 
-export async function listNodes(api: KubeApi, signal?: AbortSignal): Promise<NodeObject[]> {
-  const list = await api.request<{ items: NodeObject[] }>(
-    'GET',
-    '/api/v1/nodes',
-    signal ? { signal } : {},
-  );
-  return list.items;
+export async function listNodes(api: KubeClient, signal?: AbortSignal): Promise<NodeObject[]> {
+  const list = await api.call('list nodes', (k) => k.core.listNode({}), signal ? { signal } : {});
+  return list.items as NodeObject[];
 }
 
 export function readinessOf(node: NodeObject): NodeReadiness {
@@ -46,7 +42,7 @@ export function readinessOf(node: NodeObject): NodeReadiness {
 }
 
 export async function nodeReadinessByName(
-  api: KubeApi,
+  api: KubeClient,
   signal?: AbortSignal,
 ): Promise<Map<string, NodeReadiness>> {
   return new Map((await listNodes(api, signal)).map((n) => [n.metadata.name, readinessOf(n)]));

@@ -8,7 +8,7 @@
  * (list/watch in `kube-node-lease`, where a kubelet only gets and updates by name).
  */
 import { KUBELET_CLIENT_USER } from './cluster-certs.js';
-import type { KubeApi } from './kube-api.js';
+import { PatchStrategy, type KubeClient } from './kube-client.js';
 
 const RBAC = 'rbac.authorization.k8s.io';
 
@@ -96,19 +96,14 @@ function binding(
   };
 }
 
-/** Applies every object; repeating it changes nothing. */
-export async function applyBootstrapRbac(api: KubeApi, signal?: AbortSignal): Promise<void> {
+/** Applies every object with server-side apply (field manager `berth`); repeating it changes nothing. */
+export async function applyBootstrapRbac(api: KubeClient, signal?: AbortSignal): Promise<void> {
   for (const object of bootstrapRbac()) {
-    await api.request('PATCH', `${objectPath(object)}?fieldManager=berth&force=true`, {
-      body: object,
-      contentType: 'application/apply-patch+yaml',
-      ...(signal ? { signal } : {}),
-    });
+    await api.call(
+      `apply ${object.kind} ${object.metadata.name}`,
+      (k) =>
+        k.objects.patch(object, undefined, undefined, 'berth', true, PatchStrategy.ServerSideApply),
+      signal ? { signal } : {},
+    );
   }
-}
-
-function objectPath(object: RbacObject): string {
-  const plural = `${object.kind.toLowerCase()}s`;
-  const scope = 'namespace' in object.metadata ? `namespaces/${object.metadata.namespace}/` : '';
-  return `/apis/${RBAC}/v1/${scope}${plural}/${object.metadata.name}`;
 }

@@ -7,7 +7,7 @@
  */
 import type { Cluster } from '@berth/api-types';
 import type { Server } from '@berth/provider-api';
-import { MERGE_PATCH, type KubeApi } from './kube-api.js';
+import { PatchStrategy, type KubeClient } from './kube-client.js';
 import type { NodeObject } from './node-readiness.js';
 import { nodeSettableLabels } from './node-spec.js';
 
@@ -35,15 +35,15 @@ export function missingRestrictedLabels(
 }
 
 export async function applyRestrictedLabels(
-  api: KubeApi,
+  api: KubeClient,
   missing: Map<string, Record<string, string>>,
   signal?: AbortSignal,
 ): Promise<void> {
   for (const [name, labels] of missing) {
-    await api.request('PATCH', `/api/v1/nodes/${name}`, {
-      body: { metadata: { labels } },
-      contentType: MERGE_PATCH,
-      ...(signal ? { signal } : {}),
-    });
+    await api.call(
+      `label node ${name}`,
+      (k) => k.core.patchNode({ name, body: { metadata: { labels } } }),
+      { ...(signal ? { signal } : {}), patch: PatchStrategy.MergePatch },
+    );
   }
 }

@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
 import { parseArgs } from 'node:util';
-import { credentialsFromKubeconfig, KubeApi } from '../kube-api.js';
+import { credentialsFromKubeconfig, KubeClient } from '../kube-client.js';
 import type { NodeSpecFile } from '../node-spec.js';
 import { registerNode } from './registration.js';
 
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   });
   if (values.kubeconfig === undefined || values.spec === undefined)
     throw new Error('usage: register.js --kubeconfig FILE --spec FILE');
-  const api = new KubeApi(credentialsFromKubeconfig(await readFile(values.kubeconfig, 'utf8')));
+  const api = new KubeClient(credentialsFromKubeconfig(await readFile(values.kubeconfig, 'utf8')));
   const spec = JSON.parse(await readFile(values.spec, 'utf8')) as NodeSpecFile;
   const serverId = process.env.BERTH_SERVER_ID || spec.name;
   const nodeIp = process.env.BERTH_NODE_IP || firstAddress();

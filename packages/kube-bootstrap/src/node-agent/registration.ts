@@ -5,11 +5,11 @@
  * NodeRestriction forbids a node to change its own taints afterwards, as it does labels in the
  * kubernetes.io namespaces (those Berth applies as admin). Safe to repeat.
  */
-import { KubeApiError, MERGE_PATCH, type KubeApi } from '../kube-api.js';
+import { KubeApiError, PatchStrategy, type KubeClient } from '../kube-client.js';
 import { nodeSettableLabels, type NodeSpecFile } from '../node-spec.js';
 
 export interface RegistrationInput {
-  api: KubeApi;
+  api: KubeClient;
   spec: NodeSpecFile;
   /** The server's id (`BERTH_SERVER_ID` from the agent); names the Node's providerID. */
   serverId: string;
@@ -19,21 +19,19 @@ export interface RegistrationInput {
 
 export type RegistrationOutcome = 'created' | 'updated' | 'replaced';
 
-interface NodeObject {
-  spec?: { providerID?: string };
-}
-
 export async function registerNode(input: RegistrationInput): Promise<RegistrationOutcome> {
   const { api, spec, signal } = input;
-  const path = `/api/v1/nodes/${spec.name}`;
+  const name = spec.name;
   const providerID = `berth://${input.serverId}`;
   const status = nodeStatus(spec, input.nodeIp);
-  const existing = await api.get<NodeObject>(path, signalOf(signal));
+  const existing = await api.find(`read node ${name}`, (k) => k.core.readNode({ name }), {
+    signal,
+  });
   let outcome: RegistrationOutcome = 'updated';
   const stale = existing?.spec?.providerID && existing.spec.providerID !== providerID;
   if (stale) {
     // A Node left by an earlier server of the same name: it describes another machine.
-    await api.request('DELETE', path, signalOf(signal));
+    await api.find(`delete node ${name}`, (k) => k.core.deleteNode({ name }), { signal });
     outcome = 'replaced';
   }
   if (existing === undefined || stale) {
@@ -44,13 +42,13 @@ export async function registerNode(input: RegistrationInput): Promise<Registrati
     }
   }
   const { own } = nodeSettableLabels(spec.labels);
-  await api.request('PATCH', path, {
-    body: {
-      metadata: { labels: own, annotations: spec.annotations },
-      ...(existing?.spec?.providerID ? {} : { spec: { providerID } }),
-    },
-    contentType: MERGE_PATCH,
-    ...signalOf(signal),
+  const body = {
+    metadata: { labels: own, annotations: spec.annotations },
+    ...(existing?.spec?.providerID ? {} : { spec: { providerID } }),
+  };
+  await api.call(`update node ${name}`, (k) => k.core.patchNode({ name, body }), {
+    signal,
+    patch: PatchStrategy.MergePatch,
   });
   await patchStatus(input, status);
   return outcome;
@@ -60,38 +58,41 @@ export async function registerNode(input: RegistrationInput): Promise<Registrati
 async function createNode(
   input: RegistrationInput,
   providerID: string,
-  status: object,
+  status: NodeStatus,
 ): Promise<boolean> {
-  const { spec } = input;
+  const { api, spec } = input;
+  const body = {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name: spec.name,
+      labels: nodeSettableLabels(spec.labels).own,
+      annotations: spec.annotations,
+    },
+    spec: { providerID, ...(spec.taints.length > 0 ? { taints: spec.taints } : {}) },
+    status,
+  };
   try {
-    await input.api.request('POST', '/api/v1/nodes', {
-      body: {
-        apiVersion: 'v1',
-        kind: 'Node',
-        metadata: {
-          name: spec.name,
-          labels: nodeSettableLabels(spec.labels).own,
-          annotations: spec.annotations,
-        },
-        spec: { providerID, ...(spec.taints.length > 0 ? { taints: spec.taints } : {}) },
-        status,
-      },
-      ...signalOf(input.signal),
+    await api.call(`create node ${spec.name}`, (k) => k.core.createNode({ body }), {
+      signal: input.signal,
     });
     return true;
   } catch (err) {
-    if (err instanceof KubeApiError && err.status === 409) return false;
+    if (err instanceof KubeApiError && err.kubeStatus === 409) return false;
     throw err;
   }
 }
 
-function patchStatus(input: RegistrationInput, status: object): Promise<unknown> {
-  return input.api.request('PATCH', `/api/v1/nodes/${input.spec.name}/status`, {
-    body: { status },
-    contentType: MERGE_PATCH,
-    ...signalOf(input.signal),
-  });
+function patchStatus(input: RegistrationInput, status: NodeStatus): Promise<unknown> {
+  const { api, spec } = input;
+  return api.call(
+    `update status of node ${spec.name}`,
+    (k) => k.core.patchNodeStatus({ name: spec.name, body: { status } }),
+    { signal: input.signal, patch: PatchStrategy.MergePatch },
+  );
 }
+
+type NodeStatus = ReturnType<typeof nodeStatus>;
 
 function nodeStatus(spec: NodeSpecFile, nodeIp: string) {
   return {
@@ -102,8 +103,4 @@ function nodeStatus(spec: NodeSpecFile, nodeIp: string) {
       { type: 'Hostname', address: spec.name },
     ],
   };
-}
-
-function signalOf(signal: AbortSignal | undefined): { signal?: AbortSignal } {
-  return signal === undefined ? {} : { signal };
 }

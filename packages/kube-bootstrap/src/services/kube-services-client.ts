@@ -16,7 +16,8 @@ import {
   type ServiceRef,
   type TlsSecret,
 } from '@berth/controller-ports';
-import { KubeApiError, MERGE_PATCH, type KubeApi } from '../kube-api.js';
+import type { V1Service } from '@kubernetes/client-node';
+import { PatchStrategy, type KubeClient } from '../kube-client.js';
 import type { NodeObject } from '../node-readiness.js';
 import { readinessOf } from '../node-readiness.js';
 
@@ -24,56 +25,31 @@ import { readinessOf } from '../node-readiness.js';
 export const EVENT_SOURCE = 'berth-service-load-balancer';
 const EXCLUDE_LABEL = 'node.kubernetes.io/exclude-from-external-load-balancers';
 
-interface ServiceObject {
-  metadata: {
-    name: string;
-    namespace: string;
-    uid: string;
-    resourceVersion?: string;
-    annotations?: Record<string, string>;
-    finalizers?: string[];
-    deletionTimestamp?: string;
-  };
-  spec?: {
-    type?: string;
-    loadBalancerClass?: string;
-    externalTrafficPolicy?: string;
-    loadBalancerSourceRanges?: string[];
-    ports?: { name?: string; protocol?: string; port: number; nodePort?: number }[];
-  };
-  status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } };
-}
+type ServiceObject = V1Service & {
+  metadata: { name: string; namespace: string; uid: string };
+};
 
 interface NodeWithAddresses extends NodeObject {
   status?: NodeObject['status'] & { addresses?: { type: string; address: string }[] };
 }
 
-interface EndpointSliceObject {
-  endpoints?: { nodeName?: string; conditions?: { ready?: boolean } }[];
-}
-
-const path = {
-  service: (ref: { namespace: string; name: string }) =>
-    `/api/v1/namespaces/${encodeURIComponent(ref.namespace)}/services/${encodeURIComponent(ref.name)}`,
-};
-
 export class KubeServicesClient implements ClusterServicesClient {
-  constructor(private readonly api: KubeApi) {}
+  constructor(private readonly api: KubeClient) {}
 
   async listServices(signal: AbortSignal): Promise<ClusterService[]> {
-    const list = await this.api.request<{ items: ServiceObject[] }>('GET', '/api/v1/services', {
+    const { api } = this;
+    const list = await api.call('list services', (k) => k.core.listServiceForAllNamespaces({}), {
       signal,
     });
-    return list.items
+    return (list.items as ServiceObject[])
       .map(toClusterService)
       .filter((s) => s.type === 'LoadBalancer' || s.hasFinalizer);
   }
 
   async listNodes(signal: AbortSignal): Promise<ClusterNode[]> {
-    const list = await this.api.request<{ items: NodeWithAddresses[] }>('GET', '/api/v1/nodes', {
-      signal,
-    });
-    return list.items.map((node) => {
+    const { api } = this;
+    const list = await api.call('list nodes', (k) => k.core.listNode({}), { signal });
+    return (list.items as NodeWithAddresses[]).map((node) => {
       const internalIp = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
       return {
         name: node.metadata.name,
@@ -85,10 +61,14 @@ export class KubeServicesClient implements ClusterServicesClient {
   }
 
   async endpointNodeNames(service: ServiceRef, signal: AbortSignal): Promise<Set<string>> {
-    const selector = encodeURIComponent(`kubernetes.io/service-name=${service.name}`);
-    const list = await this.api.request<{ items: EndpointSliceObject[] }>(
-      'GET',
-      `/apis/discovery.k8s.io/v1/namespaces/${encodeURIComponent(service.namespace)}/endpointslices?labelSelector=${selector}`,
+    const { api } = this;
+    const list = await api.call(
+      `list EndpointSlices of ${service.namespace}/${service.name}`,
+      (k) =>
+        k.discovery.listNamespacedEndpointSlice({
+          namespace: service.namespace,
+          labelSelector: `kubernetes.io/service-name=${service.name}`,
+        }),
       { signal },
     );
     const names = new Set<string>();
@@ -105,8 +85,10 @@ export class KubeServicesClient implements ClusterServicesClient {
     name: string,
     signal: AbortSignal,
   ): Promise<TlsSecret | undefined> {
-    const secret = await this.api.get<{ type?: string; data?: Record<string, string> }>(
-      `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`,
+    const { api } = this;
+    const secret = await api.find(
+      `read secret ${namespace}/${name}`,
+      (k) => k.core.readNamespacedSecret({ namespace, name }),
       { signal },
     );
     const crt = secret?.data?.['tls.crt'];
@@ -118,13 +100,18 @@ export class KubeServicesClient implements ClusterServicesClient {
   }
 
   async setIngress(service: ServiceRef, ips: string[], signal: AbortSignal): Promise<void> {
+    const { api } = this;
     const ingress = ips.length === 0 ? null : ips.map((ip) => ({ ip }));
-    await this.#ignoreGone(() =>
-      this.api.request('PATCH', `${path.service(service)}/status`, {
-        body: { metadata: { uid: service.uid }, status: { loadBalancer: { ingress } } },
-        contentType: MERGE_PATCH,
-        signal,
-      }),
+    const body = { metadata: { uid: service.uid }, status: { loadBalancer: { ingress } } };
+    await api.find(
+      `set ingress of ${service.namespace}/${service.name}`,
+      (k) =>
+        k.core.patchNamespacedServiceStatus({
+          namespace: service.namespace,
+          name: service.name,
+          body,
+        }),
+      { signal, patch: PatchStrategy.MergePatch },
     );
   }
 
@@ -141,32 +128,29 @@ export class KubeServicesClient implements ClusterServicesClient {
   }
 
   async recordEvent(service: ServiceRef, event: ServiceEvent, signal: AbortSignal): Promise<void> {
-    const now = new Date().toISOString();
-    await this.api.request(
-      'POST',
-      `/api/v1/namespaces/${encodeURIComponent(service.namespace)}/events`,
-      {
-        body: {
-          apiVersion: 'v1',
-          kind: 'Event',
-          metadata: { generateName: `${service.name}.`, namespace: service.namespace },
-          involvedObject: {
+    const { api } = this;
+    const now = new Date();
+    const { namespace, name, uid } = service;
+    await api.call(
+      `record event on ${namespace}/${name}`,
+      (k) =>
+        k.core.createNamespacedEvent({
+          namespace,
+          body: {
             apiVersion: 'v1',
-            kind: 'Service',
-            namespace: service.namespace,
-            name: service.name,
-            uid: service.uid,
+            kind: 'Event',
+            metadata: { generateName: `${name}.`, namespace },
+            involvedObject: { apiVersion: 'v1', kind: 'Service', namespace, name, uid },
+            type: event.type,
+            reason: event.reason,
+            message: event.message,
+            source: { component: EVENT_SOURCE },
+            firstTimestamp: now,
+            lastTimestamp: now,
+            count: 1,
           },
-          type: event.type,
-          reason: event.reason,
-          message: event.message,
-          source: { component: EVENT_SOURCE },
-          firstTimestamp: now,
-          lastTimestamp: now,
-          count: 1,
-        },
-        signal,
-      },
+        }),
+      { signal },
     );
   }
 
@@ -175,34 +159,29 @@ export class KubeServicesClient implements ClusterServicesClient {
     signal: AbortSignal,
     edit: (finalizers: string[]) => string[],
   ): Promise<void> {
-    const current = await this.api.get<ServiceObject>(path.service(ref), { signal });
-    if (current === undefined || current.metadata.uid !== ref.uid) return;
+    const { api } = this;
+    const { namespace, name } = ref;
+    const current = await api.find(
+      `read service ${namespace}/${name}`,
+      (k) => k.core.readNamespacedService({ namespace, name }),
+      { signal },
+    );
+    if (current === undefined || current.metadata?.uid !== ref.uid) return;
     const before = current.metadata.finalizers ?? [];
     const after = edit(before);
     if (after.length === before.length && after.every((f, i) => f === before[i])) return;
-    await this.#ignoreGone(() =>
-      this.api.request('PATCH', path.service(ref), {
-        body: {
-          metadata: {
-            uid: ref.uid,
-            resourceVersion: current.metadata.resourceVersion,
-            finalizers: after,
-          },
-        },
-        contentType: MERGE_PATCH,
-        signal,
-      }),
+    const body = {
+      metadata: {
+        uid: ref.uid,
+        resourceVersion: current.metadata.resourceVersion,
+        finalizers: after,
+      },
+    };
+    await api.find(
+      `edit finalizers of ${namespace}/${name}`,
+      (k) => k.core.patchNamespacedService({ namespace, name, body }),
+      { signal, patch: PatchStrategy.MergePatch },
     );
-  }
-
-  /** A Service deleted meanwhile needs nothing more. */
-  async #ignoreGone(write: () => Promise<unknown>): Promise<void> {
-    try {
-      await write();
-    } catch (err) {
-      if (err instanceof KubeApiError && err.status === 404) return;
-      throw err;
-    }
   }
 }
 

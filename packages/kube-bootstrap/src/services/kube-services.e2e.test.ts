@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Cluster } from '@berth/api-types';
 import { SERVICE_FINALIZER, type ServiceRef } from '@berth/controller-ports';
-import { KubeApiError, MERGE_PATCH, type KubeApi } from '../kube-api.js';
+import { KubeApiError, PatchStrategy, type KubeClient } from '../kube-client.js';
+import { kubeObjects } from '../testing/kube-objects.js';
 import { startTestApiserver } from '../testing/test-apiserver.js';
 import { KubeClusterServices } from './kube-cluster-services.js';
 import { EVENT_SOURCE, KubeServicesClient } from './kube-services-client.js';
@@ -99,16 +100,14 @@ test('KubeServicesClient reads and writes what the Service controller needs', as
       { type: 'Warning', reason: 'TestReason', message: 'hello' },
       never,
     );
-    const events = await api.request<{
-      items: {
-        reason: string;
-        type: string;
-        message: string;
-        source: { component: string };
-        involvedObject: { name: string; uid: string };
-      }[];
-    }>('GET', '/api/v1/namespaces/web/events');
-    const event = events.items.find((e) => e.reason === 'TestReason')!;
+    const events = await kubeObjects(api).list<{
+      reason: string;
+      type: string;
+      message: string;
+      source: { component: string };
+      involvedObject: { name: string; uid: string };
+    }>('v1', 'Event', 'web');
+    const event = events.find((e) => e.reason === 'TestReason')!;
     assert.deepEqual(
       [
         event.type,
@@ -122,11 +121,11 @@ test('KubeServicesClient reads and writes what the Service controller needs', as
 
     await client.setIngress(front, [], never);
     assert.equal((await read(api, front)).status?.loadBalancer?.ingress, undefined, 'cleared');
-    await api.request('DELETE', '/api/v1/namespaces/web/services/front');
+    await kubeObjects(api).delete('v1', 'Service', 'web', 'front');
     const deleting = (await client.listServices(never)).find((s) => s.name === 'front')!;
     assert.equal(deleting.deleting, true, 'the finalizer holds the Service');
     await client.removeFinalizer(front, never);
-    assert.equal(await api.get('/api/v1/namespaces/web/services/front'), undefined, 'gone');
+    assert.equal(await kubeObjects(api).read('v1', 'Service', 'web', 'front'), undefined, 'gone');
     await client.removeFinalizer(front, never);
     await client.setIngress(front, ['192.0.2.11'], never);
   } catch (err) {
@@ -135,19 +134,21 @@ test('KubeServicesClient reads and writes what the Service controller needs', as
   }
 });
 
-function read(api: KubeApi, ref: { namespace: string; name: string }): Promise<ServiceRead> {
-  return api.request<ServiceRead>(
-    'GET',
-    `/api/v1/namespaces/${ref.namespace}/services/${ref.name}`,
-  );
+async function read(
+  api: KubeClient,
+  ref: { namespace: string; name: string },
+): Promise<ServiceRead> {
+  const found = await kubeObjects(api).read<ServiceRead>('v1', 'Service', ref.namespace, ref.name);
+  assert.ok(found, `service ${ref.namespace}/${ref.name}`);
+  return found;
 }
 
-async function seed(api: KubeApi): Promise<void> {
-  const post = (path: string, body: unknown) => api.request('POST', path, { body });
-  await post('/api/v1/namespaces', { metadata: { name: 'web' } });
+async function seed(api: KubeClient): Promise<void> {
+  const { create } = kubeObjects(api);
+  await create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'web' } });
   const now = new Date().toISOString();
   const nodes = [
-    { name: 'n1', ip: '10.0.0.20', ready: 'True', labels: {} },
+    { name: 'n1', ip: '10.0.0.20', ready: 'True', labels: {} as Record<string, string> },
     { name: 'n2', ip: '10.0.0.21', ready: 'False', labels: {} },
     {
       name: 'n3',
@@ -157,48 +158,58 @@ async function seed(api: KubeApi): Promise<void> {
     },
   ];
   for (const n of nodes) {
-    await post('/api/v1/nodes', { metadata: { name: n.name, labels: n.labels } });
-    await api.request('PATCH', `/api/v1/nodes/${n.name}/status`, {
-      contentType: MERGE_PATCH,
-      body: {
-        status: {
-          addresses: n.ip === undefined ? [] : [{ type: 'InternalIP', address: n.ip }],
-          conditions: [
-            {
-              type: 'Ready',
-              status: n.ready,
-              reason: 'Test',
-              lastHeartbeatTime: now,
-              lastTransitionTime: now,
-            },
-          ],
+    await create({ apiVersion: 'v1', kind: 'Node', metadata: { name: n.name, labels: n.labels } });
+    const status = {
+      addresses: n.ip === undefined ? [] : [{ type: 'InternalIP', address: n.ip }],
+      conditions: [
+        {
+          type: 'Ready',
+          status: n.ready,
+          reason: 'Test',
+          lastHeartbeatTime: now,
+          lastTransitionTime: now,
         },
-      },
-    });
+      ],
+    };
+    await api.call(
+      `status of ${n.name}`,
+      (k) => k.core.patchNodeStatus({ name: n.name, body: { status } }),
+      { patch: PatchStrategy.MergePatch },
+    );
   }
   const ports = [
     { name: 'http', port: 80, protocol: 'TCP' },
     { name: 'https', port: 443, protocol: 'TCP' },
   ];
-  await post('/api/v1/namespaces/web/services', {
-    metadata: { name: 'front', annotations: { 'loadbalancer.berth.dev/internal': 'true' } },
-    spec: {
+  const service = (metadata: Record<string, unknown>, spec: Record<string, unknown>) =>
+    create({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { namespace: 'web', ...metadata },
+      spec,
+    });
+  await service(
+    { name: 'front', annotations: { 'loadbalancer.berth.dev/internal': 'true' } },
+    {
       type: 'LoadBalancer',
       selector: { app: 'front' },
       ports,
       loadBalancerSourceRanges: ['192.0.2.0/24'],
     },
-  });
-  await post('/api/v1/namespaces/web/services', {
-    metadata: { name: 'local' },
-    spec: { type: 'LoadBalancer', externalTrafficPolicy: 'Local', selector: { app: 'l' }, ports },
-  });
-  await post('/api/v1/namespaces/web/services', {
-    metadata: { name: 'plain' },
-    spec: { type: 'ClusterIP', selector: { app: 'p' }, ports },
-  });
-  await post('/apis/discovery.k8s.io/v1/namespaces/web/endpointslices', {
-    metadata: { name: 'local-abc', labels: { 'kubernetes.io/service-name': 'local' } },
+  );
+  await service(
+    { name: 'local' },
+    { type: 'LoadBalancer', externalTrafficPolicy: 'Local', selector: { app: 'l' }, ports },
+  );
+  await service({ name: 'plain' }, { type: 'ClusterIP', selector: { app: 'p' }, ports });
+  await create({
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: {
+      name: 'local-abc',
+      namespace: 'web',
+      labels: { 'kubernetes.io/service-name': 'local' },
+    },
     addressType: 'IPv4',
     ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
     endpoints: [
@@ -207,14 +218,15 @@ async function seed(api: KubeApi): Promise<void> {
       { addresses: ['10.100.3.1'], nodeName: 'n3' },
     ],
   });
-  await post('/api/v1/namespaces/web/secrets', {
-    metadata: { name: 'cert' },
-    type: 'kubernetes.io/tls',
-    data: { 'tls.crt': b64('CERT'), 'tls.key': b64('KEY') },
-  });
-  await post('/api/v1/namespaces/web/secrets', {
-    metadata: { name: 'opaque' },
-    type: 'Opaque',
-    data: { 'tls.crt': b64('CERT'), 'tls.key': b64('KEY') },
-  });
+  for (const [name, type] of [
+    ['cert', 'kubernetes.io/tls'],
+    ['opaque', 'Opaque'],
+  ])
+    await create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name, namespace: 'web' },
+      type,
+      data: { 'tls.crt': b64('CERT'), 'tls.key': b64('KEY') },
+    });
 }

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { apiserverArgs, etcdArgs } from '../component-flags.js';
 import { startProcess, type RunningProcess } from './processes.js';
 import { installedComponents } from './e2e-components.js';
-import { KubeApi, type KubeCredentials } from '../kube-api.js';
+import { KubeClient, type KubeCredentials } from '../kube-client.js';
+import { kubeObjects } from './kube-objects.js';
 import {
   createCertificateAuthority,
   createServiceAccountKeyPair,
@@ -25,7 +26,7 @@ const READY_TIMEOUT_MS = 120_000;
 
 export interface TestApiserver {
   /** An admin (system:masters) client. */
-  api: KubeApi;
+  api: KubeClient;
   /** The admin's credentials, e.g. for a kubeconfig. */
   admin: KubeCredentials;
   /** The version the binaries were stamped with, e.g. `v1.34.10`. */
@@ -83,21 +84,25 @@ export async function startTestApiserver(progress: (line: string) => void): Prom
     );
     processes.push(apiserver);
     const admin = { server: `https://${LOOPBACK}:${securePort}`, ...pki.admin };
-    const api = new KubeApi(admin);
+    const api = new KubeClient(admin);
     await until(
       'kube-apiserver /readyz',
       async () => {
         if (etcd.exited() || apiserver.exited())
           throw new StopWaiting('a control-plane process exited');
-        const { status } = await api.raw('GET', '/readyz');
+        const { status } = await api.raw('/readyz');
         return status === 200 ? true : undefined;
       },
       { timeoutMs: READY_TIMEOUT_MS },
     );
     // The default namespace and service-account admission need a moment after /readyz.
-    await until('namespace default', () => api.get('/api/v1/namespaces/default'), {
-      timeoutMs: 30_000,
-    });
+    await until(
+      'namespace default',
+      () => kubeObjects(api).read('v1', 'Namespace', undefined, 'default'),
+      {
+        timeoutMs: 30_000,
+      },
+    );
     return {
       api,
       admin,
