@@ -62,7 +62,6 @@ func runTests(m *testing.M) int {
 		"TF_ACC_PROVIDER_HOST":      cli.RegistryHost(),
 		// A developer's `berth login` must not leak into the tests.
 		"XDG_CONFIG_HOME": configHome,
-		"HOME":            configHome,
 	} {
 		os.Setenv(k, v)
 	}
