@@ -98,3 +98,12 @@ func accConfig(body string) string {
 }
 
 var bg = context.Background()
+
+// requireAcc skips an acceptance test unless TestMain started its server (TF_ACC set; in CI,
+// TestMain has already failed the run when it is not).
+func requireAcc(t *testing.T) {
+	t.Helper()
+	if accServer == nil {
+		t.Skip("acceptance test: set TF_ACC=1 and TF_ACC_TERRAFORM_PATH")
+	}
+}

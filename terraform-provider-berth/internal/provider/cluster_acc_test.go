@@ -61,6 +61,7 @@ func clusterGone(name string) resource.TestCheckFunc {
 // TestAccClusterLifecycle: the smallest valid cluster, changes in place (labels, API access,
 // stop/start), a change that replaces, import, destroy.
 func TestAccClusterLifecycle(t *testing.T) {
+	requireAcc(t)
 	const name = "acc-life"
 	var uid uidTracker
 	resource.Test(t, resource.TestCase{

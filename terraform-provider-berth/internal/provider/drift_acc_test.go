@@ -27,6 +27,7 @@ func apiDo[T any](t *testing.T, what string, call func() (client.Accepted[T], er
 // TestAccDrift: changes made through the API show up in the next plan, and applying it puts
 // things back; objects deleted through the API are planned for creation.
 func TestAccDrift(t *testing.T) {
+	requireAcc(t)
 	config := accConfig(`resource "berth_kubernetes_cluster" "c" {
   name   = "acc-drift"
   labels = { owner = "terraform" }

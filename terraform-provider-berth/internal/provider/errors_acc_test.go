@@ -15,6 +15,7 @@ import (
 // TestAccPlanTimeErrors: bad input is refused by `plan`, naming the attribute, before anything
 // reaches the API.
 func TestAccPlanTimeErrors(t *testing.T) {
+	requireAcc(t)
 	cluster := func(body string) string {
 		return accConfig(`resource "berth_kubernetes_cluster" "c" {
   name = "acc-bad"
@@ -74,6 +75,7 @@ func TestAccPlanTimeErrors(t *testing.T) {
 // TestAccVersionChanges: a version change runs the API's upgrade; a downgrade is refused at
 // plan time, naming the attribute.
 func TestAccVersionChanges(t *testing.T) {
+	requireAcc(t)
 	versions, err := accAPI.Versions(bg)
 	if err != nil {
 		t.Fatal(err)
@@ -138,6 +140,7 @@ func TestAccVersionChanges(t *testing.T) {
 // attribute; a wait that runs out of time names the operation it left. (An operation that fails
 // is in the local-provider test: the memory provider has no failure a user can cause.)
 func TestAccApplyTimeErrors(t *testing.T) {
+	requireAcc(t)
 	apiDo(t, "create cluster acc-taken", func() (client.Accepted[client.Cluster], error) {
 		return accAPI.CreateCluster(bg, "default", client.ClusterCreate{Name: "acc-taken"})
 	})

@@ -18,9 +18,7 @@ import (
 // required_providers block says only source = "berth/berth": the real CLI starts the real
 // plugin binary (no reattach). Then the plan is empty, and destroy leaves nothing.
 func TestAccInstallFromMirror(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
+	requireAcc(t)
 	root, err := acctest.RepoRoot()
 	if err != nil {
 		t.Fatal(err)

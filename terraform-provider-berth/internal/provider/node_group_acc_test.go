@@ -41,6 +41,7 @@ func clusterAndGroup(cluster, group string) string {
 // unavailable), a zone change that replaces, import, and a cluster replacement that replaces
 // its node groups with it.
 func TestAccNodeGroupLifecycle(t *testing.T) {
+	requireAcc(t)
 	cluster := `resource "berth_kubernetes_cluster" "c" {
   name  = "acc-ng"
   zones = ["az1", "az2"]
@@ -213,6 +214,7 @@ func serverRefusesNodeGroupSpec(t *testing.T, spec client.NodeGroupSpecInput) bo
 // bounds and follows them; turning autoscaling off returns to the default. On a server that
 // refuses autoscaling (501), the diagnostic names the attribute.
 func TestAccNodeGroupAutoscaling(t *testing.T) {
+	requireAcc(t)
 	cluster := `resource "berth_kubernetes_cluster" "c" { name = "acc-scale" }`
 	group := func(body string) string {
 		return clusterAndGroup(cluster, `resource "berth_kubernetes_node_group" "g" {
@@ -286,6 +288,7 @@ func TestAccNodeGroupAutoscaling(t *testing.T) {
 // TestAccNodeGroupVolume: a non-default root volume is sent only when set; a server that refuses
 // it (501) gets a diagnostic naming the attribute.
 func TestAccNodeGroupVolume(t *testing.T) {
+	requireAcc(t)
 	config := clusterAndGroup(`resource "berth_kubernetes_cluster" "c" { name = "acc-vol" }`, `resource "berth_kubernetes_node_group" "g" {
   cluster_id = berth_kubernetes_cluster.c.id
   name       = "disks"

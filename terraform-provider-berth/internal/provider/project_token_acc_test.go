@@ -21,6 +21,7 @@ const (
 // TestAccProjectAndToken: an admin makes a project and a member token in it; the token works,
 // in that project only; its secret is kept once; revoking it outside Terraform plans a new one.
 func TestAccProjectAndToken(t *testing.T) {
+	requireAcc(t)
 	config := accConfig(`resource "berth_project" "p" {
   name        = "acc-team"
   description = "Team A's clusters"
@@ -131,6 +132,7 @@ resource "berth_token" "t" {
 // TestAccDataSources: the catalogs, and an existing cluster read by name with every attribute
 // the resource has.
 func TestAccDataSources(t *testing.T) {
+	requireAcc(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: accProviders,
 		CheckDestroy:             clusterGone("acc-data"),
