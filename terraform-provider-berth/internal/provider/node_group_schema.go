@@ -123,14 +123,16 @@ func nodeGroupSchema(ctx context.Context) schema.Schema {
 				Validators:  []validator.List{listvalidator.SizeAtMost(validate.MaxTaints)},
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"key": schema.StringAttribute{
-						Required:   true,
-						Validators: []validator.String{check("a taint key", validate.LabelKey)},
+						Required:    true,
+						Description: "Taint key (Kubernetes label key rules).",
+						Validators:  []validator.String{check("a taint key", validate.LabelKey)},
 					},
 					"value": schema.StringAttribute{
-						Optional:   true,
-						Computed:   true,
-						Default:    stringdefault.StaticString(""),
-						Validators: []validator.String{check("a taint value", validate.LabelValue)},
+						Optional:    true,
+						Computed:    true,
+						Default:     stringdefault.StaticString(""),
+						Description: "Taint value (Kubernetes label value rules); default empty.",
+						Validators:  []validator.String{check("a taint value", validate.LabelValue)},
 					},
 					"effect": schema.StringAttribute{
 						Required:    true,

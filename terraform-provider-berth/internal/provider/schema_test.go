@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"berth.dev/terraform-provider-berth/internal/acctest"
@@ -27,11 +28,18 @@ func TestSchemas(t *testing.T) {
 			t.Errorf("missing %s", name)
 			continue
 		}
-		for _, a := range s.Block.Attributes {
-			if strings.TrimSpace(a.Description) == "" && name != "data.berth_kubernetes_versions" {
-				t.Errorf("%s.%s has no description", name, a.Name)
+		var walk func(prefix string, attrs []*tfprotov6.SchemaAttribute)
+		walk = func(prefix string, attrs []*tfprotov6.SchemaAttribute) {
+			for _, a := range attrs {
+				if strings.TrimSpace(a.Description) == "" {
+					t.Errorf("%s: %s%s has no description", name, prefix, a.Name)
+				}
+				if a.NestedType != nil {
+					walk(prefix+a.Name+".", a.NestedType.Attributes)
+				}
 			}
 		}
+		walk("", s.Block.Attributes)
 	}
 	if len(h.types) != len(want) {
 		t.Errorf("schemas %d, want %d", len(h.types), len(want))
