@@ -24,6 +24,7 @@ import {
   defaultComponentsDir,
   type ComponentStore,
 } from '@berth/components';
+import { until } from '@berth/test-kit';
 import {
   isReady,
   kubectl,
@@ -31,10 +32,9 @@ import {
   skip,
   startBerth,
   tearDownBerth,
-  until,
   type Berth,
   type E2eEnv,
-} from './e2e-support.js';
+} from './testing/e2e.js';
 
 const run = promisify(execFile);
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
@@ -175,10 +175,14 @@ output "kubeconfig" {
     const kubeconfig = path.join(env.dataDir, 'tf-local.kubeconfig');
     fs.writeFileSync(kubeconfig, await tf('output', '-raw', 'kubeconfig'), { mode: 0o600 });
     assert.equal((await kubectl(kubeconfig, 'get', '--raw', '/readyz')).trim(), 'ok');
-    const ready = await until('2 Ready nodes', 120_000, async () => {
-      const list = await nodes(kubeconfig);
-      return list.length === 2 && list.every(isReady) ? list : undefined;
-    });
+    const ready = await until(
+      '2 Ready nodes',
+      async () => {
+        const list = await nodes(kubeconfig);
+        return list.length === 2 && list.every(isReady) ? list : undefined;
+      },
+      { timeoutMs: 120_000, intervalMs: 500 },
+    );
     for (const node of ready) {
       assert.equal(node.metadata.labels['berth.dev/nodegroup'], 'workers');
     }

@@ -31,12 +31,13 @@ func TestAPIFieldsMapToAttributes(t *testing.T) {
 		}
 	}
 	for field, want := range map[string]string{
-		"spec.count":           "node_count",
-		"spec.autoscaling.min": "autoscaling.min",
-		"spec.volume.sizeGb":   "volume.size_gb",
-		"spec.labels":          "labels",
-		"metadata.labels":      "", // the group's object labels are not an attribute
-		"spec.taints[3]":       "taints[3]",
+		"spec.count":               "node_count",
+		"spec.autoscaling.min":     "autoscaling.min",
+		"spec.autoscaling.enabled": "autoscaling",
+		"spec.volume.sizeGb":       "volume.size_gb",
+		"spec.labels":              "labels",
+		"metadata.labels":          "", // the group's object labels are not an attribute
+		"spec.taints[3]":           "taints[3]",
 	} {
 		p, ok := nodeGroupErrors.attributePath(field)
 		if got := map[bool]string{true: p.String(), false: ""}[ok]; got != want {

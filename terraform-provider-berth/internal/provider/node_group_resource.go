@@ -31,7 +31,12 @@ type nodeGroupResource struct{ data *providerData }
 // spec.labels; its object labels (metadata.labels) are not managed here.
 var nodeGroupErrors = apiErrorContext{
 	attributes: attributeSet("name", "flavor", "zone", "node_count", "autoscaling", "labels", "taints", "max_unavailable", "volume"),
-	renames:    map[string]string{"metadata.labels": "metadata.objectLabels", "spec.count": "node_count"},
+	renames: map[string]string{
+		"metadata.labels": "metadata.objectLabels",
+		"spec.count":      "node_count",
+		// The API names autoscaling.enabled when it refuses autoscaling; the attribute is the block.
+		"spec.autoscaling.enabled": "autoscaling",
+	},
 }
 
 func (r *nodeGroupResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {

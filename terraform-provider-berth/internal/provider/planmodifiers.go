@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -36,7 +37,7 @@ func keepStateUnless(attributes ...string) planmodifier.String { return keepStri
 type keepString struct{ attributes []string }
 
 func (m keepString) Description(context.Context) string {
-	return "keeps the stored value unless one of these changes: " + joinNames(m.attributes)
+	return "keeps the stored value unless one of these changes: " + strings.Join(m.attributes, ", ")
 }
 func (m keepString) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
 
@@ -55,7 +56,7 @@ func keepObjectUnless(attributes ...string) planmodifier.Object { return keepObj
 type keepObject struct{ attributes []string }
 
 func (m keepObject) Description(context.Context) string {
-	return "keeps the stored value unless one of these changes: " + joinNames(m.attributes)
+	return "keeps the stored value unless one of these changes: " + strings.Join(m.attributes, ", ")
 }
 func (m keepObject) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
 
@@ -66,17 +67,6 @@ func (m keepObject) PlanModifyObject(_ context.Context, req planmodifier.ObjectR
 	if unchanged(req.Plan, req.State, m.attributes) {
 		resp.PlanValue = req.StateValue
 	}
-}
-
-func joinNames(names []string) string {
-	out := ""
-	for i, n := range names {
-		if i > 0 {
-			out += ", "
-		}
-		out += n
-	}
-	return out
 }
 
 // nodeGroupCount plans a node group's count when the configuration leaves it out: the API's

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -187,21 +188,10 @@ func pathString(p *tftypes.AttributePath) string {
 			}
 			out += string(s)
 		case tftypes.ElementKeyInt:
-			out += "[" + itoa(int64(s)) + "]"
+			out += "[" + strconv.FormatInt(int64(s), 10) + "]"
 		case tftypes.ElementKeyString:
 			out += "[" + string(s) + "]"
 		}
 	}
 	return out
-}
-
-func itoa(n int64) string {
-	if n == 0 {
-		return "0"
-	}
-	digits := ""
-	for ; n > 0; n /= 10 {
-		digits = string(rune('0'+n%10)) + digits
-	}
-	return digits
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -79,10 +80,10 @@ func TestDefaultsAreTheAPIs(t *testing.T) {
 		"volume size":     expect(`volume: \{ type: '[^']+', sizeGb: (\d+)`),
 	}
 	ours := map[string]string{
-		"master count": itoa(defaultMasterCount), "master flavor": defaultFlavor, "zone": defaultZone,
+		"master count": strconv.Itoa(defaultMasterCount), "master flavor": defaultFlavor, "zone": defaultZone,
 		"subnet": defaultSubnetCIDR, "pods": defaultPodsCIDR, "services": defaultServicesCIDR,
-		"group flavor": defaultFlavor, "count": itoa(defaultNodeCount), "max unavailable": defaultMaxUnavailable,
-		"volume type": defaultVolumeType, "volume size": itoa(defaultVolumeSizeGB),
+		"group flavor": defaultFlavor, "count": strconv.Itoa(defaultNodeCount), "max unavailable": defaultMaxUnavailable,
+		"volume type": defaultVolumeType, "volume size": strconv.Itoa(defaultVolumeSizeGB),
 	}
 	for k, v := range checks {
 		if ours[k] != v {

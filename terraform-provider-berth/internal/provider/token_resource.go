@@ -43,7 +43,7 @@ type tokenModel struct {
 	Secret    types.String `tfsdk:"secret"`
 }
 
-var tokenErrors = apiErrorContext{attributes: attributeSet("project", "name", "role", "expires_at"), renames: map[string]string{"expiresAt": "expires_at"}}
+var tokenErrors = apiErrorContext{attributes: attributeSet("project", "name", "role", "expires_at")}
 
 func (r *tokenResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_token"

@@ -50,7 +50,7 @@ func waitOperation(ctx context.Context, c *client.Client, op *client.Operation, 
 	return err
 }
 
-// timeoutsOf reads one limit of a timeouts block, with its default.
+// timeoutGetter is one limit of a timeouts block (Create, Update, Delete), with its default.
 type timeoutGetter func(ctx context.Context, def time.Duration) (time.Duration, diag.Diagnostics)
 
 func limit(ctx context.Context, get timeoutGetter, def time.Duration, diags *diag.Diagnostics) time.Duration {

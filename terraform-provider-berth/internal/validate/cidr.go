@@ -93,11 +93,4 @@ func FirstOverlap(ranges []NetworkRange) (at, other string) {
 	return "", ""
 }
 
-// NetworkLimits are the size limits of the three ranges, by API field.
-var NetworkLimits = map[string]int{
-	"subnet_cidr":   MaxSubnetPrefix,
-	"pods_cidr":     MaxPodsPrefix,
-	"services_cidr": MaxServicesPrefix,
-}
-
 func trimV(s string) string { return strings.TrimPrefix(s, "v") }
