@@ -50,7 +50,7 @@ type Server struct {
 
 // StartServer starts `berth server --provider <provider>` on a free loopback port and waits
 // until /readyz answers. The CLI is BERTH_CLI_JS or <repo>/packages/cli/dist/main.js, run by
-// BERTH_NODE or the `node` on PATH; extraEnv is added to the server's environment.
+// nodeBinary's Node; extraEnv is added to the server's environment.
 func StartServer(provider string, extraEnv ...string) (*Server, error) {
 	root, err := RepoRoot()
 	if err != nil {
@@ -63,11 +63,9 @@ func StartServer(provider string, extraEnv ...string) (*Server, error) {
 	if _, err := os.Stat(mainJS); err != nil {
 		return nil, fmt.Errorf("the berth CLI is not built (%s): run `npx tsc --build` in %s", mainJS, root)
 	}
-	node := os.Getenv("BERTH_NODE")
-	if node == "" {
-		if node, err = exec.LookPath("node"); err != nil {
-			return nil, errors.New("node is not on PATH (set BERTH_NODE)")
-		}
+	node, err := nodeBinary(root)
+	if err != nil {
+		return nil, err
 	}
 	port, err := freePort()
 	if err != nil {
@@ -159,4 +157,33 @@ func freePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// nodeBinary is the Node.js that runs the CLI: BERTH_NODE, else Berth's pinned LTS in the cache
+// (.node-version, as scripts/lib/node.sh installs it: native addons are built for it), else the
+// `node` on PATH.
+func nodeBinary(root string) (string, error) {
+	if node := os.Getenv("BERTH_NODE"); node != "" {
+		return node, nil
+	}
+	if raw, err := os.ReadFile(filepath.Join(root, ".node-version")); err == nil {
+		cache := os.Getenv("BERTH_CACHE_DIR")
+		if cache == "" {
+			base := os.Getenv("XDG_CACHE_HOME")
+			if base == "" {
+				home, _ := os.UserHomeDir()
+				base = filepath.Join(home, ".cache")
+			}
+			cache = filepath.Join(base, "berth")
+		}
+		pinned := filepath.Join(cache, "node", "v"+strings.TrimSpace(string(raw)), "bin", "node")
+		if _, err := os.Stat(pinned); err == nil {
+			return pinned, nil
+		}
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		return "", errors.New("no Node.js: set BERTH_NODE, or run scripts/bootstrap (it installs Berth's pinned Node)")
+	}
+	return node, nil
 }
