@@ -243,8 +243,12 @@ async function probeVersion(
   file: string,
   signal?: AbortSignal,
 ): Promise<void> {
-  const args = component.spec.binaries[name]?.versionArgs ?? ['--version'];
-  const result = await runner.run(file, args, signal ? { signal } : {});
+  const spec = component.spec.binaries[name];
+  const args = spec?.versionArgs ?? ['--version'];
+  const result = await runner.run(file, args, {
+    ...(spec?.env ? { env: spec.env } : {}),
+    ...(signal ? { signal } : {}),
+  });
   const output = `${result.stdout}\n${result.stderr}`;
   const bare = component.version.replace(/^v/, '');
   if (

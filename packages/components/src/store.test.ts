@@ -159,3 +159,42 @@ test('listCached shows what is installed with sizes and sources', async (t) => {
   );
   assert.ok(listed.every((e) => e.binaries.every((b) => b.size > 0)));
 });
+
+test('tools install in their own modules, probed with their environment, outside any release', async (t) => {
+  const { runner, store } = await setup(t);
+  const results = await store.installTools();
+  assert.deepEqual(
+    results.map((r) => `${r.component}:${r.status}`),
+    ['opentofu:installed', 'terraform:installed'],
+  );
+  const builds = runner.calls.filter((c) => c.command === 'go');
+  const tofu = builds.find((c) => c.args.at(-1) === 'github.com/opentofu/opentofu/cmd/tofu');
+  assert.match(tofu?.options.cwd ?? '', /components\/opentofu\/?$/);
+  assert.match(tofu?.args.join(' ') ?? '', /-X github\.com\/opentofu\/opentofu\/version\.dev=no/);
+  const probe = runner.calls.find(
+    (c) => c.command.endsWith('/terraform') && c.args[0] === 'version',
+  );
+  assert.deepEqual(probe?.options.env, { CHECKPOINT_DISABLE: '1' }, 'terraform must not call home');
+  // A tool's path does not depend on the release asked for.
+  const path = await store.path('tofu', 'default');
+  assert.match(path, /components\/opentofu\/v\d+\.\d+\.\d+\/tofu$/);
+  assert.equal(await store.path('tofu', '1.33'), path);
+  assert.ok((await store.status('tools')).every((s) => s.binaries.every((b) => b.state === 'ok')));
+  // Releases do not carry the tools: installing one builds none of them.
+  const before = builds.length;
+  await store.install('1.34', { only: ['tofu', 'terraform'] });
+  assert.equal(runner.calls.filter((c) => c.command === 'go').length, before);
+});
+
+test('a missing tool names the command that installs it', async (t) => {
+  const { store } = await setup(t);
+  await assert.rejects(
+    store.path('terraform', 'default'),
+    (err: unknown) =>
+      isCode('BERTH_ERR_COMPONENT_MISSING')(err) &&
+      /berth components install tools/.test(String(err)),
+  );
+  await store.installTools({ only: ['tofu'] });
+  await store.path('tofu', 'default');
+  await assert.rejects(store.path('terraform', 'default'), isCode('BERTH_ERR_COMPONENT_MISSING'));
+});

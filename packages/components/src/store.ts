@@ -19,6 +19,9 @@ import {
   componentOfBinary,
   loadVersionsManifest,
   resolveRelease,
+  resolveTools,
+  toolOfBinary,
+  TOOLS,
   type Release,
   type ResolvedComponent,
   type VersionsManifest,
@@ -63,11 +66,16 @@ export interface ComponentStore {
   readonly versions: VersionsManifest;
   resolve(version: string): Release;
   install(version: string, options?: InstallOptions): Promise<InstallResult>;
-  /** Verified path of a binary; throws BERTH_ERR_COMPONENT_MISSING or _CORRUPT with a fix. */
+  /** Installs the tools (`versions.json` `tools`: tofu, terraform); `only` names binaries. */
+  installTools(options?: InstallOptions): Promise<ComponentInstallResult[]>;
+  /**
+   * Verified path of a binary: a tool's (whatever `version` says) or one of the release's.
+   * Throws BERTH_ERR_COMPONENT_MISSING or _CORRUPT with a fix.
+   */
   path(binary: string, version: string): Promise<string>;
-  /** Quick state of every binary of a release. */
+  /** Quick state of every binary of a release, or of the tools for `tools`. */
   status(version: string): Promise<ComponentStatus[]>;
-  /** Full re-hash of every binary of a release. */
+  /** Full re-hash of every binary of a release, or of the tools for `tools`. */
   verify(version: string): Promise<ComponentStatus[]>;
   /** Everything in the cache, whatever release it belongs to. */
   listCached(): Promise<CachedEntry[]>;
@@ -86,10 +94,12 @@ export function createComponentStore(options: ComponentStoreOptions): ComponentS
   };
   const resolve = (version: string) => resolveRelease(versions, version);
 
+  const componentsOf = (version: string) =>
+    version === TOOLS ? resolveTools(versions) : resolve(version).components;
+
   async function statusOf(version: string, full: boolean): Promise<ComponentStatus[]> {
-    const release = resolve(version);
     return Promise.all(
-      release.components.map(async (c) => {
+      componentsOf(version).map(async (c) => {
         const dir = versionDir(ctx.cacheDir, c.name, c.version);
         const names = Object.keys(c.spec.binaries);
         const binaries = await checkBinaries(dir, await readVersionManifest(dir), names, { full });
@@ -99,29 +109,34 @@ export function createComponentStore(options: ComponentStoreOptions): ComponentS
     );
   }
 
+  async function installAll(components: ResolvedComponent[], installOptions: InstallOptions) {
+    const results: ComponentInstallResult[] = [];
+    for (const component of components) {
+      const names = selectBinaries(component, installOptions.only);
+      if (names.length === 0) continue;
+      installOptions.signal?.throwIfAborted();
+      results.push(await installComponent(ctx, component, names, installOptions));
+    }
+    return results;
+  }
+
   return {
     versions,
     resolve,
     async install(version, installOptions = {}) {
       const release = resolve(version);
-      const components: ComponentInstallResult[] = [];
-      for (const component of release.components) {
-        const names = selectBinaries(component, installOptions.only);
-        if (names.length === 0) continue;
-        installOptions.signal?.throwIfAborted();
-        components.push(await installComponent(ctx, component, names, installOptions));
-      }
-      return { release, components };
+      return { release, components: await installAll(release.components, installOptions) };
     },
+    installTools: (installOptions = {}) => installAll(resolveTools(versions), installOptions),
     async path(binary, version) {
-      const release = resolve(version);
-      const component = componentOfBinary(release, binary);
+      const tool = toolOfBinary(versions, binary);
+      const component = tool ?? componentOfBinary(resolve(version), binary);
       const dir = versionDir(ctx.cacheDir, component.name, component.version);
       const [check] = await checkBinaries(dir, await readVersionManifest(dir), [binary], {
         full: false,
       });
       if (check?.state === 'ok') return check.path;
-      throw unusable(release, component, binary, check);
+      throw unusable(tool ? TOOLS : resolve(version).minor, component, binary, check);
     },
     status: (version) => statusOf(version, false),
     verify: (version) => statusOf(version, true),
@@ -134,15 +149,16 @@ function selectBinaries(component: ResolvedComponent, only: string[] | undefined
   return only === undefined ? names : names.filter((n) => only.includes(n));
 }
 
+/** `installArg` is what `berth components install` takes for it: a release's minor or `tools`. */
 function unusable(
-  release: Release,
+  installArg: string,
   component: ResolvedComponent,
   binary: string,
   check?: BinaryCheck,
 ): BerthError {
   const fix = component.spec.notBuildable
-    ? `berth components install ${release.minor} --from-dir DIR (official ${binary} ${component.version} with its .sha256)`
-    : `berth components install ${release.minor}`;
+    ? `berth components install ${installArg} --from-dir DIR (official ${binary} ${component.version} with its .sha256)`
+    : `berth components install ${installArg}`;
   const details = { component: component.name, binary, version: component.version };
   if (check?.state === 'corrupt') {
     return new BerthError(

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFakeRunner, type FakeRunner, type RecordedCall } from './fake-runner.js';
 import { createComponentStore, type ComponentStore, type ComponentStoreOptions } from './store.js';
-import { defaultComponentsDir } from './versions.js';
+import { defaultComponentsDir, resolveTools } from './versions.js';
 
 export async function tempDir(
   prefix = 'berth-components-',
@@ -45,13 +45,13 @@ export function createFakeGo(
   });
 }
 
-/** Component version per Go package, as the real versions.json pins them for release 1.34. */
+/** Component version per Go package, as the real versions.json pins them for release 1.34 and the tools. */
 export function versionsByPackage(
   store: ComponentStore,
   release = '1.34',
 ): (pkg: string) => string {
   const byPkg = new Map<string, string>();
-  for (const c of store.resolve(release).components) {
+  for (const c of [...store.resolve(release).components, ...resolveTools(store.versions)]) {
     for (const b of Object.values(c.spec.binaries)) if (b.package) byPkg.set(b.package, c.version);
   }
   return (pkg) => byPkg.get(pkg) ?? 'unknown';

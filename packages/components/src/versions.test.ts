@@ -9,6 +9,8 @@ import {
   loadVersionsManifest,
   parseVersionsManifest,
   resolveRelease,
+  resolveTools,
+  toolOfBinary,
 } from './versions.js';
 
 const manifest = loadVersionsManifest(defaultComponentsDir());
@@ -71,5 +73,25 @@ test('a malformed manifest is rejected with what is wrong', () => {
   assert.throws(
     () => parseVersionsManifest({ ...base, shared: { containerd: { version: 'v1' } } }),
     /unknown component containerd/,
+  );
+});
+
+test('tools resolve on their own, each with a wrapper module, and belong to no release', () => {
+  const tools = resolveTools(manifest);
+  assert.deepEqual(tools.map((c) => c.name).sort(), ['opentofu', 'terraform']);
+  for (const c of tools) {
+    assert.match(c.version, /^v\d+\.\d+\.\d+$/);
+    assert.ok(existsSync(join(defaultComponentsDir(), c.module ?? '-', 'go.mod')), `${c.module}`);
+  }
+  assert.equal(toolOfBinary(manifest, 'tofu')?.name, 'opentofu');
+  assert.equal(toolOfBinary(manifest, 'etcd'), undefined);
+  for (const minor of Object.keys(manifest.releases)) {
+    const names = resolveRelease(manifest, minor).components.map((c) => c.name);
+    assert.ok(!names.includes('opentofu') && !names.includes('terraform'), minor);
+  }
+  const base = JSON.parse(JSON.stringify(manifest)) as Record<string, unknown>;
+  assert.throws(
+    () => parseVersionsManifest({ ...base, tools: { pulumi: { version: 'v3' } } }),
+    /tools pins unknown component pulumi/,
   );
 });

@@ -12,6 +12,8 @@ export interface BinarySpec {
   package?: string;
   /** Arguments that make the binary print its version, e.g. `["--version"]`. */
   versionArgs: string[];
+  /** Environment for that probe, e.g. `CHECKPOINT_DISABLE=1` so terraform does not call home. */
+  env?: Record<string, string>;
 }
 
 export interface ComponentSpec {
@@ -32,8 +34,16 @@ export interface VersionsManifest {
   defaultRelease: string;
   releases: Record<string, Record<string, ComponentPin>>;
   shared: Record<string, ComponentPin>;
+  /**
+   * Command-line tools that belong to no release (OpenTofu and Terraform for the provider's
+   * acceptance tests): pinned once, installed with `berth components install tools`.
+   */
+  tools?: Record<string, ComponentPin>;
   components: Record<string, ComponentSpec>;
 }
+
+/** What `berth components install|verify` take instead of a version to mean every tool. */
+export const TOOLS = 'tools';
 
 /** One component at the exact version a release uses, with what it takes to build it. */
 export interface ResolvedComponent {
@@ -76,8 +86,13 @@ export function parseVersionsManifest(raw: unknown, source = 'versions.json'): V
       if (!m.components[name]) throw broken(`release ${minor} pins unknown component ${name}`);
     }
   }
-  for (const name of Object.keys(m.shared)) {
-    if (!m.components[name]) throw broken(`shared pins unknown component ${name}`);
+  for (const [section, pins] of [
+    ['shared', m.shared],
+    ['tools', m.tools ?? {}],
+  ] as const) {
+    for (const name of Object.keys(pins)) {
+      if (!m.components[name]) throw broken(`${section} pins unknown component ${name}`);
+    }
   }
   return m as VersionsManifest;
 }
@@ -108,14 +123,36 @@ export function resolveRelease(manifest: VersionsManifest, input: string): Relea
       `unsupported Kubernetes version "${input}"; supported: ${supportedVersions(manifest).join(', ')}`,
     );
   }
-  const all = { ...pins, ...manifest.shared };
-  const components = Object.entries(all).map(([name, pin]) => ({
+  return {
+    minor,
+    kubernetesVersion,
+    components: resolvePins(manifest, { ...pins, ...manifest.shared }),
+  };
+}
+
+/** Every tool at its pinned version. */
+export function resolveTools(manifest: VersionsManifest): ResolvedComponent[] {
+  return resolvePins(manifest, manifest.tools ?? {});
+}
+
+/** The tool that ships `binary` (e.g. `tofu`), or undefined when no tool does. */
+export function toolOfBinary(
+  manifest: VersionsManifest,
+  binary: string,
+): ResolvedComponent | undefined {
+  return resolveTools(manifest).find((c) => binary in c.spec.binaries);
+}
+
+function resolvePins(
+  manifest: VersionsManifest,
+  pins: Record<string, ComponentPin>,
+): ResolvedComponent[] {
+  return Object.entries(pins).map(([name, pin]) => ({
     name,
     version: pin.version,
     module: pin.module,
     spec: manifest.components[name] as ComponentSpec,
   }));
-  return { minor, kubernetesVersion, components };
 }
 
 /** The component of a release that ships `binary`; throws BERTH_ERR_VALIDATION when none does. */

@@ -13,6 +13,8 @@ import {
   formatSize,
   mirrorUrlFromEnv,
   supportedVersions,
+  TOOLS,
+  type ComponentInstallResult,
   type ComponentStore,
   type InstallEvent,
 } from '@berth/components';
@@ -45,7 +47,9 @@ export function registerComponents(program: Command, deps = defaultComponentsDep
     .action(() => listComponents(deps));
   group
     .command('install <version>')
-    .description('Build (or import) the components of a version: 1.34, v1.34.10 or "default"')
+    .description(
+      'Build (or import) the components of a version: 1.34, v1.34.10 or "default"; "tools" for tofu and terraform',
+    )
     .option('--from-dir <dir>', 'import official release binaries from DIR (checksums required)')
     .option('--only <binaries>', 'comma-separated binaries to install, e.g. etcd,kube-apiserver')
     .action((version: string, opts: { fromDir?: string; only?: string }) =>
@@ -60,29 +64,32 @@ export function registerComponents(program: Command, deps = defaultComponentsDep
     });
   group
     .command('verify [version]')
-    .description('Re-hash every cached binary of a version against its manifest')
+    .description(
+      'Re-hash every cached binary of a version (or of the "tools") against its manifest',
+    )
     .action((version: string | undefined) => verifyComponents(deps, version ?? 'default'));
 }
 
 async function listComponents(deps: ComponentsCommandDeps): Promise<void> {
   const store = deps.store();
   deps.out.write(`Supported versions: ${supportedVersions(store.versions).join(', ')}\n\n`);
-  // Shared components (etcd, kwok) appear once, with every release that uses them.
+  // Shared components (etcd, kwok) appear once, with every release that uses them; the tools
+  // (tofu, terraform) belong to no release and are listed under "tools".
   const rows = new Map<string, { releases: string[]; cells: string[] }>();
-  for (const minor of Object.keys(store.versions.releases)) {
-    for (const status of await store.status(minor)) {
+  for (const group of [...Object.keys(store.versions.releases), TOOLS]) {
+    for (const status of await store.status(group)) {
       for (const b of status.binaries) {
         const key = `${status.component}/${status.version}/${b.name}`;
         const known = rows.get(key);
         if (known) {
-          known.releases.push(minor);
+          known.releases.push(group);
           continue;
         }
         const present = b.state !== 'missing' && b.record !== undefined;
         const state =
           b.state === 'missing' && status.notBuildable ? 'missing (import only)' : b.state;
         rows.set(key, {
-          releases: [minor],
+          releases: [group],
           cells: [
             status.component,
             status.version,
@@ -111,29 +118,36 @@ async function installComponents(
   const printer = createProgressPrinter(deps.out);
   const started = Date.now();
   try {
-    const result = await deps.store().install(version, {
+    const options = {
       onProgress: printer.onEvent,
       signal: abort.signal,
       ...(opts.fromDir ? { fromDir: opts.fromDir } : {}),
       ...(opts.only ? { only: opts.only.split(',').map((s) => s.trim()) } : {}),
-    });
+    };
+    const store = deps.store();
+    const [what, components] =
+      version === TOOLS
+        ? ['Tools', await store.installTools(options)]
+        : await store
+            .install(version, options)
+            .then((r) => [`Kubernetes ${r.release.kubernetesVersion}`, r.components] as const);
     printer.finish();
-    const binaries = result.components.flatMap((c) => c.installed).length;
-    const cached = result.components.filter((c) => c.status === 'cached').length;
-    const missing = result.components
-      .filter((c) => c.status === 'unavailable')
-      .map((c) => c.component);
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    deps.out.write(
-      `Kubernetes ${result.release.kubernetesVersion}: ${binaries} binaries installed, ` +
-        `${cached} components already cached and verified, in ${seconds}s` +
-        (missing.length > 0 ? `; not installed: ${missing.join(', ')}` : '') +
-        '\n',
-    );
+    deps.out.write(`${what}: ${installSummary(components, started)}\n`);
   } finally {
     printer.finish();
     process.removeListener('SIGINT', onSigint);
   }
+}
+
+function installSummary(components: readonly ComponentInstallResult[], started: number): string {
+  const binaries = components.flatMap((c) => c.installed).length;
+  const cached = components.filter((c) => c.status === 'cached').length;
+  const missing = components.filter((c) => c.status === 'unavailable').map((c) => c.component);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  return (
+    `${binaries} binaries installed, ${cached} components already cached and verified, in ${seconds}s` +
+    (missing.length > 0 ? `; not installed: ${missing.join(', ')}` : '')
+  );
 }
 
 async function verifyComponents(deps: ComponentsCommandDeps, version: string): Promise<void> {

@@ -1,0 +1,1 @@
+tofu import berth_project.team_a team-a
