@@ -85,7 +85,9 @@ for (const [i, phase] of phases.entries()) {
       '--test-reporter=spec',
       '--test-reporter-destination=stdout',
       `--test-reporter=${path.join(root, 'scripts', 'test-summary-reporter.mjs')}`,
-      '--test-reporter-destination=/dev/null',
+      // A file, not /dev/null: Node 26 fsyncs reporter destinations, and fsync on /dev/null
+      // fails with EINVAL, crashing the runner after the last test (exit 1 on a green run).
+      `--test-reporter-destination=${path.join(summaryDir, `phase-${i}.out`)}`,
       ...phase.files,
     ],
     { cwd: root, stdio: 'inherit', env: { ...process.env, BERTH_TEST_SUMMARY_FILE: summaryFile } },
