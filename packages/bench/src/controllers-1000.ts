@@ -17,9 +17,20 @@ const CLUSTERS = 1000;
 const RUNS = 3;
 const CREATE_CONCURRENCY = 20;
 
-async function oneRun(): Promise<{ seconds: number; createSeconds: number }> {
+interface RunFigures {
+  seconds: number;
+  createSeconds: number;
+  /** GET …/clusters latencies (ms) sampled every 200 ms while the controllers worked. */
+  listMs: number[];
+  /** Times the controllers' lease changed hands (1 = acquired once, never lost). */
+  leaseTransitions: number;
+  cpuSeconds: number;
+}
+
+async function oneRun(): Promise<RunFigures> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-bench-ctl-'));
   const token = generateSecret();
+  const cpuBefore = process.cpuUsage();
   const server = await startServer({
     listen: '127.0.0.1:0',
     dataDir,
@@ -31,6 +42,19 @@ async function oneRun(): Promise<{ seconds: number; createSeconds: number }> {
     // the in-memory provider's default external /24 holds 253, so the bench gives it a /20.
     memoryProvider: { externalNetwork: { cidr: '100.64.0.0/20' } },
   });
+  const listMs: number[] = [];
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const began = performance.now();
+      const res = await fetch(`${server.url}/v1/projects/default/clusters`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      await res.arrayBuffer();
+      listMs.push(performance.now() - began);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  })();
   try {
     const started = Date.now();
     let next = 0;
@@ -52,26 +76,58 @@ async function oneRun(): Promise<{ seconds: number; createSeconds: number }> {
       if ((phases.Error ?? 0) > 0) throw new Error(`clusters in Error: ${JSON.stringify(phases)}`);
       await new Promise((r) => setTimeout(r, 250));
     }
-    return { seconds: (Date.now() - started) / 1000, createSeconds };
+    const seconds = (Date.now() - started) / 1000;
+    sampling = false;
+    await sampler;
+    const lease = await server.store.leases.get('controllers');
+    const cpu = process.cpuUsage(cpuBefore);
+    return {
+      seconds,
+      createSeconds,
+      listMs,
+      leaseTransitions: lease?.transitions ?? 0,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    };
   } finally {
+    sampling = false;
+    await sampler;
     await server.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
 export async function benchControllers(): Promise<Table> {
-  const runs = [];
+  const runs: RunFigures[] = [];
   for (let i = 0; i < RUNS; i++) runs.push(await oneRun());
+  const med = (f: (r: RunFigures) => number, digits = 1) => round(median(runs.map(f)), digits);
   return {
     title: `Controllers: ${CLUSTERS} clusters to Running on the in-memory provider (SQLite)`,
-    method: `${CLUSTERS} POSTs (${CREATE_CONCURRENCY} at a time), then wait until every cluster is Running; ${RUNS} runs, medians. Each cluster: network, router, 3 security groups, API load balancer with floating IP, 1 master, 3 workers.`,
-    columns: ['runs', 'seconds to all Running', 'of which accepting the POSTs', 'clusters/s'],
+    method: `${CLUSTERS} POSTs (${CREATE_CONCURRENCY} at a time), then wait until every cluster is Running; ${RUNS} runs, medians. Each cluster: network, router, 3 security groups, API load balancer with floating IP, 1 master, 3 workers. While it runs, GET /v1/projects/default/clusters (first page) every 200 ms; lease transitions read from the store (1 = the leader never lost its lease). Goals: ≤ 100 s, no lease lost, list p99 ≤ 50 ms.`,
+    columns: [
+      'runs',
+      'seconds to all Running',
+      'of which accepting the POSTs',
+      'clusters/s',
+      'list p50 ms',
+      'list p99 ms',
+      'lease transitions (max)',
+      'server CPU s',
+    ],
     rows: [
       [
         RUNS,
-        round(median(runs.map((r) => r.seconds)), 1),
-        round(median(runs.map((r) => r.createSeconds)), 1),
+        med((r) => r.seconds),
+        med((r) => r.createSeconds),
         round(CLUSTERS / median(runs.map((r) => r.seconds)), 1),
+        med((r) => percentile(r.listMs, 50)),
+        med((r) => percentile(r.listMs, 99)),
+        Math.max(...runs.map((r) => r.leaseTransitions)),
+        med((r) => r.cpuSeconds),
       ],
     ],
   };
