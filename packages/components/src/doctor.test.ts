@@ -10,8 +10,13 @@ function hostRunner(missing: string[] = [], goVersion = 'go1.26.8') {
   return createFakeRunner((call: RecordedCall) => {
     if (missing.includes(call.command))
       return { exitCode: 127, stderr: `${call.command}: command not found` };
+    if (call.command === 'gcc' && call.args[0]?.startsWith('-print-file-name=')) {
+      const lib = call.args[0].split('=')[1] ?? '';
+      return { stdout: missing.includes(lib) ? `${lib}\n` : `/usr/lib/x86_64-linux-gnu/${lib}\n` };
+    }
     const answers: Record<string, string> = {
       uname: 'Linux 6.8.0\n',
+      gcc: 'gcc (Debian 12.2.0-14+deb12u1) 12.2.0\n',
       id: '0\n',
       go: `go version ${goVersion} linux/amd64\n`,
       ip: call.args[0] === '-V' ? 'ip utility, iproute2-6.1.0\n' : '',
@@ -57,6 +62,7 @@ test('a healthy host passes every check and deletes its throwaway namespace', as
       'haproxy:true',
       'keepalived:true',
       'go:true',
+      'c-toolchain:true',
       'components:true',
     ],
   );
@@ -97,6 +103,36 @@ test('without Go but with components installed the doctor still passes', async (
   assert.ok(doctorPassed(checks));
 });
 
+test('building runc and pause needs gcc, static libc and libseccomp; required only while components miss', async (t) => {
+  const missing = await runDoctor({
+    runner: hostRunner(['libseccomp.a', 'pkg-config']),
+    ...(await fixture(t, false)),
+  });
+  const c = missing.find((x) => x.name === 'c-toolchain');
+  assert.equal(c?.ok, false);
+  assert.equal(c?.required, true);
+  assert.match(c?.detail ?? '', /libseccomp\.a, pkg-config libseccomp/);
+  assert.match(c?.fix ?? '', /install-host-deps.*libseccomp-dev/);
+  const noGcc = await runDoctor({ runner: hostRunner(['gcc']), ...(await fixture(t, true)) });
+  const g = noGcc.find((x) => x.name === 'c-toolchain');
+  assert.equal(g?.ok, false);
+  assert.match(g?.detail ?? '', /gcc/);
+  assert.equal(g?.required, false, 'everything is built: no compiler needed');
+  assert.ok(doctorPassed(noGcc));
+});
+
+test('missing node components are named with their set', async (t) => {
+  const f = await fixture(t, false);
+  await f.store.install('1.34', { only: ['control-plane', 'simulated', 'images', 'platform'] });
+  const checks = await runDoctor({ runner: hostRunner(), ...f });
+  const components = checks.find((c) => c.name === 'components');
+  assert.equal(components?.ok, false);
+  assert.match(components?.detail ?? '', /kubelet missing \(node\)/);
+  assert.match(components?.detail ?? '', /runc missing \(node\)/);
+  assert.doesNotMatch(components?.detail ?? '', /etcd|pause|coredns/);
+  assert.equal(components?.fix, 'berth components install 1.34');
+});
+
 test('a Go older than the modules need is a miss', async (t) => {
   const checks = await runDoctor({
     runner: hostRunner([], 'go1.21.0'),
@@ -113,6 +149,7 @@ test('not root and no netns are reported', async (t) => {
     if (call.command === 'ip' && call.args[0] === 'netns')
       return { exitCode: 1, stderr: 'Permission denied' };
     if (call.command === 'uname') return { stdout: 'Linux 6\n' };
+    if (call.command === 'gcc') return { stdout: '/usr/lib/x86_64-linux-gnu/lib.a' };
     return { stdout: 'go version go1.99.0' };
   });
   const checks = await runDoctor({ runner, ...(await fixture(t, true)) });

@@ -34,9 +34,11 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [];
   for (const probe of PROBES) checks.push(await probe(deps));
   const componentsOk = checks.find((c) => c.name === 'components')?.ok ?? false;
-  const go = checks.find((c) => c.name === 'go');
-  // Go is needed only to build components that are not in the cache yet.
-  if (go) go.required = !componentsOk;
+  // Go and the C toolchain are needed only to build components that are not in the cache yet.
+  for (const name of ['go', 'c-toolchain']) {
+    const check = checks.find((c) => c.name === name);
+    if (check) check.required = !componentsOk;
+  }
   return checks;
 }
 
@@ -53,6 +55,7 @@ const PROBES: Probe[] = [
   tool('haproxy', ['-v'], 'haproxy'),
   tool('keepalived', ['--version'], 'keepalived'),
   checkGo,
+  checkCToolchain,
   checkComponents,
 ];
 
@@ -126,18 +129,56 @@ async function checkGo(deps: DoctorDeps): Promise<DoctorCheck> {
   };
 }
 
+/**
+ * What building runc (cgo, static with libseccomp) and the pause program (static C) takes: gcc,
+ * the static C library, libseccomp's static library and pkg-config's entry for it.
+ */
+async function checkCToolchain({ runner, hostDepsScript }: DoctorDeps): Promise<DoctorCheck> {
+  const gcc = await runner.run('gcc', ['--version']);
+  const misses: string[] = [];
+  if (gcc.exitCode !== 0) misses.push('gcc');
+  else {
+    for (const lib of ['libc.a', 'libseccomp.a']) {
+      // gcc prints the bare name back when it cannot find the file.
+      const r = await runner.run('gcc', [`-print-file-name=${lib}`]);
+      if (r.exitCode !== 0 || !r.stdout.trim().startsWith('/')) misses.push(lib);
+    }
+  }
+  const pc = await runner.run('pkg-config', ['--exists', 'libseccomp']);
+  if (pc.exitCode !== 0) misses.push('pkg-config libseccomp');
+  const ok = misses.length === 0;
+  const firstLine = gcc.stdout.split('\n')[0]?.trim() ?? '';
+  return {
+    name: 'c-toolchain',
+    ok,
+    required: true,
+    detail: ok
+      ? `${firstLine}; static libc and libseccomp found (runc, pause)`
+      : `missing for building runc and pause: ${misses.join(', ')}`,
+    ...(ok ? {} : { fix: `${hostDepsScript} (gcc libc6-dev libseccomp-dev pkg-config)` }),
+  };
+}
+
 async function checkComponents({ store }: DoctorDeps): Promise<DoctorCheck> {
   const release = store.versions.defaultRelease;
   const statuses = await store.status(release);
   const buildable = statuses.filter((s) => s.notBuildable === undefined);
   const missing = buildable.flatMap((s) => s.binaries.filter((b) => b.state !== 'ok'));
   const ok = missing.length === 0;
-  const list = missing.map((b) => `${b.name} ${b.state}`).join(', ');
+  // Name the set (node, control-plane, …) of each miss: a host that runs only kwok nodes may
+  // choose to install less, and the fix then says which set to install.
+  const sets = Object.entries(store.versions.sets ?? {});
+  const setOf = (binary: string) => sets.find(([, names]) => names.includes(binary))?.[0];
+  const list = missing
+    .map((b) => `${b.name} ${b.state}${setOf(b.name) ? ` (${setOf(b.name)})` : ''}`)
+    .join(', ');
   return {
     name: 'components',
     ok,
     required: true,
-    detail: ok ? `release ${release} installed and verified` : `release ${release}: ${list}`,
+    detail: ok
+      ? `release ${release} installed and verified (control plane, real nodes, images)`
+      : `release ${release}: ${list}`,
     ...(ok ? {} : { fix: `berth components install ${release}` }),
   };
 }

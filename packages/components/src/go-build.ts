@@ -1,8 +1,10 @@
 /**
  * Builds one binary of a component from its Go wrapper module under components/. Static
- * (CGO_ENABLED=0), stripped, reproducible paths (-trimpath), with the toolchain found on the
- * host (GOTOOLCHAIN=local: never download another Go), and version variables stamped the way
- * the upstream release builds do, so `--version` prints the real version.
+ * (CGO_ENABLED=0 unless the component needs cgo, and then linked statically through its
+ * ldflags), stripped, reproducible paths (-trimpath), with the toolchain found on the host
+ * (GOTOOLCHAIN=local: never download another Go), the component's build tags, and version
+ * variables stamped the way the upstream release builds do, so `--version` prints the real
+ * version.
  */
 import { join } from 'node:path';
 import { BerthError } from '@berth/errors';
@@ -54,13 +56,30 @@ export function goBuildArgs(
   outFile: string,
   buildDate: Date,
 ): string[] {
-  const pkg = component.spec.binaries[binary]?.package;
+  const spec = component.spec.binaries[binary];
+  const pkg = spec?.package;
   if (pkg === undefined) throw new Error(`${component.name}/${binary} has no Go package to build`);
   const ldflags = renderLdflags(component.spec.ldflags ?? [], {
     version: component.version,
     buildDate,
   });
-  return ['build', '-trimpath', '-ldflags', ldflags, '-o', outFile, pkg];
+  const tags = [...(component.spec.tags ?? []), ...(spec?.tags ?? [])];
+  return [
+    'build',
+    '-trimpath',
+    ...(component.spec.buildFlags ?? []),
+    ...(tags.length > 0 ? ['-tags', tags.join(',')] : []),
+    '-ldflags',
+    ldflags,
+    '-o',
+    outFile,
+    pkg,
+  ];
+}
+
+/** The environment of a component's `go build`. */
+export function goBuildEnv(component: ResolvedComponent): Record<string, string> {
+  return { CGO_ENABLED: component.spec.cgo === true ? '1' : '0', GOTOOLCHAIN: 'local' };
 }
 
 /** Runs the build; throws BERTH_ERR_COMPONENT_BUILD with go's output tail when it fails. */
@@ -70,7 +89,7 @@ export async function goBuild(input: GoBuildInput): Promise<void> {
   const args = goBuildArgs(component, binary, input.outFile, input.buildDate);
   const result = await input.runner.run(input.goBinary, args, {
     cwd: join(input.componentsDir, component.module),
-    env: { CGO_ENABLED: '0', GOTOOLCHAIN: 'local' },
+    env: goBuildEnv(component),
     ...(input.signal ? { signal: input.signal } : {}),
   });
   if (result.exitCode !== 0) {

@@ -4,6 +4,8 @@ export * from './fake-runner.js';
 export * from './cache.js';
 export * from './checksums.js';
 export * from './go-build.js';
+export * from './native-build.js';
+export * from './version-probe.js';
 export * from './progress.js';
 export type { InstallOptions, ComponentInstallResult, ComponentInstallStatus } from './install.js';
 export * from './store.js';

@@ -7,7 +7,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BerthError } from '@berth/errors';
 import {
   checkBinaries,
   readVersionManifest,
@@ -19,11 +18,13 @@ import {
 } from './cache.js';
 import { dirHasBinary, downloadFromMirror, importFromDir, type FetchFn } from './fetch-binary.js';
 import { goBuild } from './go-build.js';
+import { debExtract, gccBuild } from './native-build.js';
+import { probeVersion } from './version-probe.js';
 import { sha256File } from './hash.js';
 import { withLock } from './lock.js';
 import type { InstallEvent, ProgressListener } from './progress.js';
 import type { CommandRunner } from './runner.js';
-import type { ResolvedComponent } from './versions.js';
+import { isBuildable, type ResolvedComponent } from './versions.js';
 
 export interface InstallContext {
   cacheDir: string;
@@ -40,7 +41,10 @@ export interface InstallOptions {
   signal?: AbortSignal;
   /** Import official binaries found in this directory (checksums required). */
   fromDir?: string;
-  /** Install only these binaries (e.g. `['etcd', 'kube-apiserver']`); default all. */
+  /**
+   * Install only these binaries (e.g. `['etcd', 'kube-apiserver']`) or sets of them (`node`,
+   * `control-plane`, … from versions.json); default all.
+   */
   only?: string[];
 }
 
@@ -140,7 +144,7 @@ async function hasSource(
   names: string[],
   options: InstallOptions,
 ): Promise<boolean> {
-  if (component.module !== undefined && component.spec.notBuildable === undefined) return true;
+  if (isBuildable(component)) return true;
   if (ctx.mirrorUrl !== undefined) return true;
   const dir = options.fromDir;
   if (dir === undefined) return false;
@@ -217,9 +221,9 @@ async function fetchOrBuild(
     );
     if (digest !== undefined) return 'downloaded';
   }
-  if (component.spec.notBuildable !== undefined || component.module === undefined) return undefined;
+  if (!isBuildable(component)) return undefined;
   started('built');
-  await goBuild({
+  const input = {
     runner: ctx.runner,
     goBinary: ctx.goBinary,
     componentsDir: ctx.componentsDir,
@@ -228,37 +232,18 @@ async function fetchOrBuild(
     outFile,
     buildDate: ctx.now(),
     ...(options.signal ? { signal: options.signal } : {}),
-  });
-  return 'built';
-}
-
-/**
- * Runs the new binary's version command and requires the expected version in its output: it
- * catches ldflags that did not take and official binaries of the wrong release.
- */
-async function probeVersion(
-  runner: CommandRunner,
-  component: ResolvedComponent,
-  name: string,
-  file: string,
-  signal?: AbortSignal,
-): Promise<void> {
-  const spec = component.spec.binaries[name];
-  const args = spec?.versionArgs ?? ['--version'];
-  const result = await runner.run(file, args, {
-    ...(spec?.env ? { env: spec.env } : {}),
-    ...(signal ? { signal } : {}),
-  });
-  const output = `${result.stdout}\n${result.stderr}`;
-  const bare = component.version.replace(/^v/, '');
-  if (
-    result.exitCode !== 0 ||
-    !new RegExp(`(^|[^0-9.])v?${bare.replace(/\./g, '\\.')}([^0-9]|$)`).test(output)
-  ) {
-    throw new BerthError(
-      'BERTH_ERR_COMPONENT_CORRUPT',
-      `${name} does not report version ${component.version} (\`${name} ${args.join(' ')}\` exited ` +
-        `${result.exitCode}: ${output.trim().slice(0, 200)})`,
-    );
+  };
+  const workDir = `${outFile}.work`;
+  switch (component.spec.builder ?? 'go') {
+    case 'go':
+      await goBuild(input);
+      break;
+    case 'gcc':
+      await gccBuild({ ...input, workDir });
+      break;
+    case 'deb':
+      await debExtract({ ...input, workDir });
+      break;
   }
+  return 'built';
 }

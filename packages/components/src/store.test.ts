@@ -23,24 +23,52 @@ test('install builds every buildable binary once, in its module, static and loca
   const { runner, store } = await setup(t);
   const events: InstallEvent[] = [];
   const result = await store.install('1.34', { onProgress: (e) => events.push(e) });
-  const builds = runner.calls.filter((c) => c.command === 'go');
+  const builds = runner.calls.filter((c) => c.command === 'go' && c.args[0] === 'build');
   assert.deepEqual(builds.map((c) => c.args.at(-1)).sort(), [
+    'github.com/containerd/containerd/v2/cmd/containerd',
+    'github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2',
+    'github.com/containerd/containerd/v2/cmd/ctr',
+    'github.com/containernetworking/plugins/plugins/ipam/host-local',
+    'github.com/containernetworking/plugins/plugins/main/bridge',
+    'github.com/containernetworking/plugins/plugins/main/loopback',
+    'github.com/containernetworking/plugins/plugins/meta/portmap',
+    'github.com/coredns/coredns',
+    'github.com/distribution/distribution/v3/cmd/registry',
+    'github.com/opencontainers/runc',
     'go.etcd.io/etcd/etcdctl/v3',
     'go.etcd.io/etcd/server/v3',
     'k8s.io/kubernetes/cmd/kube-apiserver',
     'k8s.io/kubernetes/cmd/kube-controller-manager',
+    'k8s.io/kubernetes/cmd/kube-proxy',
     'k8s.io/kubernetes/cmd/kube-scheduler',
+    'k8s.io/kubernetes/cmd/kubelet',
     'sigs.k8s.io/kwok/cmd/kwok',
   ]);
   const apiserver = builds.find((c) => c.args.at(-1)?.endsWith('kube-apiserver'));
   assert.match(apiserver?.options.cwd ?? '', /components\/kubernetes-1\.34\/?$/);
   assert.deepEqual(apiserver?.options.env, { CGO_ENABLED: '0', GOTOOLCHAIN: 'local' });
+  const kubelet = builds.find((c) => c.args.at(-1)?.endsWith('cmd/kubelet'));
+  assert.equal(kubelet?.options.cwd, apiserver?.options.cwd, "kubelet: the control plane's module");
+  const runc = builds.find((c) => c.args.at(-1) === 'github.com/opencontainers/runc');
+  assert.deepEqual(runc?.options.env, { CGO_ENABLED: '1', GOTOOLCHAIN: 'local' });
+  // pause: compiled from the release's k8s.io/kubernetes module source; busybox: from Debian.
+  const lines = runner.commandLines();
+  assert.ok(lines.includes('go mod download -json k8s.io/kubernetes'));
+  assert.equal(lines.filter((l) => l.startsWith('gcc ')).length, 1);
+  assert.equal(lines.filter((l) => l === 'apt-get download busybox-static').length, 1);
   const byName = Object.fromEntries(result.components.map((c) => [c.component, c.status]));
   assert.deepEqual(byName, {
     kubernetes: 'installed',
+    'cluster-autoscaler': 'unavailable',
+    pause: 'installed',
+    coredns: 'installed',
     etcd: 'installed',
     kwok: 'installed',
-    'cluster-autoscaler': 'unavailable',
+    containerd: 'installed',
+    runc: 'installed',
+    'cni-plugins': 'installed',
+    registry: 'installed',
+    busybox: 'installed',
   });
   assert.ok(
     events.some((e) => e.type === 'binary-done' && e.binary === 'etcd' && e.source === 'built'),
@@ -50,6 +78,35 @@ test('install builds every buildable binary once, in its module, static and loca
     unavailable?.type === 'unavailable' ? unavailable.reason : '',
     /--from-dir or BERTH_COMPONENTS_MIRROR/,
   );
+});
+
+test('--only node builds what a real node needs and nothing of the control plane', async (t) => {
+  const { runner, store } = await setup(t);
+  const result = await store.install('1.34', { only: ['node'] });
+  const installed = result.components.flatMap((c) => c.installed.map((b) => b.name)).sort();
+  assert.deepEqual(installed, [
+    'bridge',
+    'containerd',
+    'containerd-shim-runc-v2',
+    'ctr',
+    'host-local',
+    'kube-proxy',
+    'kubelet',
+    'loopback',
+    'portmap',
+    'runc',
+  ]);
+  assert.ok(!runner.commandLines().some((l) => l.includes('kube-apiserver') || l.includes('etcd')));
+  for (const b of installed) assert.match(await store.path(b, '1.34'), new RegExp(`/${b}$`));
+  await assert.rejects(store.install('1.34', { only: ['nodes'] }), isCode('BERTH_ERR_VALIDATION'));
+});
+
+test('pause and busybox land in the cache under their own versions', async (t) => {
+  const { store } = await setup(t);
+  await store.install('1.34', { only: ['images'] });
+  assert.match(await store.path('pause', '1.34'), /components\/pause\/v3\.\d+\.\d+\/pause$/);
+  assert.match(await store.path('busybox', '1.34'), /components\/busybox\/1\.\d+\.\d+\/busybox$/);
+  assert.match(await store.path('coredns', '1.34'), /components\/coredns\/v1\.\d+\.\d+\/coredns$/);
 });
 
 test('the manifest records name, version, sha256, size, source and build time', async (t) => {
@@ -77,7 +134,11 @@ test('a second install runs no command at all', async (t) => {
   const again = await store.install('1.34', { onProgress: (e) => events.push(e) });
   assert.equal(runner.calls.length, before);
   assert.ok(again.components.every((c) => c.status !== 'installed'));
-  assert.deepEqual(events.map((e) => e.type).sort(), ['cached', 'cached', 'cached', 'unavailable']);
+  const buildable = again.components.filter((c) => c.component !== 'cluster-autoscaler').length;
+  assert.deepEqual(events.map((e) => e.type).sort(), [
+    ...Array<string>(buildable).fill('cached'),
+    'unavailable',
+  ]);
 });
 
 test('path hands out verified binaries and refuses corrupt ones with a fix', async (t) => {
@@ -93,13 +154,10 @@ test('path hands out verified binaries and refuses corrupt ones with a fix', asy
   assert.match(file, /components\/kubernetes\/v1\.34\.\d+\/kube-apiserver$/);
   await appendFile(file, 'tampered');
   await assert.rejects(store.path('kube-apiserver', '1.34'), isCode('BERTH_ERR_COMPONENT_CORRUPT'));
-  const builds = runner.calls.filter((c) => c.command === 'go').length;
+  const goBuilds = () => runner.calls.filter((c) => c.command === 'go' && c.args[0] === 'build');
+  const builds = goBuilds().length;
   await store.install('1.34');
-  assert.equal(
-    runner.calls.filter((c) => c.command === 'go').length,
-    builds + 1,
-    'only the corrupt one is rebuilt',
-  );
+  assert.equal(goBuilds().length, builds + 1, 'only the corrupt one is rebuilt');
   assert.equal(await store.path('kube-apiserver', '1.34'), file);
 });
 

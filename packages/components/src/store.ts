@@ -17,6 +17,7 @@ import { installComponent, type ComponentInstallResult, type InstallOptions } fr
 import type { CommandRunner } from './runner.js';
 import {
   componentOfBinary,
+  expandOnly,
   loadVersionsManifest,
   resolveRelease,
   resolveTools,
@@ -110,9 +111,12 @@ export function createComponentStore(options: ComponentStoreOptions): ComponentS
   }
 
   async function installAll(components: ResolvedComponent[], installOptions: InstallOptions) {
+    // `only` may name sets (node, control-plane, …); unknown names are refused here.
+    const only =
+      installOptions.only === undefined ? undefined : expandOnly(versions, installOptions.only);
     const results: ComponentInstallResult[] = [];
     for (const component of components) {
-      const names = selectBinaries(component, installOptions.only);
+      const names = selectBinaries(component, only);
       if (names.length === 0) continue;
       installOptions.signal?.throwIfAborted();
       results.push(await installComponent(ctx, component, names, installOptions));

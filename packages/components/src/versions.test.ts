@@ -6,6 +6,8 @@ import { BerthError } from '@berth/errors';
 import {
   componentOfBinary,
   defaultComponentsDir,
+  expandOnly,
+  isBuildable,
   loadVersionsManifest,
   parseVersionsManifest,
   resolveRelease,
@@ -50,7 +52,7 @@ test('unknown versions fail with the supported list', () => {
 test('every buildable component points at a wrapper module that exists', () => {
   for (const minor of Object.keys(manifest.releases)) {
     for (const c of resolveRelease(manifest, minor).components) {
-      if (c.spec.notBuildable) continue;
+      if (c.spec.notBuildable || c.spec.builder === 'deb') continue;
       assert.ok(c.module, `${c.name} has a module`);
       assert.ok(existsSync(join(defaultComponentsDir(), c.module, 'go.mod')), `${c.module}/go.mod`);
     }
@@ -61,7 +63,60 @@ test('binaries map back to their component', () => {
   const release = resolveRelease(manifest, '1.34');
   assert.equal(componentOfBinary(release, 'etcdctl').name, 'etcd');
   assert.equal(componentOfBinary(release, 'kube-scheduler').name, 'kubernetes');
-  assert.throws(() => componentOfBinary(release, 'kubelet'), /unknown component binary "kubelet"/);
+  assert.throws(() => componentOfBinary(release, 'dockerd'), /unknown component binary "dockerd"/);
+});
+
+test("a real node's binaries resolve: kubelet and kube-proxy with the control plane's version", () => {
+  for (const minor of Object.keys(manifest.releases)) {
+    const release = resolveRelease(manifest, minor);
+    for (const b of ['kubelet', 'kube-proxy', 'kube-apiserver']) {
+      const c = componentOfBinary(release, b);
+      assert.equal(c.name, 'kubernetes');
+      assert.equal(c.version, release.kubernetesVersion, `${b} follows the control plane`);
+    }
+    const of = (b: string) => componentOfBinary(release, b);
+    assert.equal(of('containerd-shim-runc-v2').name, 'containerd');
+    assert.equal(of('ctr').name, 'containerd');
+    assert.equal(of('runc').name, 'runc');
+    for (const p of ['bridge', 'host-local', 'loopback', 'portmap']) {
+      assert.equal(of(p).name, 'cni-plugins');
+    }
+    // pause is built from the release's own k8s.io/kubernetes module; CoreDNS is pinned per minor.
+    assert.equal(of('pause').module, `kubernetes-${minor}`);
+    assert.equal(of('pause').spec.builder, 'gcc');
+    assert.ok(manifest.releases[minor]?.coredns, `coredns pinned by release ${minor}`);
+    assert.equal(of('busybox').spec.builder, 'deb');
+    assert.equal(of('registry').name, 'registry');
+    for (const c of release.components) {
+      assert.equal(isBuildable(c), c.name !== 'cluster-autoscaler', `${c.name} buildable`);
+    }
+  }
+  // containerd 2.x: the only line upstream recommends for every kubelet 1.34–1.37 (RELEASES.md).
+  assert.match(manifest.shared.containerd?.version ?? '', /^v2\./);
+});
+
+test('--only takes binaries and named sets; unknown names are refused', () => {
+  const node = expandOnly(manifest, ['node']);
+  for (const b of ['kubelet', 'kube-proxy', 'containerd', 'containerd-shim-runc-v2', 'runc']) {
+    assert.ok(node.includes(b), b);
+  }
+  assert.ok(!node.includes('kube-apiserver'));
+  assert.deepEqual(expandOnly(manifest, ['etcd', ' etcd ', '']), ['etcd']);
+  const mixed = expandOnly(manifest, ['control-plane', 'kwok']);
+  assert.ok(mixed.includes('kube-scheduler') && mixed.includes('kwok'));
+  assert.throws(
+    () => expandOnly(manifest, ['kubelett']),
+    (err: unknown) =>
+      err instanceof BerthError &&
+      err.field === 'only' &&
+      /"kubelett".*sets: control-plane, node/.test(err.message),
+  );
+  // Every buildable binary is in some set, so `--only` of all sets installs everything.
+  const all = new Set(expandOnly(manifest, Object.keys(manifest.sets ?? {})));
+  for (const c of resolveRelease(manifest, '1.34').components) {
+    if (!isBuildable(c)) continue;
+    for (const b of Object.keys(c.spec.binaries)) assert.ok(all.has(b), `${b} is in a set`);
+  }
 });
 
 test('a malformed manifest is rejected with what is wrong', () => {
@@ -71,8 +126,36 @@ test('a malformed manifest is rejected with what is wrong', () => {
     /defaultRelease 9.9 unknown/,
   );
   assert.throws(
-    () => parseVersionsManifest({ ...base, shared: { containerd: { version: 'v1' } } }),
-    /unknown component containerd/,
+    () => parseVersionsManifest({ ...base, shared: { dockerd: { version: 'v1' } } }),
+    /unknown component dockerd/,
+  );
+  const components = base.components as Record<string, Record<string, unknown>>;
+  assert.throws(
+    () =>
+      parseVersionsManifest({
+        ...base,
+        components: { ...components, pause: { ...components.pause, builder: 'make' } },
+      }),
+    /pause: unknown builder make/,
+  );
+  assert.throws(
+    () =>
+      parseVersionsManifest({
+        ...base,
+        components: {
+          ...components,
+          busybox: { builder: 'deb', binaries: { busybox: { versionArgs: [] } } },
+        },
+      }),
+    /busybox\/busybox: builder deb lacks its package or source/,
+  );
+  assert.throws(
+    () => parseVersionsManifest({ ...base, sets: { node: ['kubelet', 'dockerd'] } }),
+    /set node names unknown binaries dockerd/,
+  );
+  assert.throws(
+    () => parseVersionsManifest({ ...base, sets: { runc: ['runc'] } }),
+    /set runc has the name of a binary/,
   );
 });
 

@@ -7,19 +7,57 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BerthError, errors } from '@berth/errors';
 
+/** Where a non-Go binary comes from: a file of a Go module's source, or of a Debian package. */
+export interface BinarySourceFile {
+  /** builder `gcc`: the Go module (required by the component's wrapper module) holding the C file. */
+  module?: string;
+  /** builder `deb`: the Debian package the binary is taken from (`apt-get download`). */
+  debPackage?: string;
+  /** The C file (gcc) or the path inside the package (deb), relative, e.g. `bin/busybox`. */
+  file: string;
+}
+
 export interface BinarySpec {
   /** Go package that `go build` turns into this binary; absent for import-only components. */
   package?: string;
-  /** Arguments that make the binary print its version, e.g. `["--version"]`. */
+  /** Source of a binary that builder `gcc` or `deb` makes. */
+  source?: BinarySourceFile;
+  /**
+   * Arguments that make the binary print its version, e.g. `["--version"]`; `[]` when it prints
+   * it run without arguments (CNI plugins).
+   */
   versionArgs: string[];
   /** Environment for that probe, e.g. `CHECKPOINT_DISABLE=1` so terraform does not call home. */
   env?: Record<string, string>;
+  /**
+   * A regular expression the version output must match, `{version}`/`{bareVersion}` filled in;
+   * default: the version standing alone (see version-probe.ts).
+   */
+  versionPattern?: string;
+  /** Build tags added to the component's for this binary only. */
+  tags?: string[];
 }
+
+/**
+ * How a component's binaries are made: `go` (default) builds its packages in the wrapper module,
+ * `gcc` compiles a C file of a Go module's source (found through the wrapper module), `deb`
+ * extracts a file from a Debian package.
+ */
+export type Builder = 'go' | 'gcc' | 'deb';
 
 export interface ComponentSpec {
   binaries: Record<string, BinarySpec>;
+  builder?: Builder;
   /** `-ldflags` entries; `{version}`, `{bareVersion}`, `{major}`, `{minorNumber}`, `{buildDate}` are filled in. */
   ldflags?: string[];
+  /** Go build tags for every binary of the component. */
+  tags?: string[];
+  /** Build with cgo (CGO_ENABLED=1); default off, so binaries are static without trying. */
+  cgo?: boolean;
+  /** Extra `go build` flags, e.g. `-buildmode=pie`. */
+  buildFlags?: string[];
+  /** builder `gcc`: compiler flags; the same variables as ldflags are filled in. */
+  cflags?: string[];
   /** Set when this component cannot be built here; says why and what to do instead. */
   notBuildable?: string;
 }
@@ -40,6 +78,8 @@ export interface VersionsManifest {
    */
   tools?: Record<string, ComponentPin>;
   components: Record<string, ComponentSpec>;
+  /** Named groups of binaries (`node`, `control-plane`, …) that `--only` accepts. */
+  sets?: Record<string, string[]>;
 }
 
 /** What `berth components install|verify` take instead of a version to mean every tool. */
@@ -94,7 +134,60 @@ export function parseVersionsManifest(raw: unknown, source = 'versions.json'): V
       if (!m.components[name]) throw broken(`${section} pins unknown component ${name}`);
     }
   }
+  for (const [name, spec] of Object.entries(m.components)) {
+    const builder = spec.builder ?? 'go';
+    if (!['go', 'gcc', 'deb'].includes(builder))
+      throw broken(`${name}: unknown builder ${builder}`);
+    if (spec.notBuildable !== undefined) continue;
+    for (const [binary, b] of Object.entries(spec.binaries)) {
+      const ok =
+        builder === 'go'
+          ? b.package !== undefined
+          : builder === 'gcc'
+            ? b.source?.module !== undefined && b.source.file !== undefined
+            : b.source?.debPackage !== undefined && b.source.file !== undefined;
+      if (!ok) throw broken(`${name}/${binary}: builder ${builder} lacks its package or source`);
+    }
+  }
+  const known = new Set(Object.values(m.components).flatMap((c) => Object.keys(c.binaries)));
+  for (const [set, names] of Object.entries(m.sets ?? {})) {
+    if (known.has(set)) throw broken(`set ${set} has the name of a binary`);
+    const unknown = names.filter((n) => !known.has(n));
+    if (unknown.length > 0) throw broken(`set ${set} names unknown binaries ${unknown.join(', ')}`);
+  }
   return m as VersionsManifest;
+}
+
+/** Whether Berth can make this component's binaries here (build or extract), not only import them. */
+export function isBuildable(component: ResolvedComponent): boolean {
+  if (component.spec.notBuildable !== undefined) return false;
+  // go and gcc work inside a wrapper module; deb needs none.
+  return component.spec.builder === 'deb' || component.module !== undefined;
+}
+
+/**
+ * Expands `--only` names: binaries stay as they are, set names (`node`, `control-plane`) become
+ * their binaries. Throws BERTH_ERR_VALIDATION (field `only`) for a name that is neither.
+ */
+export function expandOnly(manifest: VersionsManifest, names: string[]): string[] {
+  const known = new Set(Object.values(manifest.components).flatMap((c) => Object.keys(c.binaries)));
+  const sets = manifest.sets ?? {};
+  const out = new Set<string>();
+  for (const raw of names) {
+    const name = raw.trim();
+    if (name === '') continue;
+    const members = sets[name];
+    if (members) members.forEach((b) => out.add(b));
+    else if (known.has(name)) out.add(name);
+    else {
+      throw errors.invalid(
+        'only',
+        `unknown component binary or set "${name}"; sets: ${Object.keys(sets).join(', ')}; ` +
+          `binaries: ${[...known].join(', ')}`,
+      );
+    }
+  }
+  return [...out];
 }
 
 export function supportedVersions(manifest: VersionsManifest): string[] {

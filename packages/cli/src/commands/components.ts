@@ -51,7 +51,10 @@ export function registerComponents(program: Command, deps = defaultComponentsDep
       'Build (or import) the components of a version: 1.34, v1.34.10 or "default"; "tools" for tofu and terraform',
     )
     .option('--from-dir <dir>', 'import official release binaries from DIR (checksums required)')
-    .option('--only <binaries>', 'comma-separated binaries to install, e.g. etcd,kube-apiserver')
+    .option(
+      '--only <names>',
+      'comma-separated binaries or sets to install, e.g. etcd,kube-apiserver or node (sets: control-plane, node, images, platform, simulated)',
+    )
     .action((version: string, opts: { fromDir?: string; only?: string }) =>
       installComponents(deps, version, opts),
     );
