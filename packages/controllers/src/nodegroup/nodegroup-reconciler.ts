@@ -188,18 +188,28 @@ export class NodeGroupReconciler implements Reconciler {
     if (JSON.stringify(status) !== JSON.stringify(nodeGroup.status)) {
       await store.updateNodeGroupStatus(nodeGroup.metadata.uid, JSON.parse(JSON.stringify(status)));
     }
+    // A node group's change is done once its cluster has caught up too: a client that saw the
+    // operation succeed may act on the cluster at once (stop it, say), which needs it Running.
+    const clusterSettled =
+      cluster.status.phase === 'Running' &&
+      cluster.status.observedGeneration >= cluster.metadata.generation;
+    const settled = status.phase !== 'Running' || clusterSettled;
     await advanceOperations(
       store,
       cluster.metadata.uid,
       (op) => op.target.kind === 'NodeGroup' && op.target.name === nodeGroup.metadata.name,
       {
         observedGeneration: status.observedGeneration,
-        phase: status.phase,
+        phase: settled ? status.phase : 'Reconciling',
         progress:
           nodeGroup.spec.count === 0
             ? 100
             : Math.round((100 * status.readyReplicas) / nodeGroup.spec.count),
-        message: status.message ?? `node group is ${status.phase}`,
+        message:
+          status.message ??
+          (settled
+            ? `node group is ${status.phase}`
+            : `node group is Running; waiting for cluster ${cluster.metadata.name} to settle`),
         gone: false,
         ...(terminal ? { failure: problemOf(failure) } : {}),
       },
