@@ -21,7 +21,9 @@ import type { InfraProvider } from '@berth/provider-api';
 import { LocalProvider } from '@berth/provider-local';
 import { MemoryProvider, type MemoryProviderOptions } from '@berth/provider-memory';
 import { openStore, type Store } from '@berth/store';
+import { feedActivity } from './activity-feed.js';
 import { buildApp } from './app.js';
+import { ClusterActivity } from './cluster-activity.js';
 import { providerCatalog, versionsFromManifest } from './catalog.js';
 import { StoreControllerAdapter } from './controller-store.js';
 import type { AppOptions, KubeconfigSource, NodeSource } from './deps.js';
@@ -108,6 +110,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const versions = loadVersions(options.componentsDir ?? defaultComponentsDir(env), logger);
     const catalog = providerCatalog(provider.catalog, { versions });
     const kube = await bootstrapFor(kind, provider, store, options.dataDir, env, logger);
+    // Per-cluster activity the API serves as …/clusters/{c}/metrics; the controllers feed it.
+    const activity = new ClusterActivity();
     let nodes: NodeSource | undefined;
     if (options.controllers !== false) {
       const adapter = new StoreControllerAdapter(store);
@@ -128,11 +132,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         nodeRepair: repairDelayFromEnv(env, 'BERTH_NODE_REPAIR_AFTER_SECONDS'),
       });
       stoppers.push(() => running.stop());
+      const stopFeed = feedActivity(store, activity, running);
+      stoppers.push(async () => stopFeed());
       nodes = {
         listNodes: (cluster, signal) => listClusterNodes(provider, kube.bootstrap, cluster, signal),
       };
     }
     const app = await buildApp({
+      activity,
       store,
       catalog,
       logger,
