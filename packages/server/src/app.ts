@@ -16,6 +16,7 @@ import { CollectionVersions } from './collection-versions.js';
 import type { AppDeps } from './deps.js';
 import { CLUSTER_PATH, type App, type RouteContext } from './http.js';
 import { registerIdempotency } from './idempotency.js';
+import { consoleRoutes } from './console-static.js';
 import { createHttpMetrics } from './metrics.js';
 import { NodeGroupService } from './node-group-service.js';
 import { openApiOptions } from './openapi.js';
@@ -139,5 +140,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   clusterMetricsRoutes(context, activity);
   infraRoutes(context);
   operationRoutes(context);
+  if (deps.consoleDir !== undefined) consoleRoutes(app, deps.consoleDir);
   return app;
 }

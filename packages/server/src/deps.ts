@@ -72,5 +72,7 @@ export interface AppDeps {
    * Default: a fresh recorder (requests only).
    */
   activity?: ClusterActivity;
+  /** Directory of the built web console served at `/`; without it `/` is a 404. */
+  consoleDir?: string;
   options?: AppOptions;
 }

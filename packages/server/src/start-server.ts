@@ -24,6 +24,7 @@ import { openStore, type Store } from '@berth/store';
 import { feedActivity } from './activity-feed.js';
 import { buildApp } from './app.js';
 import { ClusterActivity } from './cluster-activity.js';
+import { consoleBuilt, defaultConsoleDir } from './console-static.js';
 import { providerCatalog, versionsFromManifest } from './catalog.js';
 import { StoreControllerAdapter } from './controller-store.js';
 import type { AppOptions, KubeconfigSource, NodeSource } from './deps.js';
@@ -47,6 +48,8 @@ export interface StartServerOptions {
   adminToken?: string;
   /** Directory holding versions.json; default BERTH_COMPONENTS_DIR or the repository's `components/`. */
   componentsDir?: string;
+  /** The built web console; default BERTH_CONSOLE_DIR or the repository's packages/console/dist/web. */
+  consoleDir?: string;
   logger?: Logger;
   /** Where the generated admin token is printed once (never to the log). Default stdout. */
   print?: (line: string) => void;
@@ -138,8 +141,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         listNodes: (cluster, signal) => listClusterNodes(provider, kube.bootstrap, cluster, signal),
       };
     }
+    const consoleDir = options.consoleDir ?? defaultConsoleDir(env);
+    if (!consoleBuilt(consoleDir)) {
+      logger.warn(
+        { consoleDir },
+        'the web console is not built; / explains how to build it (scripts/bootstrap does)',
+      );
+    }
     const app = await buildApp({
       activity,
+      consoleDir,
       store,
       catalog,
       logger,
