@@ -118,6 +118,34 @@ test('a node group error lands on that group; a 501 marks addons unavailable, no
     'the addon choices are gone',
   );
   assert.equal(container.querySelector('.banner-bad'), null, 'no failure banner');
+  assert.equal(
+    JSON.parse(container.querySelector('[data-testid=json-body]')!.textContent!).spec.addons,
+    undefined,
+  );
+});
+
+test('a 501 on autoscaling takes it out of every group and says the feature is unavailable', async () => {
+  const posts: unknown[] = [];
+  const api = fakeApi().on('POST', '/v1/projects/default/clusters', (r) => {
+    posts.push(r.body);
+    return posts.length === 1
+      ? problem(
+          501,
+          'BERTH_ERR_NOT_IMPLEMENTED',
+          'spec.nodeGroups[0].autoscaling.enabled: the cluster autoscaler is not implemented yet',
+          'spec.nodeGroups[0].autoscaling.enabled',
+        )
+      : accepted('auto');
+  });
+  const { container } = await renderSignedIn(<CreateClusterPage project="default" />, api);
+  await type(byLabel(container, 'Name'), 'auto');
+  await click(byText(container, 'Let the autoscaler set the count')!.querySelector('input')!);
+  await click(button(container, 'Create cluster'));
+  await waitFor(() => byText(container, '.muted', /Not available on this server yet/));
+  assert.equal(byText(container, 'Let the autoscaler set the count'), undefined);
+  await click(button(container, 'Create cluster'));
+  await waitFor(() => posts.length === 2);
+  assert.deepEqual(posts[1], { metadata: { name: 'auto' } });
 });
 
 test('malformed labels are caught before sending; nothing is posted', async () => {

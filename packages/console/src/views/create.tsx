@@ -90,8 +90,21 @@ export function CreateClusterPage({ project }: { project: string }) {
       setBusy(false);
       const field = isApiError(err) ? fieldFor(err.field, knownFields(form)) : undefined;
       if (isApiError(err) && err.code === 'BERTH_ERR_NOT_IMPLEMENTED' && field) {
-        setUnavailable((u) => ({ ...u, [field]: err.message }));
-        setApiErrors({ [field]: describeError(err) });
+        // The server lacks the feature, not the person: take it out of the form, say so.
+        const feature = /autoscaling/.test(field)
+          ? 'autoscaling'
+          : /addons/.test(field)
+            ? 'addons'
+            : field;
+        setUnavailable((u) => ({ ...u, [feature]: err.message }));
+        if (feature === 'autoscaling')
+          setForm((f) => ({
+            ...f,
+            nodeGroups: f.nodeGroups.map((g) => ({ ...g, autoscaling: false })),
+          }));
+        if (feature === 'addons') setForm((f) => ({ ...f, addons: [] }));
+        setFailure(undefined);
+        setApiErrors(feature === field ? { [field]: describeError(err) } : {});
       } else if (field && isApiError(err)) setApiErrors({ [field]: err.message });
       else setFailure(err);
     }
@@ -222,7 +235,7 @@ export function CreateClusterPage({ project }: { project: string }) {
                 flavors={flavors}
                 zones={form.zones}
                 errors={errors}
-                autoscalingUnavailable={unavailable[`spec.nodeGroups[${i}].autoscaling`]}
+                autoscalingUnavailable={unavailable.autoscaling}
                 onChange={(patch) => setGroup(i, patch)}
                 onRemove={() => set({ nodeGroups: form.nodeGroups.filter((_, j) => j !== i) })}
               />
@@ -323,8 +336,8 @@ export function CreateClusterPage({ project }: { project: string }) {
             </Field>
           </Step>
           <Step title="Addons">
-            {unavailable['spec.addons'] ? (
-              <Notice>Addons are not available on this server yet.</Notice>
+            {unavailable.addons ? (
+              <Notice>Addons are not available on this server yet, so none are asked for.</Notice>
             ) : addons.length === 0 ? (
               <p className="muted">This server offers no addons.</p>
             ) : (
@@ -350,7 +363,7 @@ export function CreateClusterPage({ project }: { project: string }) {
                 </div>
               </fieldset>
             )}
-            {errors['spec.addons'] && !unavailable['spec.addons'] ? (
+            {errors['spec.addons'] && !unavailable.addons ? (
               <div className="field-error" role="alert">
                 {errors['spec.addons']}
               </div>
@@ -473,7 +486,9 @@ function NodeGroupEditor({
         <fieldset className="field" data-field={`spec.nodeGroups[${i}].autoscaling`}>
           <legend>Autoscaling</legend>
           {autoscalingUnavailable ? (
-            <div className="muted small">Not available on this server.</div>
+            <div className="muted small">
+              Not available on this server yet: the group keeps its fixed count.
+            </div>
           ) : (
             <>
               <label className="check">
