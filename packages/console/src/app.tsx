@@ -15,6 +15,7 @@ import {
   type Session,
 } from './lib/api.js';
 import { hrefs, Link, matchRoute, navigate, useLocation, type Route } from './lib/router.js';
+import { prefetchList } from './lib/cluster-list.js';
 import { tabTokenStore, type TokenStore } from './lib/session.js';
 import { applyTheme, initialTheme, type Theme } from './lib/theme.js';
 import { ErrorBanner, Notice } from './components/common.js';
@@ -45,6 +46,14 @@ export function App({ tokens: givenTokens, fetch: fetchFn, endpoint }: AppProps)
   const [signed, setSigned] = useState<Signed>();
   const [restoring, setRestoring] = useState(() => tokens.get() !== undefined);
   const [restoreError, setRestoreError] = useState<unknown>();
+  // On a reload of a clusters page, ask for the list while the token is being checked.
+  const [prefetched] = useState(() => {
+    const saved = tokens.get();
+    const first = matchRoute(location);
+    return saved && first.page === 'clusters'
+      ? prefetchList(clientFor(saved, fetchFn, endpoint), first.project)
+      : undefined;
+  });
   const [theme, setTheme] = useState<Theme>(initialTheme);
   useEffect(() => applyTheme(theme, false), [theme]);
 
@@ -80,9 +89,10 @@ export function App({ tokens: givenTokens, fetch: fetchFn, endpoint }: AppProps)
         client: clientFor(signed.token, fetchFn, endpoint),
         identity: signed.identity,
         projects: signed.projects,
+        prefetched,
         signOut,
       },
-    [signed, fetchFn, endpoint, signOut],
+    [signed, fetchFn, endpoint, signOut, prefetched],
   );
   const refreshProjects = useCallback(() => {
     if (signed) void signIn(signed.token).catch(() => undefined);

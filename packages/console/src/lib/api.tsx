@@ -5,12 +5,15 @@
 import { createContext, useContext } from 'react';
 import type { TokenIdentity, TokenRole } from '@berth/api-types';
 import { BerthClient, type Fetch } from '@berth/client';
+import type { PrefetchedList } from './cluster-list.js';
 
 export interface Session {
   client: BerthClient;
   identity: TokenIdentity;
   /** The projects this token may pick from (one for a project token). */
   projects: string[];
+  /** A clusters list read started while the session was restored (see cluster-list.ts). */
+  prefetched?: PrefetchedList | undefined;
   signOut(): void;
 }
 

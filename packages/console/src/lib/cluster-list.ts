@@ -26,12 +26,34 @@ export function sortedClusters(map: Map<string, Cluster>): Cluster[] {
   return [...map.values()].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
 }
 
+export interface Listed {
+  map: Map<string, Cluster>;
+  version: string | undefined;
+}
+
+/**
+ * A list read started early — on a reload, while the session is still being checked — so the
+ * page does not wait for sign-in before asking. Any age is correct (the watch replays what
+ * changed since its version); it is only used while fresh, to avoid replaying much.
+ */
+export interface PrefetchedList {
+  project: string;
+  at: number;
+  result: Promise<Listed>;
+}
+
+export function prefetchList(client: BerthClient, project: string): PrefetchedList {
+  const result = listAll(client, project, new AbortController().signal);
+  result.catch(() => undefined); // the page that uses it sees the failure
+  return { project, at: Date.now(), result };
+}
+
 /** Every page of the list; returns the clusters and the first page's resourceVersion. */
 export async function listAll(
   client: BerthClient,
   project: string,
   signal: AbortSignal,
-): Promise<{ map: Map<string, Cluster>; version: string | undefined }> {
+): Promise<Listed> {
   const map = new Map<string, Cluster>();
   let version: string | undefined;
   let cont: string | undefined;
@@ -47,6 +69,7 @@ export async function listAll(
 export function useClusterList(
   client: BerthClient,
   project: string,
+  prefetched?: PrefetchedList,
   flushMs = 50,
 ): ClusterListState {
   const [state, setState] = useState<ClusterListState>({
@@ -65,7 +88,11 @@ export function useClusterList(
       if (!signal.aborted) setState((s) => ({ ...s, clusters: sortedClusters(map), live: true }));
     };
     const run = async () => {
-      const listed = await listAll(client, project, signal);
+      const early =
+        prefetched?.project === project && Date.now() - prefetched.at < 10_000
+          ? prefetched.result
+          : undefined;
+      const listed = await (early ?? listAll(client, project, signal));
       map = listed.map;
       setState({ clusters: sortedClusters(map), loaded: true, live: false, error: undefined });
       const changes = client.watchClusters(project, {
@@ -86,6 +113,6 @@ export function useClusterList(
       controller.abort();
       clearTimeout(timer);
     };
-  }, [client, project, flushMs]);
+  }, [client, project, prefetched, flushMs]);
   return state;
 }

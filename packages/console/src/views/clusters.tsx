@@ -1,15 +1,15 @@
 /** The clusters of a project: one row each, kept current by the watch stream. */
-import { memo, useMemo, useState } from 'react';
+import { memo, useEffect, useMemo, useState, type MouseEvent } from 'react';
 import type { Cluster } from '@berth/api-types';
 import { can, useSession } from '../lib/api.js';
 import { useClusterList } from '../lib/cluster-list.js';
-import { age } from '../lib/format.js';
-import { hrefs, Link } from '../lib/router.js';
-import { ErrorBanner, PhaseBadge, useNow } from '../components/common.js';
+import { age, phaseTone } from '../lib/format.js';
+import { hrefs, Link, navigate } from '../lib/router.js';
+import { ErrorBanner, useNow } from '../components/common.js';
 
 export function ClustersPage({ project }: { project: string }) {
-  const { client, identity } = useSession();
-  const { clusters, loaded, live, error } = useClusterList(client, project);
+  const { client, identity, prefetched } = useSession();
+  const { clusters, loaded, live, error } = useClusterList(client, project, prefetched);
   const [filter, setFilter] = useState('');
   const now = useNow(15_000);
   const shown = useMemo(() => {
@@ -58,6 +58,27 @@ export function ClustersPage({ project }: { project: string }) {
   );
 }
 
+const FIRST_ROWS = 100;
+const MORE_ROWS = 150;
+
+/**
+ * How many rows to render: a first screenful at once, then the rest in slices between which
+ * the browser handles input — so a long list never blocks typing or scrolling for long.
+ */
+function useProgressive(total: number): number {
+  const [shown, setShown] = useState(FIRST_ROWS);
+  useEffect(() => {
+    if (shown >= total) return;
+    const timer = setTimeout(() => setShown((n) => n + MORE_ROWS), 0);
+    return () => clearTimeout(timer);
+  }, [shown, total]);
+  return shown;
+}
+
+/**
+ * A thousand rows must render fast: rows are plain elements (no per-row handlers); one click
+ * handler on the table turns a plain left click on a name into an in-app navigation.
+ */
 function ClusterTable({
   clusters,
   project,
@@ -67,9 +88,25 @@ function ClusterTable({
   project: string;
   now: number;
 }) {
+  const shown = useProgressive(clusters.length);
+  const onClick = (e: MouseEvent<HTMLTableElement>) => {
+    const a = (e.target as HTMLElement).closest('a');
+    if (!a || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    navigate(a.getAttribute('href') ?? '/');
+  };
   return (
     <div className="table-wrap">
-      <table className="data" aria-label="Clusters">
+      <table className="data clusters" aria-label="Clusters" onClick={onClick}>
+        <colgroup>
+          <col className="c-name" />
+          <col className="c-phase" />
+          <col className="c-version" />
+          <col className="c-masters" />
+          <col className="c-nodes" />
+          <col className="c-endpoint" />
+          <col className="c-age" />
+        </colgroup>
         <thead>
           <tr>
             <th scope="col">Name</th>
@@ -82,7 +119,7 @@ function ClusterTable({
           </tr>
         </thead>
         <tbody>
-          {clusters.map((c) => (
+          {clusters.slice(0, shown).map((c) => (
             <ClusterRow key={c.metadata.uid} cluster={c} project={project} now={now} />
           ))}
         </tbody>
@@ -105,10 +142,12 @@ const ClusterRow = memo(function ClusterRow({
   return (
     <tr data-cluster={metadata.name}>
       <th scope="row">
-        <Link to={hrefs.cluster(project, metadata.name)}>{metadata.name}</Link>
+        <a href={hrefs.cluster(project, metadata.name)}>{metadata.name}</a>
       </th>
       <td>
-        <PhaseBadge phase={status.phase} />
+        <span className={`badge badge-${phaseTone(status.phase)}`} data-phase={status.phase}>
+          {status.phase}
+        </span>
       </td>
       <td>{status.version ?? spec.version}</td>
       <td className="num">{spec.controlPlane.count}</td>
@@ -118,11 +157,7 @@ const ClusterRow = memo(function ClusterRow({
           : `–/${spec.nodeGroups.reduce((n, g) => n + g.count, 0)}`}
       </td>
       <td className="mono">{status.apiEndpoint ?? '—'}</td>
-      <td>
-        <time dateTime={metadata.createdAt} title={metadata.createdAt}>
-          {age(metadata.createdAt, now)}
-        </time>
-      </td>
+      <td title={metadata.createdAt}>{age(metadata.createdAt, now)}</td>
     </tr>
   );
 });
