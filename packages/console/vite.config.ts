@@ -7,6 +7,13 @@ export default defineConfig({
   publicDir: false,
   base: '/',
   oxc: { jsx: { runtime: 'automatic' } },
+  // `npm run dev -w @berth/console`: Vite serves the console, the API comes from a running
+  // berth server (BERTH_ENDPOINT, default the scripts/up address).
+  server: {
+    proxy: {
+      '/v1': { target: process.env.BERTH_ENDPOINT ?? 'http://127.0.0.1:8080', changeOrigin: true },
+    },
+  },
   build: {
     outDir: 'dist/web',
     emptyOutDir: true,
