@@ -19,7 +19,13 @@ import {
   type E2eEnv,
 } from '@berth/server/testing';
 import { until } from '@berth/test-kit';
-import { browserSkip, buildBundle, launch, requireBrowser, type Browser } from './browser.js';
+import {
+  browserSkip,
+  buildBundle,
+  launch,
+  requireBrowser,
+  type Browser,
+} from '../testing/browser.js';
 
 const CLUSTER = 'uidemo';
 

@@ -17,8 +17,8 @@ import {
   requireBrowser,
   screenshot,
   type Browser,
-} from './browser.js';
-import { startMemoryBerth, type MemoryBerth } from './memory-server.js';
+} from '../testing/browser.js';
+import { startMemoryBerth, type MemoryBerth } from '../testing/memory-server.js';
 
 const LIVE = 20_000;
 
