@@ -31,6 +31,46 @@ export interface Listed {
   version: string | undefined;
 }
 
+/** A list being read: its first (small) page soon, every page later. */
+export interface Listing {
+  first: Promise<Listed>;
+  all: Promise<Listed>;
+}
+
+/** A small first page paints a screenful quickly; the rest comes in pages of the maximum. */
+const FIRST_PAGE = 100;
+const PAGE = 500;
+
+/**
+ * Reads every page; `first` resolves with the first page, `all` with everything and the first
+ * page's resourceVersion (the watch starts there, so nothing between the pages is missed).
+ */
+export function startListing(client: BerthClient, project: string, signal: AbortSignal): Listing {
+  const map = new Map<string, Cluster>();
+  let version: string | undefined;
+  let firstDone: (listed: Listed) => void = () => undefined;
+  const all = (async (): Promise<Listed> => {
+    let cont: string | undefined;
+    let limit = FIRST_PAGE;
+    do {
+      const page = await client.clusters.list(project, { limit, continue: cont, signal });
+      version ??= page.metadata.resourceVersion;
+      for (const c of page.items) map.set(c.metadata.name, c);
+      if (limit === FIRST_PAGE) firstDone({ map: new Map(map), version });
+      cont = page.metadata.continue;
+      limit = PAGE;
+    } while (cont);
+    return { map, version };
+  })();
+  const first = new Promise<Listed>((resolve, reject) => {
+    firstDone = resolve;
+    all.catch(reject);
+  });
+  all.catch(() => undefined); // whoever awaits it sees the failure
+  first.catch(() => undefined);
+  return { first, all };
+}
+
 /**
  * A list read started early — on a reload, while the session is still being checked — so the
  * page does not wait for sign-in before asking. Any age is correct (the watch replays what
@@ -39,31 +79,15 @@ export interface Listed {
 export interface PrefetchedList {
   project: string;
   at: number;
-  result: Promise<Listed>;
+  listing: Listing;
 }
 
 export function prefetchList(client: BerthClient, project: string): PrefetchedList {
-  const result = listAll(client, project, new AbortController().signal);
-  result.catch(() => undefined); // the page that uses it sees the failure
-  return { project, at: Date.now(), result };
-}
-
-/** Every page of the list; returns the clusters and the first page's resourceVersion. */
-export async function listAll(
-  client: BerthClient,
-  project: string,
-  signal: AbortSignal,
-): Promise<Listed> {
-  const map = new Map<string, Cluster>();
-  let version: string | undefined;
-  let cont: string | undefined;
-  do {
-    const page = await client.clusters.list(project, { limit: 500, continue: cont, signal });
-    version ??= page.metadata.resourceVersion;
-    for (const c of page.items) map.set(c.metadata.name, c);
-    cont = page.metadata.continue;
-  } while (cont);
-  return { map, version };
+  return {
+    project,
+    at: Date.now(),
+    listing: startListing(client, project, new AbortController().signal),
+  };
 }
 
 export function useClusterList(
@@ -90,9 +114,19 @@ export function useClusterList(
     const run = async () => {
       const early =
         prefetched?.project === project && Date.now() - prefetched.at < 10_000
-          ? prefetched.result
+          ? prefetched.listing
           : undefined;
-      const listed = await (early ?? listAll(client, project, signal));
+      const listing = early ?? startListing(client, project, signal);
+      const first = await listing.first;
+      if (signal.aborted) return;
+      setState({
+        clusters: sortedClusters(first.map),
+        loaded: true,
+        live: false,
+        error: undefined,
+      });
+      const listed = await listing.all;
+      if (signal.aborted) return;
       map = listed.map;
       setState({ clusters: sortedClusters(map), loaded: true, live: false, error: undefined });
       const changes = client.watchClusters(project, {
