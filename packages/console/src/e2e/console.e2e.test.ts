@@ -40,6 +40,8 @@ describe(
     let browser: Browser;
     let page: Page;
     let admin: BerthClient;
+    /** Script errors and CSP refusals seen in the page: none are expected. */
+    const pageErrors: string[] = [];
 
     before(async () => {
       requireBrowser();
@@ -48,7 +50,10 @@ describe(
       admin = new BerthClient({ endpoint: berth.url, token: berth.token });
       browser = await launch();
       page = browser.page;
-      page.on('pageerror', (err) => console.error('page error:', err.message));
+      page.on('pageerror', (err) => pageErrors.push(err.message));
+      page.on('console', (m) => {
+        if (/Content Security Policy|Refused to/i.test(m.text())) pageErrors.push(m.text());
+      });
     });
     after(async () => {
       await browser?.close();
@@ -247,6 +252,10 @@ describe(
       }
       await page.keyboard.press('Enter');
       await page.waitForURL(`${berth.url}/projects/default/clusters/web`);
+    });
+
+    test('no script errors and nothing refused by the Content-Security-Policy', () => {
+      assert.deepEqual(pageErrors, []);
     });
 
     test('delete, confirmed by typing the name', async () => {

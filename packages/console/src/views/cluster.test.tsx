@@ -125,3 +125,87 @@ test('a refused action shows the API detail in the dialog and keeps it open', as
   assert.ok(container.querySelector('[role=dialog]'));
   events.end();
 });
+
+test('node groups: edit sends a conditional merge patch of what changed; add and delete a group', async () => {
+  const events = new SseStream();
+  const group = {
+    apiVersion: 'berth.dev/v1',
+    kind: 'NodeGroup',
+    metadata: {
+      name: 'default',
+      project: 'default',
+      cluster: 'web',
+      uid: 'ng-1',
+      generation: 1,
+      resourceVersion: '7',
+      labels: {},
+      createdAt: new Date().toISOString(),
+    },
+    spec: {
+      flavor: 'std-2-4',
+      zone: 'az1',
+      count: 3,
+      autoscaling: { enabled: false, min: 1, max: 10 },
+      labels: { tier: 'web' },
+      taints: [],
+      maxUnavailable: '25%',
+      volume: { type: 'ssd', sizeGb: 20 },
+    },
+    status: {
+      phase: 'Running',
+      replicas: 3,
+      readyReplicas: 3,
+      conditions: [],
+      observedGeneration: 1,
+    },
+  };
+  const op = { operation: { id: 'op-2', phase: 'Pending', target: {} } };
+  const api = clusterApi('member', events)
+    .on('GET', /^\/v1\/projects\/default\/clusters\/web\/nodegroups(\?|$)/, () =>
+      json({ metadata: {}, items: [group] }),
+    )
+    .on('PATCH', `${PATH}/nodegroups/default`, () => json({ nodeGroup: group, ...op }, 202))
+    .on('POST', `${PATH}/nodegroups`, () => json({ nodeGroup: group, ...op }, 202))
+    .on('DELETE', `${PATH}/nodegroups/default`, () => json({ nodeGroup: group, ...op }, 202));
+  const { container } = await renderSignedIn(
+    <ClusterPage project="default" name="web" tab="nodegroups" />,
+    api,
+    'member',
+  );
+  await waitFor(() => container.querySelector('tr[data-group="default"]'));
+
+  await click(button(container, 'Edit'));
+  const form = await waitFor(() =>
+    container.querySelector<HTMLFormElement>('form[aria-label="Edit node group default"]'),
+  );
+  await type(byLabel(form, 'Nodes'), '5');
+  await type(byLabel(form, 'Labels'), 'team=a');
+  await click(button(form, 'Save'));
+  const patch = await waitFor(() => api.seen.find((r) => r.method === 'PATCH'));
+  assert.deepEqual(patch.body, {
+    metadata: { resourceVersion: '7' },
+    spec: { count: 5, labels: { team: 'a', tier: null } },
+  });
+  assert.equal(patch.headers['content-type'], 'application/merge-patch+json');
+
+  await click(button(container, 'Add node group'));
+  const add = await waitFor(() =>
+    container.querySelector<HTMLFormElement>('form[aria-label="New node group"]'),
+  );
+  await type(byLabel(add, 'Group name'), 'batch');
+  await click(button(add, 'Add group'));
+  const post = await waitFor(() => api.seen.find((r) => r.method === 'POST'));
+  assert.deepEqual(post.body, {
+    metadata: { name: 'batch' },
+    spec: { flavor: 'std-2-4', zone: 'az1', count: 1 },
+  });
+
+  await click(
+    container.querySelector<HTMLButtonElement>('tr[data-group="default"] button.danger')!,
+  );
+  const dialog = await waitFor(() => container.querySelector<HTMLElement>('[role=dialog]'));
+  await type(byLabel(dialog, 'Type web to confirm'), 'web');
+  await click(button(dialog, 'Delete node group'));
+  await waitFor(() => api.seen.find((r) => r.method === 'DELETE'));
+  events.end();
+});
