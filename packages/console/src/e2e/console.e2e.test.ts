@@ -152,6 +152,11 @@ describe(
         .filter({ hasText: '4/4' })
         .waitFor({ timeout: LIVE });
       assert.equal((await admin.nodeGroups.get('default', 'web', 'default')).spec.count, 4);
+      await page.locator('.operation-succeeded').waitFor({ timeout: LIVE });
+      await page
+        .locator('.facts')
+        .filter({ hasText: 'nodes 4/4 ready' })
+        .waitFor({ timeout: LIVE });
       await screenshot(page, 'nodegroups');
       await page.getByRole('link', { name: 'Nodes', exact: true }).click();
       await page.locator('table[aria-label="Nodes"] tbody tr').nth(6).waitFor({ timeout: LIVE });

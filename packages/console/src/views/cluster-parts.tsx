@@ -95,21 +95,23 @@ export function NodeGroupsPanel({
               <td className="mono small">{formatTaints(g.spec.taints) || '—'}</td>
               {member ? (
                 <td className="row-actions">
-                  <button
-                    type="button"
-                    onClick={() => setEditing(g.metadata.name)}
-                    aria-label={`Edit ${g.metadata.name}`}
-                  >
-                    Edit
-                  </button>
-                  <button
-                    type="button"
-                    className="danger"
-                    onClick={() => setDeleting(g.metadata.name)}
-                    aria-label={`Delete ${g.metadata.name}`}
-                  >
-                    Delete
-                  </button>
+                  <div>
+                    <button
+                      type="button"
+                      onClick={() => setEditing(g.metadata.name)}
+                      aria-label={`Edit ${g.metadata.name}`}
+                    >
+                      Edit
+                    </button>
+                    <button
+                      type="button"
+                      className="danger"
+                      onClick={() => setDeleting(g.metadata.name)}
+                      aria-label={`Delete ${g.metadata.name}`}
+                    >
+                      Delete
+                    </button>
+                  </div>
                 </td>
               ) : null}
             </tr>

@@ -82,14 +82,16 @@ export function ProjectsPage({ onChanged }: { onChanged: () => void }) {
               <td>{p.spec.description}</td>
               <td>{age(p.metadata.createdAt, now)} ago</td>
               <td className="row-actions">
-                <Link to={hrefs.tokens(p.metadata.name)}>Tokens</Link>
-                <button
-                  type="button"
-                  className="danger"
-                  onClick={() => setDeleting(p.metadata.name)}
-                >
-                  Delete
-                </button>
+                <div>
+                  <Link to={hrefs.tokens(p.metadata.name)}>Tokens</Link>
+                  <button
+                    type="button"
+                    className="danger"
+                    onClick={() => setDeleting(p.metadata.name)}
+                  >
+                    Delete
+                  </button>
+                </div>
               </td>
             </tr>
           ))}
