@@ -19,13 +19,7 @@ import {
   type E2eEnv,
 } from '@berth/server/testing';
 import { until } from '@berth/test-kit';
-import {
-  browserSkip,
-  buildBundle,
-  launch,
-  requireBrowser,
-  type Browser,
-} from '../testing/browser.js';
+import { browserSkip, buildBundle, launch, type Browser } from '../testing/browser.js';
 
 const CLUSTER = 'uidemo';
 
@@ -40,7 +34,6 @@ describe(
     let url: string;
 
     before(async () => {
-      requireBrowser();
       buildBundle();
       ({ env, b } = await startBerth());
       url = `http://127.0.0.1:${b.port}`;

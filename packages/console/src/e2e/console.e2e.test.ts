@@ -10,14 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { BerthClient, isApiError } from '@berth/client';
-import {
-  browserSkip,
-  buildBundle,
-  launch,
-  requireBrowser,
-  screenshot,
-  type Browser,
-} from '../testing/browser.js';
+import { browserSkip, buildBundle, launch, screenshot, type Browser } from '../testing/browser.js';
 import { startMemoryBerth, type MemoryBerth } from '../testing/memory-server.js';
 
 const LIVE = 20_000;
@@ -44,7 +37,6 @@ describe(
     const pageErrors: string[] = [];
 
     before(async () => {
-      requireBrowser();
       buildBundle();
       berth = await startMemoryBerth({ BERTH_MEMORY_PROVIDER_DELAY_MS: '60' });
       admin = new BerthClient({ endpoint: berth.url, token: berth.token });

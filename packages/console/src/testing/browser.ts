@@ -2,7 +2,8 @@
  * The browser the end-to-end suites drive: Debian's Chromium through playwright-core (which
  * never downloads a browser of its own), headless, in a fresh profile per run. Where Chromium
  * is missing the suites skip with the reason — except under CI=true or BERTH_E2E=required,
- * where a missing browser must fail the run rather than pass it silently.
+ * where a missing browser must fail the run rather than pass it silently (test-kit's
+ * skipUnless).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,24 +11,21 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { skipUnless } from '@berth/test-kit';
 
 export const CHROMIUM = process.env.BERTH_CHROMIUM ?? '/usr/bin/chromium';
-const required = process.env.CI === 'true' || process.env.BERTH_E2E === 'required';
 
-/** `skip` for describe(): false when the browser is there or required; else why not. */
-export const browserSkip: string | false =
-  fs.existsSync(CHROMIUM) || required
-    ? false
-    : `needs Chromium at ${CHROMIUM} (scripts/install-host-deps --with-test-deps)`;
-
-/** Throws when the browser is required but missing: the suite fails instead of skipping. */
-export function requireBrowser(): void {
-  if (!fs.existsSync(CHROMIUM))
-    throw new Error(
-      `Chromium is required here (CI=true or BERTH_E2E=required) but ${CHROMIUM} is missing: ` +
-        'run scripts/install-host-deps --with-test-deps',
-    );
-}
+/**
+ * `skip` for describe(): false when Chromium is there, else why not — and under
+ * BERTH_E2E=required (what .ci/run sets) or CI=true a missing browser throws, failing the file.
+ */
+export const browserSkip: string | false = skipUnless(
+  {
+    [`Chromium at ${CHROMIUM} (scripts/install-host-deps --with-test-deps)`]:
+      fs.existsSync(CHROMIUM),
+  },
+  process.env.CI === 'true' ? { ...process.env, BERTH_E2E: 'required' } : process.env,
+);
 
 export const ARGS = [
   '--headless',
