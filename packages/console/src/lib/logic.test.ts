@@ -10,6 +10,7 @@ import {
   defaultForm,
   defaultNodeGroup,
   fieldFor,
+  terraformConfig,
   toRequest,
 } from './wizard-model.js';
 
@@ -199,5 +200,59 @@ test('nodes over time: a step per NodeCreated/NodeRemoved, per group, up to now'
       ['batch', '3000:0 3000:1 9000:1'],
       ['web', '1000:0 1000:1 2000:2 4000:1 9000:1'],
     ],
+  );
+});
+
+test('the same request as Terraform: the cluster, and a node group resource per group', () => {
+  assert.equal(
+    terraformConfig('default', { metadata: { name: 'demo' } }),
+    [
+      'resource "berth_kubernetes_cluster" "demo" {',
+      '  name = "demo"',
+      '}',
+      '',
+      'resource "berth_kubernetes_node_group" "demo_default" {',
+      '  cluster_id = berth_kubernetes_cluster.demo.id',
+      '  name       = "default"',
+      '}',
+    ].join('\n'),
+  );
+  const tf = terraformConfig('team-a', {
+    metadata: { name: '1st-web' },
+    spec: {
+      controlPlane: { count: 3 },
+      zones: ['az1', 'az2'],
+      network: { podsCidr: '10.200.0.0/16' },
+      apiAccess: { public: false, allowedCidrs: ['203.0.113.0/24'] },
+      nodeGroups: [
+        {
+          name: 'web',
+          count: 5,
+          labels: { tier: 'web' },
+          taints: [{ key: 'd', value: 'w', effect: 'NoSchedule' }],
+        },
+        { name: 'batch', flavor: 'std-4-8', autoscaling: { enabled: true, min: 1, max: 4 } },
+      ],
+    },
+  });
+  assert.match(
+    tf,
+    /resource "berth_kubernetes_cluster" "c_1st_web" \{\n  name {10}= "1st-web"\n  project {7}= "team-a"/,
+  );
+  assert.match(tf, /control_plane = \{ count = 3 \}/);
+  assert.match(tf, /network {7}= \{ pods_cidr = "10\.200\.0\.0\/16" \}/);
+  assert.match(
+    tf,
+    /api_access {4}= \{ public = false, allowed_cidrs = \["203\.0\.113\.0\/24"\] \}/,
+  );
+  assert.match(tf, /"c_1st_web_web" \{[^}]*node_count = 5\n  labels {5}= \{ tier = "web" \}/);
+  assert.match(tf, /taints {5}= \[\{ key = "d", value = "w", effect = "NoSchedule" \}\]/);
+  assert.match(tf, /"c_1st_web_batch" \{[^]*autoscaling = \{ min = 1, max = 4 \}/);
+  assert.ok(!/batch[^]*node_count/.test(tf), 'the autoscaler owns node_count');
+  assert.equal(
+    terraformConfig('default', { metadata: { name: 'x' }, spec: { nodeGroups: [] } }).match(
+      /node_group/g,
+    ),
+    null,
   );
 });

@@ -193,3 +193,83 @@ export function fieldFor(
   }
   return best;
 }
+
+/** An HCL identifier for a name (DNS labels may start with a digit; identifiers may not). */
+function hclIdent(name: string): string {
+  const ident = (name || 'cluster').replaceAll('-', '_');
+  return /^[a-z_]/i.test(ident) ? ident : `c_${ident}`;
+}
+
+const hcl = (value: string) => JSON.stringify(value);
+const hclList = (values: readonly string[]) => `[${values.map(hcl).join(', ')}]`;
+const hclMap = (map: Record<string, string>) =>
+  `{ ${Object.entries(map)
+    .map(([k, v]) => `${/^[a-z_][\w-]*$/i.test(k) ? k : hcl(k)} = ${hcl(v)}`)
+    .join(', ')} }`;
+
+/** `key = value` lines of a block body, aligned as `terraform fmt` aligns them. */
+function body(lines: Array<[string, string]>): string {
+  const width = Math.max(...lines.map(([k]) => k.length));
+  return lines.map(([k, v]) => `  ${k.padEnd(width)} = ${v}`).join('\n');
+}
+
+/**
+ * The Terraform configuration (berth provider) that makes the same cluster: a
+ * `berth_kubernetes_cluster` and, since that resource starts without workers, one
+ * `berth_kubernetes_node_group` per group the API would create (its `default` group too).
+ */
+export function terraformConfig(project: string, request: ClusterCreateRequest): string {
+  const name = request.metadata.name || 'NAME';
+  const id = hclIdent(name);
+  const spec = request.spec ?? {};
+  const cluster: Array<[string, string]> = [['name', hcl(name)]];
+  if (project !== 'default') cluster.push(['project', hcl(project)]);
+  if (spec.version) cluster.push(['version', hcl(spec.version)]);
+  if (spec.controlPlane?.count)
+    cluster.push(['control_plane', `{ count = ${spec.controlPlane.count} }`]);
+  if (spec.zones) cluster.push(['zones', hclList(spec.zones)]);
+  const net = spec.network ?? {};
+  const network = [
+    net.subnetCidr ? `subnet_cidr = ${hcl(net.subnetCidr)}` : '',
+    net.podsCidr ? `pods_cidr = ${hcl(net.podsCidr)}` : '',
+    net.servicesCidr ? `services_cidr = ${hcl(net.servicesCidr)}` : '',
+  ].filter(Boolean);
+  if (network.length) cluster.push(['network', `{ ${network.join(', ')} }`]);
+  if (spec.apiAccess) {
+    const access = [
+      spec.apiAccess.public === false ? 'public = false' : '',
+      spec.apiAccess.allowedCidrs?.length
+        ? `allowed_cidrs = ${hclList(spec.apiAccess.allowedCidrs)}`
+        : '',
+    ].filter(Boolean);
+    cluster.push(['api_access', `{ ${access.join(', ')} }`]);
+  }
+  if (spec.addons?.length)
+    cluster.push(['addons', `[${spec.addons.map((a) => `{ name = ${hcl(a.name)} }`).join(', ')}]`]);
+  const blocks = [`resource "berth_kubernetes_cluster" "${id}" {\n${body(cluster)}\n}`];
+  const groups = spec.nodeGroups ?? [{ name: DEFAULTS.nodeGroup.name }];
+  for (const g of groups) {
+    const lines: Array<[string, string]> = [
+      ['cluster_id', `berth_kubernetes_cluster.${id}.id`],
+      ['name', hcl(g.name)],
+    ];
+    if (g.flavor) lines.push(['flavor', hcl(g.flavor)]);
+    if (g.zone) lines.push(['zone', hcl(g.zone)]);
+    if (g.autoscaling?.enabled)
+      lines.push([
+        'autoscaling',
+        `{ min = ${g.autoscaling.min ?? 1}, max = ${g.autoscaling.max ?? 10} }`,
+      ]);
+    else if (g.count !== undefined) lines.push(['node_count', String(g.count)]);
+    if (g.labels && Object.keys(g.labels).length) lines.push(['labels', hclMap(g.labels)]);
+    if (g.taints?.length)
+      lines.push([
+        'taints',
+        `[${g.taints.map((t) => `{ key = ${hcl(t.key)}, value = ${hcl(t.value)}, effect = ${hcl(t.effect)} }`).join(', ')}]`,
+      ]);
+    blocks.push(
+      `resource "berth_kubernetes_node_group" "${id}_${hclIdent(g.name)}" {\n${body(lines)}\n}`,
+    );
+  }
+  return blocks.join('\n\n');
+}

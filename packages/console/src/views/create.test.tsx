@@ -37,6 +37,10 @@ test('name → Create posts just the name, and the page shows the same request a
       metadata: { name: 'demo' },
     },
   );
+  assert.match(
+    container.querySelector('[data-testid=terraform]')?.textContent ?? '',
+    /resource "berth_kubernetes_cluster" "demo" \{\n  name = "demo"\n\}/,
+  );
   await click(button(container, 'Create cluster'));
   await waitFor(() => api.seen.find((r) => r.method === 'POST'));
   const post = api.seen.find((r) => r.method === 'POST')!;

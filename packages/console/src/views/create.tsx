@@ -14,6 +14,7 @@ import {
   defaultForm,
   defaultNodeGroup,
   fieldFor,
+  terraformConfig,
   toRequest,
   type FieldErrors,
   type NodeGroupForm,
@@ -387,9 +388,10 @@ export function CreateClusterPage({ project }: { project: string }) {
           <pre className="code" data-testid="json-body">
             {JSON.stringify(request, null, 2)}
           </pre>
-          <p className="muted small">
-            Terraform: the provider is on its way; its resource will appear here.
-          </p>
+          <h2>Terraform</h2>
+          <pre className="code" data-testid="terraform">
+            {terraformConfig(project, request)}
+          </pre>
         </aside>
       </div>
     </section>
