@@ -22,12 +22,15 @@ export function installDom(url = 'http://console.test/'): Window {
       // Some accessors throw outside a browsing context; React does not need them.
     }
   }
-  // Events the app creates must be the document's, or dispatchEvent refuses them.
-  g.Event = win.Event;
-  g.CustomEvent = win.CustomEvent;
-  g.window = win;
-  g.document = win.document;
-  g.navigator = win.navigator;
+  // Events the app creates must be the document's, or dispatchEvent refuses them. Node 21+ has
+  // a getter-only `navigator` of its own, so each is (re)defined rather than assigned.
+  const define = (key: string, value: unknown) =>
+    Object.defineProperty(globalThis, key, { value, configurable: true, writable: true });
+  define('Event', win.Event);
+  define('CustomEvent', win.CustomEvent);
+  define('window', win);
+  define('document', win.document);
+  define('navigator', win.navigator);
   g.IS_REACT_ACT_ENVIRONMENT = true;
   return win;
 }
