@@ -68,12 +68,17 @@ export function watchStart(header: string | string[] | undefined): number {
   );
 }
 
-export function watchClusters(
+/**
+ * Answers with the stream. Without a start version it reads the newest one first, before the
+ * response says `connected`, so every change committed after a client saw that line is sent.
+ */
+export async function watchClusters(
   request: FastifyRequest,
   reply: FastifyReply,
   options: ClusterWatchOptions,
-): void {
+): Promise<void> {
   const { store, project, pollMs, heartbeatMs, streams } = options;
+  const start = options.after >= 0 ? options.after : await store.changes.latestCursor();
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, {
@@ -84,7 +89,7 @@ export function watchClusters(
   });
   res.write('retry: 2000\n: connected\n\n');
   streams.add(res);
-  let cursor = options.after;
+  let cursor = start;
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
   const heartbeat = setInterval(() => res.write(': ping\n\n'), heartbeatMs);
@@ -116,8 +121,5 @@ export function watchClusters(
     }
     if (!closed) timer = setTimeout(() => void poll(), pollMs);
   };
-  void (async () => {
-    if (options.after < 0) cursor = await store.changes.latestCursor().catch(() => 0);
-    await poll();
-  })();
+  void poll();
 }

@@ -62,7 +62,7 @@ export function clusterRoutes(context: RouteContext): void {
       const { project } = request.params;
       await auth.authorize(principalOf(request), project, 'viewer');
       if ((request.headers.accept ?? '').includes('text/event-stream')) {
-        watchClusters(request, reply, {
+        await watchClusters(request, reply, {
           store,
           project,
           after: watchStart(request.headers['last-event-id']),
