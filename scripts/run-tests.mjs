@@ -15,10 +15,12 @@ const filters = process.argv.slice(2);
 const build = spawnSync('npx', ['tsc', '--build'], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
-function sourceOf(compiled) {
-  return compiled
+/** The sources a compiled test may come from: `.ts`, or `.tsx` (the console's component tests). */
+function sourcesOf(compiled) {
+  const base = compiled
     .replace(`${path.sep}dist${path.sep}`, `${path.sep}src${path.sep}`)
-    .replace(/\.js$/, '.ts');
+    .replace(/\.js$/, '');
+  return [`${base}.ts`, `${base}.tsx`];
 }
 
 function walk(dir, out) {
@@ -27,7 +29,8 @@ function walk(dir, out) {
     const p = path.join(dir, entry.name);
     if (entry.isDirectory()) walk(p, out);
     // A compiled test whose source is gone (renamed, deleted) is stale output, not a test.
-    else if (entry.name.endsWith('.test.js') && fs.existsSync(sourceOf(p))) out.push(p);
+    else if (entry.name.endsWith('.test.js') && sourcesOf(p).some((f) => fs.existsSync(f)))
+      out.push(p);
   }
   return out;
 }

@@ -115,6 +115,16 @@ export const AddonStatus = Closed({
 });
 export type AddonStatus = Static<typeof AddonStatus>;
 
+/** Worker nodes at a glance, summed over the cluster's node groups (not being deleted). */
+export const ClusterNodesSummary = Closed(
+  {
+    ready: Type.Integer({ minimum: 0, description: 'Nodes that are Ready' }),
+    total: Type.Integer({ minimum: 0, description: "Nodes wanted: the sum of the groups' counts" }),
+  },
+  { title: 'ClusterNodesSummary' },
+);
+export type ClusterNodesSummary = Static<typeof ClusterNodesSummary>;
+
 export const ClusterStatus = Closed(
   {
     phase: StringEnum(CLUSTER_PHASES),
@@ -124,6 +134,7 @@ export const ClusterStatus = Closed(
     observedGeneration: Type.Integer(),
     message: Type.Optional(Type.String()),
     addons: Type.Optional(Type.Array(AddonStatus)),
+    nodes: Type.Optional(ClusterNodesSummary),
     lastTransitionTime: Type.Optional(Timestamp),
   },
   { title: 'ClusterStatus' },

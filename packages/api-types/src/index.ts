@@ -15,6 +15,7 @@ export * from './limits.js';
 export * from './meta.js';
 export * from './node-group.js';
 export * from './cluster.js';
+export * from './cluster-metrics.js';
 export * from './project.js';
 export * from './token.js';
 export * from './problem.js';

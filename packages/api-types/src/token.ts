@@ -54,3 +54,15 @@ export const TokenList = Closed({
   items: Type.Array(Token),
 });
 export type TokenList = Static<typeof TokenList>;
+
+/** `GET /v1/whoami`: the token a request carries — what a client may show or offer with it. */
+export const TokenIdentity = Closed(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    project: Token.properties.project,
+    role: StringEnum(TOKEN_ROLES),
+  },
+  { title: 'TokenIdentity' },
+);
+export type TokenIdentity = Static<typeof TokenIdentity>;

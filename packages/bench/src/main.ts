@@ -4,6 +4,7 @@
  * appends them, dated, to docs/benchmarks.md. Benchmarks report figures; they assert nothing.
  */
 import { benchApiList } from './api-list.js';
+import { benchConsole } from './console.js';
 import { benchControllers } from './controllers-1000.js';
 import { benchHaCluster } from './ha-cluster.js';
 import { benchLbFailover } from './lb-failover.js';
@@ -16,6 +17,7 @@ const suites: Record<string, () => Promise<Table>> = {
   'lb-failover': benchLbFailover,
   'local-cluster': benchLocalCluster,
   'ha-cluster': benchHaCluster,
+  console: benchConsole,
 };
 
 async function main(): Promise<void> {

@@ -10,8 +10,9 @@
  * Calls are grouped by resource (`projects`, `tokens`, `clusters`, `nodeGroups`, `nodes`,
  * `events`, `addons`, `infra`, `operations`, `catalog`); failures throw `ApiError`.
  */
-import type { ClusterEvent, Operation } from '@berth/api-types';
+import type { ClusterEvent, Operation, TokenIdentity } from '@berth/api-types';
 import { isApiError } from './api-error.js';
+import { watchClusters, type ClusterChange, type WatchClustersOptions } from './cluster-watch.js';
 import { streamClusterEvents, type StreamEventsOptions } from './event-stream.js';
 import { paths } from './paths.js';
 import { clustersApi } from './resources/clusters.js';
@@ -62,6 +63,19 @@ export class BerthClient implements OperationSource {
     options: StreamEventsOptions = {},
   ): AsyncGenerator<ClusterEvent, void, undefined> {
     return streamClusterEvents(this.transport, paths.events(project, cluster), options);
+  }
+
+  /** Live changes of a project's clusters; see `watchClusters` for the list + watch contract. */
+  watchClusters(
+    project: string,
+    options: WatchClustersOptions = {},
+  ): AsyncGenerator<ClusterChange, void, undefined> {
+    return watchClusters(this.transport, project, options);
+  }
+
+  /** The token this client sends: its name, project (null: platform-wide) and role. */
+  whoami(signal?: AbortSignal): Promise<TokenIdentity> {
+    return this.transport.json<TokenIdentity>({ method: 'GET', path: paths.whoami(), signal });
   }
 
   /** Every recorded event of a cluster with an id above `since`, oldest first, page after page. */

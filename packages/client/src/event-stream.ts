@@ -9,9 +9,9 @@
  * iterating or the server sends `event: end` (the cluster was deleted); it throws only when the
  * server refuses the stream for good (any 4xx but 429, e.g. no such cluster, token not allowed).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClusterEvent } from '@berth/api-types';
 import { ApiError, isAbortError } from './api-error.js';
+import { sleep } from './portable.js';
 import { SseParser, type SseMessage } from './sse.js';
 import type { Transport } from './transport.js';
 
@@ -59,7 +59,7 @@ export async function* streamClusterEvents(
         failures++;
       }
       const delay = serverDelay ?? Math.min(maxDelay, baseDelay * 2 ** Math.max(0, failures - 1));
-      await sleep(delay, undefined, { signal: stop.signal }).catch(() => undefined);
+      await sleep(delay, stop.signal).catch(() => undefined);
     }
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
@@ -67,19 +67,23 @@ export async function* streamClusterEvents(
   }
 }
 
-/** One connection: yields its messages until the server closes it. */
-async function* connect(
+/**
+ * One connection: yields its messages until the server closes it. `lastId` goes out as
+ * `Last-Event-ID`, and as `?since=` unless `sinceQuery` is false.
+ */
+export async function* connect(
   transport: Transport,
   path: string,
   lastId: number | undefined,
   signal: AbortSignal,
+  sinceQuery = true,
 ): AsyncGenerator<SseMessage> {
   const headers: Record<string, string> = { 'cache-control': 'no-cache' };
   if (lastId !== undefined) headers['last-event-id'] = String(lastId);
   const res = await transport.send({
     method: 'GET',
     path,
-    query: { since: lastId },
+    query: { since: sinceQuery ? lastId : undefined },
     accept: 'text/event-stream',
     headers,
     signal,
@@ -101,7 +105,7 @@ async function* connect(
 }
 
 /** A 4xx other than 429: reconnecting would get the same answer. */
-function isRefusal(err: unknown): boolean {
+export function isRefusal(err: unknown): boolean {
   return err instanceof ApiError && err.status >= 400 && err.status < 500 && err.status !== 429;
 }
 

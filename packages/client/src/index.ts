@@ -2,6 +2,12 @@ export { BerthClient, type BerthClientOptions } from './client.js';
 export { ApiError, CLIENT_ERROR_CODES, isAbortError, isApiError } from './api-error.js';
 export type { ApiErrorFields } from './api-error.js';
 export { toAccepted, toPatched, type Accepted, type Patched } from './accepted.js';
+export {
+  parseChange,
+  watchClusters,
+  type ClusterChange,
+  type WatchClustersOptions,
+} from './cluster-watch.js';
 export { END_EVENT, streamClusterEvents, type StreamEventsOptions } from './event-stream.js';
 export { collectAll, eachItem, type Page, type PageQuery } from './pages.js';
 export { OperationEvents, belongsTo, type EventSource } from './operation-events.js';

@@ -5,6 +5,7 @@ const seg = encodeURIComponent;
 
 export const paths = {
   catalog: (kind: 'versions' | 'flavors' | 'zones' | 'volume-types' | 'addons') => `/v1/${kind}`,
+  whoami: () => '/v1/whoami',
   projects: () => '/v1/projects',
   project: (p: string) => `/v1/projects/${seg(p)}`,
   tokens: (p: string) => `/v1/projects/${seg(p)}/tokens`,
@@ -17,6 +18,7 @@ export const paths = {
   nodeGroups: (p: string, c: string) => `${paths.cluster(p, c)}/nodegroups`,
   nodeGroup: (p: string, c: string, ng: string) => `${paths.cluster(p, c)}/nodegroups/${seg(ng)}`,
   nodes: (p: string, c: string) => `${paths.cluster(p, c)}/nodes`,
+  clusterMetrics: (p: string, c: string) => `${paths.cluster(p, c)}/metrics`,
   events: (p: string, c: string) => `${paths.cluster(p, c)}/events`,
   addons: (p: string, c: string) => `${paths.cluster(p, c)}/addons`,
   addon: (p: string, c: string, a: string) => `${paths.cluster(p, c)}/addons/${seg(a)}`,

@@ -9,9 +9,8 @@
  * an attempt with the same key is still running, honouring `Retry-After`. Every other status is
  * thrown at once.
  */
-import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, CLIENT_ERROR_CODES, isAbortError } from './api-error.js';
+import { randomUuid, sleep } from './portable.js';
 
 export type Fetch = typeof globalThis.fetch;
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -59,7 +58,8 @@ export class Transport {
   constructor(options: TransportOptions) {
     this.endpoint = options.endpoint.replace(/\/+$/, '');
     this.token = options.token;
-    this.fetchFn = options.fetch ?? globalThis.fetch;
+    // Called as a plain function: browsers refuse `fetch` invoked with another `this`.
+    this.fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.retryPolicy = { ...DEFAULT_RETRY, ...options.retry };
     this.userAgent = options.userAgent ?? 'berth-client/0.1.0';
   }
@@ -76,13 +76,13 @@ export class Transport {
       } catch (err) {
         if (isAbortError(err) || call.signal?.aborted) throw err;
         if (attempt >= attempts) throw unreachable(this.endpoint, err);
-        await sleep(this.backoff(attempt), undefined, { signal: call.signal });
+        await sleep(this.backoff(attempt), call.signal);
         continue;
       }
       if (res.ok) return res;
       const error = await errorFrom(res);
       if (!error.retryable || attempt >= attempts) throw error;
-      await sleep(retryAfterMs(res) ?? this.backoff(attempt), undefined, { signal: call.signal });
+      await sleep(retryAfterMs(res) ?? this.backoff(attempt), call.signal);
     }
   }
 
@@ -124,7 +124,7 @@ export class Transport {
     };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     // One key per logical call, created here so every retry below resends the same one.
-    if (call.method === 'POST') headers['idempotency-key'] ??= randomUUID();
+    if (call.method === 'POST') headers['idempotency-key'] ??= randomUuid();
     let body: string | undefined;
     if (call.body !== undefined) {
       headers['content-type'] = call.contentType ?? 'application/json';

@@ -5,16 +5,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import Fastify, { LogController } from 'fastify';
+import Fastify, { LogController, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AddonService } from './addon-service.js';
+import { ClusterActivity } from './cluster-activity.js';
 import { Authenticator } from './auth.js';
 import { ClusterService } from './cluster-service.js';
 import { CollectionVersions } from './collection-versions.js';
 import type { AppDeps } from './deps.js';
-import type { App, RouteContext } from './http.js';
+import { CLUSTER_PATH, type App, type RouteContext } from './http.js';
 import { registerIdempotency } from './idempotency.js';
+import { consoleRoutes } from './console-static.js';
 import { createHttpMetrics } from './metrics.js';
 import { NodeGroupService } from './node-group-service.js';
 import { openApiOptions } from './openapi.js';
@@ -23,6 +25,7 @@ import { handleError, handleNotFound, sendProblem, toBerthError } from './proble
 import { addonRoutes } from './routes/addons.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { clusterActionRoutes } from './routes/cluster-actions.js';
+import { clusterMetricsRoutes } from './routes/cluster-metrics.js';
 import { clusterViewRoutes } from './routes/cluster-views.js';
 import { clusterRoutes } from './routes/clusters.js';
 import { eventRoutes } from './routes/events.js';
@@ -32,6 +35,7 @@ import { nodeGroupRoutes } from './routes/node-groups.js';
 import { operationRoutes } from './routes/operations.js';
 import { projectRoutes } from './routes/projects.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { whoamiRoutes } from './routes/whoami.js';
 import { createValidators } from './validation.js';
 
 const MIB = 1024 * 1024;
@@ -57,7 +61,15 @@ function registerContentTypes(app: App): void {
   app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, json);
 }
 
-function registerHooks(app: App, context: RouteContext): void {
+/** Requests on one cluster's paths (not its live streams, whose duration is their lifetime). */
+function clusterOf(request: FastifyRequest): { project: string; cluster: string } | undefined {
+  if (!request.routeOptions.url?.startsWith(CLUSTER_PATH)) return undefined;
+  if ((request.headers.accept ?? '').includes('text/event-stream')) return undefined;
+  const { project, cluster } = request.params as { project?: string; cluster?: string };
+  return project && cluster ? { project, cluster } : undefined;
+}
+
+function registerHooks(app: App, context: RouteContext, activity: ClusterActivity): void {
   const metrics = createHttpMetrics(context.deps.metrics, context.store);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -68,6 +80,8 @@ function registerHooks(app: App, context: RouteContext): void {
     const route = request.routeOptions.url ?? 'unmatched';
     const durationMs = reply.elapsedTime;
     metrics.observe(route, request.method, reply.statusCode, durationMs / 1000);
+    const target = clusterOf(request);
+    if (target) activity.recordRequest(target.project, target.cluster, durationMs / 1000);
     request.log.info(
       {
         method: request.method,
@@ -110,18 +124,22 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     collectionVersions: new CollectionVersions(deps.store, deps.options?.changePollMs),
     streams: new Set<ServerResponse>(),
   };
-  registerHooks(app, context);
+  const activity = deps.activity ?? new ClusterActivity({ now });
+  registerHooks(app, context, activity);
   healthRoutes(context);
   catalogRoutes(context);
   projectRoutes(context);
   tokenRoutes(context);
+  whoamiRoutes(context);
   clusterRoutes(context);
   clusterActionRoutes(context);
   nodeGroupRoutes(context);
   eventRoutes(context);
   addonRoutes(context, new AddonService(deps.store, deps.catalog));
   clusterViewRoutes(context);
+  clusterMetricsRoutes(context, activity);
   infraRoutes(context);
   operationRoutes(context);
+  if (deps.consoleDir !== undefined) consoleRoutes(app, deps.consoleDir);
   return app;
 }

@@ -13,6 +13,7 @@ import type {
   InfraObject,
 } from '@berth/api-types';
 import type { Store } from '@berth/store';
+import type { ClusterActivity } from './cluster-activity.js';
 
 /** What cluster specs may name. Implementations may cache; the API reads it per request. */
 export interface Catalog {
@@ -66,5 +67,12 @@ export interface AppDeps {
   kubeconfigs?: KubeconfigSource;
   nodes?: NodeSource;
   infra?: InfraReader;
+  /**
+   * Per-cluster activity for `GET …/clusters/{c}/metrics`; the controllers feed the same one.
+   * Default: a fresh recorder (requests only).
+   */
+  activity?: ClusterActivity;
+  /** Directory of the built web console served at `/`; without it `/` is a 404. */
+  consoleDir?: string;
   options?: AppOptions;
 }

@@ -21,7 +21,10 @@ import type { InfraProvider } from '@berth/provider-api';
 import { LocalProvider } from '@berth/provider-local';
 import { MemoryProvider, type MemoryProviderOptions } from '@berth/provider-memory';
 import { openStore, type Store } from '@berth/store';
+import { feedActivity } from './activity-feed.js';
 import { buildApp } from './app.js';
+import { ClusterActivity } from './cluster-activity.js';
+import { consoleBuilt, defaultConsoleDir } from './console-static.js';
 import { providerCatalog, versionsFromManifest } from './catalog.js';
 import { StoreControllerAdapter } from './controller-store.js';
 import type { AppOptions, KubeconfigSource, NodeSource } from './deps.js';
@@ -45,6 +48,8 @@ export interface StartServerOptions {
   adminToken?: string;
   /** Directory holding versions.json; default BERTH_COMPONENTS_DIR or the repository's `components/`. */
   componentsDir?: string;
+  /** The built web console; default BERTH_CONSOLE_DIR or the repository's packages/console/dist/web. */
+  consoleDir?: string;
   logger?: Logger;
   /** Where the generated admin token is printed once (never to the log). Default stdout. */
   print?: (line: string) => void;
@@ -108,6 +113,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const versions = loadVersions(options.componentsDir ?? defaultComponentsDir(env), logger);
     const catalog = providerCatalog(provider.catalog, { versions });
     const kube = await bootstrapFor(kind, provider, store, options.dataDir, env, logger);
+    // Per-cluster activity the API serves as …/clusters/{c}/metrics; the controllers feed it.
+    const activity = new ClusterActivity();
     let nodes: NodeSource | undefined;
     if (options.controllers !== false) {
       const adapter = new StoreControllerAdapter(store);
@@ -128,11 +135,22 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         nodeRepair: repairDelayFromEnv(env, 'BERTH_NODE_REPAIR_AFTER_SECONDS'),
       });
       stoppers.push(() => running.stop());
+      const stopFeed = feedActivity(store, activity, running);
+      stoppers.push(async () => stopFeed());
       nodes = {
         listNodes: (cluster, signal) => listClusterNodes(provider, kube.bootstrap, cluster, signal),
       };
     }
+    const consoleDir = options.consoleDir ?? defaultConsoleDir(env);
+    if (!consoleBuilt(consoleDir)) {
+      logger.warn(
+        { consoleDir },
+        'the web console is not built; / explains how to build it (scripts/bootstrap does)',
+      );
+    }
     const app = await buildApp({
+      activity,
+      consoleDir,
       store,
       catalog,
       logger,

@@ -1,5 +1,5 @@
 /** Clusters: CRUD, lifecycle actions and the admin kubeconfig. */
-import type { Cluster, ClusterCreateRequest, ClusterList } from '@berth/api-types';
+import type { Cluster, ClusterCreateRequest, ClusterList, ClusterMetrics } from '@berth/api-types';
 import { toAccepted, toPatched, type Accepted, type Patched } from '../accepted.js';
 import { collectAll } from '../pages.js';
 import { paths } from '../paths.js';
@@ -70,6 +70,13 @@ export function clustersApi(t: Transport) {
       action(project, cluster, 'stop', undefined, o),
     upgrade: (project: string, cluster: string, version: string, o: CallOptions = {}) =>
       action(project, cluster, 'upgrade', { version }, o),
+    /** What the server observed about the cluster: reconcile passes and API requests over time. */
+    metrics: (project: string, cluster: string, o: CallOptions = {}) =>
+      t.json<ClusterMetrics>({
+        method: 'GET',
+        path: paths.clusterMetrics(project, cluster),
+        signal: o.signal,
+      }),
     /** The admin kubeconfig as YAML text; it holds credentials, so store it with mode 0600. */
     kubeconfig: (project: string, cluster: string, o: CallOptions = {}) =>
       t.text({

@@ -14,7 +14,7 @@ import { ClusterConditions, newPass, type ClusterDeps, type ClusterPass } from '
 import { reconcileApiLoadBalancer } from './api-load-balancer.js';
 import { reconcileMasters } from './masters.js';
 import { reconcileNetwork } from './network.js';
-import { summariseNodes } from './nodes-summary.js';
+import { nodesSummary, summariseNodes } from './nodes-summary.js';
 import { clusterPhase } from './phase.js';
 import { powerOff } from './power.js';
 import { reconcileSecurityGroups } from './security-groups.js';
@@ -72,6 +72,7 @@ export class ClusterReconciler implements Reconciler {
     status.message = failure === undefined ? pass.waitingFor : errorMessage(failure);
     if (status.phase === 'Running' || status.phase === 'Stopped') status.message = undefined;
     status.observedGeneration = cluster.metadata.generation;
+    status.nodes = nodesSummary(nodeGroups);
     if (status.phase === 'Running' && !status.version?.startsWith(cluster.spec.version)) {
       status.version = cluster.spec.version;
     }

@@ -1,5 +1,5 @@
 /** NodesReady: the cluster's view of its node groups, each reconciled by its own controller. */
-import type { NodeGroup } from '@berth/api-types';
+import type { ClusterNodesSummary, NodeGroup } from '@berth/api-types';
 import { ClusterConditions, condition, type ClusterPass } from './context.js';
 
 export function summariseNodes(pass: ClusterPass, nodeGroups: NodeGroup[]): void {
@@ -43,4 +43,16 @@ export function summariseNodes(pass: ClusterPass, nodeGroups: NodeGroup[]): void
 function upToDate(nodeGroup: NodeGroup, clusterGeneration: number): boolean {
   const c = nodeGroup.status.conditions.find((x) => x.type === 'UpToDate');
   return c?.status === 'True' && (c.observedGeneration ?? 0) >= clusterGeneration;
+}
+
+/**
+ * `status.nodes`: ready and wanted workers over the groups not being deleted, as read at the
+ * start of the pass (written on every pass, stopped or not, so lists need no node group reads).
+ */
+export function nodesSummary(nodeGroups: NodeGroup[]): ClusterNodesSummary {
+  const live = nodeGroups.filter((ng) => ng.metadata.deletionRequestedAt === undefined);
+  return {
+    ready: live.reduce((n, ng) => n + ng.status.readyReplicas, 0),
+    total: live.reduce((n, ng) => n + ng.spec.count, 0),
+  };
 }

@@ -22,6 +22,7 @@ import {
   CLUSTER_PATH,
   type RouteContext,
 } from '../http.js';
+import { watchClusters, watchStart } from '../cluster-watch.js';
 
 export const ClusterAccepted = Type.Object(
   { cluster: Cluster, operation: Operation },
@@ -40,15 +41,37 @@ export function clusterRoutes(context: RouteContext): void {
   app.get('/v1/projects/:project/clusters', {
     schema: {
       tags: ['clusters'],
-      summary: 'List clusters (paginated: limit ≤ 500, continue)',
+      summary:
+        'List clusters (paginated: limit ≤ 500, continue); Accept: text/event-stream watches changes',
       operationId: 'listClusters',
       params: ProjectParams,
       querystring: ListQuery,
-      response: ok(ClusterList),
+      response: {
+        200: {
+          description:
+            'A page of clusters, or an SSE stream of changes (`id:` + `data: {"type":"upsert","cluster":…}` or `{"type":"delete","name":…,"uid":…}`) after the version in Last-Event-ID',
+          content: {
+            'application/json': { schema: ClusterList },
+            'text/event-stream': { schema: Type.String() },
+          },
+        },
+        ...errorResponses,
+      },
     },
     handler: async (request, reply) => {
       const { project } = request.params;
       await auth.authorize(principalOf(request), project, 'viewer');
+      if ((request.headers.accept ?? '').includes('text/event-stream')) {
+        await watchClusters(request, reply, {
+          store,
+          project,
+          after: watchStart(request.headers['last-event-id']),
+          pollMs: context.deps.options?.ssePollMs ?? 250,
+          heartbeatMs: context.deps.options?.sseHeartbeatMs ?? 15_000,
+          streams: context.streams,
+        });
+        return reply;
+      }
       const { limit, continue: cont } = request.query;
       const version = context.collectionVersions.versionOf(project);
       const key = `${project}\n${limit ?? ''}\n${cont ?? ''}\n${version}`;
