@@ -1,8 +1,9 @@
 /**
  * Finds what the local provider left on the host: namespaces, host interfaces and host
  * nftables tables with its prefix, live processes that belong to its data dir (by command line
- * or by a verified pid file) or sit in its namespaces, and files under its data dir. After
- * everything was deleted, every list must be empty.
+ * or by a verified pid file), sit in its namespaces or in its servers' cgroups, mounts under its
+ * data dir, servers' cgroups, and files under its data dir. After everything was deleted, every
+ * list must be empty.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,12 +14,18 @@ import { listNamespaces, namespacePids } from './net/netns.js';
 import { listTables } from './net/nft.js';
 import { readPidFile, verifyPid } from './proc/pid-file.js';
 import { isRunning, listPids, readCmdline } from './proc/proc.js';
+import { cgroupPids, hierarchies } from './machine/cgroups.js';
+import { mountPoints } from './machine/mount-ns.js';
 
 export interface LeakReport {
   namespaces: string[];
   links: string[];
   nftTables: string[];
   processes: Array<{ pid: number; cmdline: string }>;
+  /** Mount points under the data dir in the host's mount namespace. */
+  mounts: string[];
+  /** Servers' cgroups (`/<prefix>servers…`) left in any hierarchy. */
+  cgroups: string[];
   files: string[];
 }
 
@@ -42,9 +49,11 @@ export async function checkLeaks(options: LeakCheckOptions): Promise<LeakReport>
   const nftTables = (await listTables(ctx))
     .filter((t) => t.name.startsWith(options.prefix))
     .map((t) => `${t.family} ${t.name}`);
+  const serversGroup = `/${options.prefix}servers`;
   const pids = new Set<number>([
     ...processesOfDataDir(options.dataDir),
     ...(await Promise.all(namespaces.map((ns) => namespacePids(ctx, ns)))).flat(),
+    ...cgroupPids(serversGroup),
   ]);
   const processes = [...pids]
     .filter((pid) => isRunning(pid))
@@ -52,7 +61,12 @@ export async function checkLeaks(options: LeakCheckOptions): Promise<LeakReport>
     .map((pid) => ({ pid, cmdline: (readCmdline(pid) ?? []).join(' ') }));
   const allowed = new Set(options.allowFiles ?? []);
   const files = listFiles(options.dataDir).filter((f) => !allowed.has(f));
-  return { namespaces, links, nftTables, processes, files };
+  const root = path.resolve(options.dataDir);
+  const mounts = mountPoints().filter((m) => m === root || m.startsWith(`${root}/`));
+  const cgroups = hierarchies()
+    .map((h) => path.join(h, serversGroup))
+    .filter((dir) => fs.existsSync(dir));
+  return { namespaces, links, nftTables, processes, mounts, cgroups, files };
 }
 
 export function isClean(report: LeakReport): boolean {

@@ -33,6 +33,11 @@ export interface AgentLaunch {
   dir: string;
   /** The network namespace to run in; the host's when undefined (unit tests). */
   netns?: string;
+  /**
+   * A machine's mount namespace file: the agent then enters both namespaces with `nsenter`
+   * (`ip netns exec` would remount /sys and hide the cgroup hierarchies from its daemons).
+   */
+  mountNamespace?: string;
   config: AgentConfig;
   userData: UserData;
 }
@@ -75,10 +80,21 @@ export class AgentController {
     if (running !== undefined) return running;
     fs.rmSync(layout.agentPid, { force: true });
     const argv = [this.agentScript, '--dir', launch.dir];
-    const [command, args] =
+    const [command, args]: [string, string[]] =
       launch.netns === undefined
         ? [this.nodePath, argv]
-        : ['ip', ['netns', 'exec', launch.netns, this.nodePath, ...argv]];
+        : launch.mountNamespace === undefined
+          ? ['ip', ['netns', 'exec', launch.netns, this.nodePath, ...argv]]
+          : [
+              'nsenter',
+              [
+                `--net=/run/netns/${launch.netns}`,
+                `--mount=${launch.mountNamespace}`,
+                '--',
+                this.nodePath,
+                ...argv,
+              ],
+            ];
     const pid = this.launcher.launch(command, args, { logFile: layout.agentLog });
     return this.waitForPidFile(layout, pid);
   }

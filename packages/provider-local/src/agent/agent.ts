@@ -40,6 +40,8 @@ export class Agent {
 
   /** Records the pid, applies user data and starts the services. */
   async start(): Promise<void> {
+    // Into the machine's cgroup before anything starts, so every service inherits it.
+    for (const procs of this.config.cgroupProcs ?? []) fs.writeFileSync(procs, String(process.pid));
     fs.mkdirSync(this.options.layout.rootDir, { recursive: true });
     writePidFile(this.options.layout.agentPid, process.pid);
     await this.serialise(() => this.applyUserData(false));

@@ -55,6 +55,11 @@ export interface AgentConfig {
   allowedPathPrefixes: string[];
   /** Environment every service gets (before its own env). */
   env?: Record<string, string>;
+  /**
+   * `cgroup.procs` files of the machine's cgroup: the agent writes its pid to each before it
+   * starts anything, so every process of the server is in the server's cgroup.
+   */
+  cgroupProcs?: string[];
 }
 
 const SERVICE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;

@@ -37,6 +37,8 @@ if (e2eSkip === false) {
             links: [],
             nftTables: [],
             processes: [],
+            mounts: [],
+            cgroups: [],
             files: [],
           });
         },

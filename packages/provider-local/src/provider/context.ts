@@ -13,6 +13,7 @@ import type { Topology } from '../topology/topology.js';
 import type { LocalCatalog } from './catalog.js';
 import type { Mutex } from './mutex.js';
 import type { Repos } from './records.js';
+import type { Machines } from '../machine/machine.js';
 
 export interface ProviderContext {
   dataDir: string;
@@ -22,6 +23,8 @@ export interface ProviderContext {
   ipam: Ipam;
   topology: Topology;
   agents: AgentController;
+  /** Servers' mount namespaces and cgroups. */
+  machines: Machines;
   catalog: LocalCatalog;
   lock: Mutex;
   /** Ids of the external network and its subnet, made by the provider at start. */

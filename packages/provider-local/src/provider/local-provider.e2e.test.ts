@@ -112,7 +112,15 @@ describe('local provider end to end', { skip: e2eSkip, concurrency: false }, () 
       allowFiles: ['inventory.json'],
     });
     fs.rmSync(env.dataDir, { recursive: true, force: true });
-    assert.deepEqual(leaks, { namespaces: [], links: [], nftTables: [], processes: [], files: [] });
+    assert.deepEqual(leaks, {
+      namespaces: [],
+      links: [],
+      nftTables: [],
+      processes: [],
+      mounts: [],
+      cgroups: [],
+      files: [],
+    });
   });
 
   test('servers are ACTIVE, spread over hypervisors, and run their user data', async () => {

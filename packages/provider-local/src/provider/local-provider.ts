@@ -37,6 +37,7 @@ import { LocalServerGroups } from './server-groups.js';
 import { ServerRuntime } from './server-runtime.js';
 import { LocalServers } from './servers.js';
 import { LocalVolumes } from './volumes.js';
+import { Machines } from '../machine/machine.js';
 
 export interface LocalProviderOptions {
   /** Holds the inventory, server and amphora directories and volume files. */
@@ -95,6 +96,7 @@ export class LocalProvider implements InfraProvider {
       ipam: new Ipam(inventory),
       topology: new Topology(runner, config),
       agents: new AgentController(options.agents),
+      machines: new Machines(runner, config.prefix),
       catalog: new LocalCatalog(options.catalog ?? DEFAULT_CATALOG),
       lock: new Mutex(),
       external: externalIds(config.prefix),

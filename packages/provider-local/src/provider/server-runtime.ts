@@ -6,6 +6,8 @@
 import fs from 'node:fs';
 import { providerErrors, type Server } from '@berth/provider-api';
 import { toAgentUserData } from './agent-user-data.js';
+
+const neverAborted = new AbortController().signal;
 import { serverDir, type ProviderContext } from './context.js';
 import type { FirewallSync } from './firewall-sync.js';
 import type { ServerLocal } from './records.js';
@@ -38,42 +40,62 @@ export class ServerRuntime {
       );
     }
     await this.firewall.syncServer(serverId, signal);
-    if (entry.local.power === 'on') await this.startAgent(entry);
+    if (entry.local.power === 'on') await this.startAgent(entry, signal);
     await this.ctx.repos.servers.update(serverId, (e) => {
       e.local.provisioned = true;
       delete e.local.buildError;
     });
   }
 
-  async startAgent(entry: Entry<Server, ServerLocal>): Promise<void> {
+  /**
+   * Boots the machine (mount namespace, cgroup sized to the flavor) and starts its agent there,
+   * unless a verified agent runs already.
+   */
+  async startAgent(entry: Entry<Server, ServerLocal>, signal?: AbortSignal): Promise<void> {
+    const dir = serverDir(this.ctx, entry.obj.id);
+    if (this.ctx.agents.find(dir) !== undefined) return;
+    const flavor = await this.ctx.catalog.getFlavor({ name: entry.obj.flavor }, neverAborted);
+    const machine = await this.ctx.machines.boot(entry.obj.id, dir, flavor, signal);
     await this.ctx.agents.start({
-      dir: serverDir(this.ctx, entry.obj.id),
+      dir,
       netns: this.ctx.topology.names.server(entry.obj.id),
+      mountNamespace: machine.mountNamespace.file,
       config: {
         serverId: entry.obj.id,
         hostname: hostnameOf(entry.obj.name),
         allowedPathPrefixes: [],
-        env: { BERTH_ZONE: entry.obj.zone, BERTH_FLAVOR: entry.obj.flavor },
+        env: {
+          BERTH_ZONE: entry.obj.zone,
+          BERTH_FLAVOR: entry.obj.flavor,
+          BERTH_CGROUP: machine.cgroupPath,
+        },
+        cgroupProcs: machine.cgroupProcs,
       },
       userData: toAgentUserData(entry.local.userData),
     });
   }
 
-  /** Stops the agent and its services (gracefully, then by force). */
-  async stopAgent(serverId: string): Promise<void> {
-    await this.ctx.agents.stop(serverDir(this.ctx, serverId));
+  /** Stops the agent and its services (gracefully, then by force), then halts the machine. */
+  async stopAgent(serverId: string, signal?: AbortSignal): Promise<void> {
+    const dir = serverDir(this.ctx, serverId);
+    await this.ctx.agents.stop(dir);
+    await this.ctx.machines.halt(serverId, dir, signal);
   }
 
-  /** Fault injection: SIGKILL the server's agent and services, as a host crash would. */
+  /**
+   * Fault injection: SIGKILL every process of the server, as a host crash would. The mount
+   * namespace and cgroup stay, as a crashed VM's disk does; a reboot halts and boots again.
+   */
   async crash(serverId: string): Promise<void> {
     await this.ctx.repos.servers.require(serverId);
     await this.ctx.agents.crash(serverDir(this.ctx, serverId));
+    await this.ctx.machines.crash(serverId);
   }
 
-  /** Everything on the host goes: processes, namespace, ports, files. */
+  /** Everything on the host goes: processes, mounts, cgroups, namespace, ports, files. */
   async teardown(entry: Entry<Server, ServerLocal>, signal?: AbortSignal): Promise<void> {
     const dir = serverDir(this.ctx, entry.obj.id);
-    await this.ctx.agents.stop(dir);
+    await this.stopAgent(entry.obj.id, signal);
     await this.ctx.topology.removeServer(
       entry.obj.id,
       signal,

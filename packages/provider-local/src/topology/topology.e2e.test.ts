@@ -107,7 +107,15 @@ describe('local topology end to end', { skip: e2eSkip, concurrency: false }, () 
       prefix: env.prefix,
       dataDir: env.dataDir,
     });
-    assert.deepEqual(leaks, { namespaces: [], links: [], nftTables: [], processes: [], files: [] });
+    assert.deepEqual(leaks, {
+      namespaces: [],
+      links: [],
+      nftTables: [],
+      processes: [],
+      mounts: [],
+      cgroups: [],
+      files: [],
+    });
   });
 
   test('agents run inside their server namespaces', () => {

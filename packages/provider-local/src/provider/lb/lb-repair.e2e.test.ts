@@ -35,7 +35,15 @@ describe('amphora replacement end to end', { skip: e2eSkip, concurrency: false }
   after(async () => {
     const { leaks, errors } = await bed.destroy();
     assert.deepEqual(errors, []);
-    assert.deepEqual(leaks, { namespaces: [], links: [], nftTables: [], processes: [], files: [] });
+    assert.deepEqual(leaks, {
+      namespaces: [],
+      links: [],
+      nftTables: [],
+      processes: [],
+      mounts: [],
+      cgroups: [],
+      files: [],
+    });
   });
 
   const runtime = () => bed.provider.loadBalancers.amphorae;

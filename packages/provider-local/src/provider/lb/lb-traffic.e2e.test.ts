@@ -63,7 +63,15 @@ describe('load balancer traffic end to end', { skip: e2eSkip, concurrency: false
   after(async () => {
     const { leaks, errors } = await bed.destroy();
     assert.deepEqual(errors, []);
-    assert.deepEqual(leaks, { namespaces: [], links: [], nftTables: [], processes: [], files: [] });
+    assert.deepEqual(leaks, {
+      namespaces: [],
+      links: [],
+      nftTables: [],
+      processes: [],
+      mounts: [],
+      cgroups: [],
+      files: [],
+    });
   });
 
   const membersAre = async (wanted: string[]) => {
