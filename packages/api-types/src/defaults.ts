@@ -23,6 +23,8 @@ export const NODE_GROUP_DEFAULTS = {
   autoscaling: { enabled: false, min: 1, max: 10 },
   maxUnavailable: '25%',
   volume: { type: 'ssd', sizeGb: 20 },
+  // Real nodes (containerd) become the default once they run pods end to end.
+  runtime: 'simulated',
 } as const;
 
 /** The node group a cluster gets when its create request has no `spec.nodeGroups` at all. */
@@ -54,6 +56,7 @@ export function applyNodeGroupDefaults(
       type: input.volume?.type ?? d.volume.type,
       sizeGb: input.volume?.sizeGb ?? d.volume.sizeGb,
     },
+    runtime: input.runtime ?? d.runtime,
   };
 }
 

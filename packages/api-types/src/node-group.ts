@@ -46,6 +46,14 @@ export const Volume = Closed({
 });
 export type Volume = Static<typeof Volume>;
 
+/**
+ * How a group's nodes run pods: `containerd` — real nodes (kubelet, containerd, kube-proxy);
+ * `simulated` — kwok keeps Node objects and pods' status without running containers, for scale
+ * tests and benchmarks. Fixed when the group is created.
+ */
+export const NODE_RUNTIMES = ['containerd', 'simulated'] as const;
+export type NodeRuntime = (typeof NODE_RUNTIMES)[number];
+
 /** "1" (servers) or "25%" (of count): how many servers a rolling update may take down at once. */
 export const MaxUnavailable = Type.String({ pattern: '^(0|[1-9][0-9]{0,2})%?$' });
 
@@ -60,6 +68,9 @@ export const NodeGroupSpec = Closed(
     taints: Type.Array(Taint, { maxItems: 32 }),
     maxUnavailable: MaxUnavailable,
     volume: Volume,
+    runtime: StringEnum(NODE_RUNTIMES, {
+      description: 'containerd (real nodes) or simulated (kwok); immutable',
+    }),
   },
   { title: 'NodeGroupSpec' },
 );
@@ -87,6 +98,7 @@ export const NodeGroupSpecInput = Closed({
   labels: Type.Optional(Labels),
   taints: Type.Optional(NodeGroupSpec.properties.taints),
   maxUnavailable: Type.Optional(MaxUnavailable),
+  runtime: Type.Optional(NodeGroupSpec.properties.runtime),
   volume: Type.Optional(
     Closed({
       type: Type.Optional(Volume.properties.type),

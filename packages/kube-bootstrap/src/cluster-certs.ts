@@ -144,6 +144,19 @@ export function issueNodeCertificate(
   });
 }
 
+/** kube-proxy's identity: the built-in `system:node-proxier` binding names this user. */
+export function issueKubeProxyCertificate(
+  ca: CertificateAuthority,
+  now?: Date,
+): Promise<IssuedCertificate> {
+  return issueCertificate({
+    ca,
+    commonName: 'system:kube-proxy',
+    usage: 'client',
+    ...(now === undefined ? {} : { now }),
+  });
+}
+
 export function issueAdminCertificate(
   ca: CertificateAuthority,
   now?: Date,

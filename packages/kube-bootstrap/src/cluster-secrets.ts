@@ -8,6 +8,7 @@ import {
   createAuthorities,
   issueAdminCertificate,
   issueMasterCertificates,
+  issueKubeProxyCertificate,
   issueNodeCertificate,
   type ClusterAuthorities,
   type MasterCertificates,
@@ -70,6 +71,14 @@ export class ClusterSecrets {
 
   async forgetNode(clusterUid: string, nodeName: string): Promise<void> {
     await this.store.delete(clusterUid, `node/${nodeName}`);
+  }
+
+  /** One per cluster: every node's kube-proxy authenticates as `system:kube-proxy`. */
+  async kubeProxyCertificate(clusterUid: string): Promise<IssuedCertificate> {
+    const { ca } = await this.authorities(clusterUid);
+    return this.#getOrCreate(clusterUid, 'kube-proxy', () =>
+      issueKubeProxyCertificate(ca, this.now()),
+    );
   }
 
   async adminCertificate(clusterUid: string): Promise<IssuedCertificate> {

@@ -96,13 +96,22 @@ export function apiserverArgs(input: ApiserverFlagsInput): string[] {
     `--service-account-key-file=${input.pki.serviceAccountKeyFile}`,
     `--service-account-signing-key-file=${input.pki.serviceAccountSigningKeyFile}`,
     '--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname',
-    ...(input.kubeletClient ? kubeletClientArgs(input.kubeletClient) : []),
+    ...(input.kubeletClient ? kubeletClientArgs(input.kubeletClient, input.pki.caFile) : []),
     ...(input.frontProxy ? frontProxyArgs(input.frontProxy) : []),
   ];
 }
 
-function kubeletClientArgs(k: { certFile: string; keyFile: string }): string[] {
-  return [`--kubelet-client-certificate=${k.certFile}`, `--kubelet-client-key=${k.keyFile}`];
+/**
+ * How kube-apiserver reaches kubelets (logs, exec, port-forward): with its client certificate,
+ * verifying each kubelet's serving certificate against the cluster CA (kubelets get theirs
+ * through CSRs Berth approves, see csr-approval.ts).
+ */
+function kubeletClientArgs(k: { certFile: string; keyFile: string }, caFile: string): string[] {
+  return [
+    `--kubelet-client-certificate=${k.certFile}`,
+    `--kubelet-client-key=${k.keyFile}`,
+    `--kubelet-certificate-authority=${caFile}`,
+  ];
 }
 
 /** The request-header flags kubeadm sets so aggregated APIs can trust the proxied user. */

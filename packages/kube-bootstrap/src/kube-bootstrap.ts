@@ -15,25 +15,38 @@ import type {
   ReadinessInput,
   WorkerInput,
 } from '@berth/controller-ports';
-import { isBerthError } from '@berth/errors';
+import { BerthError, isBerthError } from '@berth/errors';
 import type { UserData } from '@berth/provider-api';
 import { ADMIN_USER } from './cluster-certs.js';
 import { ClusterApi, type BootstrapLogger } from './cluster-api.js';
 import { ClusterSecrets } from './cluster-secrets.js';
 import { controlPlaneHealth } from './control-plane-health.js';
+import { approveServingCsrs } from './csr-approval.js';
 import { drainNode } from './drain.js';
 import { renderClientCertKubeconfig } from './kubeconfig.js';
 import { DEFAULT_PORTS, type MasterPorts } from './layout.js';
 import { renderMasterUserData } from './master-user-data.js';
 import type { NodeAgentPaths } from './node-agent-paths.js';
-import { nodeSpec } from './node-spec.js';
+import { nodeSettableLabels, nodeSpec } from './node-spec.js';
 import { listNodes, readinessOf } from './node-readiness.js';
 import { applyBootstrapRbac } from './rbac.js';
 import { applyRestrictedLabels, missingRestrictedLabels } from './restricted-labels.js';
 import type { SecretStore } from './secret-store.js';
 import { renderWorkerUserData } from './worker-user-data.js';
+import { dirname } from 'node:path';
+import { nthAddress } from '@berth/net';
+import { renderRealNodeUserData } from '@berth/node-runtime';
+import type { IssuedCertificate } from './pki.js';
 
 export type { BootstrapLogger } from './cluster-api.js';
+
+export interface NodeImages {
+  /** e.g. `198.18.0.1:5000/berth/pause:3.10.1`. */
+  sandbox: string;
+  coredns: string;
+  /** The registry they are pulled from, as nodes reach it, and its CA. */
+  registry?: { host: string; caPem: string };
+}
 
 export interface KubeBootstrapDeps {
   secrets: SecretStore;
@@ -55,6 +68,11 @@ export interface KubeBootstrapDeps {
    * network routed to tenant networks). Default false: only the public API address is used.
    */
   reachPrivateAddresses?: boolean;
+  /**
+   * The images real nodes run (the pause sandbox, CoreDNS) and the registry they come from,
+   * with the CA nodes trust it by. Without it, real nodes cannot start pods.
+   */
+  images?: () => Promise<NodeImages>;
   /** How long one drain may wait for pods to leave before the pass gives up. Default 90 s. */
   drainTimeoutMs?: number;
   ports?: MasterPorts;
@@ -112,6 +130,80 @@ export class KubeBootstrap implements ClusterBootstrap {
   }
 
   async workerUserData(input: WorkerInput, signal: AbortSignal): Promise<UserData> {
+    if (input.nodeGroup.spec.runtime === 'simulated') return this.#simulatedWorker(input, signal);
+    return this.#realWorker(input, signal);
+  }
+
+  /** kubelet, containerd and kube-proxy, configured from the cluster, its group and flavor. */
+  async #realWorker(input: WorkerInput, signal: AbortSignal): Promise<UserData> {
+    const { cluster, nodeGroup, serverName } = input;
+    const uid = cluster.metadata.uid;
+    const version = cluster.spec.version;
+    const flavor = await this.deps.flavor(nodeGroup.spec.flavor, signal);
+    const caPem = (await this.#secrets.authorities(uid)).ca.certPem;
+    const apiServer = `https://${input.vipAddress}:${this.#ports.apiserver}`;
+    const kubeconfig = (userName: string, cert: IssuedCertificate) =>
+      renderClientCertKubeconfig({
+        clusterName: cluster.metadata.name,
+        userName,
+        server: apiServer,
+        caPem,
+        ...cert,
+      });
+    const spec = nodeSpec({
+      nodeName: serverName,
+      nodeGroup: nodeGroup.metadata.name,
+      zone: nodeGroup.spec.zone,
+      flavor,
+      labels: nodeGroup.spec.labels,
+      taints: nodeGroup.spec.taints,
+    });
+    const images = await this.#images();
+    const bin = (name: string) => this.deps.components(name, version);
+    const bridge = await bin('bridge');
+    return renderRealNodeUserData({
+      nodeName: serverName,
+      podsCidr: cluster.spec.network.podsCidr,
+      kubelet: {
+        clusterDns: clusterDnsAddress(cluster.spec.network.servicesCidr),
+        clusterDomain: CLUSTER_DOMAIN,
+        minor: minorOf(this.deps.kubernetesVersion(version)),
+      },
+      kubeletKubeconfig: kubeconfig(
+        `system:node:${serverName}`,
+        await this.#secrets.nodeCertificate(uid, serverName),
+      ),
+      kubeProxyKubeconfig: kubeconfig(
+        'system:kube-proxy',
+        await this.#secrets.kubeProxyCertificate(uid),
+      ),
+      caPem,
+      labels: nodeSettableLabels(spec.labels).own,
+      taints: spec.taints,
+      flavor,
+      sandboxImage: images.sandbox,
+      ...(images.registry === undefined ? {} : { registry: images.registry }),
+      binaries: {
+        kubelet: await bin('kubelet'),
+        kubeProxy: await bin('kube-proxy'),
+        containerd: await bin('containerd'),
+        runc: await bin('runc'),
+        cniBinDir: dirname(bridge),
+      },
+    });
+  }
+
+  async #images(): Promise<NodeImages> {
+    if (this.deps.images === undefined)
+      throw new BerthError(
+        'BERTH_ERR_UNAVAILABLE',
+        'real nodes need the platform registry (pause and CoreDNS images), which this server does not run',
+      );
+    return this.deps.images();
+  }
+
+  /** kwok keeping a Node and its pods' status, without containers. */
+  async #simulatedWorker(input: WorkerInput, signal: AbortSignal): Promise<UserData> {
     const { cluster, nodeGroup, serverName } = input;
     const uid = cluster.metadata.uid;
     const flavor = await this.deps.flavor(nodeGroup.spec.flavor, signal);
@@ -184,6 +276,17 @@ export class KubeBootstrap implements ClusterBootstrap {
       new Map(servers.map((s) => [s.name, { ready: false, reason: 'ApiUnreachable' }]));
     if ('unreachable' in found) return unknown();
     try {
+      const approved = await approveServingCsrs(
+        found.api,
+        new Map(servers.map((s) => [s.name, s.ports.map((p) => p.fixedIp)])),
+        this.deps.clock(),
+        signal,
+      );
+      if (approved.length > 0)
+        this.deps.logger.info(
+          { cluster: cluster.metadata.uid, approved },
+          'kubelet serving CSRs approved',
+        );
       const nodes = await listNodes(found.api, signal);
       await applyRestrictedLabels(
         found.api,
@@ -261,4 +364,17 @@ export class KubeBootstrap implements ClusterBootstrap {
       ...admin,
     });
   }
+}
+
+/** The cluster's DNS domain; CoreDNS answers for it and kubelet writes it into pods. */
+export const CLUSTER_DOMAIN = 'cluster.local';
+
+/** CoreDNS's Service address: the services range's 10th address, as kubeadm chooses it. */
+export function clusterDnsAddress(servicesCidr: string): string {
+  return nthAddress(servicesCidr, 10);
+}
+
+/** `v1.34.10` → `1.34`. */
+function minorOf(version: string): string {
+  return version.replace(/^v/, '').split('.').slice(0, 2).join('.');
 }

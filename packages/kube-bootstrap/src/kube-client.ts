@@ -12,6 +12,7 @@
  */
 import {
   ApiException,
+  CertificatesV1Api,
   CoordinationV1Api,
   CoreV1Api,
   createConfiguration,
@@ -83,6 +84,7 @@ export function isNotFound(err: unknown): boolean {
 /** The API groups of one call, built for it (its signal and content type are in their middleware). */
 export interface KubeApis {
   readonly core: CoreV1Api;
+  readonly certificates: CertificatesV1Api;
   readonly discovery: DiscoveryV1Api;
   readonly coordination: CoordinationV1Api;
   readonly objects: KubernetesObjectApi;
@@ -159,6 +161,7 @@ export class KubeClient {
     let objects: KubernetesObjectApi | undefined;
     return {
       core: new CoreV1Api(configuration),
+      certificates: new CertificatesV1Api(configuration),
       discovery: new DiscoveryV1Api(configuration),
       coordination: new CoordinationV1Api(configuration),
       get objects() {

@@ -120,6 +120,13 @@ export class NodeGroupService {
           },
         );
       }
+      if (spec.runtime !== current.spec.runtime) {
+        throw new BerthError(
+          'BERTH_ERR_VALIDATION',
+          'spec.runtime cannot change; create a node group with the other runtime',
+          { field: 'spec.runtime' },
+        );
+      }
       validateNodeGroupSpec(spec, 'spec', catalog);
       refuseUnimplementedNodeGroup(spec, current.spec, 'spec');
       const specChanged = !sameJson(spec, current.spec);

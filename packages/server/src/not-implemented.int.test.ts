@@ -48,6 +48,11 @@ for (const backend of storeBackends()) {
         'spec.nodeGroups[0].volume',
       ],
       [
+        'real nodes',
+        { nodeGroups: [{ name: 'a', runtime: 'containerd' }] },
+        'spec.nodeGroups[0].runtime',
+      ],
+      [
         'volume size',
         { nodeGroups: [{ name: 'a', volume: { sizeGb: 50 } }] },
         'spec.nodeGroups[0].volume',

@@ -38,6 +38,9 @@ export function refuseUnimplementedNodeGroup(
   if (!sameJson(spec.volume, baseline.volume)) {
     throw notImplemented(`${path}.volume`, 'a node root volume of another type or size');
   }
+  if (spec.runtime === 'containerd') {
+    throw notImplemented(`${path}.runtime`, 'real nodes (containerd)');
+  }
 }
 
 /** What a new node group of `spec.count` nodes would get by default. */

@@ -20,11 +20,10 @@ export type NodeGroupRow = DecodedRow<NodeGroupSpec, NodeGroupStatus> & {
 };
 
 export function decodeNodeGroup(raw: Selectable<NodeGroupsTable>): NodeGroupRow {
-  return {
-    ...decodeRow<NodeGroupSpec, NodeGroupStatus>(raw),
-    cluster: raw.cluster,
-    clusterUid: raw.cluster_uid,
-  };
+  const row = decodeRow<NodeGroupSpec, NodeGroupStatus>(raw);
+  // Groups stored before `runtime` existed ran kwok: they are simulated, as they always were.
+  row.spec.runtime ??= 'simulated';
+  return { ...row, cluster: raw.cluster, clusterUid: raw.cluster_uid };
 }
 
 export function renderNodeGroup(row: NodeGroupRow): NodeGroup {

@@ -23,10 +23,11 @@ test('a bare name, and the remaining keys', () => {
   assert.deepEqual(parseNodeGroupFlag('default'), { name: 'default' });
   assert.deepEqual(
     parseNodeGroupFlag(
-      'gpu:taint=nvidia.com/gpu:NoExecute,autoscale=false,max-unavailable=25%,volume-type=hdd,volume-size=50',
+      'gpu:taint=nvidia.com/gpu:NoExecute,autoscale=false,max-unavailable=25%,volume-type=hdd,volume-size=50,runtime=simulated',
     ),
     {
       name: 'gpu',
+      runtime: 'simulated',
       taints: [{ key: 'nvidia.com/gpu', value: '', effect: 'NoExecute' }],
       autoscaling: { enabled: false },
       maxUnavailable: '25%',
@@ -38,6 +39,7 @@ test('a bare name, and the remaining keys', () => {
 const bad: Array<[string, RegExp]> = [
   ['web:flavr=x', /^--nodegroup "web:flavr=x": unknown key "flavr" in "flavr=x" \(known: flavor, /],
   ['web:count=three', /: count "three" must be a whole number from 0 to 500$/],
+  ['web:runtime=docker', /: runtime "docker" must be containerd or simulated$/],
   ['web:count=501', /count "501" must be a whole number from 0 to 500/],
   ['web:count=1,count=2', /: "count" is given twice$/],
   ['web:count=1,', /: empty item/],

@@ -29,6 +29,7 @@ export const NODE_GROUP_KEYS = [
   'max-unavailable',
   'volume-type',
   'volume-size',
+  'runtime',
 ] as const;
 type Key = (typeof NODE_GROUP_KEYS)[number];
 const REPEATABLE: ReadonlySet<Key> = new Set(['label', 'taint']);
@@ -124,6 +125,11 @@ function applyKey(group: ClusterNodeGroupInput, key: Key, value: string | undefi
       return;
     case 'volume-size':
       group.volume = { ...group.volume, sizeGb: parseInteger(v, 'volume-size', 1, 1_000_000) };
+      return;
+    case 'runtime':
+      if (v !== 'containerd' && v !== 'simulated')
+        throw new Error(`runtime "${v}" must be containerd or simulated`);
+      group.runtime = v;
       return;
   }
 }

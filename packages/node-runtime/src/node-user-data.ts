@@ -1,0 +1,147 @@
+/**
+ * A real worker's user data: the files of its configuration and three daemons — containerd,
+ * kubelet (after containerd) and kube-proxy — each started through node-exec. The Node object
+ * is kubelet's own registration: its name, labels the node may set on itself and the group's
+ * taints come from flags; the providerID (`berth://<server id>`) from the server's environment,
+ * since the server does not exist yet when its user data is written.
+ */
+import type { UserData, UserDataFile, UserDataService } from '@berth/provider-api';
+import {
+  CONTAINERD_PATHS,
+  renderCniTemplate,
+  renderContainerdConfig,
+  renderRegistryHosts,
+} from './containerd-config.js';
+import {
+  KUBELET_PATHS,
+  renderKubeProxyConfig,
+  renderKubeletConfig,
+  type KubeletConfigInput,
+} from './kubelet-config.js';
+import { NODE_EXEC, renderNodeExec } from './node-exec.js';
+
+export interface NodeBinaries {
+  kubelet: string;
+  kubeProxy: string;
+  /** containerd; its directory also holds containerd-shim-runc-v2, found on PATH. */
+  containerd: string;
+  runc: string;
+  /** The directory holding the CNI plugins. */
+  cniBinDir: string;
+}
+
+export interface NodeTaintSpec {
+  key: string;
+  value: string;
+  effect: string;
+}
+
+export interface RealNodeInput {
+  nodeName: string;
+  podsCidr: string;
+  kubelet: KubeletConfigInput;
+  /** Its `system:node:<name>` client certificate, for kubelet. */
+  kubeletKubeconfig: string;
+  /** `system:kube-proxy`'s. */
+  kubeProxyKubeconfig: string;
+  caPem: string;
+  /** Labels the node may set on itself (NodeRestriction's rules); Berth adds the others. */
+  labels: Record<string, string>;
+  taints: NodeTaintSpec[];
+  flavor: { vcpus: number; ramMiB: number };
+  sandboxImage: string;
+  /** The platform registry nodes pull from, trusted with its CA. */
+  registry?: { host: string; caPem: string };
+  binaries: NodeBinaries;
+}
+
+const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+export function renderRealNodeUserData(input: RealNodeInput): UserData {
+  return { files: nodeFiles(input), services: nodeServices(input) };
+}
+
+function nodeFiles(input: RealNodeInput): UserDataFile[] {
+  const files: UserDataFile[] = [
+    {
+      path: NODE_EXEC,
+      content: renderNodeExec({ cniBinDir: input.binaries.cniBinDir, flavor: input.flavor }),
+      mode: 0o755,
+    },
+    { path: KUBELET_PATHS.caCert, content: input.caPem },
+    { path: KUBELET_PATHS.kubeconfig, content: input.kubeletKubeconfig, mode: 0o600 },
+    { path: KUBELET_PATHS.proxyKubeconfig, content: input.kubeProxyKubeconfig, mode: 0o600 },
+    { path: KUBELET_PATHS.config, content: renderKubeletConfig(input.kubelet) },
+    {
+      path: KUBELET_PATHS.proxyConfig,
+      content: renderKubeProxyConfig({ nodeName: input.nodeName, podsCidr: input.podsCidr }),
+    },
+    {
+      path: CONTAINERD_PATHS.config,
+      content: renderContainerdConfig({
+        sandboxImage: input.sandboxImage,
+        runc: input.binaries.runc,
+      }),
+    },
+    { path: CONTAINERD_PATHS.cniTemplate, content: renderCniTemplate() },
+  ];
+  if (input.registry !== undefined) {
+    const dir = `${CONTAINERD_PATHS.registryHosts}/${input.registry.host}`;
+    files.push(
+      { path: `${dir}/ca.crt`, content: input.registry.caPem },
+      {
+        path: `${dir}/hosts.toml`,
+        content: renderRegistryHosts(input.registry.host, `${dir}/ca.crt`),
+      },
+    );
+  }
+  return files;
+}
+
+function nodeServices(input: RealNodeInput): UserDataService[] {
+  const { binaries } = input;
+  const containerdDir = binaries.containerd.slice(0, binaries.containerd.lastIndexOf('/'));
+  const env = { PATH: `${containerdDir}:${SYSTEM_PATH}` };
+  const through = (argv: string[]) => ['/bin/sh', NODE_EXEC.slice(1), ...argv];
+  const labels = Object.entries(input.labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .sort()
+    .join(',');
+  const taints = input.taints.map((t) => `${t.key}=${t.value}:${t.effect}`).join(',');
+  return [
+    {
+      name: 'containerd',
+      command: through([binaries.containerd, '--config', CONTAINERD_PATHS.config]),
+      env,
+      workingDir: '/',
+      restart: 'always',
+    },
+    {
+      name: 'kubelet',
+      // The server id is known only at boot: the agent puts it in BERTH_SERVER_ID.
+      command: through([
+        '/bin/sh',
+        '-c',
+        'exec "$0" "$@" --provider-id="berth://$BERTH_SERVER_ID"',
+        binaries.kubelet,
+        `--config=${KUBELET_PATHS.config}`,
+        `--config-dir=${KUBELET_PATHS.dropIns}`,
+        `--kubeconfig=${KUBELET_PATHS.kubeconfig}`,
+        `--hostname-override=${input.nodeName}`,
+        ...(labels === '' ? [] : [`--node-labels=${labels}`]),
+        ...(taints === '' ? [] : [`--register-with-taints=${taints}`]),
+      ]),
+      env,
+      workingDir: '/',
+      restart: 'always',
+      after: ['containerd'],
+    },
+    {
+      name: 'kube-proxy',
+      command: through([binaries.kubeProxy, `--config=${KUBELET_PATHS.proxyConfig}`]),
+      env,
+      workingDir: '/',
+      restart: 'always',
+    },
+  ];
+}
