@@ -9,14 +9,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BerthError } from '@berth/errors';
+import { ProcessRunner } from '@berth/exec';
 import { cacheDirFromEnv } from './env.js';
-import { createProcessRunner } from './runner.js';
 import { createComponentStore } from './store.js';
 import { versionReported } from './version-probe.js';
 import { defaultComponentsDir, isBuildable } from './versions.js';
 
 const required = process.env.CI === 'true' || process.env.BERTH_E2E === 'required';
-const runner = createProcessRunner();
+const runner = new ProcessRunner();
 const store = createComponentStore({
   cacheDir: cacheDirFromEnv(process.env),
   componentsDir: defaultComponentsDir(),
@@ -38,7 +38,7 @@ for (const component of release.components.filter(isBuildable)) {
         }
         throw err;
       }
-      const result = await runner.run(file, spec.versionArgs);
+      const result = await runner.run(file, spec.versionArgs, { check: false });
       const output = `${result.stdout}\n${result.stderr}`;
       assert.equal(
         result.exitCode,

@@ -5,9 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { ProcessRunner } from '@berth/exec';
 import { cacheDirFromEnv } from './env.js';
 import { runDoctor } from './doctor.js';
-import { createProcessRunner } from './runner.js';
 import { createComponentStore } from './store.js';
 import { defaultComponentsDir } from './versions.js';
 
@@ -21,7 +21,7 @@ function commandExists(name: string): boolean {
 }
 
 test('the real doctor reports this host truthfully and leaves no namespace behind', async () => {
-  const runner = createProcessRunner();
+  const runner = new ProcessRunner();
   const componentsDir = defaultComponentsDir();
   const store = createComponentStore({
     cacheDir: cacheDirFromEnv(process.env),

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createFakeRunner, type RecordedCall } from './fake-runner.js';
+import { FakeRunner, type FakeCall } from '@berth/exec';
 import { doctorPassed, requiredGoVersion, runDoctor, compareVersions } from './doctor.js';
 import { createFakeGo, storeWith, tempDir, versionsByPackage } from './test-support.js';
 import { defaultComponentsDir } from './versions.js';
 
 /** A healthy host's answers; `missing` lists commands that are not installed. */
 function hostRunner(missing: string[] = [], goVersion = 'go1.26.8') {
-  return createFakeRunner((call: RecordedCall) => {
+  return new FakeRunner((call: FakeCall) => {
     if (missing.includes(call.command))
       return { exitCode: 127, stderr: `${call.command}: command not found` };
     if (call.command === 'gcc' && call.args[0]?.startsWith('-print-file-name=')) {
@@ -67,7 +67,7 @@ test('a healthy host passes every check and deletes its throwaway namespace', as
     ],
   );
   assert.ok(doctorPassed(checks));
-  const lines = runner.commandLines();
+  const lines = runner.lines();
   assert.ok(lines.includes('ip netns add berth-doctor-test'));
   assert.ok(lines.includes('ip netns delete berth-doctor-test'));
 });
@@ -144,7 +144,7 @@ test('a Go older than the modules need is a miss', async (t) => {
 });
 
 test('not root and no netns are reported', async (t) => {
-  const runner = createFakeRunner((call) => {
+  const runner = new FakeRunner((call) => {
     if (call.command === 'id') return { stdout: '1000\n' };
     if (call.command === 'ip' && call.args[0] === 'netns')
       return { exitCode: 1, stderr: 'Permission denied' };

@@ -5,7 +5,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CommandRunner } from './runner.js';
+import type { CommandRunner, RunResult } from '@berth/exec';
 import type { ComponentStore } from './store.js';
 
 export interface DoctorCheck {
@@ -29,6 +29,14 @@ export interface DoctorDeps {
 }
 
 type Probe = (deps: DoctorDeps) => Promise<DoctorCheck>;
+
+/**
+ * Runs a probe command. A failure is a finding, not an error: a non-zero exit resolves, and a
+ * command that is not installed resolves with exit 127 and `<command>: command not found`.
+ */
+function probeCommand(runner: CommandRunner, command: string, args: string[]): Promise<RunResult> {
+  return runner.run(command, args, { check: false });
+}
 
 export async function runDoctor(deps: DoctorDeps): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [];
@@ -60,7 +68,7 @@ const PROBES: Probe[] = [
 ];
 
 async function checkLinux({ runner }: DoctorDeps): Promise<DoctorCheck> {
-  const r = await runner.run('uname', ['-sr']);
+  const r = await probeCommand(runner, 'uname', ['-sr']);
   const ok = r.exitCode === 0 && r.stdout.startsWith('Linux');
   const detail = r.stdout.trim() || r.stderr.trim();
   return {
@@ -73,7 +81,7 @@ async function checkLinux({ runner }: DoctorDeps): Promise<DoctorCheck> {
 }
 
 async function checkRoot({ runner }: DoctorDeps): Promise<DoctorCheck> {
-  const r = await runner.run('id', ['-u']);
+  const r = await probeCommand(runner, 'id', ['-u']);
   const ok = r.exitCode === 0 && r.stdout.trim() === '0';
   const detail = ok ? 'running as root' : `uid ${r.stdout.trim()}`;
   return { name: 'root', ok, required: true, detail, ...(ok ? {} : { fix: 'sudo berth …' }) };
@@ -81,7 +89,7 @@ async function checkRoot({ runner }: DoctorDeps): Promise<DoctorCheck> {
 
 function tool(command: string, args: string[], debPackage: string): Probe {
   return async ({ runner, hostDepsScript }) => {
-    const r = await runner.run(command, args);
+    const r = await probeCommand(runner, command, args);
     const ok = r.exitCode === 0;
     const firstLine = (r.stdout.trim() || r.stderr.trim()).split('\n')[0] ?? '';
     return {
@@ -96,9 +104,11 @@ function tool(command: string, args: string[], debPackage: string): Probe {
 
 async function checkNetns(deps: DoctorDeps): Promise<DoctorCheck> {
   const name = deps.netnsName ?? `berth-doctor-${process.pid}`;
-  const add = await deps.runner.run('ip', ['netns', 'add', name]);
+  const add = await probeCommand(deps.runner, 'ip', ['netns', 'add', name]);
   const del =
-    add.exitCode === 0 ? await deps.runner.run('ip', ['netns', 'delete', name]) : undefined;
+    add.exitCode === 0
+      ? await probeCommand(deps.runner, 'ip', ['netns', 'delete', name])
+      : undefined;
   const ok = add.exitCode === 0 && del?.exitCode === 0;
   const why = add.exitCode !== 0 ? add.stderr.trim() : (del?.stderr.trim() ?? '');
   return {
@@ -113,7 +123,7 @@ async function checkNetns(deps: DoctorDeps): Promise<DoctorCheck> {
 }
 
 async function checkGo(deps: DoctorDeps): Promise<DoctorCheck> {
-  const r = await deps.runner.run('go', ['version']);
+  const r = await probeCommand(deps.runner, 'go', ['version']);
   const found = /go(\d+\.\d+(?:\.\d+)?)/.exec(r.stdout)?.[1];
   const needed = await requiredGoVersion(deps.componentsDir);
   const ok = r.exitCode === 0 && found !== undefined && compareVersions(found, needed) >= 0;
@@ -134,17 +144,17 @@ async function checkGo(deps: DoctorDeps): Promise<DoctorCheck> {
  * the static C library, libseccomp's static library and pkg-config's entry for it.
  */
 async function checkCToolchain({ runner, hostDepsScript }: DoctorDeps): Promise<DoctorCheck> {
-  const gcc = await runner.run('gcc', ['--version']);
+  const gcc = await probeCommand(runner, 'gcc', ['--version']);
   const misses: string[] = [];
   if (gcc.exitCode !== 0) misses.push('gcc');
   else {
     for (const lib of ['libc.a', 'libseccomp.a']) {
       // gcc prints the bare name back when it cannot find the file.
-      const r = await runner.run('gcc', [`-print-file-name=${lib}`]);
+      const r = await probeCommand(runner, 'gcc', [`-print-file-name=${lib}`]);
       if (r.exitCode !== 0 || !r.stdout.trim().startsWith('/')) misses.push(lib);
     }
   }
-  const pc = await runner.run('pkg-config', ['--exists', 'libseccomp']);
+  const pc = await probeCommand(runner, 'pkg-config', ['--exists', 'libseccomp']);
   if (pc.exitCode !== 0) misses.push('pkg-config libseccomp');
   const ok = misses.length === 0;
   const firstLine = gcc.stdout.split('\n')[0]?.trim() ?? '';

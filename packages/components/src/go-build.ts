@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import { BerthError } from '@berth/errors';
-import type { CommandRunner } from './runner.js';
+import type { CommandRunner, RunOptions } from '@berth/exec';
 import type { ResolvedComponent } from './versions.js';
 
 export interface LdflagVars {
@@ -77,7 +77,16 @@ export function goBuildArgs(
   ];
 }
 
-/** The environment of a component's `go build`. */
+/**
+ * How every build command (go build, go mod download, gcc, apt-get, dpkg-deb) runs: its caller
+ * judges the exit code and names the fix (`check: false`), and only the end of its output is
+ * kept: the end of a failed build is what explains it, and a build can print megabytes.
+ */
+export function buildRunOptions(signal: AbortSignal | undefined): RunOptions {
+  return { check: false, maxOutputChars: 256 * 1024, ...(signal ? { signal } : {}) };
+}
+
+/** The environment of a component's `go build`, on top of the runner's. */
 export function goBuildEnv(component: ResolvedComponent): Record<string, string> {
   return { CGO_ENABLED: component.spec.cgo === true ? '1' : '0', GOTOOLCHAIN: 'local' };
 }
@@ -88,9 +97,9 @@ export async function goBuild(input: GoBuildInput): Promise<void> {
   if (component.module === undefined) throw new Error(`${component.name} has no wrapper module`);
   const args = goBuildArgs(component, binary, input.outFile, input.buildDate);
   const result = await input.runner.run(input.goBinary, args, {
+    ...buildRunOptions(input.signal),
     cwd: join(input.componentsDir, component.module),
     env: goBuildEnv(component),
-    ...(input.signal ? { signal: input.signal } : {}),
   });
   if (result.exitCode !== 0) {
     const tail = (result.stderr || result.stdout).trim().split('\n').slice(-20).join('\n');

@@ -1,6 +1,4 @@
 export * from './versions.js';
-export * from './runner.js';
-export * from './fake-runner.js';
 export * from './cache.js';
 export * from './checksums.js';
 export * from './go-build.js';

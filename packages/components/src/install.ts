@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { CommandRunner } from '@berth/exec';
 import {
   checkBinaries,
   readVersionManifest,
@@ -23,7 +24,6 @@ import { probeVersion } from './version-probe.js';
 import { sha256File } from './hash.js';
 import { withLock } from './lock.js';
 import type { InstallEvent, ProgressListener } from './progress.js';
-import type { CommandRunner } from './runner.js';
 import { isBuildable, type ResolvedComponent } from './versions.js';
 
 export interface InstallContext {

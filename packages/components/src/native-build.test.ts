@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BerthError } from '@berth/errors';
-import { createFakeRunner } from './fake-runner.js';
+import { FakeRunner } from '@berth/exec';
 import { debExtract, gccBuild } from './native-build.js';
 import { FAKE_MODULE_DIR, createFakeGo, tempDir } from './test-support.js';
 import {
@@ -68,12 +68,12 @@ test('pause: a module that cannot be fetched or a failing gcc is a build error w
     workDir: join(dir, 'work'),
     buildDate: date,
   };
-  const offline = createFakeRunner(() => ({ exitCode: 1, stderr: 'dial tcp: no route to host' }));
+  const offline = new FakeRunner(() => ({ exitCode: 1, stderr: 'dial tcp: no route to host' }));
   await assert.rejects(
     gccBuild({ ...input, runner: offline }),
     isBuildError(/go mod download k8s.io\/kubernetes.*\n.*no route to host[\s\S]*berth doctor/),
   );
-  const noCompiler = createFakeRunner((call) =>
+  const noCompiler = new FakeRunner((call) =>
     call.command === 'gcc'
       ? { exitCode: 127, stderr: 'gcc: command not found' }
       : { stdout: JSON.stringify({ Dir: '/m' }) },
@@ -99,7 +99,7 @@ test('busybox: apt-get download into a scratch dir, dpkg-deb -x, copy bin/busybo
     workDir,
     buildDate: date,
   });
-  assert.deepEqual(runner.commandLines(), [
+  assert.deepEqual(runner.lines(), [
     'apt-get download busybox-static',
     `dpkg-deb -x ${workDir}/busybox-static_1.0-1_amd64.deb ${workDir}/root`,
   ]);
@@ -110,7 +110,7 @@ test('busybox: apt-get download into a scratch dir, dpkg-deb -x, copy bin/busybo
 test('busybox: without package lists the fix is apt-get update', async (t) => {
   const dir = await scratch(t);
   const busybox = componentOfBinary(release(), 'busybox');
-  const runner = createFakeRunner(() => ({
+  const runner = new FakeRunner(() => ({
     exitCode: 100,
     stderr: 'E: Unable to locate package busybox-static',
   }));

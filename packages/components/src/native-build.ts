@@ -12,8 +12,8 @@
 import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BerthError } from '@berth/errors';
-import { renderLdflags } from './go-build.js';
-import type { CommandRunner, RunResult } from './runner.js';
+import type { CommandRunner, RunResult } from '@berth/exec';
+import { buildRunOptions, renderLdflags } from './go-build.js';
 import type { ResolvedComponent } from './versions.js';
 
 export interface NativeBuildInput {
@@ -60,7 +60,7 @@ export async function gccBuild(input: NativeBuildInput): Promise<void> {
   if (source?.module === undefined || component.module === undefined) {
     throw new Error(`${component.name}/${binary} has no module source to compile`);
   }
-  const opts = input.signal ? { signal: input.signal } : {};
+  const opts = buildRunOptions(input.signal);
   const download = await runner.run(input.goBinary, ['mod', 'download', '-json', source.module], {
     cwd: join(input.componentsDir, component.module),
     env: { GOTOOLCHAIN: 'local' },
@@ -99,7 +99,7 @@ export async function debExtract(input: NativeBuildInput): Promise<void> {
   if (source?.debPackage === undefined) {
     throw new Error(`${component.name}/${binary} names no Debian package`);
   }
-  const opts = input.signal ? { signal: input.signal } : {};
+  const opts = buildRunOptions(input.signal);
   await mkdir(workDir, { recursive: true });
   const fetched = await runner.run('apt-get', ['download', source.debPackage], {
     cwd: workDir,

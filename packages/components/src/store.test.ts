@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { appendFile, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BerthError } from '@berth/errors';
+import { FakeRunner } from '@berth/exec';
 import type { InstallEvent } from './progress.js';
 import { createFakeGo, storeWith, tempDir, versionsByPackage } from './test-support.js';
 
@@ -52,7 +53,7 @@ test('install builds every buildable binary once, in its module, static and loca
   const runc = builds.find((c) => c.args.at(-1) === 'github.com/opencontainers/runc');
   assert.deepEqual(runc?.options.env, { CGO_ENABLED: '1', GOTOOLCHAIN: 'local' });
   // pause: compiled from the release's k8s.io/kubernetes module source; busybox: from Debian.
-  const lines = runner.commandLines();
+  const lines = runner.lines();
   assert.ok(lines.includes('go mod download -json k8s.io/kubernetes'));
   assert.equal(lines.filter((l) => l.startsWith('gcc ')).length, 1);
   assert.equal(lines.filter((l) => l === 'apt-get download busybox-static').length, 1);
@@ -96,7 +97,7 @@ test('--only node builds what a real node needs and nothing of the control plane
     'portmap',
     'runc',
   ]);
-  assert.ok(!runner.commandLines().some((l) => l.includes('kube-apiserver') || l.includes('etcd')));
+  assert.ok(!runner.lines().some((l) => l.includes('kube-apiserver') || l.includes('etcd')));
   for (const b of installed) assert.match(await store.path(b, '1.34'), new RegExp(`/${b}$`));
   await assert.rejects(store.install('1.34', { only: ['nodes'] }), isCode('BERTH_ERR_VALIDATION'));
 });
@@ -191,7 +192,7 @@ test('two concurrent installs build each binary once', async (t) => {
 });
 
 test('a failed build reports go output and leaves nothing behind', async (t) => {
-  const { store, dir } = await setup(t, { buildExit: 1 });
+  const { store, runner } = await setup(t, { buildExit: 1 });
   await assert.rejects(
     store.install('1.34', { only: ['kwok'] }),
     (err: unknown) =>
@@ -199,7 +200,26 @@ test('a failed build reports go output and leaves nothing behind', async (t) => 
   );
   assert.deepEqual(await store.listCached(), []);
   await assert.rejects(store.path('kwok', '1.34'), isCode('BERTH_ERR_COMPONENT_MISSING'));
-  void dir;
+  const build = runner.calls.find((c) => c.command === 'go');
+  assert.ok((build?.options.maxOutputChars ?? 0) > 0, 'a chatty build cannot fill memory');
+});
+
+test('an install interrupted during a build rejects with the reason it was aborted for', async (t) => {
+  const tmp = await tempDir();
+  t.after(tmp.remove);
+  const interrupt = new AbortController();
+  const reason = new Error('interrupted');
+  // What the process runner does when the signal kills the child: the command fails.
+  const runner = new FakeRunner().on('go build', () => {
+    interrupt.abort(reason);
+    throw new BerthError('BERTH_ERR_COMMAND_FAILED', 'go: The operation was aborted');
+  });
+  const store = storeWith(tmp.dir, runner);
+  await assert.rejects(
+    store.install('1.34', { only: ['kwok'], signal: interrupt.signal }),
+    (err: unknown) => err === reason,
+  );
+  assert.deepEqual(await store.listCached(), []);
 });
 
 test('a binary that reports another version is refused', async (t) => {

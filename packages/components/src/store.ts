@@ -5,6 +5,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BerthError } from '@berth/errors';
+import type { CommandRunner } from '@berth/exec';
 import {
   checkBinaries,
   readVersionManifest,
@@ -14,7 +15,6 @@ import {
 } from './cache.js';
 import type { FetchFn } from './fetch-binary.js';
 import { installComponent, type ComponentInstallResult, type InstallOptions } from './install.js';
-import type { CommandRunner } from './runner.js';
 import {
   componentOfBinary,
   expandOnly,
@@ -119,7 +119,15 @@ export function createComponentStore(options: ComponentStoreOptions): ComponentS
       const names = selectBinaries(component, only);
       if (names.length === 0) continue;
       installOptions.signal?.throwIfAborted();
-      results.push(await installComponent(ctx, component, names, installOptions));
+      const installed = await installComponent(ctx, component, names, installOptions).catch(
+        (err: unknown) => {
+          // A command cut short by the signal fails with the runner's error; the caller (e.g.
+          // Ctrl-C in `berth components install`) gave the abort its reason, and hears that.
+          installOptions.signal?.throwIfAborted();
+          throw err;
+        },
+      );
+      results.push(installed);
     }
     return results;
   }

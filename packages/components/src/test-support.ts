@@ -6,7 +6,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { createFakeRunner, type FakeRunner, type RecordedCall } from './fake-runner.js';
+import { FakeRunner, type FakeCall } from '@berth/exec';
 import { createComponentStore, type ComponentStore, type ComponentStoreOptions } from './store.js';
 import { defaultComponentsDir, resolveTools } from './versions.js';
 
@@ -40,7 +40,7 @@ export function createFakeGo(
 ): FakeRunner {
   const fakeBinary = (out: string, key: string) =>
     writeFile(out, `#!fake\nversion ${options.reportVersion ?? versionOf(key)}\n`);
-  return createFakeRunner(async (call: RecordedCall) => {
+  return new FakeRunner(async (call: FakeCall) => {
     const build = async (write: () => Promise<void>) => {
       if (options.buildMs) await new Promise((r) => setTimeout(r, options.buildMs));
       if (options.buildExit) return { exitCode: options.buildExit, stderr: 'compile error: boom' };

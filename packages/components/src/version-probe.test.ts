@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BerthError } from '@berth/errors';
-import { createFakeRunner } from './fake-runner.js';
+import { FakeRunner } from '@berth/exec';
 import { probeVersion, versionReported } from './version-probe.js';
 import {
   componentOfBinary,
@@ -81,7 +81,7 @@ test("the probe runs each binary's own version command", async () => {
   };
   for (const [binary, args] of Object.entries(expected)) {
     const c = componentOfBinary(release, binary);
-    const runner = createFakeRunner(() => ({ stderr: samples[binary]?.stamped(c.version) ?? '' }));
+    const runner = new FakeRunner(() => ({ stderr: samples[binary]?.stamped(c.version) ?? '' }));
     await probeVersion(runner, c, binary, `/cache/${binary}`);
     assert.deepEqual(runner.calls[0]?.args, args, binary);
   }
@@ -89,16 +89,17 @@ test("the probe runs each binary's own version command", async () => {
 
 test('a probe that fails or names another version refuses the binary', async () => {
   const c = componentOfBinary(release, 'containerd');
-  const wrong = createFakeRunner(() => ({
+  const wrong = new FakeRunner(() => ({
     stdout: 'containerd github.com/containerd/containerd/v2 v2.0.0 \n',
   }));
-  await assert.rejects(
-    probeVersion(wrong, c, 'containerd', '/x'),
-    (err: unknown) =>
-      err instanceof BerthError &&
-      err.code === 'BERTH_ERR_COMPONENT_CORRUPT' &&
-      err.message.includes(`does not report version ${c.version}`),
-  );
-  const crashed = createFakeRunner(() => ({ exitCode: 139, stdout: `${c.version}` }));
-  await assert.rejects(probeVersion(crashed, c, 'containerd', '/x'), /exited 139/);
+  const refused = (exit: string) => (err: unknown) =>
+    err instanceof BerthError &&
+    err.code === 'BERTH_ERR_COMPONENT_CORRUPT' &&
+    err.message.includes(`does not report version ${c.version}`) &&
+    err.message.includes(exit);
+  await assert.rejects(probeVersion(wrong, c, 'containerd', '/x'), refused('exited 0'));
+  const crashed = new FakeRunner(() => ({ exitCode: 139, stdout: `${c.version}` }));
+  await assert.rejects(probeVersion(crashed, c, 'containerd', '/x'), refused('exited 139'));
+  const missing = new FakeRunner({ exitCode: 127, stderr: '/x: command not found' });
+  await assert.rejects(probeVersion(missing, c, 'containerd', '/x'), refused('exited 127'));
 });

@@ -4,7 +4,7 @@
  * of the wrong release.
  */
 import { BerthError } from '@berth/errors';
-import type { CommandRunner } from './runner.js';
+import type { CommandRunner } from '@berth/exec';
 import type { ResolvedComponent } from './versions.js';
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -34,7 +34,10 @@ export async function probeVersion(
 ): Promise<void> {
   const spec = component.spec.binaries[name];
   const args = spec?.versionArgs ?? ['--version'];
+  // The exit code is judged below, with the output: a binary that crashes is as wrong as one
+  // that names another version.
   const result = await runner.run(file, args, {
+    check: false,
     ...(spec?.env ? { env: spec.env } : {}),
     ...(signal ? { signal } : {}),
   });

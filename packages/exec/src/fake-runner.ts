@@ -1,3 +1,4 @@
+import { appendOutput } from './capture.js';
 import { commandFailed, type CommandRunner, type RunOptions, type RunResult } from './runner.js';
 
 export interface FakeResponse {
@@ -6,19 +7,36 @@ export interface FakeResponse {
   stderr?: string;
 }
 
+export interface FakeCall {
+  command: string;
+  args: readonly string[];
+  options: RunOptions;
+}
+
+/**
+ * A scripted answer: fixed, or computed from the call (it may write files a real command
+ * would, wait, or throw as a runner does when a command cannot start). `undefined` is success
+ * with empty output.
+ */
+export type FakeAnswer =
+  FakeResponse | ((call: FakeCall) => FakeResponse | undefined | Promise<FakeResponse | undefined>);
+
 type Matcher = (command: string, args: readonly string[]) => boolean;
 
 /**
  * A CommandRunner for unit tests: records every call and answers from scripted responses,
- * first matching rule wins; unmatched calls succeed with empty output.
+ * first matching rule wins; unmatched calls get `fallback` (default: success, empty output).
+ * It keeps the runner contract: a non-zero exit throws unless `check: false`, output passes
+ * through `onOutput` and is cut to `maxOutputChars`.
  */
 export class FakeRunner implements CommandRunner {
-  readonly calls: Array<{ command: string; args: readonly string[]; options: RunOptions }> = [];
-  private readonly rules: Array<{ match: Matcher; respond: FakeResponse | (() => FakeResponse) }> =
-    [];
+  readonly calls: FakeCall[] = [];
+  private readonly rules: Array<{ match: Matcher; respond: FakeAnswer }> = [];
+
+  constructor(private readonly fallback: FakeAnswer = {}) {}
 
   /** Answers calls whose command line (`cmd arg1 arg2…`) starts with `prefix`. */
-  on(prefix: string | Matcher, respond: FakeResponse | (() => FakeResponse)): this {
+  on(prefix: string | Matcher, respond: FakeAnswer): this {
     const match: Matcher =
       typeof prefix === 'string'
         ? (command, args) => [command, ...args].join(' ').startsWith(prefix)
@@ -37,18 +55,21 @@ export class FakeRunner implements CommandRunner {
     args: readonly string[],
     options: RunOptions = {},
   ): Promise<RunResult> {
-    this.calls.push({ command, args, options });
-    const rule = this.rules.find((r) => r.match(command, args));
-    const answer = typeof rule?.respond === 'function' ? rule.respond() : (rule?.respond ?? {});
+    const call = { command, args, options };
+    this.calls.push(call);
+    const respond = this.rules.find((r) => r.match(command, args))?.respond ?? this.fallback;
+    const answer = (typeof respond === 'function' ? await respond(call) : respond) ?? {};
+    const max = options.maxOutputChars;
     const result: RunResult = {
       command,
       args,
       exitCode: answer.exitCode ?? 0,
-      stdout: answer.stdout ?? '',
-      stderr: answer.stderr ?? '',
+      stdout: appendOutput('', answer.stdout ?? '', max),
+      stderr: appendOutput('', answer.stderr ?? '', max),
       durationMs: 0,
     };
-    if (result.stdout) options.onOutput?.(result.stdout, 'stdout');
+    if (answer.stdout) options.onOutput?.(answer.stdout, 'stdout');
+    if (answer.stderr) options.onOutput?.(answer.stderr, 'stderr');
     if (result.exitCode !== 0 && options.check !== false) throw commandFailed(result);
     return result;
   }

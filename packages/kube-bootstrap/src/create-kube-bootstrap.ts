@@ -5,12 +5,8 @@
  * gives the ClusterServicesApi (Service load balancers) reading the same cluster secrets.
  */
 import { join } from 'node:path';
-import {
-  createComponentStore,
-  createProcessRunner,
-  defaultComponentsDir,
-  mirrorUrlFromEnv,
-} from '@berth/components';
+import { createComponentStore, defaultComponentsDir, mirrorUrlFromEnv } from '@berth/components';
+import { ProcessRunner } from '@berth/exec';
 import type { CatalogService } from '@berth/provider-api';
 import { ClusterApi, type BootstrapLogger } from './cluster-api.js';
 import { ClusterSecrets } from './cluster-secrets.js';
@@ -67,7 +63,7 @@ export async function createKubeBootstrapParts(
   const store = createComponentStore({
     cacheDir: options.cacheDir,
     componentsDir: options.componentsDir ?? defaultComponentsDir(),
-    runner: createProcessRunner(),
+    runner: new ProcessRunner(),
     ...(mirrorUrl === undefined ? {} : { mirrorUrl }),
   });
   const secrets: SecretStore =

@@ -20,10 +20,10 @@ import { fileURLToPath } from 'node:url';
 import {
   cacheDirFromEnv,
   createComponentStore,
-  createProcessRunner,
   defaultComponentsDir,
   type ComponentStore,
 } from '@berth/components';
+import { ProcessRunner } from '@berth/exec';
 import { skipUnless, until } from '@berth/test-kit';
 import {
   isReady,
@@ -43,7 +43,7 @@ const buildMirror = path.join(repo, 'terraform-provider-berth', 'scripts', 'buil
 const store: ComponentStore = createComponentStore({
   cacheDir: cacheDirFromEnv(process.env),
   componentsDir: defaultComponentsDir(),
-  runner: createProcessRunner(),
+  runner: new ProcessRunner(),
 });
 
 const hasTofu = await store.path('tofu', 'default').then(

@@ -4,12 +4,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import {
-  createComponentStore,
-  createFakeRunner,
-  defaultComponentsDir,
-  type InstallEvent,
-} from '@berth/components';
+import { createComponentStore, defaultComponentsDir, type InstallEvent } from '@berth/components';
+import { FakeRunner } from '@berth/exec';
 import { createProgressPrinter, registerComponents } from './components.js';
 import { renderDoctor } from './doctor.js';
 
@@ -24,7 +20,7 @@ function output(isTTY: boolean) {
 
 /** A fake `go` that writes a file printing the version found in the -ldflags or the module. */
 function fakeGoRunner() {
-  return createFakeRunner(async (call) => {
+  return new FakeRunner(async (call) => {
     if (call.command === 'go') {
       const out = call.args[call.args.indexOf('-o') + 1] as string;
       const module = call.options.cwd ?? '';

@@ -7,7 +7,6 @@ import type { Command } from 'commander';
 import {
   cacheDirFromEnv,
   createComponentStore,
-  createProcessRunner,
   defaultComponentsDir,
   describeEvent,
   formatSize,
@@ -18,6 +17,7 @@ import {
   type ComponentStore,
   type InstallEvent,
 } from '@berth/components';
+import { ProcessRunner } from '@berth/exec';
 
 export interface ComponentsCommandDeps {
   store: () => ComponentStore;
@@ -31,7 +31,7 @@ export function defaultComponentsDeps(env: NodeJS.ProcessEnv = process.env): Com
       return createComponentStore({
         cacheDir: cacheDirFromEnv(env),
         componentsDir: defaultComponentsDir(),
-        runner: createProcessRunner(env),
+        runner: new ProcessRunner({ env }),
         ...(mirrorUrl ? { mirrorUrl } : {}),
       });
     },

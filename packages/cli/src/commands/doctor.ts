@@ -8,13 +8,13 @@ import type { Command } from 'commander';
 import {
   cacheDirFromEnv,
   createComponentStore,
-  createProcessRunner,
   defaultComponentsDir,
   doctorPassed,
   runDoctor,
   type DoctorCheck,
   type DoctorDeps,
 } from '@berth/components';
+import { ProcessRunner } from '@berth/exec';
 
 export interface DoctorCommandDeps {
   doctor: () => DoctorDeps;
@@ -24,7 +24,7 @@ export interface DoctorCommandDeps {
 export function defaultDoctorDeps(env: NodeJS.ProcessEnv = process.env): DoctorCommandDeps {
   return {
     doctor: () => {
-      const runner = createProcessRunner(env);
+      const runner = new ProcessRunner({ env });
       const componentsDir = defaultComponentsDir();
       const store = createComponentStore({ cacheDir: cacheDirFromEnv(env), componentsDir, runner });
       // packages/cli/dist/commands/ → the repository's scripts/.

@@ -6,11 +6,11 @@
 import {
   cacheDirFromEnv,
   createComponentStore,
-  createProcessRunner,
   defaultComponentsDir,
   describeEvent,
   mirrorUrlFromEnv,
 } from '@berth/components';
+import { ProcessRunner } from '@berth/exec';
 import { nodeAgentPaths, type NodeAgentPaths } from '../node-agent-paths.js';
 
 export interface E2eComponents {
@@ -36,7 +36,7 @@ export async function installedComponents(only: string[], progress: (line: strin
   const store = createComponentStore({
     cacheDir: cacheDirFromEnv(process.env),
     componentsDir: defaultComponentsDir(),
-    runner: createProcessRunner(),
+    runner: new ProcessRunner(),
     ...(mirrorUrl ? { mirrorUrl } : {}),
   });
   const version = store.versions.defaultRelease;
