@@ -51,6 +51,8 @@ export interface ClusterNode {
   ready: boolean;
   /** Labelled `node.kubernetes.io/exclude-from-external-load-balancers`. */
   excluded: boolean;
+  /** `spec.podCIDRs` (the controller-manager allocates them); empty until allocated. */
+  podCidrs: string[];
 }
 
 export interface TlsSecret {

@@ -8,7 +8,10 @@ import {
   type RouterInterfaceInput,
   type RouterService,
   type SetRouterGatewayInput,
+  type SetRouterRoutesInput,
+  validateRouterRoutes,
 } from '@berth/provider-api';
+import { cidrContains } from '@berth/net';
 import { findPort, takeAddress } from './addresses.js';
 import { existingFor, mustGet, newObject, snapshot, type MemoryContext } from './context.js';
 import { ObjectReads, serviceReads } from './reads.js';
@@ -37,6 +40,7 @@ export class MemoryRouters implements RouterService {
         ...newObject(this.ctx, 'router', input),
         externalGateway: null,
         interfaces: [],
+        routes: [],
       };
       if (input.externalGateway)
         this.applyGateway(
@@ -123,8 +127,27 @@ export class MemoryRouters implements RouterService {
       const router = mustGet(this.ctx.state.routers, 'Router', input.id);
       if (!router.interfaces.some((i) => i.subnetId === input.subnetId)) return view(router);
       this.assertNoFloatingIps(router, (fixedSubnetId) => fixedSubnetId === input.subnetId);
+      const subnet = this.ctx.state.subnets[input.subnetId];
+      const using = router.routes.filter(
+        (r) => subnet !== undefined && cidrContains(subnet.cidr, r.nexthop),
+      );
+      if (using.length > 0) {
+        throw providerErrors.conflict(
+          `routes to ${using.map((r) => r.destination).join(', ')} go through ${subnet?.name}`,
+        );
+      }
       router.interfaces = router.interfaces.filter((i) => i.subnetId !== input.subnetId);
       reindex(this.ctx.state.routers, router.id);
+      return view(router);
+    });
+  }
+
+  setRoutes(input: SetRouterRoutesInput, signal: AbortSignal): Promise<Router> {
+    return this.ctx.run('routers.setRoutes', input, signal, () => {
+      const { state } = this.ctx;
+      const router = mustGet(state.routers, 'Router', input.id);
+      const cidrs = router.interfaces.flatMap((i) => state.subnets[i.subnetId]?.cidr ?? []);
+      router.routes = validateRouterRoutes(input.routes, cidrs);
       return view(router);
     });
   }

@@ -15,6 +15,7 @@ import type {
   ProviderObject,
   RouterGateway,
   RouterInterface,
+  RouterRoute,
   SecurityGroup,
   Server,
   ServerGroupPolicy,
@@ -37,6 +38,7 @@ export type SubnetRecord = Subnet;
 export interface RouterRecord extends ProviderObject {
   externalGateway: RouterGateway | null;
   interfaces: RouterInterface[];
+  routes: RouterRoute[];
 }
 export interface ServerRecord
   extends Omit<Server, 'status' | 'userDataHash' | 'volumeAttachments'>, Settling {
@@ -110,6 +112,8 @@ export function loadState(file: string): MemoryState | undefined {
   const state = JSON.parse(text) as MemoryState;
   if (state.version !== 1)
     throw new Error(`${file}: unsupported state version ${String(state.version)}`);
+  // Routers stored before static routes existed have none.
+  for (const router of Object.values(state.routers ?? {})) router.routes ??= [];
   return { ...emptyState(), ...state };
 }
 

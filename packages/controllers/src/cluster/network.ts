@@ -63,6 +63,9 @@ export async function deleteNetwork(pass: ClusterPass): Promise<void> {
   const router = await provider.routers.find({ name: names.router(cluster), tags }, signal);
   const network = await provider.networks.find({ name: names.network(cluster), tags }, signal);
   if (router !== undefined) {
+    // Node routes go first: a subnet a route's next hop is on cannot be unplugged.
+    if (router.routes.length > 0)
+      await provider.routers.setRoutes({ id: router.id, routes: [] }, signal);
     for (const leg of router.interfaces) {
       await provider.routers.removeInterface({ id: router.id, subnetId: leg.subnetId }, signal);
     }

@@ -40,6 +40,12 @@ export function desiredRules(cluster: Cluster, ids: Ids): Record<GroupKind, Desi
         remoteIpPrefix: subnet,
         description: 'ping inside the network',
       },
+      {
+        direction: 'ingress',
+        protocol: 'any',
+        remoteIpPrefix: cluster.spec.network.podsCidr,
+        description: 'pods of other nodes (routed by the cluster router)',
+      },
     ],
     master: [
       tcp(API_PORT, API_PORT, 'Kubernetes API from the load balancer', { remoteIpPrefix: subnet }),

@@ -74,11 +74,11 @@ test('bad annotation values are reported, each with the annotation it concerns',
 });
 
 const nodes: ClusterNode[] = [
-  { name: 'a', internalIp: '10.0.0.20', ready: true, excluded: false },
-  { name: 'b', internalIp: '10.0.0.21', ready: true, excluded: false },
-  { name: 'c', internalIp: '10.0.0.22', ready: false, excluded: false },
-  { name: 'd', ready: true, excluded: false },
-  { name: 'e', internalIp: '10.0.0.24', ready: true, excluded: true },
+  { name: 'a', internalIp: '10.0.0.20', ready: true, excluded: false, podCidrs: [] },
+  { name: 'b', internalIp: '10.0.0.21', ready: true, excluded: false, podCidrs: [] },
+  { name: 'c', internalIp: '10.0.0.22', ready: false, excluded: false, podCidrs: [] },
+  { name: 'd', ready: true, excluded: false, podCidrs: [] },
+  { name: 'e', internalIp: '10.0.0.24', ready: true, excluded: true, podCidrs: [] },
 ];
 
 test('members are the Ready, addressed, not excluded nodes; Local keeps those with endpoints', () => {

@@ -51,7 +51,13 @@ test('members follow nodes as they come, go ready or not-ready, and leave', asyn
   const [first, second] = h.api.nodes;
   const ips = () => h.lbOf(svc.uid).then((v) => v!.members.map((m) => m.split('→')[1]));
   assert.equal((await ips()).length, 2);
-  h.api.nodes.push({ name: 'extra', internalIp: '10.0.0.200', ready: true, excluded: false });
+  h.api.nodes.push({
+    name: 'extra',
+    internalIp: '10.0.0.200',
+    ready: true,
+    excluded: false,
+    podCidrs: [],
+  });
   await h.pass();
   assert.ok((await ips()).includes('10.0.0.200:30080'));
   first!.ready = false;

@@ -30,7 +30,13 @@ test('deleting a Service, or changing its type, removes its load balancer before
 
 test('a pass that fails half-way converges on the next one with nothing duplicated', async (t) => {
   const h = await harness(t);
-  h.api.nodes.push({ name: 'n3', internalIp: '10.0.0.201', ready: true, excluded: false });
+  h.api.nodes.push({
+    name: 'n3',
+    internalIp: '10.0.0.201',
+    ready: true,
+    excluded: false,
+    podCidrs: [],
+  });
   const svc = h.api.addService('web', {
     ports: [
       { protocol: 'TCP', port: 80, nodePort: 30080 },

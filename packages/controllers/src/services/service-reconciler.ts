@@ -1,6 +1,7 @@
 /**
  * ServiceLoadBalancerReconciler, keyed by cluster uid: the cloud controller of Berth's clusters.
- * A pass reads the cluster's LoadBalancer Services and Nodes, gives each Service a provider load
+ * A pass reads the cluster's Nodes and routes their pod CIDRs in the cluster's router
+ * (node-routes.ts), then its LoadBalancer Services, gives each Service a provider load
  * balancer (finalizer first, then the load balancer, then `status.loadBalancer.ingress`),
  * releases those of Services that no longer want one (deleted, type changed), and removes any
  * Service load balancer whose Service is gone. One Service's failure never stops the others; a
@@ -19,6 +20,7 @@ import { errorMessage } from '../failures.js';
 import { clusterTags, names } from '../naming.js';
 import { deleteServiceLoadBalancer, deleteServiceLoadBalancers } from './cleanup.js';
 import { desiredLoadBalancer, parseAnnotations } from './desired.js';
+import { syncNodeRoutes } from './node-routes.js';
 import { ensureServiceLoadBalancer, type ServiceLbScope } from './provider-load-balancer.js';
 import type {
   ClusterNode,
@@ -71,14 +73,10 @@ export class ServiceLoadBalancerReconciler implements Reconciler {
       return { requeueAfterMs: RESYNC_MS };
     }
     const { client } = connection;
+    const nodes = await client.listNodes(signal);
+    await this.#routes(cluster, nodes, signal);
     const services = await client.listServices(signal);
-    const pass: ServicesPass = {
-      cluster,
-      client,
-      scope,
-      nodes: await client.listNodes(signal),
-      signal,
-    };
+    const pass: ServicesPass = { cluster, client, scope, nodes, signal };
     const wanted = services.filter(wantsLoadBalancer);
     for (const service of wanted)
       await this.#guarded(pass, service, () => this.#serve(pass, service));
@@ -92,6 +90,27 @@ export class ServiceLoadBalancerReconciler implements Reconciler {
         'orphaned service load balancers removed',
       );
     return { requeueAfterMs: RESYNC_MS };
+  }
+
+  /** Node routes; a failure is logged and retried next pass, never blocking the Services. */
+  async #routes(cluster: Cluster, nodes: ClusterNode[], signal: AbortSignal): Promise<void> {
+    try {
+      const changed = await syncNodeRoutes(this.deps.provider, cluster, nodes, signal);
+      if (changed !== undefined)
+        this.deps.logger.info(
+          {
+            cluster: cluster.metadata.uid,
+            routes: changed.routes.map((r) => `${r.destination} via ${r.nexthop}`),
+          },
+          'node routes updated',
+        );
+    } catch (err) {
+      signal.throwIfAborted();
+      this.deps.logger.warn(
+        { cluster: cluster.metadata.uid, err: errorMessage(err) },
+        'node routes not updated',
+      );
+    }
   }
 
   async #serve(pass: ServicesPass, service: ClusterService): Promise<void> {

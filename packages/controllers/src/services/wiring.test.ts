@@ -42,7 +42,7 @@ test('with a ClusterServicesApi, a new Service gets its address while the cluste
     () => store.clusters.get(cluster.metadata.uid)?.status.phase === 'Running',
     { intervalMs: 20 },
   );
-  api.nodes = [{ name: 'n1', internalIp: '10.0.0.30', ready: true, excluded: false }];
+  api.nodes = [{ name: 'n1', internalIp: '10.0.0.30', ready: true, excluded: false, podCidrs: [] }];
   api.addService('web');
   const started = Date.now();
   await until('ingress', () => (api.get('web')?.ingressIps.length ?? 0) > 0, {

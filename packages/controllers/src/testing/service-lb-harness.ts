@@ -51,11 +51,12 @@ export async function harness(t: TestContext): Promise<Harness> {
     { tags: { 'berth.dev/cluster': uid, 'berth.dev/role': 'worker' } },
     never,
   );
-  api.nodes = workers.map((s) => ({
+  api.nodes = workers.map((s, i) => ({
     name: s.name,
     internalIp: s.ports[0]!.fixedIp,
     ready: true,
     excluded: false,
+    podCidrs: [`10.100.${i}.0/24`],
   }));
   const reconciler = new ServiceLoadBalancerReconciler({
     store: world.store,

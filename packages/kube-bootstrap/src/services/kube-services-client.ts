@@ -30,6 +30,7 @@ type ServiceObject = V1Service & {
 };
 
 interface NodeWithAddresses extends NodeObject {
+  spec?: NodeObject['spec'] & { podCIDR?: string; podCIDRs?: string[] };
   status?: NodeObject['status'] & { addresses?: { type: string; address: string }[] };
 }
 
@@ -56,6 +57,7 @@ export class KubeServicesClient implements ClusterServicesClient {
         ...(internalIp === undefined ? {} : { internalIp }),
         ready: readinessOf(node).ready,
         excluded: node.metadata.labels?.[EXCLUDE_LABEL] !== undefined,
+        podCidrs: node.spec?.podCIDRs ?? (node.spec?.podCIDR ? [node.spec.podCIDR] : []),
       };
     });
   }

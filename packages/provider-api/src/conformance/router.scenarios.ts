@@ -71,5 +71,69 @@ export const routerScenarios: ScenarioGroup = {
         );
       },
     },
+    {
+      name: 'static routes: replaced as a set, next hops on attached subnets, guard the interface',
+      async run(env) {
+        const { routers } = env.provider;
+        const { subnet } = await env.network('rnet');
+        const router = await routers.create({ name: env.name('rr'), tags: env.tags }, env.signal);
+        assert.deepEqual(router.routes, [], 'a new router has routes');
+        const nexthop = (n: number) => {
+          const [a, b, c] = subnet.gatewayIp.split('.');
+          return `${a}.${b}.${c}.${n}`;
+        };
+        await rejectsWithCode(
+          routers.setRoutes(
+            { id: router.id, routes: [{ destination: '10.250.1.0/24', nexthop: nexthop(20) }] },
+            env.signal,
+          ),
+          'BERTH_ERR_VALIDATION',
+          'next hop on a subnet the router is not on',
+        );
+        await routers.addInterface({ id: router.id, subnetId: subnet.id }, env.signal);
+        const routes = [
+          { destination: '10.250.2.0/24', nexthop: nexthop(21) },
+          { destination: '10.250.1.0/24', nexthop: nexthop(20) },
+        ];
+        const set = await routers.setRoutes({ id: router.id, routes }, env.signal);
+        assert.deepEqual(
+          set.routes.map((r) => r.destination),
+          ['10.250.1.0/24', '10.250.2.0/24'],
+          'routes not sorted by destination',
+        );
+        assert.deepEqual((await routers.get({ id: router.id }, env.signal)).routes, set.routes);
+        for (const [bad, field] of [
+          [{ destination: '10.250.3.1/24', nexthop: nexthop(20) }, 'routes[0].destination'],
+          [{ destination: 'ten', nexthop: nexthop(20) }, 'routes[0].destination'],
+          [{ destination: '10.250.3.0/24', nexthop: 'x' }, 'routes[0].nexthop'],
+        ] as const) {
+          const err = await routers.setRoutes({ id: router.id, routes: [bad] }, env.signal).then(
+            () => undefined,
+            (e: unknown) => e as { code?: string; field?: string },
+          );
+          assert.equal(err?.code, 'BERTH_ERR_VALIDATION', `accepted ${JSON.stringify(bad)}`);
+          assert.equal(err.field, field);
+        }
+        await rejectsWithCode(
+          routers.setRoutes({ id: router.id, routes: [routes[0]!, routes[0]!] }, env.signal),
+          'BERTH_ERR_VALIDATION',
+          'the same destination twice',
+        );
+        const moved = await routers.setRoutes(
+          { id: router.id, routes: [{ destination: '10.250.2.0/24', nexthop: nexthop(22) }] },
+          env.signal,
+        );
+        assert.deepEqual(moved.routes, [{ destination: '10.250.2.0/24', nexthop: nexthop(22) }]);
+        await rejectsWithCode(
+          routers.removeInterface({ id: router.id, subnetId: subnet.id }, env.signal),
+          'BERTH_ERR_CONFLICT',
+          'unplug a subnet routes go through',
+        );
+        const cleared = await routers.setRoutes({ id: router.id, routes: [] }, env.signal);
+        assert.deepEqual(cleared.routes, []);
+        await routers.removeInterface({ id: router.id, subnetId: subnet.id }, env.signal);
+        await routers.delete({ id: router.id }, env.signal);
+      },
+    },
   ],
 };

@@ -36,6 +36,7 @@ export async function deleteEverythingTagged(
 
 async function deleteRouters(p: InfraProvider, tags: Tags, signal: AbortSignal): Promise<void> {
   for (const router of await p.routers.list({ tags }, signal)) {
+    if (router.routes.length > 0) await p.routers.setRoutes({ id: router.id, routes: [] }, signal);
     for (const leg of router.interfaces) {
       await p.routers.removeInterface({ id: router.id, subnetId: leg.subnetId }, signal);
     }

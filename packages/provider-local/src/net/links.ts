@@ -154,3 +154,50 @@ export async function replaceRoute(ctx: NetContext, route: RouteSpec, ns?: strin
   if (route.dev !== undefined) args.push('dev', route.dev);
   await run(ctx, 'ip', ipArgs(ns, args));
 }
+
+export interface StaticRoute {
+  /** A CIDR. */
+  to: string;
+  via: string;
+}
+
+/** Routes in `ns` installed with `proto static` (the ones {@link syncStaticRoutes} manages). */
+export async function listStaticRoutes(ctx: NetContext, ns?: string): Promise<StaticRoute[]> {
+  const out = await run(ctx, 'ip', ipArgs(ns, ['-j', '-4', 'route', 'show', 'proto', 'static']));
+  return parseStaticRoutes(out.stdout);
+}
+
+export function parseStaticRoutes(stdout: string): StaticRoute[] {
+  const text = stdout.trim();
+  if (text === '') return [];
+  const routes = JSON.parse(text) as { dst: string; gateway?: string }[];
+  return routes
+    .filter((r) => r.gateway !== undefined)
+    .map((r) => ({ to: r.dst.includes('/') ? r.dst : `${r.dst}/32`, via: r.gateway as string }));
+}
+
+/**
+ * Makes the `proto static` routes of `ns` exactly `wanted`: replaces each (a next hop that
+ * moved is updated in place) and deletes any other.
+ */
+export async function syncStaticRoutes(
+  ctx: NetContext,
+  wanted: readonly StaticRoute[],
+  ns?: string,
+): Promise<void> {
+  const keep = new Set(wanted.map((r) => r.to));
+  for (const route of await listStaticRoutes(ctx, ns)) {
+    if (!keep.has(route.to)) {
+      await run(ctx, 'ip', ipArgs(ns, ['route', 'del', route.to, 'proto', 'static']), {
+        check: false,
+      });
+    }
+  }
+  for (const route of wanted) {
+    await run(
+      ctx,
+      'ip',
+      ipArgs(ns, ['route', 'replace', route.to, 'via', route.via, 'proto', 'static']),
+    );
+  }
+}

@@ -43,6 +43,8 @@ describe('local provider end to end', { skip: e2eSkip, concurrency: false }, () 
     ).address;
   const answer = (host: string, port: number, timeoutMs = 1500) =>
     env.connect(undefined, host, port, timeoutMs);
+  const answerFrom = (ns: string, host: string, port: number, timeoutMs = 1500) =>
+    env.connect(ns, host, port, timeoutMs);
 
   before(async () => {
     env = await createE2eEnv();
@@ -152,6 +154,45 @@ describe('local provider end to end', { skip: e2eSkip, concurrency: false }, () 
       `a ${env.ext(1)}`,
       'a new rule applies without a restart',
     );
+  });
+
+  test('a router route sends a CIDR to a server (a node pod CIDR); removing it stops that', async () => {
+    const a = servers.a!;
+    const nsA = provider.ctx.topology.names.server(a.id);
+    const nsB = provider.ctx.topology.names.server(servers.b!.id);
+    // What a node's bridge does for its pods: an address of the routed CIDR behind the server.
+    await env.runner.run('ip', [
+      '-n',
+      nsA,
+      'link',
+      'add',
+      'pod0',
+      'type',
+      'veth',
+      'peer',
+      'name',
+      'pod1',
+    ]);
+    await env.runner.run('ip', ['-n', nsA, 'addr', 'add', '10.250.1.1/24', 'dev', 'pod0']);
+    await env.runner.run('ip', ['-n', nsA, 'link', 'set', 'pod0', 'up']);
+    assert.equal(
+      await answerFrom(nsB, '10.250.1.1', 9000, 1000),
+      'TIMEOUT',
+      'routed before the route',
+    );
+    const router = await provider.routers.setRoutes(
+      { id: routerId, routes: [{ destination: '10.250.1.0/24', nexthop: a.ports[0]!.fixedIp }] },
+      signal,
+    );
+    assert.equal(router.routes.length, 1);
+    assert.equal(
+      await answerFrom(nsB, '10.250.1.1', 9000),
+      `a ${servers.b!.ports[0]!.fixedIp}`,
+      'b reaches the routed address through the router',
+    );
+    await provider.routers.setRoutes({ id: routerId, routes: [] }, signal);
+    assert.equal(await answerFrom(nsB, '10.250.1.1', 9000, 1000), 'TIMEOUT', 'route removed');
+    await env.runner.run('ip', ['-n', nsA, 'link', 'del', 'pod0']);
   });
 
   test('an ACTIVE_STANDBY load balancer balances and survives losing its active amphora', async () => {

@@ -41,6 +41,7 @@ export async function syncRouter(
       ...(gateway === null ? {} : { externalIp: gateway.ip, enableSnat: gateway.enableSnat }),
       legs,
       floatingIps: gateway === null ? [] : floatingIps,
+      routes: router.routes ?? [],
     },
     signal,
   );

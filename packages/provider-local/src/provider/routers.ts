@@ -11,7 +11,10 @@ import {
   type RouterInterfaceInput,
   type RouterService,
   type SetRouterGatewayInput,
+  type SetRouterRoutesInput,
+  validateRouterRoutes,
 } from '@berth/provider-api';
+import { cidrContains } from '@berth/net';
 import { mutate, newId, read, type ProviderContext } from './context.js';
 import { requireExternalNetwork } from './external-network.js';
 import { createFixedPort, deletePort, resolveSubnet } from './ports.js';
@@ -26,7 +29,7 @@ export class LocalRouters implements RouterService {
     return mutate(this.ctx, signal, async () => {
       validateNameAndTags(input.name, input.tags);
       const existing = findSame(await this.ctx.repos.routers.all(), input);
-      if (existing !== undefined) return copy(existing.obj);
+      if (existing !== undefined) return view(existing.obj);
       const router: Router = {
         id: newId(),
         name: input.name,
@@ -35,29 +38,30 @@ export class LocalRouters implements RouterService {
         status: 'ACTIVE',
         externalGateway: null,
         interfaces: [],
+        routes: [],
       };
       if (input.externalGateway !== undefined) {
         router.externalGateway = await this.allocateGateway(router.id, input.externalGateway);
       }
       await this.ctx.repos.routers.put(router, NONE);
       await this.apply(router.id, signal);
-      return copy(router);
+      return view(router);
     });
   }
 
   get(input: IdInput, signal: AbortSignal): Promise<Router> {
-    return read(signal, async () => copy((await this.ctx.repos.routers.require(input.id)).obj));
+    return read(signal, async () => view((await this.ctx.repos.routers.require(input.id)).obj));
   }
 
   find(input: FindInput, signal: AbortSignal): Promise<Router | undefined> {
     return read(signal, async () =>
-      copy(findByName(await this.ctx.repos.routers.all(), input.name, input.tags)),
+      view(findByName(await this.ctx.repos.routers.all(), input.name, input.tags)),
     );
   }
 
   list(input: ListInput, signal: AbortSignal): Promise<Router[]> {
     return read(signal, async () =>
-      withTags(await this.ctx.repos.routers.all(), input.tags).map((e) => copy(e.obj)),
+      withTags(await this.ctx.repos.routers.all(), input.tags).map((e) => view(e.obj)),
     );
   }
 
@@ -92,7 +96,7 @@ export class LocalRouters implements RouterService {
       }
       await this.ctx.repos.routers.update(router.id, (e) => (e.obj = router));
       await this.apply(router.id, signal);
-      return copy(router);
+      return view(router);
     });
   }
 
@@ -106,14 +110,14 @@ export class LocalRouters implements RouterService {
         (e) => (e.obj.externalGateway = null),
       );
       await this.apply(input.id, signal);
-      return copy(entry.obj);
+      return view(entry.obj);
     });
   }
 
   addInterface(input: RouterInterfaceInput, signal: AbortSignal): Promise<Router> {
     return mutate(this.ctx, signal, async () => {
       const router = (await this.ctx.repos.routers.require(input.id)).obj;
-      if (router.interfaces.some((i) => i.subnetId === input.subnetId)) return copy(router);
+      if (router.interfaces.some((i) => i.subnetId === input.subnetId)) return view(router);
       const subnet = (await this.ctx.repos.subnets.require(input.subnetId)).obj;
       await resolveSubnet(this.ctx, { networkId: subnet.networkId, subnetId: subnet.id });
       const taken = (await this.ctx.repos.ports.all()).find(
@@ -132,7 +136,7 @@ export class LocalRouters implements RouterService {
         e.obj.interfaces.push({ subnetId: subnet.id, ip: subnet.gatewayIp, portId: port.id }),
       );
       await this.apply(router.id, signal);
-      return copy(entry.obj);
+      return view(entry.obj);
     });
   }
 
@@ -140,19 +144,42 @@ export class LocalRouters implements RouterService {
     return mutate(this.ctx, signal, async () => {
       const router = (await this.ctx.repos.routers.require(input.id)).obj;
       const leg = router.interfaces.find((i) => i.subnetId === input.subnetId);
-      if (leg === undefined) return copy(router);
+      if (leg === undefined) return view(router);
       const portsOnSubnet = new Set(
         (await this.ctx.repos.ports.all())
           .filter((p) => p.obj.subnetId === input.subnetId)
           .map((p) => p.obj.id),
       );
       await this.requireNoFloatingIps(router.id, (portId) => portsOnSubnet.has(portId));
+      const subnet = (await this.ctx.repos.subnets.get(input.subnetId))?.obj;
+      const using = (router.routes ?? []).filter(
+        (r) => subnet !== undefined && cidrContains(subnet.cidr, r.nexthop),
+      );
+      if (using.length > 0) {
+        throw providerErrors.conflict(
+          `routes to ${using.map((r) => r.destination).join(', ')} go through subnet ${input.subnetId}`,
+        );
+      }
       await deletePort(this.ctx, leg.portId);
       const entry = await this.ctx.repos.routers.update(router.id, (e) => {
         e.obj.interfaces = e.obj.interfaces.filter((i) => i.subnetId !== input.subnetId);
       });
       await this.apply(router.id, signal);
-      return copy(entry.obj);
+      return view(entry.obj);
+    });
+  }
+
+  setRoutes(input: SetRouterRoutesInput, signal: AbortSignal): Promise<Router> {
+    return mutate(this.ctx, signal, async () => {
+      const router = (await this.ctx.repos.routers.require(input.id)).obj;
+      const cidrs: string[] = [];
+      for (const leg of router.interfaces) {
+        cidrs.push((await this.ctx.repos.subnets.require(leg.subnetId)).obj.cidr);
+      }
+      const routes = validateRouterRoutes(input.routes, cidrs);
+      const entry = await this.ctx.repos.routers.update(router.id, (e) => (e.obj.routes = routes));
+      await this.apply(router.id, signal);
+      return view(entry.obj);
     });
   }
 
@@ -193,6 +220,12 @@ export class LocalRouters implements RouterService {
       });
     }
   }
+}
+
+/** The API view; routers stored before static routes existed have none. */
+function view<T extends Router | undefined>(router: T): T {
+  if (router === undefined) return router;
+  return { ...copy(router), routes: copy(router.routes ?? []) } as T;
 }
 
 function gatewayOwner(routerId: string): string {

@@ -12,6 +12,7 @@ export const routerSpec: RouterNatSpec = {
     { floatingIp: '198.18.0.21', fixedIp: '10.0.0.6' },
     { floatingIp: '198.18.0.20', fixedIp: '10.0.0.5' },
   ],
+  routedCidrs: ['10.100.1.0/24', '10.100.0.0/24'],
 };
 
 export const firewallSpec: ServerFirewallSpec = {

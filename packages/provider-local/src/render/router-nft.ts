@@ -24,6 +24,11 @@ export interface RouterNatSpec {
   externalIp: string;
   subnets: RouterSubnetLeg[];
   floatingIps: FloatingIpMapping[];
+  /**
+   * Destinations of the router's static routes (nodes' pod CIDRs): their egress is source-NATed
+   * like the subnets', since nothing outside knows the way back to them.
+   */
+  routedCidrs?: string[];
   /** Source-NAT subnet egress to `externalIp` (Neutron's enable_snat); default true. */
   snat?: boolean;
 }
@@ -40,8 +45,8 @@ export function renderRouterNat(spec: RouterNatSpec): string {
     `\tchain postrouting {`,
     `\t\ttype nat hook postrouting priority srcnat; policy accept;`,
     ...fips.map((f) => `\t\toifname ${ext} ip saddr ${f.fixedIp} snat to ${f.floatingIp}`),
-    ...(spec.snat === false ? [] : spec.subnets).map(
-      (s) => `\t\toifname ${ext} ip saddr ${s.cidr} snat to ${spec.externalIp}`,
+    ...(spec.snat === false ? [] : snatSources(spec)).map(
+      (cidr) => `\t\toifname ${ext} ip saddr ${cidr} snat to ${spec.externalIp}`,
     ),
     ...spec.subnets.map(
       (s) => `\t\toifname "${s.iface}" ip saddr ${s.cidr} ct status dnat snat to ${s.gatewayIp}`,
@@ -57,4 +62,8 @@ export function renderRouterNat(spec: RouterNatSpec): string {
     '',
   ];
   return lines.join('\n');
+}
+
+function snatSources(spec: RouterNatSpec): string[] {
+  return [...spec.subnets.map((s) => s.cidr), ...[...(spec.routedCidrs ?? [])].sort()];
 }

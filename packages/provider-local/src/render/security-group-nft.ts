@@ -4,6 +4,11 @@
  * port applies, replies to allowed traffic pass (conntrack), and anything not allowed is
  * dropped. A new Neutron group carries allow-all egress rules; a group without them blocks
  * egress, and so does this ruleset.
+ *
+ * Neutron filters at the port, outside the VM, so it sees what crosses the wire: the chains hook
+ * prerouting (after conntrack, before the server's own destination NAT) and postrouting (after
+ * its source NAT). Traffic a server forwards — a node's pods, a NodePort DNATed to a pod — is
+ * filtered like traffic to and from the server itself; an input/output hook would miss it.
  */
 import { SECURITY_GROUP_TABLE } from '../names.js';
 
@@ -32,12 +37,14 @@ export interface ServerFirewallSpec {
 
 export function renderServerFirewall(spec: ServerFirewallSpec): string {
   const chain = (direction: 'ingress' | 'egress') => {
-    const hook = direction === 'ingress' ? 'input' : 'output';
+    // mangle (-150): conntrack (-200) has run, DNAT (-100) has not; 300: after SNAT (100).
+    const hook =
+      direction === 'ingress' ? 'prerouting priority mangle' : 'postrouting priority 300';
     const ifMatch = direction === 'ingress' ? 'iifname' : 'oifname';
     const rules = spec.rules.filter((r) => r.direction === direction).flatMap(renderRule);
     return [
       `\tchain ${direction} {`,
-      `\t\ttype filter hook ${hook} priority filter; policy accept;`,
+      `\t\ttype filter hook ${hook}; policy accept;`,
       `\t\t${ifMatch} != "${spec.iface}" accept`,
       `\t\tct state established,related accept`,
       `\t\tct state invalid drop`,

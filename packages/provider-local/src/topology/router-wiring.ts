@@ -21,6 +21,7 @@ import {
   replaceRoute,
   setLinkUp,
   setMaster,
+  syncStaticRoutes,
 } from '../net/links.js';
 import { ensureNamespace } from '../net/netns.js';
 import { applyTable, deleteTable } from '../net/nft.js';
@@ -41,6 +42,8 @@ export interface RouterTopology {
   externalIp?: string;
   legs: RouterLeg[];
   floatingIps: FloatingIpMapping[];
+  /** Static routes (a node's pod CIDR to the node); their next hops are on the legs. */
+  routes?: { destination: string; nexthop: string }[];
   /** Default true. */
   enableSnat?: boolean;
 }
@@ -57,6 +60,12 @@ export async function wireRouter(
   await setNamespaceSysctl(ctx, ns, 'net.ipv4.conf.all.send_redirects', '0');
   for (const leg of spec.legs) await ensureRouterLeg(topo, ctx, ns, spec.routerId, leg);
   await removeStaleLegs(ctx, ns, spec.legs);
+  const routes = spec.routes ?? [];
+  await syncStaticRoutes(
+    ctx,
+    routes.map((r) => ({ to: r.destination, via: r.nexthop })),
+    ns,
+  );
   if (spec.externalIp === undefined) {
     await deleteLink(ctx, linkName(topo.config.prefix, 'g', spec.routerId));
     await deleteTable(ctx, { family: 'ip', name: ROUTER_NAT_TABLE, ns });
@@ -73,6 +82,7 @@ export async function wireRouter(
       gatewayIp: l.gatewayIp,
       iface: routerInternalIface(l.subnetId),
     })),
+    routedCidrs: routes.map((r) => r.destination),
   });
   await applyTable(ctx, { family: 'ip', name: ROUTER_NAT_TABLE, ns }, nat);
 }
