@@ -4,10 +4,13 @@
  * unix socket, waits until it answers, then opens the TLS front on every listen address.
  *
  * `<dataDir>/`: `config.yml` (0600: holds the HTTP secret), `token-signer.crt` (the registry's
- * rootcertbundle), `storage/` (blobs and manifests), `registry.log`, `registry.sock`.
+ * rootcertbundle), `storage/` (blobs and manifests), `registry.log`, `registry.sock`,
+ * `registry.pid`. A registry left running by a Berth that was killed (SIGKILL leaves its child
+ * behind) is found through `registry.pid` and stopped before a new one starts.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -63,6 +66,8 @@ export async function startRegistry(options: RegistryServiceOptions): Promise<Ru
     httpSecret: randomBytes(32).toString('hex'),
   });
   await writeFile(configFile, config, { mode: 0o600 });
+  const pidFile = path.join(dir, 'registry.pid');
+  await stopLeftover(pidFile, configFile);
   const supervisor = new Supervisor({
     command: options.binary,
     args: ['serve', configFile],
@@ -73,6 +78,7 @@ export async function startRegistry(options: RegistryServiceOptions): Promise<Ru
     logFile: path.join(dir, 'registry.log'),
     onExit: (e) => options.logger.warn(e, 'registry exited; restarting'),
     onSpawnError: (err) => options.logger.warn({ err }, 'registry cannot start'),
+    onStart: (pid) => writeFileSync(pidFile, `${pid}\n`, { mode: 0o600 }),
   });
   const tokens = new RegistryTokenService({
     signer: options.signer,
@@ -102,6 +108,23 @@ export async function startRegistry(options: RegistryServiceOptions): Promise<Ru
     throw err;
   }
   return { tokens, supervisor, socketPath, stop };
+}
+
+/**
+ * Stops the registry of an earlier Berth on this data dir, if it is still running: the pid is
+ * trusted only when its command line names this data dir's config file (a recycled pid does not).
+ */
+async function stopLeftover(pidFile: string, configFile: string): Promise<void> {
+  const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
+  if (!Number.isInteger(pid) || pid <= 1) return;
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  if (!cmdline.split('\0').includes(configFile)) return;
+  process.kill(pid, 'SIGKILL');
+  for (let i = 0; i < 50; i++) {
+    const alive = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (!alive.split('\0').includes(configFile)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** A unix socket path must fit in 108 bytes; long data dirs get one in the temp dir. */

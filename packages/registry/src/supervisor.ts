@@ -21,6 +21,8 @@ export interface SupervisorOptions {
     restartInMs: number;
   }) => void;
   onSpawnError?: (err: Error) => void;
+  /** Called with each new child's pid (to record it for the next start's cleanup). */
+  onStart?: (pid: number) => void;
 }
 
 const FIRST_BACKOFF_MS = 250;
@@ -66,6 +68,7 @@ export class Supervisor {
     }
     const startedAt = Date.now();
     this.#child = child;
+    if (child.pid !== undefined) this.#options.onStart?.(child.pid);
     child.on('error', (err) => this.#options.onSpawnError?.(err));
     child.on('exit', (code, signal) => {
       if (this.#child === child) this.#child = undefined;
