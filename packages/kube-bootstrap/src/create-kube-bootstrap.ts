@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { createComponentStore, defaultComponentsDir, mirrorUrlFromEnv } from '@berth/components';
 import { ProcessRunner } from '@berth/exec';
+import type { PlatformRegistry } from '@berth/controller-ports';
 import type { CatalogService } from '@berth/provider-api';
 import { ClusterApi, type BootstrapLogger } from './cluster-api.js';
 import { ClusterSecrets } from './cluster-secrets.js';
@@ -40,6 +41,11 @@ export interface CreateKubeBootstrapOptions {
    * must share BERTH_SECRET_KEY). Without it, secrets are sealed files under `<dataDir>/secrets/`.
    */
   sealedSecrets?: SealedSecretBackend;
+  /**
+   * The platform registry, when the server runs one: where nodes pull pause, CoreDNS and users'
+   * images, the CA they trust for it and their pull credential (for the node runtime).
+   */
+  registry?: PlatformRegistry;
 }
 
 export interface KubeBootstrapParts {
