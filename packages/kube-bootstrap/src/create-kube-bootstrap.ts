@@ -11,7 +11,7 @@ import type { PlatformRegistry } from '@berth/controller-ports';
 import type { CatalogService } from '@berth/provider-api';
 import { ClusterApi, type BootstrapLogger } from './cluster-api.js';
 import { ClusterSecrets } from './cluster-secrets.js';
-import { KubeBootstrap } from './kube-bootstrap.js';
+import { KubeBootstrap, type NodeImages } from './kube-bootstrap.js';
 import { DEFAULT_PORTS } from './layout.js';
 import { nodeAgentPaths } from './node-agent-paths.js';
 import { loadSecretKey } from './secret-key.js';
@@ -85,6 +85,7 @@ export async function createKubeBootstrapParts(
     nodeAgent: nodeAgentPaths(),
     clock,
     logger: options.logger,
+    ...(options.registry === undefined ? {} : { images: nodeImagesFrom(options.registry) }),
   });
   const clusterApi = new ClusterApi(
     new ClusterSecrets(secrets, clock),
@@ -92,4 +93,16 @@ export async function createKubeBootstrapParts(
     options.logger,
   );
   return { bootstrap, services: new KubeClusterServices(clusterApi) };
+}
+
+/** Real nodes' images from the platform registry (pause and CoreDNS are one pin for every release). */
+function nodeImagesFrom(registry: PlatformRegistry): () => Promise<NodeImages> {
+  return async () => {
+    const refs = registry.platformImages('default');
+    return {
+      sandbox: refs.pause,
+      coredns: refs.coredns,
+      registry: { host: registry.endpoint, caPem: registry.caCertificate },
+    };
+  };
 }

@@ -8,12 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import {
-  cacheDirFromEnv,
-  createComponentStore,
-  createProcessRunner,
-  defaultComponentsDir,
-} from '@berth/components';
+import { cacheDirFromEnv, createComponentStore, defaultComponentsDir } from '@berth/components';
+import { ProcessRunner } from '@berth/exec';
 import { buildImage, RegistryClient } from '@berth/images';
 import { createCertificateAuthority, issueCertificate } from '@berth/kube-bootstrap';
 import { freePort, skipUnless, until } from '@berth/test-kit';
@@ -24,7 +20,7 @@ async function registryBinary(): Promise<string | undefined> {
   const store = createComponentStore({
     cacheDir: cacheDirFromEnv(process.env),
     componentsDir: defaultComponentsDir(),
-    runner: createProcessRunner(),
+    runner: new ProcessRunner(),
   });
   return store.path('registry', 'default').catch(() => undefined);
 }

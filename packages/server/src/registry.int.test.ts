@@ -8,12 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import {
-  cacheDirFromEnv,
-  createComponentStore,
-  createProcessRunner,
-  defaultComponentsDir,
-} from '@berth/components';
+import { cacheDirFromEnv, createComponentStore, defaultComponentsDir } from '@berth/components';
+import { ProcessRunner } from '@berth/exec';
 import { buildImage, RegistryClient } from '@berth/images';
 import { freePort, skipUnless } from '@berth/test-kit';
 import { createLogger } from './logger.js';
@@ -23,7 +19,7 @@ import { logCapture } from './testing/app.js';
 const components = createComponentStore({
   cacheDir: cacheDirFromEnv(process.env),
   componentsDir: defaultComponentsDir(),
-  runner: createProcessRunner(),
+  runner: new ProcessRunner(),
 });
 const has = async (binary: string) =>
   components.path(binary, 'default').then(

@@ -15,11 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import type { VersionItem } from '@berth/api-types';
-import {
-  cacheDirFromEnv,
-  createComponentStore,
-  mirrorUrlFromEnv,
-} from '@berth/components';
+import { cacheDirFromEnv, createComponentStore, mirrorUrlFromEnv } from '@berth/components';
 import { ProcessRunner } from '@berth/exec';
 import type {
   ClusterBootstrap,
