@@ -242,8 +242,8 @@ test('tools install in their own modules, probed with their environment, outside
   const { runner, store } = await setup(t);
   const results = await store.installTools();
   assert.deepEqual(
-    results.map((r) => `${r.component}:${r.status}`),
-    ['opentofu:installed', 'terraform:installed'],
+    results.map((r) => `${r.component}:${r.status}`).sort(),
+    ['crane:installed', 'opentofu:installed', 'terraform:installed'],
   );
   const builds = runner.calls.filter((c) => c.command === 'go');
   const tofu = builds.find((c) => c.args.at(-1) === 'github.com/opentofu/opentofu/cmd/tofu');
