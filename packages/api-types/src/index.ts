@@ -27,3 +27,4 @@ export * from './infra.js';
 export * from './defaults.js';
 export * from './versions.js';
 export * from './validate.js';
+export * from './registry.js';

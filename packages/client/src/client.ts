@@ -8,7 +8,7 @@
  * ```
  *
  * Calls are grouped by resource (`projects`, `tokens`, `clusters`, `nodeGroups`, `nodes`,
- * `events`, `addons`, `infra`, `operations`, `catalog`); failures throw `ApiError`.
+ * `events`, `addons`, `infra`, `operations`, `catalog`, `registry`); failures throw `ApiError`.
  */
 import type { ClusterEvent, Operation, TokenIdentity } from '@berth/api-types';
 import { isApiError } from './api-error.js';
@@ -17,7 +17,7 @@ import { streamClusterEvents, type StreamEventsOptions } from './event-stream.js
 import { paths } from './paths.js';
 import { clustersApi } from './resources/clusters.js';
 import { addonsApi, eventsApi, nodeGroupsApi, nodesApi } from './resources/cluster-parts.js';
-import { catalogApi, infraApi, operationsApi } from './resources/platform.js';
+import { catalogApi, infraApi, operationsApi, registryApi } from './resources/platform.js';
 import { projectsApi, tokensApi } from './resources/projects.js';
 import { Transport, type TransportOptions } from './transport.js';
 import { waitForOperation, type OperationSource, type WaitOptions } from './wait.js';
@@ -36,6 +36,7 @@ export class BerthClient implements OperationSource {
   readonly infra;
   readonly operations;
   readonly catalog;
+  readonly registry;
 
   constructor(options: BerthClientOptions) {
     const t = new Transport(options);
@@ -50,6 +51,7 @@ export class BerthClient implements OperationSource {
     this.infra = infraApi(t);
     this.operations = operationsApi(t);
     this.catalog = catalogApi(t);
+    this.registry = registryApi(t);
   }
 
   getOperation(id: string, signal?: AbortSignal): Promise<Operation> {

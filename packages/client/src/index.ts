@@ -41,5 +41,5 @@ export type {
   NodeGroupsApi,
   NodesApi,
 } from './resources/cluster-parts.js';
-export type { CatalogApi, InfraApi, OperationsApi } from './resources/platform.js';
+export type { CatalogApi, InfraApi, OperationsApi, RegistryApi } from './resources/platform.js';
 export type { CallOptions, ListOptions, ProjectsApi, TokensApi } from './resources/projects.js';

@@ -24,4 +24,5 @@ export const paths = {
   addon: (p: string, c: string, a: string) => `${paths.cluster(p, c)}/addons/${seg(a)}`,
   infra: (p: string, kind: InfraKind) => `/v1/projects/${seg(p)}/${kind}`,
   operation: (id: string) => `/v1/operations/${seg(id)}`,
+  registry: () => '/v1/registry',
 };

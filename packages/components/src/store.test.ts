@@ -241,10 +241,11 @@ test('listCached shows what is installed with sizes and sources', async (t) => {
 test('tools install in their own modules, probed with their environment, outside any release', async (t) => {
   const { runner, store } = await setup(t);
   const results = await store.installTools();
-  assert.deepEqual(
-    results.map((r) => `${r.component}:${r.status}`),
-    ['opentofu:installed', 'terraform:installed'],
-  );
+  assert.deepEqual(results.map((r) => `${r.component}:${r.status}`).sort(), [
+    'crane:installed',
+    'opentofu:installed',
+    'terraform:installed',
+  ]);
   const builds = runner.calls.filter((c) => c.command === 'go');
   const tofu = builds.find((c) => c.args.at(-1) === 'github.com/opentofu/opentofu/cmd/tofu');
   assert.match(tofu?.options.cwd ?? '', /components\/opentofu\/?$/);

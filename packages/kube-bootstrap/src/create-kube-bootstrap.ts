@@ -7,10 +7,11 @@
 import { join } from 'node:path';
 import { createComponentStore, defaultComponentsDir, mirrorUrlFromEnv } from '@berth/components';
 import { ProcessRunner } from '@berth/exec';
+import type { PlatformRegistry } from '@berth/controller-ports';
 import type { CatalogService } from '@berth/provider-api';
 import { ClusterApi, type BootstrapLogger } from './cluster-api.js';
 import { ClusterSecrets } from './cluster-secrets.js';
-import { KubeBootstrap } from './kube-bootstrap.js';
+import { KubeBootstrap, type NodeImages } from './kube-bootstrap.js';
 import { DEFAULT_PORTS } from './layout.js';
 import { nodeAgentPaths } from './node-agent-paths.js';
 import { loadSecretKey } from './secret-key.js';
@@ -40,6 +41,11 @@ export interface CreateKubeBootstrapOptions {
    * must share BERTH_SECRET_KEY). Without it, secrets are sealed files under `<dataDir>/secrets/`.
    */
   sealedSecrets?: SealedSecretBackend;
+  /**
+   * The platform registry, when the server runs one: where nodes pull pause, CoreDNS and users'
+   * images, the CA they trust for it and their pull credential (for the node runtime).
+   */
+  registry?: PlatformRegistry;
 }
 
 export interface KubeBootstrapParts {
@@ -79,6 +85,7 @@ export async function createKubeBootstrapParts(
     nodeAgent: nodeAgentPaths(),
     clock,
     logger: options.logger,
+    ...(options.registry === undefined ? {} : { images: nodeImagesFrom(options.registry) }),
   });
   const clusterApi = new ClusterApi(
     new ClusterSecrets(secrets, clock),
@@ -86,4 +93,16 @@ export async function createKubeBootstrapParts(
     options.logger,
   );
   return { bootstrap, services: new KubeClusterServices(clusterApi) };
+}
+
+/** Real nodes' images from the platform registry (pause and CoreDNS are one pin for every release). */
+function nodeImagesFrom(registry: PlatformRegistry): () => Promise<NodeImages> {
+  return async () => {
+    const refs = registry.platformImages('default');
+    return {
+      sandbox: refs.pause,
+      coredns: refs.coredns,
+      registry: { host: registry.endpoint, caPem: registry.caCertificate },
+    };
+  };
 }

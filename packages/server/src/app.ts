@@ -34,6 +34,7 @@ import { infraRoutes } from './routes/infra.js';
 import { nodeGroupRoutes } from './routes/node-groups.js';
 import { operationRoutes } from './routes/operations.js';
 import { projectRoutes } from './routes/projects.js';
+import { registryRoutes } from './routes/registry.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { whoamiRoutes } from './routes/whoami.js';
 import { createValidators } from './validation.js';
@@ -140,6 +141,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   clusterMetricsRoutes(context, activity);
   infraRoutes(context);
   operationRoutes(context);
+  registryRoutes(context);
   if (deps.consoleDir !== undefined) consoleRoutes(app, deps.consoleDir);
   return app;
 }

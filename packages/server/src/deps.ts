@@ -1,12 +1,13 @@
 /**
  * What `buildApp` needs from the outside world. The composition root (`startServer`) fills these
  * in; tests pass their own. Seams the controllers fill later are optional and answer 501 until
- * wired: `kubeconfigs`, `nodes`, `infra`.
+ * wired: `kubeconfigs`, `nodes`, `infra`, `registry`.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Registry } from 'prom-client';
 import type {
   CatalogSnapshot,
+  RegistryInfo,
   Cluster,
   ClusterNode,
   InfraKind,
@@ -37,6 +38,13 @@ export interface InfraReader {
     scope: { project: string; cluster?: string },
     signal: AbortSignal,
   ): Promise<InfraObject[]>;
+}
+
+export type { RegistryInfo };
+
+/** The platform registry this server runs (`GET /v1/registry`); absent: 501. */
+export interface RegistryInfoSource {
+  info(): RegistryInfo;
 }
 
 export interface AppOptions {
@@ -74,5 +82,6 @@ export interface AppDeps {
   activity?: ClusterActivity;
   /** Directory of the built web console served at `/`; without it `/` is a 404. */
   consoleDir?: string;
+  registry?: RegistryInfoSource;
   options?: AppOptions;
 }

@@ -52,3 +52,36 @@ function seconds(env: NodeJS.ProcessEnv, name: string, scale: number): number {
   }
   return value * scale;
 }
+
+export interface RegistryEnv {
+  /** BERTH_REGISTRY=off: run no registry. */
+  enabled: boolean;
+  /** BERTH_REGISTRY_PORT, default 5000: the same port on loopback and the external address. */
+  port: number;
+  /** BERTH_REGISTRY_HOST: the name clients and nodes use, when not the provider's address. */
+  host?: string;
+}
+
+/**
+ * The platform registry's settings from BERTH_REGISTRY (`on` | `off`, default on),
+ * BERTH_REGISTRY_PORT and BERTH_REGISTRY_HOST (see docs/registry.md).
+ */
+export function registryFromEnv(env: NodeJS.ProcessEnv): RegistryEnv {
+  const switchValue = (env.BERTH_REGISTRY ?? 'on').toLowerCase();
+  if (!['on', 'off', 'true', 'false', '1', '0'].includes(switchValue))
+    throw new BerthError(
+      'BERTH_ERR_VALIDATION',
+      `BERTH_REGISTRY must be on or off, got "${env.BERTH_REGISTRY}"`,
+    );
+  const port = env.BERTH_REGISTRY_PORT ? Number(env.BERTH_REGISTRY_PORT) : 5000;
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new BerthError(
+      'BERTH_ERR_VALIDATION',
+      `BERTH_REGISTRY_PORT must be a port number, got "${env.BERTH_REGISTRY_PORT}"`,
+    );
+  return {
+    enabled: ['on', 'true', '1'].includes(switchValue),
+    port,
+    ...(env.BERTH_REGISTRY_HOST ? { host: env.BERTH_REGISTRY_HOST } : {}),
+  };
+}

@@ -4,7 +4,9 @@
  * `databaseUrl` / BERTH_DATABASE_URL), the admin token, the provider (memory or local) with the
  * local provider's load-balancer health manager, the catalog, the cluster bootstrap that fits
  * the provider (simulated on memory, kube-bootstrap on local), the controllers under a store
- * lease, and the API. `stop()` shuts down in reverse order.
+ * lease, and the API. With `registry`, the platform registry starts before the bootstrap (which
+ * hands it to the node runtime); a registry that cannot start is logged and left out, never
+ * fatal. `stop()` shuts down in reverse order.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,8 +15,13 @@ import { fileURLToPath } from 'node:url';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import type { VersionItem } from '@berth/api-types';
-import { cacheDirFromEnv } from '@berth/components';
-import type { ClusterBootstrap, ClusterServicesApi } from '@berth/controller-ports';
+import { cacheDirFromEnv, createComponentStore, mirrorUrlFromEnv } from '@berth/components';
+import { ProcessRunner } from '@berth/exec';
+import type {
+  ClusterBootstrap,
+  ClusterServicesApi,
+  PlatformRegistry,
+} from '@berth/controller-ports';
 import { listClusterNodes, SimulatedBootstrap, startControllers } from '@berth/controllers';
 import { createKubeBootstrapParts } from '@berth/kube-bootstrap';
 import type { InfraProvider } from '@berth/provider-api';
@@ -32,8 +39,14 @@ import type { App } from './http.js';
 import { providerInfraReader } from './infra-reader.js';
 import { parseListen } from './listen.js';
 import { createLogger } from './logger.js';
+import { startPlatformRegistry, type RunningPlatformRegistry } from './platform-registry.js';
 import { seedAdminToken } from './seed-admin.js';
-import { localTopologyFromEnv, memoryDelayFromEnv, repairDelayFromEnv } from './server-env.js';
+import {
+  localTopologyFromEnv,
+  memoryDelayFromEnv,
+  registryFromEnv,
+  repairDelayFromEnv,
+} from './server-env.js';
 
 export type ProviderKind = 'memory' | 'local';
 
@@ -63,6 +76,14 @@ export interface StartServerOptions {
   /** Reads BERTH_* settings from here (default process.env). */
   env?: NodeJS.ProcessEnv;
   appOptions?: AppOptions;
+  /**
+   * Run the platform registry (docs/registry.md): `true` with BERTH_REGISTRY_PORT/_HOST from the
+   * environment (BERTH_REGISTRY=off still disables it), or explicit settings. Default off, so
+   * tests and benchmarks that do not need it start no process; `berth server` turns it on.
+   */
+  registry?: boolean | { port?: number; host?: string };
+  /** Berth's version: the toolbox image's second tag. Default: this package's version. */
+  berthVersion?: string;
 }
 
 export interface RunningServer {
@@ -70,6 +91,8 @@ export interface RunningServer {
   url: string;
   app: App;
   store: Store;
+  /** The platform registry, when it runs. */
+  registry?: RunningPlatformRegistry;
   stop(): Promise<void>;
 }
 
@@ -110,9 +133,26 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         }),
       );
     }
-    const versions = loadVersions(options.componentsDir ?? defaultComponentsDir(env), logger);
+    const componentsDir = options.componentsDir ?? defaultComponentsDir(env);
+    const versions = loadVersions(componentsDir, logger);
     const catalog = providerCatalog(provider.catalog, { versions });
-    const kube = await bootstrapFor(kind, provider, store, options.dataDir, env, logger);
+    const platformRegistry = await maybeStartRegistry(options, {
+      provider,
+      store,
+      env,
+      logger,
+      componentsDir,
+    });
+    if (platformRegistry) stoppers.push(() => platformRegistry.stop());
+    const kube = await bootstrapFor(
+      kind,
+      provider,
+      store,
+      options.dataDir,
+      env,
+      logger,
+      platformRegistry?.nodes,
+    );
     // Per-cluster activity the API serves as …/clusters/{c}/metrics; the controllers feed it.
     const activity = new ClusterActivity();
     let nodes: NodeSource | undefined;
@@ -158,6 +198,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       infra: providerInfraReader(provider, clusterDirectory(store)),
       kubeconfigs: kube.kubeconfigs,
       nodes,
+      ...(platformRegistry ? { registry: { info: () => platformRegistry.info } } : {}),
       options: options.appOptions,
     });
     stoppers.push(() => app.close());
@@ -172,7 +213,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       { url, dataDir: options.dataDir, store: store.dialect, provider: kind },
       'berth server listening',
     );
-    return { url, app, store, stop };
+    return { url, app, store, ...(platformRegistry ? { registry: platformRegistry } : {}), stop };
   } catch (err) {
     await stop();
     throw err;
@@ -207,6 +248,7 @@ async function bootstrapFor(
   dataDir: string,
   env: NodeJS.ProcessEnv,
   logger: Logger,
+  registry: PlatformRegistry | undefined,
 ): Promise<{
   bootstrap: ClusterBootstrap;
   kubeconfigs?: KubeconfigSource;
@@ -219,12 +261,66 @@ async function bootstrapFor(
     logger,
     catalog: provider.catalog,
     sealedSecrets: store.secrets,
+    ...(registry ? { registry } : {}),
   });
   return {
     bootstrap,
     services,
     kubeconfigs: { adminKubeconfig: (cluster) => bootstrap.adminKubeconfig(cluster) },
   };
+}
+
+/**
+ * The platform registry where cluster nodes reach it: on the local provider the external
+ * bridge's gateway address (and loopback), on the memory provider loopback only.
+ */
+async function maybeStartRegistry(
+  options: StartServerOptions,
+  deps: {
+    provider: InfraProvider;
+    store: Store;
+    env: NodeJS.ProcessEnv;
+    logger: Logger;
+    componentsDir: string;
+  },
+): Promise<RunningPlatformRegistry | undefined> {
+  if (options.registry === undefined || options.registry === false) return undefined;
+  const fromEnv = registryFromEnv(deps.env);
+  if (!fromEnv.enabled) return undefined;
+  const explicit = options.registry === true ? {} : options.registry;
+  const gateway =
+    deps.provider instanceof LocalProvider
+      ? deps.provider.ctx.topology.external.gatewayIp
+      : undefined;
+  const host = explicit.host ?? fromEnv.host;
+  const mirrorUrl = mirrorUrlFromEnv(deps.env);
+  try {
+    return await startPlatformRegistry({
+      dataDir: options.dataDir,
+      port: explicit.port ?? fromEnv.port,
+      advertiseHost: host ?? gateway ?? '127.0.0.1',
+      listenAddresses: gateway === undefined ? [] : [gateway],
+      ...(host === undefined ? {} : { extraNames: [host] }),
+      components: createComponentStore({
+        cacheDir: cacheDirFromEnv(deps.env),
+        componentsDir: deps.componentsDir,
+        runner: new ProcessRunner(),
+        ...(mirrorUrl === undefined ? {} : { mirrorUrl }),
+      }),
+      store: deps.store,
+      env: deps.env,
+      logger: deps.logger,
+      berthVersion: options.berthVersion ?? packageVersion(),
+    });
+  } catch (err) {
+    deps.logger.error({ err }, 'the platform registry did not start; GET /v1/registry answers 501');
+    return undefined;
+  }
+}
+
+function packageVersion(): string {
+  const file = fileURLToPath(new URL('../package.json', import.meta.url));
+  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
 function defaultComponentsDir(env: NodeJS.ProcessEnv): string {

@@ -6,6 +6,7 @@ import { registerConfigCommands } from './config.js';
 import { registerLoginCommand } from './login.js';
 import { registerNodeGroupCommands } from './nodegroup.js';
 import { registerProjectCommands } from './project.js';
+import { registerRegistryCommands } from './registry.js';
 import { registerServerCommand } from './server.js';
 import { registerTokenCommands } from './token.js';
 import { registerWaitCommand } from './wait.js';
@@ -21,6 +22,7 @@ export const commandGroups: Array<(program: Command) => void> = [
   (program) => registerNodeGroupCommands(program),
   (program) => registerTokenCommands(program),
   (program) => registerProjectCommands(program),
+  (program) => registerRegistryCommands(program),
   (program) => registerConfigCommands(program),
   (program) => registerWaitCommand(program),
   (program) => registerServerCommand(program),

@@ -60,3 +60,15 @@ test('berth server refuses an unknown provider', async () => {
     /local or memory/,
   );
 });
+
+test('berth server runs the registry unless --no-registry; --registry-port sets its port', async () => {
+  const parse = async (...args: string[]) => {
+    const { deps, calls } = fakeDeps();
+    await program(deps).parseAsync(['server', ...args], { from: 'user' });
+    return calls.options?.registry;
+  };
+  assert.equal(await parse(), true);
+  assert.equal(await parse('--no-registry'), false);
+  assert.deepEqual(await parse('--registry-port', '5443'), { port: 5443 });
+  await assert.rejects(parse('--registry-port', 'x'), /port number/);
+});

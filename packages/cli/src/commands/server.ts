@@ -49,11 +49,20 @@ function providerKind(value: string): ProviderKind {
   throw new Error(`--provider must be local or memory, not "${value}"`);
 }
 
+function registryPort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new Error(`--registry-port must be a port number, not "${value}"`);
+  return port;
+}
+
 interface ServerFlags {
   listen: string;
   dataDir: string;
   provider: ProviderKind;
   databaseUrl?: string;
+  registry: boolean;
+  registryPort?: string;
 }
 
 export function registerServerCommand(
@@ -83,6 +92,11 @@ export function registerServerCommand(
       '--database-url <url>',
       'PostgreSQL URL instead of SQLite (default: $BERTH_DATABASE_URL)',
     )
+    .option('--no-registry', 'run no container registry (also BERTH_REGISTRY=off)')
+    .option(
+      '--registry-port <port>',
+      'port of the platform registry on loopback and the external network (default $BERTH_REGISTRY_PORT or 5000)',
+    )
     .action(async (flags: ServerFlags) => {
       const base: StartServerOptions = {
         listen: flags.listen,
@@ -91,9 +105,16 @@ export function registerServerCommand(
         databaseUrl: flags.databaseUrl,
         componentsDir: defaultComponentsDir(),
         print: (line) => deps.out.write(`${line}\n`),
+        registry: !flags.registry
+          ? false
+          : flags.registryPort === undefined
+            ? true
+            : { port: registryPort(flags.registryPort) },
       };
       const server = await deps.start(base);
       deps.out.write(`berth server listening on ${server.url}\n`);
+      if (server.registry)
+        deps.out.write(`platform registry at ${server.registry.info.endpoint}\n`);
       const signal = await deps.stopSignal();
       deps.out.write(`received ${signal}; shutting down\n`);
       await server.stop();

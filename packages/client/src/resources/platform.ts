@@ -6,6 +6,7 @@ import type {
   InfraList,
   InfraObject,
   Operation,
+  RegistryInfo,
   VersionItem,
   VolumeType,
   Zone,
@@ -50,6 +51,15 @@ export function operationsApi(t: Transport) {
   };
 }
 
+/** The platform's container registry: endpoint and CA (`GET /v1/registry`). */
+export function registryApi(t: Transport) {
+  return {
+    get: (o: CallOptions = {}) =>
+      t.json<RegistryInfo>({ method: 'GET', path: paths.registry(), signal: o.signal }),
+  };
+}
+
 export type CatalogApi = ReturnType<typeof catalogApi>;
+export type RegistryApi = ReturnType<typeof registryApi>;
 export type InfraApi = ReturnType<typeof infraApi>;
 export type OperationsApi = ReturnType<typeof operationsApi>;

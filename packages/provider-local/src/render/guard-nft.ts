@@ -4,7 +4,9 @@
  * the host's real uplink — and the external CIDR must never leave the host. Tenant subnets live
  * only inside namespaces, so the host never has a route to them: a packet the host itself sends
  * there would follow its default route off the machine, and is dropped instead. Nothing that
- * enters through the external bridge is forwarded anywhere else.
+ * enters through the external bridge is forwarded anywhere else. The host's own address on the
+ * bridge stays reachable from the host (`oifname "lo"`: delivered locally, never sent out), so a
+ * service there — the platform registry nodes pull from — has one address for host and nodes.
  */
 export interface GuardSpec {
   table: string;
@@ -15,13 +17,16 @@ export interface GuardSpec {
 }
 
 export function renderGuardTable(spec: GuardSpec): string {
-  const rule = (dir: 'oifname') =>
-    `ip daddr ${spec.externalCidr} ${dir} != "${spec.externalBridge}" counter drop`;
+  const rule = (dir: 'oifname', also: string[] = []) => {
+    const allowed = [spec.externalBridge, ...also].map((i) => `"${i}"`);
+    const set = allowed.length === 1 ? allowed[0] : `{ ${allowed.join(', ')} }`;
+    return `ip daddr ${spec.externalCidr} ${dir} != ${set} counter drop`;
+  };
   return [
     `table inet ${spec.table} {`,
     `\tchain output {`,
     `\t\ttype filter hook output priority filter; policy accept;`,
-    `\t\t${rule('oifname')}`,
+    `\t\t${rule('oifname', ['lo'])}`,
     ...tenantRule(spec.tenantCidrs ?? []),
     `\t}`,
     `\tchain forward {`,

@@ -38,6 +38,7 @@ export class Berth {
   readonly serverData: string;
   readonly cliConfig: string;
   child: ChildProcess | undefined;
+  registryPort: number | undefined;
   constructor(
     readonly env: E2eEnv,
     readonly port: number,
@@ -61,6 +62,9 @@ export class Berth {
         BERTH_LOG_LEVEL: 'warn',
         BERTH_LOCAL_PREFIX: this.env.prefix,
         BERTH_LOCAL_EXTERNAL_CIDR: this.env.externalCidr,
+        // The platform registry's port, fixed for this server's life (image references name it)
+        // and free, so suites side by side never meet an operator's registry on 5000.
+        BERTH_REGISTRY_PORT: String((this.registryPort ??= await freePort())),
       },
       stdio: ['ignore', log, log],
     });

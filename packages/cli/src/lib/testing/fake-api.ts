@@ -12,6 +12,7 @@ import { registerConfigCommands } from '../../commands/config.js';
 import { registerLoginCommand } from '../../commands/login.js';
 import { registerNodeGroupCommands } from '../../commands/nodegroup.js';
 import { registerProjectCommands } from '../../commands/project.js';
+import { registerRegistryCommands } from '../../commands/registry.js';
 import { registerTokenCommands } from '../../commands/token.js';
 import { registerWaitCommand } from '../../commands/wait.js';
 import type { CliIo } from '../io.js';
@@ -139,6 +140,7 @@ export async function runCli(args: string[], options: RunOptions = {}): Promise<
     registerNodeGroupCommands,
     registerTokenCommands,
     registerProjectCommands,
+    registerRegistryCommands,
     registerConfigCommands,
     registerWaitCommand,
   ]) {

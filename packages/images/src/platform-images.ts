@@ -1,0 +1,103 @@
+/**
+ * The images Berth publishes in its registry under `berth/`, as specs over the binaries the
+ * component cache holds. Pure: callers read the binaries (and busybox's applet list) and pass
+ * the bytes in.
+ */
+import type { ImageSpec } from './image.js';
+
+/** The repository prefix of platform images: public pull, pushed only by Berth itself. */
+export const PLATFORM_NAMESPACE = 'berth';
+
+export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+export interface PlatformImage {
+  /** Repository, e.g. `berth/pause`. */
+  repository: string;
+  tags: string[];
+  spec: ImageSpec;
+}
+
+const source = (title: string, version: string) => ({
+  'org.opencontainers.image.title': title,
+  'org.opencontainers.image.version': version,
+  'org.opencontainers.image.vendor': 'Berth',
+});
+
+/** `berth/pause:<version>`: the sandbox process of every pod (entrypoint /pause). */
+export function pauseImage(input: { binary: Uint8Array; version: string }): PlatformImage {
+  return {
+    repository: `${PLATFORM_NAMESPACE}/pause`,
+    tags: [input.version],
+    spec: {
+      files: [{ path: '/pause', content: input.binary }],
+      entrypoint: ['/pause'],
+      user: '65535:65535',
+      labels: source('pause', input.version),
+    },
+  };
+}
+
+/** `berth/coredns:<version>`: cluster DNS (entrypoint /coredns, as upstream's image). */
+export function corednsImage(input: { binary: Uint8Array; version: string }): PlatformImage {
+  return {
+    repository: `${PLATFORM_NAMESPACE}/coredns`,
+    tags: [input.version],
+    spec: {
+      files: [{ path: '/coredns', content: input.binary }],
+      entrypoint: ['/coredns'],
+      labels: source('coredns', input.version),
+    },
+  };
+}
+
+export interface ToolboxInput {
+  /** A static busybox. */
+  busybox: Uint8Array;
+  busyboxVersion: string;
+  /** `busybox --list-full` (e.g. `bin/sh`, `usr/bin/nc`): each becomes a link to busybox. */
+  applets: readonly string[];
+  /** Berth's version: the second tag beside `latest`. */
+  berthVersion: string;
+}
+
+/**
+ * `berth/toolbox:latest` and `:<berth version>`: busybox laid out as `busybox --install -s` would,
+ * so `sh`, `ls`, `cat`, `nc`, `nslookup`, … are on PATH. No entrypoint, `Cmd ["sh"]` (as
+ * Docker's busybox image): `kubectl run … -- sh` replaces the command; with `/bin/sh` as the
+ * entrypoint it would run `sh sh` and fail to open a script named "sh".
+ */
+export function toolboxImage(input: ToolboxInput): PlatformImage {
+  const applets = [...new Set(input.applets.map((a) => a.trim()).filter((a) => a !== ''))]
+    .filter((a) => a !== 'bin/busybox')
+    .sort();
+  return {
+    repository: `${PLATFORM_NAMESPACE}/toolbox`,
+    tags: ['latest', input.berthVersion],
+    spec: {
+      files: [
+        { path: '/bin/busybox', content: input.busybox },
+        { path: '/etc/passwd', content: text(PASSWD), mode: 0o644 },
+        { path: '/etc/group', content: text(GROUP), mode: 0o644 },
+      ],
+      symlinks: applets.map((a) => ({ path: `/${a}`, target: '/bin/busybox' })),
+      dirs: [
+        { path: '/tmp', mode: 0o1777 },
+        { path: '/root', mode: 0o700 },
+      ],
+      env: [`PATH=${DEFAULT_PATH}`],
+      cmd: ['sh'],
+      labels: {
+        ...source('toolbox', input.berthVersion),
+        'dev.berth.busybox.version': input.busyboxVersion,
+      },
+    },
+  };
+}
+
+const PASSWD =
+  'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n';
+const GROUP = 'root:x:0:\nnogroup:x:65534:\n';
+
+function text(s: string): Buffer {
+  return Buffer.from(s, 'utf8');
+}

@@ -1,0 +1,197 @@
+/**
+ * Berth's TLS front of the registry: an HTTPS server per listen address that proxies `/v2/…` to
+ * the registry's unix socket and answers the token endpoint itself. TLS ends here with the
+ * certificate from Berth's registry CA. Client-sent `X-Forwarded-*` headers are dropped and
+ * `X-Forwarded-Proto: https` set, so the registry's autoredirect realm is `https://<Host>/…`.
+ *
+ * An address that is not (yet) on the host — the local provider's external bridge exists only
+ * while some router has a gateway — is retried every `retryMs` until it binds; once bound, the
+ * socket keeps listening even if the bridge goes and comes back.
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import type { Socket } from 'node:net';
+import type { RegistryTokenService } from './token-service.js';
+
+export interface FrontLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface RegistryFrontOptions {
+  certPem: string;
+  /** A secret. */
+  keyPem: string;
+  upstreamSocket: string;
+  tokens: RegistryTokenService;
+  tokenPath: string;
+  logger: FrontLogger;
+  /** How often an address not on the host is tried again; default 2 s. */
+  retryMs?: number;
+}
+
+export interface ListenAddress {
+  host: string;
+  port: number;
+  /** Keep trying while the address is not on the host (EADDRNOTAVAIL) instead of failing. */
+  whenAvailable?: boolean;
+}
+
+const MAX_FORM_BYTES = 16 * 1024;
+
+export class RegistryFront {
+  readonly #options: RegistryFrontOptions;
+  readonly #servers: https.Server[] = [];
+  readonly #sockets = new Set<Socket>();
+  readonly #timers = new Set<NodeJS.Timeout>();
+  #closed = false;
+
+  constructor(options: RegistryFrontOptions) {
+    this.#options = options;
+  }
+
+  /** Resolves once bound; for `whenAvailable`, at once (binding goes on in the background). */
+  async listen(address: ListenAddress): Promise<void> {
+    const server = https.createServer(
+      { cert: this.#options.certPem, key: this.#options.keyPem },
+      (req, res) => void this.#handle(req, res),
+    );
+    server.on('connection', (socket: Socket) => {
+      this.#sockets.add(socket);
+      socket.on('close', () => this.#sockets.delete(socket));
+    });
+    server.on('clientError', (_err, socket) => socket.destroy());
+    this.#servers.push(server);
+    if (!address.whenAvailable) return bind(server, address);
+    const attempt = (): void => {
+      if (this.#closed) return;
+      bind(server, address).then(
+        () =>
+          this.#options.logger.info(
+            { host: address.host, port: address.port },
+            'registry front listening',
+          ),
+        (err: NodeJS.ErrnoException) => {
+          if (err.code !== 'EADDRNOTAVAIL')
+            this.#options.logger.warn({ err, host: address.host }, 'registry front cannot listen');
+          const timer = setTimeout(() => {
+            this.#timers.delete(timer);
+            attempt();
+          }, this.#options.retryMs ?? 2000);
+          this.#timers.add(timer);
+        },
+      );
+    };
+    attempt();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    await Promise.all(
+      this.#servers.map(
+        (s) => new Promise<void>((resolve) => (s.listening ? s.close(() => resolve()) : resolve())),
+      ),
+    );
+    for (const socket of this.#sockets) socket.destroy();
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://registry');
+    try {
+      if (url.pathname === this.#options.tokenPath) return await this.#token(req, res, url);
+      if (url.pathname === '/v2' || url.pathname.startsWith('/v2/')) return this.#proxy(req, res);
+      send(res, 404, {}, { errors: [{ code: 'NOT_FOUND', message: 'not a registry path' }] });
+    } catch (err) {
+      this.#options.logger.warn({ err, path: url.pathname }, 'registry front request failed');
+      if (!res.headersSent)
+        send(res, 500, {}, { errors: [{ code: 'UNKNOWN', message: 'internal error' }] });
+      else res.destroy();
+    }
+  }
+
+  async #token(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'POST')
+      return send(res, 405, { allow: 'GET, POST' }, {});
+    const form = req.method === 'POST' ? new URLSearchParams(await readBody(req)) : undefined;
+    const reply = await this.#options.tokens.handle({
+      method: req.method,
+      authorization: req.headers.authorization,
+      query: url.searchParams,
+      ...(form === undefined ? {} : { form }),
+    });
+    send(res, reply.status, reply.headers, reply.body);
+  }
+
+  #proxy(req: IncomingMessage, res: ServerResponse): void {
+    const headers = { ...req.headers };
+    for (const name of Object.keys(headers))
+      if (name.startsWith('x-forwarded-')) delete headers[name];
+    headers['x-forwarded-proto'] = 'https';
+    const upstream = http.request(
+      { socketPath: this.#options.upstreamSocket, method: req.method, path: req.url, headers },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
+    upstream.on('error', (err) => {
+      this.#options.logger.warn({ err }, 'registry upstream failed');
+      if (!res.headersSent)
+        send(
+          res,
+          503,
+          { 'retry-after': '1' },
+          { errors: [{ code: 'UNAVAILABLE', message: 'the registry is starting or restarting' }] },
+        );
+      else res.destroy();
+    });
+    req.on('aborted', () => upstream.destroy());
+    req.pipe(upstream);
+  }
+}
+
+function bind(server: https.Server, address: ListenAddress): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error) => {
+      server.off('listening', onListening);
+      reject(err);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(address.port, address.host);
+  });
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_FORM_BYTES) {
+        reject(new Error('token request body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: Record<string, unknown>,
+): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}

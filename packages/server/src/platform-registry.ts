@@ -1,0 +1,220 @@
+/**
+ * The platform registry as `berth server` runs it: PKI from the server's secrets, the
+ * distribution binary from the component cache, Berth API tokens and node pull credentials as
+ * the token endpoint's credentials, and the platform images (pause, CoreDNS, toolbox) published
+ * in the background. Returns what the API (`GET /v1/registry`) and the node runtime
+ * (`PlatformRegistry`) need. See docs/registry.md.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { ComponentStore } from '@berth/components';
+import type { NodePullCredential, PlatformRegistry } from '@berth/controller-ports';
+import { RegistryClient } from '@berth/images';
+import {
+  BERTH_PLATFORM,
+  loadPlatformImages,
+  parseScopes,
+  publishPlatformImages,
+  startRegistry,
+  type BinaryAtVersion,
+  type PublishedImage,
+  type RegistryPrincipal,
+} from '@berth/registry';
+import type { Store } from '@berth/store';
+import type { RegistryInfo } from './deps.js';
+import { loadRegistryPki } from './registry-pki.js';
+
+export interface PlatformRegistryOptions {
+  /** The server's data dir; the registry keeps `<dataDir>/registry/`. */
+  dataDir: string;
+  port: number;
+  /** The host part of the endpoint: where nodes (and the host) reach it. */
+  advertiseHost: string;
+  /** Addresses to listen on besides loopback; bound once they exist on the host. */
+  listenAddresses: string[];
+  /** More names for the serving certificate (a DNS name of a real deployment). */
+  extraNames?: string[];
+  components: ComponentStore;
+  store: Store;
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  berthVersion: string;
+}
+
+export interface RunningPlatformRegistry {
+  info: RegistryInfo;
+  nodes: PlatformRegistry;
+  /** Settles when the platform images are published (or publishing gave up). */
+  published: Promise<PublishedImage[]>;
+  stop(): Promise<void>;
+}
+
+const NODE_USER = /^berth-node\.([a-z0-9-]+)\.([A-Za-z0-9_-]+)$/;
+const PUBLISH_ATTEMPTS = 3;
+
+export async function startPlatformRegistry(
+  options: PlatformRegistryOptions,
+): Promise<RunningPlatformRegistry> {
+  const endpoint = `${options.advertiseHost}:${options.port}`;
+  const hosts = [
+    ...new Set([
+      options.advertiseHost,
+      '127.0.0.1',
+      ...options.listenAddresses,
+      ...(options.extraNames ?? []),
+    ]),
+  ];
+  const isIp = (h: string) => /^\d+\.\d+\.\d+\.\d+$/.test(h);
+  const pki = await loadRegistryPki({
+    dataDir: options.dataDir,
+    env: options.env,
+    backend: options.store.secrets,
+    addresses: {
+      ips: hosts.filter(isIp),
+      dnsNames: ['localhost', ...hosts.filter((h) => !isIp(h))],
+    },
+  });
+  const credentials = nodeCredentials(pki.credentialKey);
+  const registry = await startRegistry({
+    binary: await options.components.path('registry', 'default'),
+    dataDir: path.join(options.dataDir, 'registry'),
+    tls: pki.serving,
+    signer: pki.signer,
+    listen: [
+      { host: '127.0.0.1', port: options.port },
+      ...options.listenAddresses
+        .filter((a) => a !== '127.0.0.1')
+        .map((host) => ({ host, port: options.port, whenAvailable: true })),
+    ],
+    authenticate: (username, password) =>
+      authenticate(options.store, credentials, username, password),
+    logger: options.logger,
+  });
+  let stopped = false;
+  const client = new RegistryClient({
+    endpoint: `127.0.0.1:${options.port}`,
+    caPem: pki.ca.certPem,
+    tokenFor: async (_challenge, scope) =>
+      registry.tokens.mint(BERTH_PLATFORM, parseScopes([scope])).token,
+  });
+  const published = publishWithRetries(options, client, () => stopped);
+  options.logger.info({ endpoint }, 'platform registry running');
+  return {
+    info: { endpoint, caCertificate: pki.ca.certPem },
+    nodes: {
+      endpoint,
+      caCertificate: pki.ca.certPem,
+      platformImages: (release) => platformImageRefs(options.components, endpoint, release),
+      nodePullCredential: (cluster) => credentials.issue(cluster.project, cluster.uid),
+    },
+    published,
+    stop: async () => {
+      stopped = true;
+      await published.catch(() => undefined);
+      await client.close();
+      await registry.stop();
+    },
+  };
+}
+
+/** HMAC-derived pull credentials per cluster: nothing to store, stable across restarts. */
+function nodeCredentials(key: Buffer) {
+  const mac = (project: string, uid: string) =>
+    `berthnode_${createHmac('sha256', key).update(`registry-pull:v1:${project}/${uid}`).digest('base64url')}`;
+  return {
+    issue: (project: string, uid: string): NodePullCredential => ({
+      username: `berth-node.${project}.${uid}`,
+      password: mac(project, uid),
+    }),
+    verify(username: string, password: string): { project: string; uid: string } | undefined {
+      const match = NODE_USER.exec(username);
+      if (!match) return undefined;
+      const expected = Buffer.from(mac(match[1]!, match[2]!));
+      const given = Buffer.from(password);
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+      return { project: match[1]!, uid: match[2]! };
+    },
+  };
+}
+
+/** A Berth API token (any username), or a live cluster's node credential (viewer of its project). */
+async function authenticate(
+  store: Store,
+  credentials: ReturnType<typeof nodeCredentials>,
+  username: string,
+  password: string,
+): Promise<RegistryPrincipal | undefined> {
+  const node = credentials.verify(username, password);
+  if (node) {
+    const cluster = await store.clusters.getByUid(node.uid);
+    if (!cluster || cluster.metadata.project !== node.project) return undefined;
+    return { subject: `cluster:${node.uid}`, project: node.project, role: 'viewer' };
+  }
+  if (password === '') return undefined;
+  const token = await store.tokens.findBySecret(password);
+  if (!token) return undefined;
+  return { subject: `token:${token.id}`, project: token.project, role: token.role };
+}
+
+function platformImageRefs(components: ComponentStore, endpoint: string, release: string) {
+  const resolved = components.resolve(release);
+  const version = (name: string) =>
+    resolved.components.find((c) => c.name === name)?.version ?? 'unknown';
+  return {
+    pause: `${endpoint}/berth/pause:${version('pause')}`,
+    coredns: `${endpoint}/berth/coredns:${version('coredns')}`,
+  };
+}
+
+async function publishWithRetries(
+  options: PlatformRegistryOptions,
+  client: RegistryClient,
+  stopped: () => boolean,
+): Promise<PublishedImage[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const images = await loadPlatformImages(await imageSources(options));
+      const published = await publishPlatformImages(client, images);
+      options.logger.info(
+        { images: published.map((p) => `${p.repository}:${p.tags.join(',')}`) },
+        'platform images published',
+      );
+      return published;
+    } catch (err) {
+      if (stopped() || attempt >= PUBLISH_ATTEMPTS) {
+        options.logger.error({ err }, 'platform images not published');
+        return [];
+      }
+      options.logger.warn({ err, attempt }, 'publishing platform images failed; retrying');
+      await new Promise((r) => setTimeout(r, 2000 * attempt));
+    }
+  }
+}
+
+/** Every release's pause and CoreDNS that the cache holds, and busybox; missing ones are skipped. */
+async function imageSources(options: PlatformRegistryOptions) {
+  const find = async (binary: string, release: string): Promise<BinaryAtVersion | undefined> => {
+    const component = options.components
+      .resolve(release)
+      .components.find((c) => binary in c.spec.binaries);
+    if (!component) return undefined;
+    try {
+      return { path: await options.components.path(binary, release), version: component.version };
+    } catch (err) {
+      options.logger.warn({ binary, release, err }, 'platform image skipped: binary not installed');
+      return undefined;
+    }
+  };
+  const releases = Object.keys(options.components.versions.releases);
+  const pause: BinaryAtVersion[] = [];
+  const coredns: BinaryAtVersion[] = [];
+  for (const release of releases) {
+    const p = await find('pause', release);
+    const c = await find('coredns', release);
+    if (p) pause.push(p);
+    if (c) coredns.push(c);
+  }
+  const busybox = await find('busybox', 'default');
+  return { pause, coredns, ...(busybox ? { busybox } : {}), berthVersion: options.berthVersion };
+}
