@@ -29,7 +29,9 @@ import { renderMasterUserData } from './master-user-data.js';
 import type { NodeAgentPaths } from './node-agent-paths.js';
 import { nodeSettableLabels, nodeSpec } from './node-spec.js';
 import { listNodes, readinessOf } from './node-readiness.js';
-import { applyBootstrapRbac } from './rbac.js';
+import { applyBootstrapRbac, applyObjects } from './rbac.js';
+import { clusterDnsObjects } from './cluster-dns.js';
+import type { KubeClient } from './kube-client.js';
 import { applyRestrictedLabels, missingRestrictedLabels } from './restricted-labels.js';
 import type { SecretStore } from './secret-store.js';
 import { renderWorkerUserData } from './worker-user-data.js';
@@ -79,13 +81,15 @@ export interface KubeBootstrapDeps {
 }
 
 const DRAIN_TIMEOUT_MS = 90_000;
+/** As kubeadm: two, spread over nodes when there are two. */
+const CLUSTER_DNS_REPLICAS = 2;
 
 export class KubeBootstrap implements ClusterBootstrap {
   readonly #secrets: ClusterSecrets;
   readonly #api: ClusterApi;
   readonly #ports: MasterPorts;
-  /** Clusters whose bootstrap RBAC this process applied (re-applied after a restart). */
-  readonly #rbacApplied = new Set<string>();
+  /** Clusters whose bootstrap RBAC and DNS this process applied (re-applied after a restart). */
+  readonly #systemApplied = new Set<string>();
 
   constructor(private readonly deps: KubeBootstrapDeps) {
     this.#secrets = new ClusterSecrets(deps.secrets, deps.clock);
@@ -246,7 +250,7 @@ export class KubeBootstrap implements ClusterBootstrap {
     const health = await controlPlaneHealth(found.api, masters, this.deps.clock(), signal);
     if (!health.ready) return health;
     const uid = cluster.metadata.uid;
-    if (!this.#rbacApplied.has(uid)) {
+    if (!this.#systemApplied.has(uid)) {
       try {
         await applyBootstrapRbac(found.api, signal);
       } catch (err) {
@@ -257,10 +261,29 @@ export class KubeBootstrap implements ClusterBootstrap {
           message: `applying Berth's RBAC: ${why}`,
         };
       }
-      this.#rbacApplied.add(uid);
-      this.deps.logger.info({ cluster: uid }, 'bootstrap RBAC applied');
+      try {
+        await this.#applyClusterDns(cluster, found.api, signal);
+      } catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        return { ready: false, reason: 'ClusterDnsFailed', message: `applying CoreDNS: ${why}` };
+      }
+      this.#systemApplied.add(uid);
+      this.deps.logger.info({ cluster: uid }, 'bootstrap RBAC and cluster DNS applied');
     }
     return health;
+  }
+
+  /** CoreDNS from the platform registry; a server without one runs no DNS (simulated only). */
+  async #applyClusterDns(cluster: Cluster, api: KubeClient, signal: AbortSignal): Promise<void> {
+    if (this.deps.images === undefined) return;
+    const images = await this.deps.images();
+    const objects = clusterDnsObjects({
+      image: images.coredns,
+      clusterIp: clusterDnsAddress(cluster.spec.network.servicesCidr),
+      clusterDomain: CLUSTER_DOMAIN,
+      replicas: CLUSTER_DNS_REPLICAS,
+    });
+    await applyObjects(api, objects, signal);
   }
 
   /**
@@ -342,7 +365,7 @@ export class KubeBootstrap implements ClusterBootstrap {
   async forgetCluster(cluster: Cluster): Promise<void> {
     const uid = cluster.metadata.uid;
     await this.#secrets.forget(uid);
-    this.#rbacApplied.delete(uid);
+    this.#systemApplied.delete(uid);
     this.#api.forget(uid);
   }
 

