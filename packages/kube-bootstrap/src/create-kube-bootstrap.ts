@@ -96,13 +96,16 @@ export async function createKubeBootstrapParts(
 }
 
 /** Real nodes' images from the platform registry (pause and CoreDNS are one pin for every release). */
-function nodeImagesFrom(registry: PlatformRegistry): () => Promise<NodeImages> {
-  return async () => {
+function nodeImagesFrom(
+  registry: PlatformRegistry,
+): (cluster: { project: string; uid: string }) => Promise<NodeImages> {
+  return async (cluster) => {
     const refs = registry.platformImages('default');
     return {
       sandbox: refs.pause,
       coredns: refs.coredns,
       registry: { host: registry.endpoint, caPem: registry.caCertificate },
+      pullCredential: registry.nodePullCredential(cluster),
     };
   };
 }

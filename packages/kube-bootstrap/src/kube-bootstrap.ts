@@ -48,6 +48,8 @@ export interface NodeImages {
   coredns: string;
   /** The registry they are pulled from, as nodes reach it, and its CA. */
   registry?: { host: string; caPem: string };
+  /** What the cluster's nodes pull its project's images from that registry with. */
+  pullCredential?: { username: string; password: string };
 }
 
 export interface KubeBootstrapDeps {
@@ -74,7 +76,7 @@ export interface KubeBootstrapDeps {
    * The images real nodes run (the pause sandbox, CoreDNS) and the registry they come from,
    * with the CA nodes trust it by. Without it, real nodes cannot start pods.
    */
-  images?: () => Promise<NodeImages>;
+  images?: (cluster: { project: string; uid: string }) => Promise<NodeImages>;
   /** How long one drain may wait for pods to leave before the pass gives up. Default 90 s. */
   drainTimeoutMs?: number;
   ports?: MasterPorts;
@@ -162,7 +164,7 @@ export class KubeBootstrap implements ClusterBootstrap {
       labels: nodeGroup.spec.labels,
       taints: nodeGroup.spec.taints,
     });
-    const images = await this.#images();
+    const images = await this.#images(cluster);
     const bin = (name: string) => this.deps.components(name, version);
     const bridge = await bin('bridge');
     return renderRealNodeUserData({
@@ -186,7 +188,14 @@ export class KubeBootstrap implements ClusterBootstrap {
       taints: spec.taints,
       flavor,
       sandboxImage: images.sandbox,
-      ...(images.registry === undefined ? {} : { registry: images.registry }),
+      ...(images.registry === undefined
+        ? {}
+        : {
+            registry: {
+              ...images.registry,
+              ...(images.pullCredential === undefined ? {} : { credential: images.pullCredential }),
+            },
+          }),
       binaries: {
         kubelet: await bin('kubelet'),
         kubeProxy: await bin('kube-proxy'),
@@ -197,13 +206,13 @@ export class KubeBootstrap implements ClusterBootstrap {
     });
   }
 
-  async #images(): Promise<NodeImages> {
+  async #images(cluster: Cluster): Promise<NodeImages> {
     if (this.deps.images === undefined)
       throw new BerthError(
         'BERTH_ERR_UNAVAILABLE',
         'real nodes need the platform registry (pause and CoreDNS images), which this server does not run',
       );
-    return this.deps.images();
+    return this.deps.images({ project: cluster.metadata.project, uid: cluster.metadata.uid });
   }
 
   /** kwok keeping a Node and its pods' status, without containers. */
@@ -276,7 +285,7 @@ export class KubeBootstrap implements ClusterBootstrap {
   /** CoreDNS from the platform registry; a server without one runs no DNS (simulated only). */
   async #applyClusterDns(cluster: Cluster, api: KubeClient, signal: AbortSignal): Promise<void> {
     if (this.deps.images === undefined) return;
-    const images = await this.deps.images();
+    const images = await this.#images(cluster);
     const objects = clusterDnsObjects({
       image: images.coredns,
       clusterIp: clusterDnsAddress(cluster.spec.network.servicesCidr),

@@ -23,7 +23,11 @@ const input = {
   taints: [{ key: 'dedicated', value: 'batch', effect: 'NoSchedule' }],
   flavor: { vcpus: 2, ramMiB: 4096 },
   sandboxImage: '198.18.0.1:5000/berth/pause:3.10.1',
-  registry: { host: '198.18.0.1:5000', caPem: 'REGISTRY-CA\n' },
+  registry: {
+    host: '198.18.0.1:5000',
+    caPem: 'REGISTRY-CA\n',
+    credential: { username: 'berth-node.default.uid', password: 'SECRET' },
+  },
   binaries: {
     kubelet: '/cache/kubernetes/v1.34.10/kubelet',
     kubeProxy: '/cache/kubernetes/v1.34.10/kube-proxy',
@@ -55,7 +59,9 @@ test('a real node renders as its golden user data', () => {
 test('without a platform registry no hosts.toml is written; no taints, no flag', () => {
   const data = renderRealNodeUserData({ ...input, registry: undefined, taints: [] });
   assert.ok(!data.files.some((f) => f.path.includes('certs.d')));
+  assert.ok(!data.files.some((f) => f.path.includes('credential')));
   const kubelet = data.services.find((s) => s.name === 'kubelet')!;
   assert.ok(!kubelet.command.some((a) => a.startsWith('--register-with-taints')));
+  assert.ok(!kubelet.command.some((a) => a.startsWith('--image-credential-provider')));
   assert.deepEqual(kubelet.after, ['containerd']);
 });

@@ -19,6 +19,12 @@ import {
   type KubeletConfigInput,
 } from './kubelet-config.js';
 import { NODE_EXEC, renderNodeExec } from './node-exec.js';
+import {
+  CREDENTIAL_PROVIDER,
+  renderCredentialProviderConfig,
+  renderCredentialProviderPlugin,
+  renderCredentialProviderResponse,
+} from './credential-provider.js';
 
 export interface NodeBinaries {
   kubelet: string;
@@ -50,8 +56,15 @@ export interface RealNodeInput {
   taints: NodeTaintSpec[];
   flavor: { vcpus: number; ramMiB: number };
   sandboxImage: string;
-  /** The platform registry nodes pull from, trusted with its CA. */
-  registry?: { host: string; caPem: string };
+  /**
+   * The platform registry nodes pull from, trusted with its CA; with a credential, kubelet
+   * pulls the cluster's project images with it (credential-provider.ts).
+   */
+  registry?: {
+    host: string;
+    caPem: string;
+    credential?: { username: string; password: string };
+  };
   binaries: NodeBinaries;
 }
 
@@ -94,6 +107,25 @@ function nodeFiles(input: RealNodeInput): UserDataFile[] {
         content: renderRegistryHosts(input.registry.host, `${dir}/ca.crt`),
       },
     );
+    const { credential } = input.registry;
+    if (credential !== undefined) {
+      files.push(
+        {
+          path: CREDENTIAL_PROVIDER.config,
+          content: renderCredentialProviderConfig(input.registry.host),
+        },
+        {
+          path: `${CREDENTIAL_PROVIDER.binDir}/${CREDENTIAL_PROVIDER.name}`,
+          content: renderCredentialProviderPlugin(),
+          mode: 0o700,
+        },
+        {
+          path: CREDENTIAL_PROVIDER.response,
+          content: renderCredentialProviderResponse(input.registry.host, credential),
+          mode: 0o600,
+        },
+      );
+    }
   }
   return files;
 }
@@ -131,6 +163,12 @@ function nodeServices(input: RealNodeInput): UserDataService[] {
         `--kubeconfig=${KUBELET_PATHS.kubeconfig}`,
         `--hostname-override=${input.nodeName}`,
         ...(labels === '' ? [] : [`--node-labels=${labels}`]),
+        ...(input.registry?.credential === undefined
+          ? []
+          : [
+              `--image-credential-provider-config=${CREDENTIAL_PROVIDER.config}`,
+              `--image-credential-provider-bin-dir=${CREDENTIAL_PROVIDER.binDir}`,
+            ]),
         ...(taints === '' ? [] : [`--register-with-taints=${taints}`]),
       ]),
       env,
