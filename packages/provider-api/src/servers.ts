@@ -72,6 +72,11 @@ export interface CreateServerInput extends CreateInput {
   /** Default: nothing to write or run. */
   userData?: UserData;
   metadata?: Record<string, string>;
+  /**
+   * Available volumes in the server's zone, attached (from /dev/vdb, in order) before its
+   * services start — a boot-time block device mapping. Default: none.
+   */
+  volumeIds?: string[];
 }
 
 export interface ListServersInput extends ListInput {

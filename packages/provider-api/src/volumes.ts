@@ -7,6 +7,7 @@
  * `detaching` and `deleting` may show while an asynchronous provider works; `error` when it failed.
  */
 import type { CreateInput, FindInput, IdInput, ListInput, ProviderObject } from './common.js';
+import { providerErrors } from './provider-errors.js';
 
 export type VolumeStatus =
   'creating' | 'available' | 'attaching' | 'in-use' | 'detaching' | 'deleting' | 'error';
@@ -73,4 +74,44 @@ export interface VolumeService {
   attach(input: AttachVolumeInput, signal: AbortSignal): Promise<Volume>;
   /** Idempotent: detaching a detached volume returns it unchanged. */
   detach(input: DetachVolumeInput, signal: AbortSignal): Promise<Volume>;
+}
+
+/**
+ * The checks on a server's boot-time volumes (`CreateServerInput.volumeIds`), shared by every
+ * provider: each exists (`find` returns it), is not attached, failed or being deleted, is in
+ * the server's zone, and appears once (one still `creating` is attached once it is available). @throws BerthError `BERTH_ERR_PROVIDER_INVALID` naming `volumeIds[i]`
+ */
+export function validateBootVolumes(
+  ids: readonly string[],
+  zone: string,
+  find: (id: string) => Volume | undefined,
+): Volume[] {
+  return ids.map((id, i) => {
+    const field = `volumeIds[${i}]`;
+    if (i >= 25) throw providerErrors.invalid(field, 'a server takes at most 25 volumes');
+    const volume = find(id);
+    if (volume === undefined) throw providerErrors.invalid(field, `no volume ${id}`);
+    if (ids.indexOf(id) !== i) throw providerErrors.invalid(field, `volume ${id} is listed twice`);
+    if (volume.attachment !== null) {
+      throw providerErrors.invalid(
+        field,
+        `volume ${volume.name} is attached to ${volume.attachment.serverId}`,
+      );
+    }
+    if (volume.status === 'error' || volume.status === 'deleting') {
+      throw providerErrors.invalid(field, `volume ${volume.name} is ${volume.status}`);
+    }
+    if (volume.zone !== zone) {
+      throw providerErrors.invalid(
+        field,
+        `volume ${volume.name} is in ${volume.zone}, not ${zone}`,
+      );
+    }
+    return volume;
+  });
+}
+
+/** The device of a server's i-th boot-time volume (vda is its image's root disk). */
+export function bootVolumeDevice(i: number): string {
+  return `/dev/vd${'bcdefghijklmnopqrstuvwxyz'.charAt(i)}`;
 }

@@ -10,12 +10,15 @@ import {
   type ServerPort,
   type ServerService,
   chooseHypervisor,
+  bootVolumeDevice,
+  validateBootVolumes,
 } from '@berth/provider-api';
 import { takeAddress } from './addresses.js';
 import { existingFor, mustGet, newObject, snapshot, type MemoryContext } from './context.js';
 import { ObjectReads, serviceReads } from './reads.js';
 import type { ServerRecord } from './state.js';
 import { countWhere, where } from './indexed-table.js';
+import { view as viewVolume } from './volumes.js';
 
 export class MemoryServers implements ServerService {
   private readonly reads;
@@ -36,6 +39,13 @@ export class MemoryServers implements ServerService {
       if (existing) return this.view(existing);
       const record = this.build(input);
       servers[record.id] = record;
+      (input.volumeIds ?? []).forEach((id, i) => {
+        mustGet(this.ctx.state.volumes, 'Volume', id).attachment = {
+          serverId: record.id,
+          device: bootVolumeDevice(i),
+          attachedAt: this.ctx.timestamp(),
+        };
+      });
       return this.view(record);
     });
   }
@@ -113,6 +123,10 @@ export class MemoryServers implements ServerService {
       input.serverGroupId === undefined
         ? undefined
         : mustGet(state.serverGroups, 'ServerGroup', input.serverGroupId);
+    validateBootVolumes(input.volumeIds ?? [], input.zone, (id) => {
+      const volume = state.volumes[id];
+      return volume === undefined ? undefined : viewVolume(volume);
+    });
     this.checkServerQuotas(flavor);
     const ports = this.buildPorts(input);
     const hypervisor = chooseHypervisor({

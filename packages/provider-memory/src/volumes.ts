@@ -150,7 +150,7 @@ export class MemoryVolumes implements VolumeService {
   }
 }
 
-function view(record: VolumeRecord): Volume {
+export function view(record: VolumeRecord): Volume {
   const { pendingReads, ...rest } = record;
   const status = pendingReads > 0 ? 'creating' : record.attachment ? 'in-use' : 'available';
   return snapshot({ ...rest, status });

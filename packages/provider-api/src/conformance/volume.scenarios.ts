@@ -86,6 +86,46 @@ export const volumeScenarios: ScenarioGroup = {
       },
     },
     {
+      name: 'volumes given at server create are attached from /dev/vdb before it runs',
+      needs: ['volumes'],
+      async run(env) {
+        const { volumes, servers } = env.provider;
+        const { zone, volumeType } = await env.defaults();
+        const { subnet } = await env.network('net');
+        const make = async (suffix: string) => {
+          const input = { name: env.name(suffix), tags: env.tags, volumeType, sizeGb: 1, zone };
+          return waitForVolume(env, (await volumes.create(input, env.signal)).id, 'available');
+        };
+        const [root, data] = [await make('root'), await make('data')];
+        await rejectsWithCode(
+          env.server('twice', subnet, { volumeIds: [root.id, root.id] }),
+          'BERTH_ERR_VALIDATION',
+          'a volume listed twice',
+        );
+        await rejectsWithCode(
+          env.server('ghost', subnet, { volumeIds: ['no-such-volume'] }),
+          'BERTH_ERR_VALIDATION',
+          'a volume that does not exist',
+        );
+        const server = await env.server('vm', subnet, { volumeIds: [root.id, data.id] });
+        assert.deepEqual(server.volumeAttachments, [
+          { volumeId: root.id, device: '/dev/vdb' },
+          { volumeId: data.id, device: '/dev/vdc' },
+        ]);
+        assert.equal((await waitForVolume(env, root.id, 'in-use')).attachment?.serverId, server.id);
+        const again = await env.server('vm', subnet, { volumeIds: [root.id, data.id] });
+        assert.equal(again.id, server.id, 'a repeated create finds the server');
+        await rejectsWithCode(
+          env.server('other', subnet, { volumeIds: [data.id] }),
+          'BERTH_ERR_VALIDATION',
+          'a volume attached elsewhere',
+        );
+        await servers.delete({ id: server.id }, env.signal);
+        await waitForVolume(env, root.id, 'available');
+        await waitForVolume(env, data.id, 'available');
+      },
+    },
+    {
       name: 'volume type, size and zone are validated; attach to a server of another zone is refused',
       needs: ['volumes'],
       async run(env) {

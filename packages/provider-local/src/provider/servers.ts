@@ -12,6 +12,8 @@ import {
   type ServerService,
   chooseHypervisor,
   loadOf,
+  bootVolumeDevice,
+  validateBootVolumes,
 } from '@berth/provider-api';
 import { errorMessage } from '../agent/errors.js';
 import { mutate, newId, read, type ProviderContext } from './context.js';
@@ -21,7 +23,7 @@ import { createPort, deletePort } from './ports.js';
 import type { PortRecord } from './records.js';
 import { findSame, withTags } from './repo.js';
 import { requireState, type ServerRuntime } from './server-runtime.js';
-import { detachAllVolumes } from './volumes.js';
+import { attachVolume, detachAllVolumes } from './volumes.js';
 import { hypervisorsOf } from './catalog.js';
 
 export class LocalServers implements ServerService {
@@ -41,6 +43,8 @@ export class LocalServers implements ServerService {
         }
         return this.view(existing.obj.id);
       }
+      const volumes = new Map((await this.ctx.repos.volumes.all()).map((e) => [e.obj.id, e.obj]));
+      validateBootVolumes(input.volumeIds ?? [], input.zone, (v) => volumes.get(v));
       const id = newId();
       const hypervisor = await this.place(input);
       const ports = await this.allocatePorts(id, input);
@@ -69,6 +73,9 @@ export class LocalServers implements ServerService {
         fault: null,
       };
       await this.ctx.repos.servers.put(server, { power: 'on', provisioned: false, userData });
+      for (const [i, volumeId] of (input.volumeIds ?? []).entries()) {
+        await attachVolume(this.ctx, volumeId, id, bootVolumeDevice(i));
+      }
       if (input.serverGroupId !== undefined) {
         await this.ctx.repos.serverGroups.update(input.serverGroupId, (e) =>
           e.obj.memberIds.push(id),

@@ -109,15 +109,7 @@ export class LocalVolumes implements VolumeService {
       const device = DEVICES.find((d) => !used.has(d));
       if (device === undefined)
         throw providerErrors.quota('device', `server ${server.id} has no free device`);
-      await this.ctx.repos.servers.update(server.id, (e) =>
-        e.obj.volumeAttachments.push({ volumeId: volume.obj.id, device }),
-      );
-      const updated = await this.ctx.repos.volumes.update(input.id, (e) => {
-        e.obj.attachment = { serverId: server.id, device, attachedAt: this.ctx.now() };
-        e.obj.status = 'in-use';
-      });
-      linkDevice(this.ctx, server.id, device, volume.local.file);
-      return copy(updated.obj);
+      return copy(await attachVolume(this.ctx, input.id, server.id, device));
     });
   }
 
@@ -134,6 +126,24 @@ export class LocalVolumes implements VolumeService {
       return copy(await detachVolume(this.ctx, volume.id));
     });
   }
+}
+
+/** Records a checked attachment on both sides and links the device into the server's root. */
+export async function attachVolume(
+  ctx: ProviderContext,
+  volumeId: string,
+  serverId: string,
+  device: string,
+): Promise<Volume> {
+  await ctx.repos.servers.update(serverId, (e) =>
+    e.obj.volumeAttachments.push({ volumeId, device }),
+  );
+  const updated = await ctx.repos.volumes.update(volumeId, (e) => {
+    e.obj.attachment = { serverId, device, attachedAt: ctx.now() };
+    e.obj.status = 'in-use';
+  });
+  linkDevice(ctx, serverId, device, updated.local.file);
+  return updated.obj;
 }
 
 /** Clears a volume's attachment on both sides. */
