@@ -52,6 +52,8 @@ export const names = {
   /** `<cluster>-<group>-<5 chars>`: a DNS label, stable per node-group slot. */
   worker: (c: Cluster, ng: NodeGroup, slot: number) =>
     `${c.metadata.name}-${ng.metadata.name}-${slotSuffix(ng.metadata.uid, slot)}`,
+  /** A real worker's root disk: `<worker>-root`. */
+  workerDisk: (worker: string) => `${worker}-root`,
   /**
    * `<cluster>-svc-<namespace>-<service>`, cut to 63 characters with a hash of the full name
    * when longer, so every Service keeps a distinct, stable name.

@@ -107,6 +107,7 @@ test('a master and a simulated worker from rendered user data make a working clu
       nodeGroup: 'pool',
       zone: 'az1',
       flavor: { name: 'std-2-4', vcpus: 2, ramMiB: 4096 },
+      diskGb: 20,
       labels: { tier: 'web', 'node-role.kubernetes.io/worker': '' },
       taints: [{ key: 'dedicated', value: 'web', effect: 'NoSchedule' }],
     });
@@ -146,7 +147,7 @@ test('a master and a simulated worker from rendered user data make a working clu
     // NodeRestriction kept the node from labelling itself a worker; Berth does it as admin.
     assert.equal(node.metadata.labels?.['node-role.kubernetes.io/worker'], undefined);
     const cluster = testCluster('e2e', {
-      nodeGroups: [{ name: 'pool', labels: spec.labels }],
+      nodeGroups: [{ name: 'pool', labels: spec.labels, runtime: 'simulated' }],
     });
     const server = {
       name: NODE,
@@ -167,7 +168,12 @@ test('a master and a simulated worker from rendered user data make a working clu
       status: { capacity: Record<string, string>; nodeInfo: { kubeletVersion: string } };
     }>('v1', 'Node', undefined, NODE))!;
     // The API writes quantities canonically: 4096Mi reads back as 4Gi.
-    assert.deepEqual(full.status.capacity, { cpu: '2', memory: '4Gi', pods: '110' });
+    assert.deepEqual(full.status.capacity, {
+      cpu: '2',
+      memory: '4Gi',
+      pods: '110',
+      'ephemeral-storage': '20Gi',
+    });
     assert.equal(full.status.nodeInfo.kubeletVersion, components.kubernetesVersion);
 
     await k.create(deployment());

@@ -36,12 +36,18 @@ test("Berth's labels win over a group's labels of the same key", () => {
     nodeGroup: 'pool',
     zone: 'az2',
     flavor: { name: 'std-4-8', vcpus: 4, ramMiB: 8192 },
+    diskGb: 20,
     labels: { 'berth.dev/nodegroup': 'spoofed', tier: 'db' },
     taints: [],
   });
   assert.equal(spec.labels['berth.dev/nodegroup'], 'pool');
   assert.equal(spec.labels.tier, 'db');
-  assert.deepEqual(spec.capacity, { cpu: '4', memory: '8192Mi', pods: '110' });
+  assert.deepEqual(spec.capacity, {
+    cpu: '4',
+    memory: '8192Mi',
+    pods: '110',
+    'ephemeral-storage': '20Gi',
+  });
 });
 
 test('restricted labels: only those a group wants and its Node lacks', () => {

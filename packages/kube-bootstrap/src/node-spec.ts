@@ -1,7 +1,7 @@
 /**
  * What a worker's Node object says, decided by Berth and shipped to the worker as a JSON file
  * the registration step reads: labels for its node group, zone and flavor; the group's taints;
- * capacity from the flavor. The registration runs as the node itself, so NodeRestriction
+ * capacity from the flavor and the group's volume. The registration runs as the node itself, so NodeRestriction
  * decides which labels it may set: `nodeSettableLabels` splits them the way the apiserver will.
  */
 export interface NodeTaint {
@@ -15,8 +15,8 @@ export interface NodeSpecFile {
   labels: Record<string, string>;
   annotations: Record<string, string>;
   taints: NodeTaint[];
-  /** Quantities as Kubernetes writes them: `"2"`, `"4096Mi"`, `"110"`. */
-  capacity: { cpu: string; memory: string; pods: string };
+  /** Quantities as Kubernetes writes them: `"2"`, `"4096Mi"`, `"110"`, `"20Gi"`. */
+  capacity: { cpu: string; memory: string; pods: string; 'ephemeral-storage': string };
 }
 
 export interface NodeSpecInput {
@@ -24,6 +24,8 @@ export interface NodeSpecInput {
   nodeGroup: string;
   zone: string;
   flavor: { name: string; vcpus: number; ramMiB: number };
+  /** The node group's volume size: a real node's root disk, a simulated node's capacity. */
+  diskGb: number;
   labels: Record<string, string>;
   taints: NodeTaint[];
 }
@@ -59,6 +61,7 @@ export function nodeSpec(input: NodeSpecInput): NodeSpecFile {
       cpu: String(input.flavor.vcpus),
       memory: `${input.flavor.ramMiB}Mi`,
       pods: String(MAX_PODS),
+      'ephemeral-storage': `${input.diskGb}Gi`,
     },
   };
 }

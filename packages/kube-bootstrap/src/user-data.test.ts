@@ -70,6 +70,7 @@ test('worker user data golden: node identity, node.json, kwok stages, registrati
       nodeGroup: 'pool',
       zone: 'az1',
       flavor: { name: 'std-2-4', vcpus: 2, ramMiB: 4096 },
+      diskGb: 20,
       labels: { tier: 'web', 'node-role.kubernetes.io/worker': '' },
       taints: [{ key: 'dedicated', value: 'web', effect: 'NoSchedule' }],
     }),

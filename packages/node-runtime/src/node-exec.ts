@@ -4,6 +4,8 @@
  * what its daemons expect, then execs the daemon, so a restarted daemon finds it in place and
  * the first one to start builds it (under a lock):
  *
+ * - with a root disk (the node group's volume), the disk formatted on first use and
+ *   loop-mounted, holding the node's kubelet, containerd, CNI and pod-log directories;
  * - the node's own directories bound over the standard paths (/etc/kubernetes,
  *   /var/lib/kubelet, /run/containerd, …) in the server's private mount namespace — kubelet,
  *   containerd, runc and the CNI plugins then run with their usual paths, and some of theirs
@@ -24,6 +26,29 @@
  * nothing is mounted on the host itself.
  */
 import { EVICTION_MEMORY_MIB, KUBELET_PATHS } from './kubelet-config.js';
+
+/** The device a real node's root disk is attached as (its first boot-time volume). */
+export const ROOT_DISK_DEVICE = '/dev/vdb';
+
+/** The node's state that lives on its root disk, when it has one. */
+export const DISK_DIRS = [
+  'var/lib/kubelet',
+  'var/lib/containerd',
+  'var/lib/cni',
+  'var/log/pods',
+  'var/log/containers',
+] as const;
+
+/** How long node-exec waits for the root disk to be attached. */
+const DISK_WAIT_SECONDS = 60;
+
+export interface NodeDisk {
+  /** The device path inside the server (the provider links it into the server's root). */
+  device: string;
+  /** Its volume type and size, for the record (a change rolls the node). */
+  type: string;
+  sizeGb: number;
+}
 
 /** Directories of the node, bound at the same path under `/`. */
 export const NODE_DIRS = [
@@ -49,6 +74,11 @@ export interface NodeExecInput {
   /** The directory of Berth's cached CNI plugins (bridge, host-local, loopback, portmap). */
   cniBinDir: string;
   flavor: { vcpus: number; ramMiB: number };
+  /**
+   * The root disk: formatted ext4 on first use and loop-mounted in the node's mount namespace;
+   * DISK_DIRS live on it, so its size is the node's ephemeral-storage capacity.
+   */
+  disk?: NodeDisk;
 }
 
 export const NODE_EXEC = '/etc/berth/node-exec';
@@ -68,9 +98,12 @@ mkdir -p run/berth
 exec 9>run/berth/node-exec.lock
 flock 9
 
+${input.disk === undefined ? 'disk=' : renderDiskMount(input.disk)}
 bind() {
-  mkdir -p "$root/$1" "/$1"
-  mountpoint -q "/$1" || mount --bind "$root/$1" "/$1"
+  from="$root/$1"
+  case " ${DISK_DIRS.join(' ')} " in *" $1 "*) [ -z "$disk" ] || from="$disk/$1" ;; esac
+  mkdir -p "$from" "/$1"
+  mountpoint -q "/$1" || mount --bind "$from" "/$1"
 }
 for dir in ${NODE_DIRS.join(' ')}; do bind "$dir"; done
 mkdir -p /opt/cni/bin
@@ -108,4 +141,25 @@ flock -u 9
 exec 9>&-
 exec "$@"
 `;
+}
+
+/** Waits for the disk, formats it when it has no filesystem yet, mounts it at run/berth/disk. */
+function renderDiskMount(disk: NodeDisk): string {
+  return `# The root disk (${disk.sizeGb} GiB, ${disk.type}): this node's kubelet, containerd, CNI and pod-log state.
+device="$root"${shq(disk.device)}
+waited=0
+until [ -e "$device" ]; do
+  if [ "$waited" -ge ${DISK_WAIT_SECONDS} ]; then
+    echo "node-exec: root disk ${disk.device} is not attached after ${DISK_WAIT_SECONDS}s" >&2
+    exit 1
+  fi
+  sleep 1
+  waited=$((waited + 1))
+done
+disk="$root/run/berth/disk"
+mkdir -p "$disk"
+if ! mountpoint -q "$disk"; then
+  blkid -p "$device" >/dev/null 2>&1 || mkfs.ext4 -q -F -L berth-root "$device"
+  mount -o loop "$device" "$disk"
+fi`;
 }

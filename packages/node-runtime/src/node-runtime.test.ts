@@ -22,6 +22,7 @@ const input = {
   labels: { 'berth.dev/nodegroup': 'default', 'topology.kubernetes.io/zone': 'az1' },
   taints: [{ key: 'dedicated', value: 'batch', effect: 'NoSchedule' }],
   flavor: { vcpus: 2, ramMiB: 4096 },
+  disk: { device: '/dev/vdb', type: 'ssd', sizeGb: 20 },
   sandboxImage: '198.18.0.1:5000/berth/pause:3.10.1',
   registry: {
     host: '198.18.0.1:5000',

@@ -18,7 +18,7 @@ import {
   renderKubeletConfig,
   type KubeletConfigInput,
 } from './kubelet-config.js';
-import { NODE_EXEC, renderNodeExec } from './node-exec.js';
+import { NODE_EXEC, renderNodeExec, type NodeDisk } from './node-exec.js';
 import {
   CREDENTIAL_PROVIDER,
   renderCredentialProviderConfig,
@@ -55,6 +55,8 @@ export interface RealNodeInput {
   labels: Record<string, string>;
   taints: NodeTaintSpec[];
   flavor: { vcpus: number; ramMiB: number };
+  /** The node's root disk (node-exec.ts); none keeps its state in the server's directory. */
+  disk?: NodeDisk;
   sandboxImage: string;
   /**
    * The platform registry nodes pull from, trusted with its CA; with a credential, kubelet
@@ -78,7 +80,11 @@ function nodeFiles(input: RealNodeInput): UserDataFile[] {
   const files: UserDataFile[] = [
     {
       path: NODE_EXEC,
-      content: renderNodeExec({ cniBinDir: input.binaries.cniBinDir, flavor: input.flavor }),
+      content: renderNodeExec({
+        cniBinDir: input.binaries.cniBinDir,
+        flavor: input.flavor,
+        ...(input.disk === undefined ? {} : { disk: input.disk }),
+      }),
       mode: 0o755,
     },
     { path: KUBELET_PATHS.caCert, content: input.caPem },

@@ -28,6 +28,8 @@ export {
   type AgentLaunch,
 } from './agent/agent-control.js';
 export { serverLayout, type ServerLayout } from './agent/layout.js';
+/** Fault injection for tests: every process of a server's machine, as a host crash kills them. */
+export { killCgroup, serverCgroupPath } from './machine/cgroups.js';
 export { namespaceNames, SERVER_IFACE } from './names.js';
 export type {
   AgentConfig,

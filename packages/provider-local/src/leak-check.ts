@@ -2,7 +2,7 @@
  * Finds what the local provider left on the host: namespaces, host interfaces and host
  * nftables tables with its prefix, live processes that belong to its data dir (by command line
  * or by a verified pid file), sit in its namespaces or in its servers' cgroups, mounts under its
- * data dir, servers' cgroups, and files under its data dir. After everything was deleted, every
+ * data dir, servers' cgroups, loop devices on its files, and files under its data dir. After everything was deleted, every
  * list must be empty.
  */
 import fs from 'node:fs';
@@ -26,6 +26,8 @@ export interface LeakReport {
   mounts: string[];
   /** Servers' cgroups (`/<prefix>servers…`) left in any hierarchy. */
   cgroups: string[];
+  /** Loop devices backed by a file under the data dir (a real node's root disk, still set up). */
+  loopDevices: string[];
   files: string[];
 }
 
@@ -66,11 +68,32 @@ export async function checkLeaks(options: LeakCheckOptions): Promise<LeakReport>
   const cgroups = hierarchies()
     .map((h) => path.join(h, serversGroup))
     .filter((dir) => fs.existsSync(dir));
-  return { namespaces, links, nftTables, processes, mounts, cgroups, files };
+  const loopDevices = loopBackings()
+    .filter((l) => l.file === root || l.file.startsWith(`${root}/`))
+    .map((l) => `${l.device} → ${l.file}`);
+  return { namespaces, links, nftTables, processes, mounts, cgroups, loopDevices, files };
 }
 
 export function isClean(report: LeakReport): boolean {
   return Object.values(report).every((list: unknown[]) => list.length === 0);
+}
+
+/** Every set-up loop device and the file behind it, from sysfs. */
+function loopBackings(): Array<{ device: string; file: string }> {
+  let names: string[];
+  try {
+    names = fs.readdirSync('/sys/block').filter((n) => n.startsWith('loop'));
+  } catch {
+    return [];
+  }
+  return names.flatMap((name) => {
+    try {
+      const file = fs.readFileSync(`/sys/block/${name}/loop/backing_file`, 'utf8').trim();
+      return [{ device: `/dev/${name}`, file: file.replace(/ \(deleted\)$/, '') }];
+    } catch {
+      return [];
+    }
+  });
 }
 
 /** Processes whose argv names the data dir, plus verified owners of pid files in it. */

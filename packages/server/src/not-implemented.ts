@@ -2,8 +2,7 @@
  * Fields the API's shape has but no controller acts on yet. Accepting them would report work
  * that nothing does, so a request that asks for anything but their default is refused with 501
  * `BERTH_ERR_NOT_IMPLEMENTED` naming the field. Each guard is removed by the issue that
- * implements its feature (addons: the addon controller; autoscaling: the cluster autoscaler;
- * volume: real nodes' root disks).
+ * implements its feature (addons: the addon controller; autoscaling: the cluster autoscaler).
  */
 import {
   applyNodeGroupDefaults,
@@ -23,30 +22,22 @@ function notImplemented(field: string, what: string): BerthError {
 }
 
 /**
- * Throws unless `spec`'s autoscaling and volume equal `baseline`'s (the defaults on create, the
- * stored spec on change). `path` prefixes the field names (`spec`, `spec.nodeGroups[1]`).
+ * Throws unless `spec`'s autoscaling equals `baseline`'s (the defaults on create, the stored spec
+ * on change). `path` prefixes the field names (`spec`, `spec.nodeGroups[1]`).
  */
 export function refuseUnimplementedNodeGroup(
   spec: NodeGroupSpec,
-  baseline: Pick<NodeGroupSpec, 'autoscaling' | 'volume'>,
+  baseline: Pick<NodeGroupSpec, 'autoscaling'>,
   path: string,
 ): void {
   if (!sameJson(spec.autoscaling, baseline.autoscaling)) {
     const field = spec.autoscaling.enabled ? `${path}.autoscaling.enabled` : `${path}.autoscaling`;
     throw notImplemented(field, 'the cluster autoscaler');
   }
-  if (!sameJson(spec.volume, baseline.volume)) {
-    throw notImplemented(`${path}.volume`, 'a node root volume of another type or size');
-  }
-  if (spec.runtime === 'containerd' && process.env.BERTH_EXPERIMENT !== '1') {
-    throw notImplemented(`${path}.runtime`, 'real nodes (containerd)');
-  }
 }
 
 /** What a new node group of `spec.count` nodes would get by default. */
-export function nodeGroupDefaults(
-  spec: NodeGroupSpec,
-): Pick<NodeGroupSpec, 'autoscaling' | 'volume'> {
+export function nodeGroupDefaults(spec: NodeGroupSpec): Pick<NodeGroupSpec, 'autoscaling'> {
   return applyNodeGroupDefaults({ count: spec.count }, spec.zone);
 }
 

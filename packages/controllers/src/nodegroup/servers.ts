@@ -3,7 +3,7 @@
  * node group and the slot, so a create repeated after a crash finds the server it already made.
  * Scale-up fills the lowest free slots; scale-down drains, then deletes, the highest ones.
  */
-import type { Server } from '@berth/provider-api';
+import type { Server, Volume } from '@berth/provider-api';
 import { hashUserData } from '@berth/provider-api';
 import { isTrue } from '../conditions.js';
 import { names, nodeGroupTags } from '../naming.js';
@@ -48,6 +48,7 @@ export async function createWorker(
     { cluster, nodeGroup, serverName: name, vipAddress: pass.vipAddress },
     signal,
   );
+  const disk = await freshDisk(pass, name);
   const server = await provider.servers.create(
     {
       name,
@@ -58,6 +59,7 @@ export async function createWorker(
       securityGroupIds: [fabric.base.id, fabric.minion.id],
       serverGroupId: group.id,
       userData,
+      ...(disk === undefined ? {} : { volumeIds: [disk.id] }),
       metadata: {
         'berth.dev/role': 'worker',
         'berth.dev/node-group': nodeGroup.metadata.name,
@@ -90,6 +92,7 @@ export async function removeWorker(
     );
   }
   await provider.servers.delete({ id: server.id }, signal);
+  await deleteDisks(pass, (v) => v.name === names.workerDisk(server.name));
   if (isTrue(cluster.status.conditions, 'ControlPlaneReady') && !cluster.spec.stopped) {
     await bootstrap.deleteNode?.(
       { cluster, nodeName: server.name, vipAddress: pass.vipAddress },
@@ -112,4 +115,38 @@ export async function deleteWorkerGroup(pass: NodeGroupPass): Promise<void> {
     signal,
   );
   if (group !== undefined) await provider.serverGroups.delete({ id: group.id }, signal);
+  await deleteDisks(pass, () => true);
+}
+
+/**
+ * A real node's root disk (the group's `volume`: its kubelet and containerd state), created
+ * fresh for each new server: one left by a create or a removal that stopped half-way is
+ * replaced, so a node never starts on another's state. Simulated nodes have none.
+ */
+async function freshDisk(pass: NodeGroupPass, worker: string): Promise<Volume | undefined> {
+  const { provider } = pass.deps;
+  const { cluster, nodeGroup, signal } = pass;
+  if (nodeGroup.spec.runtime !== 'containerd') return undefined;
+  const input = {
+    name: names.workerDisk(worker),
+    tags: nodeGroupTags(cluster, nodeGroup),
+    volumeType: nodeGroup.spec.volume.type,
+    sizeGb: nodeGroup.spec.volume.sizeGb,
+    zone: nodeGroup.spec.zone,
+  };
+  const left = await provider.volumes.find({ name: input.name, tags: input.tags }, signal);
+  if (left !== undefined && left.attachment === null) {
+    await provider.volumes.delete({ id: left.id }, signal);
+  }
+  return provider.volumes.create(input, signal);
+}
+
+/** Deletes the group's unattached disks that `which` selects (a deleted server's are). */
+async function deleteDisks(pass: NodeGroupPass, which: (v: Volume) => boolean): Promise<void> {
+  const { provider } = pass.deps;
+  const { cluster, nodeGroup, signal } = pass;
+  const disks = await provider.volumes.list({ tags: nodeGroupTags(cluster, nodeGroup) }, signal);
+  for (const disk of disks.filter((v) => v.attachment === null && which(v))) {
+    await provider.volumes.delete({ id: disk.id }, signal);
+  }
 }

@@ -39,6 +39,7 @@ if (e2eSkip === false) {
             processes: [],
             mounts: [],
             cgroups: [],
+            loopDevices: [],
             files: [],
           });
         },

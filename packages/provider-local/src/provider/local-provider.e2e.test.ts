@@ -121,6 +121,7 @@ describe('local provider end to end', { skip: e2eSkip, concurrency: false }, () 
       processes: [],
       mounts: [],
       cgroups: [],
+      loopDevices: [],
       files: [],
     });
   });

@@ -114,6 +114,7 @@ describe('local topology end to end', { skip: e2eSkip, concurrency: false }, () 
       processes: [],
       mounts: [],
       cgroups: [],
+      loopDevices: [],
       files: [],
     });
   });

@@ -42,6 +42,7 @@ describe('amphora replacement end to end', { skip: e2eSkip, concurrency: false }
       processes: [],
       mounts: [],
       cgroups: [],
+      loopDevices: [],
       files: [],
     });
   });

@@ -70,6 +70,7 @@ describe('load balancer traffic end to end', { skip: e2eSkip, concurrency: false
       processes: [],
       mounts: [],
       cgroups: [],
+      loopDevices: [],
       files: [],
     });
   });
