@@ -93,7 +93,8 @@ export interface ClusterBootstrap {
   /**
    * Removes the Kubernetes Node of a worker whose server Berth deleted, as a cloud provider's
    * node-lifecycle controller does, so a successor of the same name registers afresh (a node
-   * may not delete its own Node). Best effort: an API that does not answer is logged, not thrown.
+   * may not delete its own Node), and the pods still bound to it, so their controllers replace
+   * them elsewhere at once. Best effort: an API that does not answer is logged, not thrown.
    */
   deleteNode?(input: DrainInput, signal: AbortSignal): Promise<void>;
   /**

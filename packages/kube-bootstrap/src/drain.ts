@@ -103,3 +103,27 @@ function timedOut(nodeName: string, pods: Pod[], blocked: Map<string, string>): 
     { details: { node: nodeName } },
   );
 }
+
+/**
+ * Deletes at once every pod still bound to a node whose machine is gone, as the pod garbage
+ * collector does for a vanished node's pods after its quarantine. Their controllers replace them
+ * on other nodes now, rather than after a node of the same name registers again and restarts
+ * them in place. Returns how many it deleted.
+ */
+export async function releasePodsOf(
+  api: KubeClient,
+  nodeName: string,
+  opts: { signal?: AbortSignal } = {},
+): Promise<number> {
+  let deleted = 0;
+  for (const pod of await podsOn(api, nodeName, opts)) {
+    const { name, namespace } = pod.metadata;
+    const gone = await api.find(
+      `delete pod ${namespace}/${name}`,
+      (k) => k.core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }),
+      opts,
+    );
+    if (gone !== undefined) deleted++;
+  }
+  return deleted;
+}

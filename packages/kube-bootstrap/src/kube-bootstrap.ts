@@ -22,7 +22,7 @@ import { ClusterApi, type BootstrapLogger } from './cluster-api.js';
 import { ClusterSecrets } from './cluster-secrets.js';
 import { controlPlaneHealth } from './control-plane-health.js';
 import { approveServingCsrs } from './csr-approval.js';
-import { drainNode } from './drain.js';
+import { drainNode, releasePodsOf } from './drain.js';
 import { renderClientCertKubeconfig } from './kubeconfig.js';
 import { DEFAULT_PORTS, type MasterPorts } from './layout.js';
 import { renderMasterUserData } from './master-user-data.js';
@@ -37,7 +37,7 @@ import type { SecretStore } from './secret-store.js';
 import { renderWorkerUserData } from './worker-user-data.js';
 import { dirname } from 'node:path';
 import { nthAddress } from '@berth/net';
-import { renderRealNodeUserData } from '@berth/node-runtime';
+import { renderRealNodeUserData, ROOT_DISK_DEVICE } from '@berth/node-runtime';
 import type { IssuedCertificate } from './pki.js';
 
 export type { BootstrapLogger } from './cluster-api.js';
@@ -161,6 +161,7 @@ export class KubeBootstrap implements ClusterBootstrap {
       nodeGroup: nodeGroup.metadata.name,
       zone: nodeGroup.spec.zone,
       flavor,
+      diskGb: nodeGroup.spec.volume.sizeGb,
       labels: nodeGroup.spec.labels,
       taints: nodeGroup.spec.taints,
     });
@@ -187,6 +188,7 @@ export class KubeBootstrap implements ClusterBootstrap {
       labels: nodeSettableLabels(spec.labels).own,
       taints: spec.taints,
       flavor,
+      disk: { device: ROOT_DISK_DEVICE, ...nodeGroup.spec.volume },
       sandboxImage: images.sandbox,
       ...(images.registry === undefined
         ? {}
@@ -230,6 +232,7 @@ export class KubeBootstrap implements ClusterBootstrap {
         nodeGroup: nodeGroup.metadata.name,
         zone: nodeGroup.spec.zone,
         flavor: { name: flavor.name, vcpus: flavor.vcpus, ramMiB: flavor.ramMiB },
+        diskGb: nodeGroup.spec.volume.sizeGb,
         labels: nodeGroup.spec.labels,
         taints: nodeGroup.spec.taints,
       }),
@@ -366,6 +369,9 @@ export class KubeBootstrap implements ClusterBootstrap {
         { signal },
       );
       if (deleted !== undefined) this.deps.logger.info(log, 'node object deleted');
+      const released = await releasePodsOf(api, nodeName, { signal });
+      if (released > 0)
+        this.deps.logger.info({ ...log, pods: released }, 'pods of the node released');
     } catch (err) {
       this.deps.logger.warn({ ...log, err }, 'node object left: delete failed');
     }

@@ -72,7 +72,7 @@ test('before the repair delay a down worker is reported, not replaced', async (t
     intervalMs: 20,
   });
   const [victim] = await world.provider.servers.list(workerTags(uid), never);
-  world.provider.crashServer(victim!.id);
+  world.provider.crashServer(victim!.id, 'service containerd exited with code 127');
   const group = groupOf(world);
   world.controllers.nodeGroups.enqueue(group.metadata.uid);
   await until(
@@ -80,7 +80,10 @@ test('before the repair delay a down worker is reported, not replaced', async (t
     () => {
       const ng = world.store.nodeGroups.get(group.metadata.uid)!;
       const c = ng.status.conditions.find((x) => x.type === 'NodesReady');
-      return c?.status === 'False' && c.message.includes(victim!.name);
+      return (
+        c?.status === 'False' &&
+        c.message.includes(`${victim!.name} (ERROR: service containerd exited with code 127)`)
+      );
     },
     { intervalMs: 20 },
   );

@@ -167,9 +167,7 @@ export class NodeGroupReconciler implements Reconciler {
       ngCondition(pass, 'NodesReady', 'True', 'AllNodesReady', `${servers.length} nodes ready`);
       return;
     }
-    const detail = notReady
-      .map((s) => `${s.name} (${readiness.get(s.name)?.reason ?? s.status})`)
-      .join(', ');
+    const detail = notReady.map((s) => `${s.name} (${notReadyReason(s, readiness)})`).join(', ');
     ngWait(
       pass,
       'NodesNotReady',
@@ -233,4 +231,14 @@ export class NodeGroupReconciler implements Reconciler {
       ),
     );
   }
+}
+
+/** Why a worker is not a Ready node: its machine's fault first, else its Node's condition. */
+function notReadyReason(server: Server, readiness: Map<string, NodeReadiness>): string {
+  if (server.fault !== null) return `${server.status}: ${server.fault.message}`;
+  const node = readiness.get(server.name);
+  if (node !== undefined) return node.reason;
+  return server.status === 'ACTIVE'
+    ? 'NotRegistered: its kubelet has not registered'
+    : server.status;
 }
