@@ -24,7 +24,7 @@ export const NODE_GROUP_DEFAULTS = {
   maxUnavailable: '25%',
   volume: { type: 'ssd', sizeGb: 20 },
   // Real nodes (containerd) become the default once they run pods end to end.
-  runtime: 'simulated',
+  runtime: 'containerd',
 } as const;
 
 /** The node group a cluster gets when its create request has no `spec.nodeGroups` at all. */

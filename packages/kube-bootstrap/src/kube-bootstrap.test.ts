@@ -16,8 +16,13 @@ const masters = [0, 1, 2].map((i) => ({
   zone: 'az1',
 }));
 
-function bootstrap(store = new MemorySecretStore(), apiserverPort = DEFAULT_PORTS.apiserver) {
+function bootstrap(
+  store = new MemorySecretStore(),
+  apiserverPort = DEFAULT_PORTS.apiserver,
+  images?: ConstructorParameters<typeof KubeBootstrap>[0]['images'],
+) {
   return new KubeBootstrap({
+    ...(images === undefined ? {} : { images }),
     secrets: store,
     components: async (binary, version) => `/cache/${version}/${binary}`,
     kubernetesVersion: () => 'v1.34.10',
@@ -101,10 +106,14 @@ test('a new API address reissues the serving certificate; the CA stays', async (
   assert.match(cert.subjectAltName ?? '', /IP Address:172\.24\.0\.99/);
 });
 
-test('worker user data: the node identity, the VIP, capacity from the flavor', async () => {
+test('simulated worker user data: the node identity, the VIP, capacity from the flavor', async () => {
   const kb = bootstrap();
   const cluster = testCluster();
-  const nodeGroup = testNodeGroup(cluster, 'pool', { flavor: 'std-4-8', labels: { tier: 'web' } });
+  const nodeGroup = testNodeGroup(cluster, 'pool', {
+    flavor: 'std-4-8',
+    labels: { tier: 'web' },
+    runtime: 'simulated',
+  });
   const data = await kb.workerUserData(
     { cluster, nodeGroup, serverName: 'demo-pool-abcde', vipAddress: '10.0.0.5' },
     signal,
@@ -117,11 +126,71 @@ test('worker user data: the node identity, the VIP, capacity from the flavor', a
     capacity: object;
     labels: Record<string, string>;
   };
-  assert.deepEqual(spec.capacity, { cpu: '4', memory: '8192Mi', pods: '110' });
+  assert.deepEqual(spec.capacity, {
+    cpu: '4',
+    memory: '8192Mi',
+    pods: '110',
+    'ephemeral-storage': '20Gi',
+  });
   assert.equal(spec.labels['node.kubernetes.io/instance-type'], 'std-4-8');
   assert.equal(spec.labels.tier, 'web');
   const kwok = data.services.find((s) => s.name === 'kwok')!;
   assert.ok(kwok.command.includes('--manage-single-node=demo-pool-abcde'));
+});
+
+test('a real worker runs containerd, kubelet and kube-proxy, pulling with its cluster credential', async () => {
+  const asked: unknown[] = [];
+  const kb = bootstrap(undefined, undefined, async (cluster) => {
+    asked.push(cluster);
+    return {
+      sandbox: '198.18.0.1:5000/berth/pause:v3.10.1',
+      coredns: '198.18.0.1:5000/berth/coredns:v1.14.7',
+      registry: { host: '198.18.0.1:5000', caPem: 'CA' },
+      pullCredential: { username: `berth-node.${cluster.project}.${cluster.uid}`, password: 'pw' },
+    };
+  });
+  const cluster = testCluster();
+  const nodeGroup = testNodeGroup(cluster, 'pool', { flavor: 'std-4-8' });
+  assert.equal(nodeGroup.spec.runtime, 'containerd', 'real nodes are the default');
+  const data = await kb.workerUserData(
+    { cluster, nodeGroup, serverName: 'demo-pool-abcde', vipAddress: '10.0.0.5' },
+    signal,
+  );
+  assert.deepEqual(asked, [{ project: cluster.metadata.project, uid: cluster.metadata.uid }]);
+  assert.deepEqual(
+    data.services.map((s) => s.name),
+    ['containerd', 'kubelet', 'kube-proxy'],
+  );
+  assert.match(
+    file(data, '/etc/containerd/config.toml'),
+    /sandbox = '198\.18\.0\.1:5000\/berth\/pause/,
+  );
+  assert.match(
+    file(data, '/etc/kubernetes/pki/registry-credential.json'),
+    new RegExp(`berth-node\\.${cluster.metadata.project}\\.${cluster.metadata.uid}`),
+  );
+  const creds = credentialsFromKubeconfig(file(data, '/etc/kubernetes/kubelet.conf'));
+  assert.equal(
+    new X509Certificate(creds.certPem).subject,
+    'CN=system:node:demo-pool-abcde\nO=system:nodes',
+  );
+});
+
+test('without the platform registry a real worker is refused with a reason', async () => {
+  const kb = bootstrap();
+  const cluster = testCluster();
+  await assert.rejects(
+    kb.workerUserData(
+      {
+        cluster,
+        nodeGroup: testNodeGroup(cluster, 'pool'),
+        serverName: 'n',
+        vipAddress: '10.0.0.5',
+      },
+      signal,
+    ),
+    /real nodes need the platform registry/,
+  );
 });
 
 test('the admin kubeconfig needs a PKI and an endpoint, then names the endpoint', async () => {

@@ -14,6 +14,7 @@ import {
   type ClusterSpec as ClusterSpecType,
   type Operation,
 } from '@berth/api-types';
+import { refuseUnavailableRuntime, type RuntimeSupport } from './node-runtimes.js';
 import { BerthError } from '@berth/errors';
 import type { ClusterKey, Repositories, Store } from '@berth/store';
 import { finishImmediately, recordAction } from './actions.js';
@@ -46,7 +47,10 @@ export class ClusterService {
   readonly #catalog: Catalog;
   readonly #check: PatchCheckers<ClusterSpecType>;
 
-  constructor(store: Store, catalog: Catalog, validators: Validators) {
+  readonly #runtimes: RuntimeSupport | undefined;
+
+  constructor(store: Store, catalog: Catalog, validators: Validators, runtimes?: RuntimeSupport) {
+    this.#runtimes = runtimes;
     this.#store = store;
     this.#catalog = catalog;
     this.#check = patchCheckers(validators, ClusterSpec);
@@ -63,6 +67,9 @@ export class ClusterService {
     const spec = applyClusterDefaults(body.spec, { defaultVersion });
     validateClusterSpec(spec, catalog);
     refuseUnimplementedCluster(spec);
+    spec.nodeGroups.forEach((group, i) =>
+      refuseUnavailableRuntime(group, `spec.nodeGroups[${i}]`, this.#runtimes),
+    );
     return this.#store.transaction(async (tx) => {
       const cluster = await tx.clusters.create({
         project,

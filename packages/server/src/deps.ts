@@ -3,6 +3,7 @@
  * in; tests pass their own. Seams the controllers fill later are optional and answer 501 until
  * wired: `kubeconfigs`, `nodes`, `infra`, `registry`.
  */
+import type { RuntimeSupport } from './node-runtimes.js';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Registry } from 'prom-client';
 import type {
@@ -83,5 +84,7 @@ export interface AppDeps {
   /** Directory of the built web console served at `/`; without it `/` is a 404. */
   consoleDir?: string;
   registry?: RegistryInfoSource;
+  /** Which node runtimes can run here (default: all). */
+  runtimes?: RuntimeSupport;
   options?: AppOptions;
 }

@@ -94,7 +94,7 @@ describe('HA cluster: 3 masters behind an ACTIVE_STANDBY API load balancer', { s
       '--zones',
       'az1,az2,az3',
       '--nodegroup',
-      'default:count=1',
+      'default:count=1,runtime=simulated',
       '--wait',
     );
     await b.berth('cluster', 'kubeconfig', 'ha', '--output-file', kubeconfig);

@@ -51,9 +51,9 @@ function suite(version: string, faults: boolean): void {
         '--version',
         version,
         '--nodegroup',
-        'default:flavor=std-2-4,count=3',
+        'default:flavor=std-2-4,count=3,runtime=simulated',
         '--nodegroup',
-        'batch:count=1,taint=dedicated=batch:NoSchedule',
+        'batch:count=1,runtime=simulated,taint=dedicated=batch:NoSchedule',
         '--wait',
       );
       await b.berth('cluster', 'kubeconfig', 'demo', '--output-file', kubeconfig);
@@ -214,7 +214,7 @@ function suite(version: string, faults: boolean): void {
     test('SIGKILL of berth server mid-create: after restart Running, no duplicates', async () => {
       await b.api('POST', '/v1/projects/default/clusters', {
         metadata: { name: 'crashy' },
-        spec: { version, nodeGroups: [{ name: 'default', count: 2 }] },
+        spec: { version, nodeGroups: [{ name: 'default', count: 2, runtime: 'simulated' }] },
       });
       await until(
         'create under way',

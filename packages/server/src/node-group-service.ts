@@ -12,6 +12,7 @@ import {
   type NodeGroupSpec as NodeGroupSpecType,
   type Operation,
 } from '@berth/api-types';
+import { refuseUnavailableRuntime, type RuntimeSupport } from './node-runtimes.js';
 import { BerthError } from '@berth/errors';
 import type { ClusterKey, NodeGroupKey, Store } from '@berth/store';
 import { finishImmediately, recordAction } from './actions.js';
@@ -41,7 +42,10 @@ export class NodeGroupService {
   readonly #catalog: Catalog;
   readonly #check: PatchCheckers<NodeGroupSpecType>;
 
-  constructor(store: Store, catalog: Catalog, validators: Validators) {
+  readonly #runtimes: RuntimeSupport | undefined;
+
+  constructor(store: Store, catalog: Catalog, validators: Validators, runtimes?: RuntimeSupport) {
+    this.#runtimes = runtimes;
     this.#store = store;
     this.#catalog = catalog;
     this.#check = patchCheckers(validators, NodeGroupSpec);
@@ -64,6 +68,7 @@ export class NodeGroupService {
       const spec = applyNodeGroupDefaults(body.spec ?? {}, owner.spec.zones[0] ?? 'az1');
       validateNodeGroupSpec(spec, 'spec', catalog);
       refuseUnimplementedNodeGroup(spec, nodeGroupDefaults(spec), 'spec');
+      refuseUnavailableRuntime(spec, 'spec', this.#runtimes);
       const name = body.metadata.name;
       const nodeGroup = await tx.nodeGroups.create(cluster, {
         name,

@@ -98,7 +98,14 @@ describe('LoadBalancer Services on a local cluster', { skip }, () => {
   }
 
   test('a LoadBalancer Service gets a public address within 10 s; members follow scaling', async () => {
-    await b.berth('cluster', 'create', 'svc', '--nodegroup', 'default:count=2', '--wait');
+    await b.berth(
+      'cluster',
+      'create',
+      'svc',
+      '--nodegroup',
+      'default:count=2,runtime=simulated',
+      '--wait',
+    );
     await b.berth('cluster', 'kubeconfig', 'svc', '--output-file', kubeconfig);
     await until(
       '2 Ready nodes',

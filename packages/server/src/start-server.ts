@@ -39,6 +39,7 @@ import type { App } from './http.js';
 import { providerInfraReader } from './infra-reader.js';
 import { parseListen } from './listen.js';
 import { createLogger } from './logger.js';
+import type { RuntimeSupport } from './node-runtimes.js';
 import { startPlatformRegistry, type RunningPlatformRegistry } from './platform-registry.js';
 import { seedAdminToken } from './seed-admin.js';
 import {
@@ -199,6 +200,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       kubeconfigs: kube.kubeconfigs,
       nodes,
       ...(platformRegistry ? { registry: { info: () => platformRegistry.info } } : {}),
+      runtimes: runtimeSupport(kind, platformRegistry !== undefined),
       options: options.appOptions,
     });
     stoppers.push(() => app.close());
@@ -238,6 +240,15 @@ async function createProvider(
   const delayMs = memoryDelayFromEnv(env);
   if (delayMs > 0) provider.faults.delay({ method: '*', ms: delayMs });
   return provider;
+}
+
+/** Real nodes need the platform registry on the local provider (the memory provider simulates all). */
+function runtimeSupport(kind: ProviderKind, registryRuns: boolean): RuntimeSupport {
+  if (kind === 'memory' || registryRuns) return {};
+  return {
+    containerdUnavailable:
+      'the platform registry (pause and CoreDNS images) does not run (--no-registry, or it failed to start: see the log)',
+  };
 }
 
 /** Real Kubernetes (kube-bootstrap) on the local provider; simulated on the memory provider. */

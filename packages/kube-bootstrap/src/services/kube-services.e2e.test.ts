@@ -55,9 +55,15 @@ test('KubeServicesClient reads and writes what the Service controller needs', as
     assert.deepEqual(
       (await client.listNodes(never)).sort((a, b) => a.name.localeCompare(b.name)),
       [
-        { name: 'n1', internalIp: '10.0.0.20', ready: true, excluded: false },
-        { name: 'n2', internalIp: '10.0.0.21', ready: false, excluded: false },
-        { name: 'n3', ready: true, excluded: true },
+        {
+          name: 'n1',
+          internalIp: '10.0.0.20',
+          ready: true,
+          excluded: false,
+          podCidrs: ['10.100.1.0/24'],
+        },
+        { name: 'n2', internalIp: '10.0.0.21', ready: false, excluded: false, podCidrs: [] },
+        { name: 'n3', ready: true, excluded: true, podCidrs: [] },
       ],
     );
     const local = listed.find((s) => s.name === 'local')!;
@@ -147,18 +153,36 @@ async function seed(api: KubeClient): Promise<void> {
   const { create } = kubeObjects(api);
   await create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'web' } });
   const now = new Date().toISOString();
-  const nodes = [
-    { name: 'n1', ip: '10.0.0.20', ready: 'True', labels: {} as Record<string, string> },
-    { name: 'n2', ip: '10.0.0.21', ready: 'False', labels: {} },
+  const nodes: {
+    name: string;
+    ip: string | undefined;
+    ready: string;
+    labels: Record<string, string>;
+    podCidr: string | undefined;
+  }[] = [
+    {
+      name: 'n1',
+      ip: '10.0.0.20',
+      ready: 'True',
+      labels: {},
+      podCidr: '10.100.1.0/24',
+    },
+    { name: 'n2', ip: '10.0.0.21', ready: 'False', labels: {}, podCidr: undefined },
     {
       name: 'n3',
       ip: undefined,
       ready: 'True',
+      podCidr: undefined,
       labels: { 'node.kubernetes.io/exclude-from-external-load-balancers': '' },
     },
   ];
   for (const n of nodes) {
-    await create({ apiVersion: 'v1', kind: 'Node', metadata: { name: n.name, labels: n.labels } });
+    await create({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: n.name, labels: n.labels },
+      ...(n.podCidr === undefined ? {} : { spec: { podCIDR: n.podCidr, podCIDRs: [n.podCidr] } }),
+    });
     const status = {
       addresses: n.ip === undefined ? [] : [{ type: 'InternalIP', address: n.ip }],
       conditions: [

@@ -11,7 +11,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { checkLeaks, isClean, serverLayout } from '@berth/provider-local';
+import {
+  checkLeaks,
+  isClean,
+  killCgroup,
+  serverCgroupPath,
+  serverLayout,
+} from '@berth/provider-local';
 import { createE2eEnv, e2eSkip, type E2eEnv } from '@berth/provider-local/testing';
 import { freePort, skipUnless, until } from '@berth/test-kit';
 
@@ -154,6 +160,18 @@ export function verifiedGroup(file: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A host crash of a server: SIGKILL to every process in its machine's cgroup — agent, daemons,
+ * containerd shims and containers alike. True when something was running.
+ */
+export async function crashMachine(env: E2eEnv, serverId: string): Promise<boolean> {
+  const group = serverCgroupPath(env.prefix, serverId);
+  const procs = `/sys/fs/cgroup/pids${group}/cgroup.procs`;
+  const alive = fs.existsSync(procs) && fs.readFileSync(procs, 'utf8').trim() !== '';
+  assert.ok(await killCgroup(group), `processes of ${serverId} survived SIGKILL`);
+  return alive;
 }
 
 /** SIGKILL to every verified process group of a server: its agent and its services. */
