@@ -5,38 +5,16 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CommandRunner, RunResult } from '@berth/exec';
-import type { ComponentStore } from './store.js';
+import {
+  firstLine,
+  probeCommand,
+  throwawayNetnsName,
+  type DoctorCheck,
+  type DoctorDeps,
+  type Probe,
+} from './doctor-probe.js';
 
-export interface DoctorCheck {
-  name: string;
-  ok: boolean;
-  /** A required check that fails makes `berth doctor` exit non-zero. */
-  required: boolean;
-  detail: string;
-  /** The command (or step) that fixes a miss. */
-  fix?: string;
-}
-
-export interface DoctorDeps {
-  runner: CommandRunner;
-  store: ComponentStore;
-  componentsDir: string;
-  /** Path of scripts/install-host-deps, for fix hints. */
-  hostDepsScript: string;
-  /** Name of the throwaway network namespace; unique per run. */
-  netnsName?: string;
-}
-
-type Probe = (deps: DoctorDeps) => Promise<DoctorCheck>;
-
-/**
- * Runs a probe command. A failure is a finding, not an error: a non-zero exit resolves, and a
- * command that is not installed resolves with exit 127 and `<command>: command not found`.
- */
-function probeCommand(runner: CommandRunner, command: string, args: string[]): Promise<RunResult> {
-  return runner.run(command, args, { check: false });
-}
+export type { DoctorCheck, DoctorDeps } from './doctor-probe.js';
 
 export async function runDoctor(deps: DoctorDeps): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [];
@@ -91,19 +69,19 @@ function tool(command: string, args: string[], debPackage: string): Probe {
   return async ({ runner, hostDepsScript }) => {
     const r = await probeCommand(runner, command, args);
     const ok = r.exitCode === 0;
-    const firstLine = (r.stdout.trim() || r.stderr.trim()).split('\n')[0] ?? '';
+    const line = firstLine(r);
     return {
       name: command,
       ok,
       required: true,
-      detail: ok ? firstLine : `${command} not usable (${debPackage}): ${firstLine}`,
+      detail: ok ? line : `${command} not usable (${debPackage}): ${line}`,
       ...(ok ? {} : { fix: hostDepsScript }),
     };
   };
 }
 
 async function checkNetns(deps: DoctorDeps): Promise<DoctorCheck> {
-  const name = deps.netnsName ?? `berth-doctor-${process.pid}`;
+  const name = throwawayNetnsName(deps);
   const add = await probeCommand(deps.runner, 'ip', ['netns', 'add', name]);
   const del =
     add.exitCode === 0
