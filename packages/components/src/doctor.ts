@@ -6,6 +6,12 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  checkCgroups,
+  checkLoopDevices,
+  checkMountNamespace,
+  checkNftablesKernel,
+} from './doctor-node.js';
+import {
   firstLine,
   probeCommand,
   throwawayNetnsName,
@@ -38,8 +44,12 @@ const PROBES: Probe[] = [
   tool('ip', ['-V'], 'iproute2'),
   checkNetns,
   tool('nft', ['--version'], 'nftables'),
+  checkNftablesKernel,
   tool('haproxy', ['-v'], 'haproxy'),
   tool('keepalived', ['--version'], 'keepalived'),
+  checkMountNamespace,
+  checkCgroups,
+  checkLoopDevices,
   checkGo,
   checkCToolchain,
   checkComponents,
