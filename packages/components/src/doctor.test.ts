@@ -85,6 +85,7 @@ test('a healthy host passes every check and deletes its throwaway namespaces', a
       'go:true',
       'c-toolchain:true',
       'components:true',
+      'node-components:true',
     ],
   );
   assert.ok(doctorPassed(checks));
@@ -143,15 +144,35 @@ test('building runc and pause needs gcc, static libc and libseccomp; required on
   assert.ok(doctorPassed(noGcc));
 });
 
-test('missing node components are named with their set', async (t) => {
+test('missing node binaries fail node-components alone, with the node install command', async (t) => {
   const f = await fixture(t, false);
   await f.store.install('1.34', { only: ['control-plane', 'simulated', 'images', 'platform'] });
   const checks = await runDoctor({ runner: hostRunner(), ...f });
   const components = checks.find((c) => c.name === 'components');
+  assert.equal(components?.ok, true, 'a node binary miss is reported once');
+  const node = checks.find((c) => c.name === 'node-components');
+  assert.equal(node?.ok, false);
+  for (const binary of ['containerd-shim-runc-v2', 'runc', 'portmap', 'kubelet', 'kube-proxy'])
+    assert.match(node?.detail ?? '', new RegExp(`${binary} missing`));
+  assert.doesNotMatch(node?.detail ?? '', /etcd|pause|coredns/);
+  assert.equal(node?.fix, 'berth components install 1.34 --only node');
+  assert.equal(checks.find((c) => c.name === 'go')?.required, true, 'Go builds them');
+});
+
+test('node-components names every node binary when they are installed', async (t) => {
+  const f = await fixture(t, false);
+  await f.store.install('1.34', { only: ['node'] });
+  const checks = await runDoctor({ runner: hostRunner(), ...f });
+  const node = checks.find((c) => c.name === 'node-components');
+  assert.equal(node?.ok, true);
+  assert.match(
+    node?.detail ?? '',
+    /kubelet, kube-proxy, containerd, containerd-shim-runc-v2, ctr, runc, bridge, host-local, loopback, portmap installed/,
+  );
+  const components = checks.find((c) => c.name === 'components');
   assert.equal(components?.ok, false);
-  assert.match(components?.detail ?? '', /kubelet missing \(node\)/);
-  assert.match(components?.detail ?? '', /runc missing \(node\)/);
-  assert.doesNotMatch(components?.detail ?? '', /etcd|pause|coredns/);
+  assert.match(components?.detail ?? '', /etcd missing \(control-plane\)/);
+  assert.doesNotMatch(components?.detail ?? '', /kubelet|runc/);
   assert.equal(components?.fix, 'berth components install 1.34');
 });
 

@@ -5,6 +5,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { checkComponents, checkNodeComponents } from './doctor-components.js';
 import {
   checkCgroups,
   checkLoopDevices,
@@ -25,7 +26,9 @@ export type { DoctorCheck, DoctorDeps } from './doctor-probe.js';
 export async function runDoctor(deps: DoctorDeps): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [];
   for (const probe of PROBES) checks.push(await probe(deps));
-  const componentsOk = checks.find((c) => c.name === 'components')?.ok ?? false;
+  const componentsOk = ['components', 'node-components'].every(
+    (name) => checks.find((c) => c.name === name)?.ok ?? false,
+  );
   // Go and the C toolchain are needed only to build components that are not in the cache yet.
   for (const name of ['go', 'c-toolchain']) {
     const check = checks.find((c) => c.name === name);
@@ -53,6 +56,7 @@ const PROBES: Probe[] = [
   checkGo,
   checkCToolchain,
   checkComponents,
+  checkNodeComponents,
 ];
 
 async function checkLinux({ runner }: DoctorDeps): Promise<DoctorCheck> {
@@ -154,30 +158,6 @@ async function checkCToolchain({ runner, hostDepsScript }: DoctorDeps): Promise<
       ? `${firstLine}; static libc and libseccomp found (runc, pause)`
       : `missing for building runc and pause: ${misses.join(', ')}`,
     ...(ok ? {} : { fix: `${hostDepsScript} (gcc libc6-dev libseccomp-dev pkg-config)` }),
-  };
-}
-
-async function checkComponents({ store }: DoctorDeps): Promise<DoctorCheck> {
-  const release = store.versions.defaultRelease;
-  const statuses = await store.status(release);
-  const buildable = statuses.filter((s) => s.notBuildable === undefined);
-  const missing = buildable.flatMap((s) => s.binaries.filter((b) => b.state !== 'ok'));
-  const ok = missing.length === 0;
-  // Name the set (node, control-plane, …) of each miss: a host that runs only kwok nodes may
-  // choose to install less, and the fix then says which set to install.
-  const sets = Object.entries(store.versions.sets ?? {});
-  const setOf = (binary: string) => sets.find(([, names]) => names.includes(binary))?.[0];
-  const list = missing
-    .map((b) => `${b.name} ${b.state}${setOf(b.name) ? ` (${setOf(b.name)})` : ''}`)
-    .join(', ');
-  return {
-    name: 'components',
-    ok,
-    required: true,
-    detail: ok
-      ? `release ${release} installed and verified (control plane, real nodes, images)`
-      : `release ${release}: ${list}`,
-    ...(ok ? {} : { fix: `berth components install ${release}` }),
   };
 }
 
