@@ -20,7 +20,7 @@ function commandExists(name: string): boolean {
   }
 }
 
-test('the real doctor reports this host truthfully and leaves no namespace behind', async () => {
+async function realDoctor(netnsName: string) {
   const runner = new ProcessRunner();
   const componentsDir = defaultComponentsDir();
   const store = createComponentStore({
@@ -28,22 +28,50 @@ test('the real doctor reports this host truthfully and leaves no namespace behin
     componentsDir,
     runner,
   });
-  const netnsName = `berth-doctor-int-${process.pid}`;
   const checks = await runDoctor({ runner, store, componentsDir, hostDepsScript: 'x', netnsName });
-  const byName = new Map(checks.map((c) => [c.name, c]));
+  return { store, byName: new Map(checks.map((c) => [c.name, c])), checks };
+}
+
+function namespaces(): string {
+  return commandExists('ip') ? execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }) : '';
+}
+
+test('the real doctor reports this host truthfully and leaves no namespace behind', async () => {
+  const netnsName = `berth-doctor-int-${process.pid}`;
+  const { store, byName, checks } = await realDoctor(netnsName);
   assert.equal(byName.get('linux')?.ok, process.platform === 'linux');
   assert.equal(byName.get('root')?.ok, process.getuid?.() === 0);
   for (const tool of ['ip', 'nft', 'haproxy', 'keepalived']) {
     assert.equal(byName.get(tool)?.ok, commandExists(tool), `${tool}: ${byName.get(tool)?.detail}`);
   }
   const status = await store.status(store.versions.defaultRelease);
-  const allBuilt = status
-    .filter((s) => !s.notBuildable)
-    .every((s) => s.binaries.every((b) => b.state === 'ok'));
-  assert.equal(byName.get('components')?.ok, allBuilt);
+  const buildable = status.filter((s) => !s.notBuildable).flatMap((s) => s.binaries);
+  const node = store.versions.sets?.node ?? [];
+  const allOk = (names: (name: string) => boolean) =>
+    buildable.filter((b) => names(b.name)).every((b) => b.state === 'ok');
+  assert.equal(
+    byName.get('components')?.ok,
+    allOk((name) => !node.includes(name)),
+  );
+  assert.equal(
+    byName.get('node-components')?.ok,
+    allOk((name) => node.includes(name)),
+  );
   for (const c of checks.filter((x) => !x.ok)) assert.ok(c.fix, `${c.name} names its fix`);
-  if (commandExists('ip')) {
-    const namespaces = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
-    assert.ok(!namespaces.includes(netnsName), 'throwaway namespace deleted');
-  }
+  assert.ok(!namespaces().includes(netnsName), 'throwaway namespaces deleted');
 });
+
+test(
+  'as root on this host, what a real node needs is here',
+  { skip: process.getuid?.() !== 0 && 'needs root' },
+  async () => {
+    const netnsName = `berth-doctor-int-node-${process.pid}`;
+    const { byName } = await realDoctor(netnsName);
+    for (const name of ['mount-namespace', 'cgroups', 'loop-devices', 'nftables-kernel']) {
+      const check = byName.get(name);
+      assert.equal(check?.ok, true, `${name}: ${check?.detail} (fix: ${check?.fix})`);
+    }
+    assert.equal(commandExists('losetup') && commandExists('mkfs.ext4'), true);
+    assert.ok(!namespaces().includes(netnsName), 'the nft probe namespace is deleted');
+  },
+);

@@ -1,15 +1,32 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeRunner, type FakeCall } from '@berth/exec';
+import { FakeRunner, type FakeCall, type FakeResponse } from '@berth/exec';
 import { doctorPassed, requiredGoVersion, runDoctor, compareVersions } from './doctor.js';
-import { createFakeGo, storeWith, tempDir, versionsByPackage } from './test-support.js';
+import {
+  createFakeGo,
+  nodeHostAnswer,
+  storeWith,
+  tempDir,
+  versionsByPackage,
+} from './test-support.js';
 import { defaultComponentsDir } from './versions.js';
 
-/** A healthy host's answers; `missing` lists commands that are not installed. */
-function hostRunner(missing: string[] = [], goVersion = 'go1.26.8') {
+/**
+ * A healthy host's answers; `missing` lists commands that are not installed, `override` answers
+ * first (undefined: the healthy answer).
+ */
+function hostRunner(
+  missing: string[] = [],
+  goVersion = 'go1.26.8',
+  override: (call: FakeCall) => FakeResponse | undefined = () => undefined,
+) {
   return new FakeRunner((call: FakeCall) => {
+    const overridden = override(call);
+    if (overridden) return overridden;
     if (missing.includes(call.command))
       return { exitCode: 127, stderr: `${call.command}: command not found` };
+    const node = nodeHostAnswer(call);
+    if (node) return node;
     if (call.command === 'gcc' && call.args[0]?.startsWith('-print-file-name=')) {
       const lib = call.args[0].split('=')[1] ?? '';
       return { stdout: missing.includes(lib) ? `${lib}\n` : `/usr/lib/x86_64-linux-gnu/${lib}\n` };
@@ -44,7 +61,7 @@ async function fixture(t: { after(fn: () => Promise<void>): void }, installed: b
   };
 }
 
-test('a healthy host passes every check and deletes its throwaway namespace', async (t) => {
+test('a healthy host passes every check and deletes its throwaway namespaces', async (t) => {
   const runner = hostRunner();
   const checks = await runDoctor({
     runner,
@@ -59,17 +76,23 @@ test('a healthy host passes every check and deletes its throwaway namespace', as
       'ip:true',
       'netns:true',
       'nft:true',
+      'nftables-kernel:true',
       'haproxy:true',
       'keepalived:true',
+      'mount-namespace:true',
+      'cgroups:true',
+      'loop-devices:true',
       'go:true',
       'c-toolchain:true',
       'components:true',
+      'node-components:true',
     ],
   );
   assert.ok(doctorPassed(checks));
   const lines = runner.lines();
   assert.ok(lines.includes('ip netns add berth-doctor-test'));
   assert.ok(lines.includes('ip netns delete berth-doctor-test'));
+  assert.ok(lines.includes('ip netns delete berth-doctor-test-nft'));
 });
 
 test('missing host packages fail with the script that installs them', async (t) => {
@@ -121,15 +144,35 @@ test('building runc and pause needs gcc, static libc and libseccomp; required on
   assert.ok(doctorPassed(noGcc));
 });
 
-test('missing node components are named with their set', async (t) => {
+test('missing node binaries fail node-components alone, with the node install command', async (t) => {
   const f = await fixture(t, false);
   await f.store.install('1.34', { only: ['control-plane', 'simulated', 'images', 'platform'] });
   const checks = await runDoctor({ runner: hostRunner(), ...f });
   const components = checks.find((c) => c.name === 'components');
+  assert.equal(components?.ok, true, 'a node binary miss is reported once');
+  const node = checks.find((c) => c.name === 'node-components');
+  assert.equal(node?.ok, false);
+  for (const binary of ['containerd-shim-runc-v2', 'runc', 'portmap', 'kubelet', 'kube-proxy'])
+    assert.match(node?.detail ?? '', new RegExp(`${binary} missing`));
+  assert.doesNotMatch(node?.detail ?? '', /etcd|pause|coredns/);
+  assert.equal(node?.fix, 'berth components install 1.34 --only node');
+  assert.equal(checks.find((c) => c.name === 'go')?.required, true, 'Go builds them');
+});
+
+test('node-components names every node binary when they are installed', async (t) => {
+  const f = await fixture(t, false);
+  await f.store.install('1.34', { only: ['node'] });
+  const checks = await runDoctor({ runner: hostRunner(), ...f });
+  const node = checks.find((c) => c.name === 'node-components');
+  assert.equal(node?.ok, true);
+  assert.match(
+    node?.detail ?? '',
+    /kubelet, kube-proxy, containerd, containerd-shim-runc-v2, ctr, runc, bridge, host-local, loopback, portmap installed/,
+  );
+  const components = checks.find((c) => c.name === 'components');
   assert.equal(components?.ok, false);
-  assert.match(components?.detail ?? '', /kubelet missing \(node\)/);
-  assert.match(components?.detail ?? '', /runc missing \(node\)/);
-  assert.doesNotMatch(components?.detail ?? '', /etcd|pause|coredns/);
+  assert.match(components?.detail ?? '', /etcd missing \(control-plane\)/);
+  assert.doesNotMatch(components?.detail ?? '', /kubelet|runc/);
   assert.equal(components?.fix, 'berth components install 1.34');
 });
 
@@ -144,18 +187,16 @@ test('a Go older than the modules need is a miss', async (t) => {
 });
 
 test('not root and no netns are reported', async (t) => {
-  const runner = new FakeRunner((call) => {
+  const runner = hostRunner([], 'go1.26.8', (call) => {
     if (call.command === 'id') return { stdout: '1000\n' };
     if (call.command === 'ip' && call.args[0] === 'netns')
       return { exitCode: 1, stderr: 'Permission denied' };
-    if (call.command === 'uname') return { stdout: 'Linux 6\n' };
-    if (call.command === 'gcc') return { stdout: '/usr/lib/x86_64-linux-gnu/lib.a' };
-    return { stdout: 'go version go1.99.0' };
+    return undefined;
   });
   const checks = await runDoctor({ runner, ...(await fixture(t, true)) });
   assert.deepEqual(
     checks.filter((c) => !c.ok).map((c) => c.name),
-    ['root', 'netns'],
+    ['root', 'netns', 'nftables-kernel'],
   );
 });
 

@@ -5,43 +5,30 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CommandRunner, RunResult } from '@berth/exec';
-import type { ComponentStore } from './store.js';
+import { checkComponents, checkNodeComponents } from './doctor-components.js';
+import {
+  checkCgroups,
+  checkLoopDevices,
+  checkMountNamespace,
+  checkNftablesKernel,
+} from './doctor-node.js';
+import {
+  firstLine,
+  probeCommand,
+  throwawayNetnsName,
+  type DoctorCheck,
+  type DoctorDeps,
+  type Probe,
+} from './doctor-probe.js';
 
-export interface DoctorCheck {
-  name: string;
-  ok: boolean;
-  /** A required check that fails makes `berth doctor` exit non-zero. */
-  required: boolean;
-  detail: string;
-  /** The command (or step) that fixes a miss. */
-  fix?: string;
-}
-
-export interface DoctorDeps {
-  runner: CommandRunner;
-  store: ComponentStore;
-  componentsDir: string;
-  /** Path of scripts/install-host-deps, for fix hints. */
-  hostDepsScript: string;
-  /** Name of the throwaway network namespace; unique per run. */
-  netnsName?: string;
-}
-
-type Probe = (deps: DoctorDeps) => Promise<DoctorCheck>;
-
-/**
- * Runs a probe command. A failure is a finding, not an error: a non-zero exit resolves, and a
- * command that is not installed resolves with exit 127 and `<command>: command not found`.
- */
-function probeCommand(runner: CommandRunner, command: string, args: string[]): Promise<RunResult> {
-  return runner.run(command, args, { check: false });
-}
+export type { DoctorCheck, DoctorDeps } from './doctor-probe.js';
 
 export async function runDoctor(deps: DoctorDeps): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [];
   for (const probe of PROBES) checks.push(await probe(deps));
-  const componentsOk = checks.find((c) => c.name === 'components')?.ok ?? false;
+  const componentsOk = ['components', 'node-components'].every(
+    (name) => checks.find((c) => c.name === name)?.ok ?? false,
+  );
   // Go and the C toolchain are needed only to build components that are not in the cache yet.
   for (const name of ['go', 'c-toolchain']) {
     const check = checks.find((c) => c.name === name);
@@ -60,11 +47,16 @@ const PROBES: Probe[] = [
   tool('ip', ['-V'], 'iproute2'),
   checkNetns,
   tool('nft', ['--version'], 'nftables'),
+  checkNftablesKernel,
   tool('haproxy', ['-v'], 'haproxy'),
   tool('keepalived', ['--version'], 'keepalived'),
+  checkMountNamespace,
+  checkCgroups,
+  checkLoopDevices,
   checkGo,
   checkCToolchain,
   checkComponents,
+  checkNodeComponents,
 ];
 
 async function checkLinux({ runner }: DoctorDeps): Promise<DoctorCheck> {
@@ -91,19 +83,19 @@ function tool(command: string, args: string[], debPackage: string): Probe {
   return async ({ runner, hostDepsScript }) => {
     const r = await probeCommand(runner, command, args);
     const ok = r.exitCode === 0;
-    const firstLine = (r.stdout.trim() || r.stderr.trim()).split('\n')[0] ?? '';
+    const line = firstLine(r);
     return {
       name: command,
       ok,
       required: true,
-      detail: ok ? firstLine : `${command} not usable (${debPackage}): ${firstLine}`,
+      detail: ok ? line : `${command} not usable (${debPackage}): ${line}`,
       ...(ok ? {} : { fix: hostDepsScript }),
     };
   };
 }
 
 async function checkNetns(deps: DoctorDeps): Promise<DoctorCheck> {
-  const name = deps.netnsName ?? `berth-doctor-${process.pid}`;
+  const name = throwawayNetnsName(deps);
   const add = await probeCommand(deps.runner, 'ip', ['netns', 'add', name]);
   const del =
     add.exitCode === 0
@@ -166,30 +158,6 @@ async function checkCToolchain({ runner, hostDepsScript }: DoctorDeps): Promise<
       ? `${firstLine}; static libc and libseccomp found (runc, pause)`
       : `missing for building runc and pause: ${misses.join(', ')}`,
     ...(ok ? {} : { fix: `${hostDepsScript} (gcc libc6-dev libseccomp-dev pkg-config)` }),
-  };
-}
-
-async function checkComponents({ store }: DoctorDeps): Promise<DoctorCheck> {
-  const release = store.versions.defaultRelease;
-  const statuses = await store.status(release);
-  const buildable = statuses.filter((s) => s.notBuildable === undefined);
-  const missing = buildable.flatMap((s) => s.binaries.filter((b) => b.state !== 'ok'));
-  const ok = missing.length === 0;
-  // Name the set (node, control-plane, …) of each miss: a host that runs only kwok nodes may
-  // choose to install less, and the fix then says which set to install.
-  const sets = Object.entries(store.versions.sets ?? {});
-  const setOf = (binary: string) => sets.find(([, names]) => names.includes(binary))?.[0];
-  const list = missing
-    .map((b) => `${b.name} ${b.state}${setOf(b.name) ? ` (${setOf(b.name)})` : ''}`)
-    .join(', ');
-  return {
-    name: 'components',
-    ok,
-    required: true,
-    detail: ok
-      ? `release ${release} installed and verified (control plane, real nodes, images)`
-      : `release ${release}: ${list}`,
-    ...(ok ? {} : { fix: `berth components install ${release}` }),
   };
 }
 

@@ -6,7 +6,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { FakeRunner, type FakeCall } from '@berth/exec';
+import { FakeRunner, type FakeCall, type FakeResponse } from '@berth/exec';
 import { createComponentStore, type ComponentStore, type ComponentStoreOptions } from './store.js';
 import { defaultComponentsDir, resolveTools } from './versions.js';
 
@@ -103,4 +103,33 @@ export function storeWith(
     now: () => new Date('2026-01-02T03:04:05.678Z'),
     ...extra,
   });
+}
+
+/** /proc/self/mountinfo's cgroup lines of a cgroup v1 (hybrid) host, as Debian 12 mounts them. */
+export const MOUNTINFO_V1 = `31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755
+32 31 0:29 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu
+33 31 0:30 / /sys/fs/cgroup/cpuacct rw,relatime - cgroup cgroup rw,cpuacct
+34 31 0:31 / /sys/fs/cgroup/cpuset rw,relatime - cgroup cgroup rw,cpuset
+35 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory
+36 31 0:33 / /sys/fs/cgroup/devices rw,relatime - cgroup cgroup rw,devices
+37 31 0:34 / /sys/fs/cgroup/freezer rw,relatime - cgroup cgroup rw,freezer
+38 31 0:35 / /sys/fs/cgroup/blkio rw,relatime - cgroup cgroup rw,blkio
+39 31 0:36 / /sys/fs/cgroup/pids rw,relatime - cgroup cgroup rw,pids
+40 31 0:37 / /sys/fs/cgroup/systemd rw,relatime - cgroup cgroup rw,name=systemd
+41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw
+`;
+
+/**
+ * How a host that can run real nodes answers `berth doctor`'s node probes (cgroup v1, a free
+ * loop device, e2fsprogs, nftables in a netns); undefined for any other command.
+ */
+export function nodeHostAnswer(call: FakeCall): FakeResponse | undefined {
+  const line = [call.command, ...call.args].join(' ');
+  if (line === 'cat /sys/fs/cgroup/cgroup.controllers')
+    return { exitCode: 1, stderr: 'cat: /sys/fs/cgroup/cgroup.controllers: No such file' };
+  if (line === 'cat /proc/self/mountinfo') return { stdout: MOUNTINFO_V1 };
+  if (call.command === 'losetup') return { stdout: '/dev/loop0\n' };
+  if (call.command === 'mkfs.ext4') return { stderr: 'mke2fs 1.47.0 (5-Feb-2023)\n' };
+  if (call.command === 'unshare') return {};
+  return undefined;
 }

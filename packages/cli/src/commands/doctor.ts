@@ -1,5 +1,6 @@
 /**
- * `berth doctor`: checks that this host can run Berth's local cloud and build or run its
+ * `berth doctor`: checks that this host can run Berth's local cloud, its real worker nodes
+ * (mount namespaces, cgroup controllers, loop devices, kube-proxy's nftables) and build or run its
  * Kubernetes components. Prints ✓/✗ per check and, for each miss, the command that fixes it;
  * exits non-zero when a required check fails.
  */
@@ -41,7 +42,7 @@ export function registerDoctor(program: Command, deps = defaultDoctorDeps()): vo
   program
     .command('doctor')
     .description(
-      'Check that this host can run Berth (Linux, root, netns, nftables, HAProxy, components)',
+      'Check that this host can run Berth and real nodes (namespaces, cgroups, loop devices, nftables, HAProxy, components)',
     )
     .action(async () => {
       const checks = await runDoctor(deps.doctor());
