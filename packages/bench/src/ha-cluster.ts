@@ -28,7 +28,7 @@ async function secondsToRunning(b: LocalBerth, name: string, masters: number): P
     spec: {
       controlPlane: { count: masters },
       zones: masters === 3 ? ['az1', 'az2', 'az3'] : ['az1'],
-      nodeGroups: [{ name: 'default', count: 1 }],
+      nodeGroups: [{ name: 'default', count: 1, runtime: 'simulated' }],
     },
   });
   await until(

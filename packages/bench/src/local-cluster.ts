@@ -38,7 +38,7 @@ async function createCluster(b: LocalBerth, name: string): Promise<number> {
   const started = Date.now();
   await api(b, 'POST', '/v1/projects/default/clusters', {
     metadata: { name },
-    spec: { nodeGroups: [{ name: 'default', count: 3 }] },
+    spec: { nodeGroups: [{ name: 'default', count: 3, runtime: 'simulated' }] },
   });
   await until(
     `${name}: 3 nodes Ready`,
@@ -142,7 +142,7 @@ export async function benchLocalCluster(): Promise<Table> {
   }
   const total = memory.master + memory.workers;
   return {
-    title: 'Local provider: real clusters (Kubernetes 1.34, kwok workers)',
+    title: 'Local provider: real clusters (Kubernetes 1.34, simulated kwok workers)',
     method: `One \`berth server --provider local\` (SQLite). Create: POST of a 1 master + 3 node cluster until the API's node list shows 3 Ready workers, ${CREATE_RUNS} runs. Scale: a 3-node group PATCHed to ${SCALE_TO}, until ${SCALE_TO} Ready, ${SCALE_RUNS} runs. Memory: sum of VmRSS of every process in the cluster's server process groups (agents and services; the API load balancer's HAProxy not included), 10 s after the first create. Medians; leak check afterwards: ${leaks}.`,
     columns: [
       'create → 3 nodes Ready (s)',

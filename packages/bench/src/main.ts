@@ -9,6 +9,7 @@ import { benchControllers } from './controllers-1000.js';
 import { benchHaCluster } from './ha-cluster.js';
 import { benchLbFailover } from './lb-failover.js';
 import { benchLocalCluster } from './local-cluster.js';
+import { benchRealNodes } from './real-nodes.js';
 import { appendReport, renderTable, type Table } from './report.js';
 
 const suites: Record<string, () => Promise<Table>> = {
@@ -16,6 +17,7 @@ const suites: Record<string, () => Promise<Table>> = {
   'controllers-1000': benchControllers,
   'lb-failover': benchLbFailover,
   'local-cluster': benchLocalCluster,
+  'real-nodes': benchRealNodes,
   'ha-cluster': benchHaCluster,
   console: benchConsole,
 };

@@ -1,0 +1,412 @@
+/**
+ * Real nodes on the local provider, through one `berth server --provider local`:
+ *
+ * 1. create → 1 master + 3 nodes Ready and CoreDNS ready, real nodes (containerd) against the
+ *    simulated baseline (kwok), alternating in the same run;
+ * 2. pod create → Running for an image already on the node: 100 pods in waves of 10, each
+ *    timed from its create call to the first poll (every 50 ms) that sees it Running;
+ * 3. idle memory per real worker: RSS and PSS of kubelet, containerd, its shims and kube-proxy,
+ *    with one idle pod per node;
+ * 4. HTTP through a LoadBalancer Service to 3 pods on 3 nodes (busybox httpd, a
+ *    PodDisruptionBudget of minAvailable 2): requests/s and p99 at rest, then the failed
+ *    requests while the node group rolls (a label change replaces every node).
+ *
+ * Traffic goes only to the run's own floating IP. Figures only; nothing is asserted.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import * as k8s from '@kubernetes/client-node';
+import { serverCgroupPath } from '@berth/provider-local';
+import {
+  api,
+  clusterPath,
+  deleteAllClusters,
+  deleteCluster,
+  POLL_MS,
+  startBerth,
+  stopBerth,
+  until,
+  type Json,
+  type LocalBerth,
+} from './local-berth.js';
+import type { Table } from './report.js';
+import { median, percentile, round } from './stats.js';
+
+const CREATE_RUNS = 3;
+const PODS = 100;
+const WAVE = 10;
+const LOAD_RUNS = 3;
+const LOAD_SECONDS = 10;
+const CONCURRENCY = 8;
+const NODE_DAEMONS = ['kubelet', 'containerd', 'containerd-shim', 'kube-proxy'];
+
+type Runtime = 'containerd' | 'simulated';
+
+interface Kube {
+  core: k8s.CoreV1Api;
+  apps: k8s.AppsV1Api;
+  policy: k8s.PolicyV1Api;
+}
+
+async function kubeOf(b: LocalBerth, cluster: string): Promise<Kube> {
+  const res = await fetch(`http://127.0.0.1:${b.port}${clusterPath(cluster)}/kubeconfig`, {
+    headers: { authorization: `Bearer ${b.token}` },
+  });
+  if (!res.ok) throw new Error(`kubeconfig of ${cluster}: ${res.status} ${await res.text()}`);
+  const config = new k8s.KubeConfig();
+  config.loadFromString(await res.text());
+  return {
+    core: config.makeApiClient(k8s.CoreV1Api),
+    apps: config.makeApiClient(k8s.AppsV1Api),
+    policy: config.makeApiClient(k8s.PolicyV1Api),
+  };
+}
+
+async function readyWorkers(b: LocalBerth, cluster: string): Promise<number> {
+  const nodes = (await api(b, 'GET', `${clusterPath(cluster)}/nodes`)).items as Json[];
+  return nodes.filter((n) => n.role === 'worker' && n.kubernetes?.ready === 'True').length;
+}
+
+async function coreDnsReady(b: LocalBerth, cluster: string): Promise<boolean> {
+  const kube = await kubeOf(b, cluster).catch(() => undefined);
+  if (kube === undefined) return false;
+  const dns = await kube.apps
+    .readNamespacedDeployment({ name: 'coredns', namespace: 'kube-system' })
+    .catch(() => undefined);
+  return (dns?.status?.readyReplicas ?? 0) >= (dns?.spec?.replicas ?? 1);
+}
+
+/** Seconds from the create POST until 3 Ready workers and a ready CoreDNS. */
+async function createCluster(b: LocalBerth, name: string, runtime: Runtime): Promise<number> {
+  const started = performance.now();
+  await api(b, 'POST', '/v1/projects/default/clusters', {
+    metadata: { name },
+    spec: { nodeGroups: [{ name: 'default', count: 3, runtime }] },
+  });
+  await until(
+    `${name}: 3 nodes Ready, CoreDNS ready`,
+    async () =>
+      (await readyWorkers(b, name)) === 3 && (await coreDnsReady(b, name)) ? true : undefined,
+    { timeoutMs: 300_000, intervalMs: POLL_MS },
+  );
+  return (performance.now() - started) / 1000;
+}
+
+const toolboxPod = (name: string, labels: Record<string, string>, image: string) => ({
+  metadata: { name, labels },
+  spec: {
+    terminationGracePeriodSeconds: 0,
+    containers: [{ name: 'main', image, command: ['sleep', '3600'] }],
+  },
+});
+
+/** Every pod's seconds from its create call to Running, over `PODS` pods in waves. */
+async function podStarts(kube: Kube, image: string): Promise<number[]> {
+  const namespace = 'default';
+  const latencies: number[] = [];
+  for (let wave = 0; wave < PODS / WAVE; wave++) {
+    const label = { bench: `wave-${wave}` };
+    const sent = new Map<string, number>();
+    await Promise.all(
+      Array.from({ length: WAVE }, async (_, i) => {
+        const name = `start-${wave}-${i}`;
+        sent.set(name, performance.now());
+        await kube.core.createNamespacedPod({ namespace, body: toolboxPod(name, label, image) });
+      }),
+    );
+    const running = new Map<string, number>();
+    const deadline = performance.now() + 120_000;
+    while (running.size < WAVE && performance.now() < deadline) {
+      const list = await kube.core.listNamespacedPod({
+        namespace,
+        labelSelector: `bench=wave-${wave}`,
+      });
+      const now = performance.now();
+      for (const pod of list.items) {
+        const name = pod.metadata?.name ?? '';
+        if (pod.status?.phase === 'Running' && !running.has(name)) running.set(name, now);
+      }
+      await sleep(50);
+    }
+    for (const [name, at] of running) latencies.push((at - sent.get(name)!) / 1000);
+  }
+  await kube.core.deleteCollectionNamespacedPod({
+    namespace,
+    labelSelector: 'bench',
+    gracePeriodSeconds: 0,
+  });
+  return latencies;
+}
+
+/** A DaemonSet of one idle pod per node: pulls the image everywhere. */
+async function idlePodPerNode(kube: Kube, image: string): Promise<void> {
+  const labels = { app: 'idle' };
+  await kube.apps.createNamespacedDaemonSet({
+    namespace: 'default',
+    body: {
+      metadata: { name: 'idle' },
+      spec: {
+        selector: { matchLabels: labels },
+        template: toolboxPod('idle', labels, image),
+      },
+    },
+  });
+  await until(
+    'idle pod on every node',
+    async () => {
+      const ds = await kube.apps.readNamespacedDaemonSet({ name: 'idle', namespace: 'default' });
+      const s = ds.status;
+      return s && s.desiredNumberScheduled > 0 && s.numberReady === s.desiredNumberScheduled
+        ? true
+        : undefined;
+    },
+    { timeoutMs: 180_000, intervalMs: 500 },
+  );
+}
+
+function pssAndRss(pid: number): { pss: number; rss: number } {
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1]);
+    return { pss: kb('Pss') * 1024, rss: kb('Rss') * 1024 };
+  } catch {
+    return { pss: 0, rss: 0 };
+  }
+}
+
+/** MiB of the node daemons (not the agent, not the pods' own processes) of one server. */
+function workerMemory(prefix: string, serverId: string): { pss: number; rss: number } {
+  const group = serverCgroupPath(prefix, serverId);
+  let pss = 0;
+  let rss = 0;
+  for (const entry of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cgroups = fs.readFileSync(`/proc/${entry}/cgroup`, 'utf8');
+      const memory = /^\d+:[^:]*\bmemory\b[^:]*:(.*)$/m.exec(cgroups)?.[1] ?? '';
+      if (memory !== group && !memory.startsWith(`${group}/`)) continue;
+      const comm = fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+      if (!NODE_DAEMONS.some((d) => comm.startsWith(d))) continue;
+      const m = pssAndRss(Number(entry));
+      pss += m.pss;
+      rss += m.rss;
+    } catch {
+      continue;
+    }
+  }
+  return { pss: pss / 2 ** 20, rss: rss / 2 ** 20 };
+}
+
+const HTTPD = 'mkdir -p /www && echo ok >/www/index.html && exec httpd -f -p 8080 -h /www';
+
+/** 3 httpd pods spread over the nodes, a PDB, a LoadBalancer Service; its address. */
+async function webService(kube: Kube, image: string): Promise<string> {
+  const labels = { app: 'web' };
+  await kube.apps.createNamespacedDeployment({
+    namespace: 'default',
+    body: {
+      metadata: { name: 'web' },
+      spec: {
+        replicas: 3,
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: {
+            terminationGracePeriodSeconds: 5,
+            topologySpreadConstraints: [
+              {
+                maxSkew: 1,
+                topologyKey: 'kubernetes.io/hostname',
+                whenUnsatisfiable: 'ScheduleAnyway',
+                labelSelector: { matchLabels: labels },
+              },
+            ],
+            containers: [
+              {
+                name: 'httpd',
+                image,
+                command: ['sh', '-c', HTTPD],
+                ports: [{ containerPort: 8080 }],
+                readinessProbe: { httpGet: { path: '/', port: 8080 }, periodSeconds: 1 },
+              },
+            ],
+          },
+        },
+      },
+    },
+  });
+  await kube.policy.createNamespacedPodDisruptionBudget({
+    namespace: 'default',
+    body: {
+      metadata: { name: 'web' },
+      spec: { minAvailable: 2, selector: { matchLabels: labels } },
+    },
+  });
+  await kube.core.createNamespacedService({
+    namespace: 'default',
+    body: {
+      metadata: { name: 'web' },
+      spec: {
+        type: 'LoadBalancer',
+        selector: labels,
+        ports: [{ port: 80, targetPort: 8080 }],
+      },
+    },
+  });
+  const address = await until(
+    'web LoadBalancer address',
+    async () => {
+      const svc = await kube.core.readNamespacedService({ name: 'web', namespace: 'default' });
+      return svc.status?.loadBalancer?.ingress?.[0]?.ip;
+    },
+    { timeoutMs: 180_000, intervalMs: 1000 },
+  );
+  await until(
+    'web answers through the load balancer',
+    async () => ((await get(new http.Agent(), address)) ? true : undefined),
+    { timeoutMs: 120_000, intervalMs: 500 },
+  );
+  return address;
+}
+
+function get(agent: http.Agent, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get({ host, port: 80, path: '/', agent, timeout: 2000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode === 200));
+      res.on('error', () => resolve(false));
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+  });
+}
+
+interface LoadFigures {
+  requestsPerSecond: number;
+  p99Ms: number;
+  requests: number;
+  failed: number;
+}
+
+/** `CONCURRENCY` keep-alive clients sending GETs back to back until `done()` says stop. */
+async function load(host: string, done: () => boolean): Promise<LoadFigures> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const latencies: number[] = [];
+  let failed = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (!done()) {
+        const t0 = performance.now();
+        if (await get(agent, host)) latencies.push(performance.now() - t0);
+        else failed++;
+      }
+    }),
+  );
+  agent.destroy();
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    requestsPerSecond: latencies.length / seconds,
+    p99Ms: percentile(latencies, 99),
+    requests: latencies.length + failed,
+    failed,
+  };
+}
+
+/** Changes the group's labels (every node is replaced) and waits until the roll is done. */
+async function rollNodeGroup(b: LocalBerth, cluster: string): Promise<() => boolean> {
+  const url = `${clusterPath(cluster)}/nodegroups/default`;
+  await api(b, 'PATCH', url, { spec: { labels: { 'bench-roll': String(Date.now()) } } });
+  let finished = false;
+  void until(
+    'node group rolled',
+    async () => {
+      const ng = await api(b, 'GET', url);
+      const upToDate = (ng.status.conditions as Json[]).find((c) => c.type === 'UpToDate');
+      return ng.status.phase === 'Running' &&
+        ng.status.observedGeneration >= ng.metadata.generation &&
+        upToDate?.status === 'True'
+        ? true
+        : undefined;
+    },
+    { timeoutMs: 900_000, intervalMs: 1000 },
+  ).finally(() => (finished = true));
+  return () => finished;
+}
+
+export async function benchRealNodes(): Promise<Table> {
+  const b = await startBerth();
+  const creates: Record<Runtime, number[]> = { containerd: [], simulated: [] };
+  let starts: number[] = [];
+  const memory: Array<{ pss: number; rss: number }> = [];
+  const steady: LoadFigures[] = [];
+  let roll: LoadFigures | undefined;
+  let rollSeconds = Number.NaN;
+  let leaks = 'not checked';
+  try {
+    for (let i = 0; i < CREATE_RUNS; i++) {
+      for (const runtime of ['containerd', 'simulated'] as const) {
+        const name = `bench-${runtime.slice(0, 3)}${i}`;
+        creates[runtime].push(await createCluster(b, name, runtime));
+        await deleteCluster(b, name);
+      }
+    }
+    await createCluster(b, 'bench-real', 'containerd');
+    const kube = await kubeOf(b, 'bench-real');
+    const registry = (await api(b, 'GET', '/v1/registry')).endpoint as string;
+    const image = `${registry}/berth/toolbox:latest`;
+    await idlePodPerNode(kube, image);
+    await sleep(20_000);
+    const workers = (await api(b, 'GET', `${clusterPath('bench-real')}/nodes`)).items as Json[];
+    for (const node of workers.filter((n) => n.role === 'worker')) {
+      memory.push(workerMemory(b.env.prefix, node.serverId as string));
+    }
+    starts = await podStarts(kube, image);
+    const address = await webService(kube, image);
+    for (let i = 0; i < LOAD_RUNS; i++) {
+      const until = performance.now() + LOAD_SECONDS * 1000;
+      steady.push(await load(address, () => performance.now() >= until));
+    }
+    const t0 = performance.now();
+    const rolled = await rollNodeGroup(b, 'bench-real');
+    roll = await load(address, rolled);
+    rollSeconds = (performance.now() - t0) / 1000;
+  } finally {
+    await deleteAllClusters(b);
+    leaks = await stopBerth(b);
+  }
+  const mib = (v: number) => round(v, 0);
+  return {
+    title: 'Real nodes on the local provider (Kubernetes 1.34, containerd)',
+    method: `One \`berth server --provider local\` (SQLite). Create: POST of a 1 master + 3 node cluster until 3 workers are Ready and CoreDNS is ready, real nodes and the simulated (kwok) baseline alternating, ${CREATE_RUNS} runs each, medians. Pod start: ${PODS} pods of an image already on the nodes, in waves of ${WAVE}, each from its create call to the first 50 ms poll that sees it Running. Memory: kubelet, containerd, its shims and kube-proxy of each worker (PSS and RSS from smaps_rollup; one idle pod per node), median of the 3 workers. HTTP: ${CONCURRENCY} keep-alive clients against a LoadBalancer Service to 3 busybox httpd pods on 3 nodes, ${LOAD_RUNS} runs of ${LOAD_SECONDS} s (medians), then during a roll of the node group (a label change replaces all 3 nodes; PDB minAvailable 2), which took ${round(rollSeconds, 0)} s. Goals: create ≤ 20 s, pod start p50 ≤ 1.5 s, ≤ 150 MiB PSS per worker, 0 failed requests during the roll. Leak check afterwards: ${leaks}.`,
+    columns: [
+      'create real (s)',
+      'create simulated (s)',
+      'real / simulated',
+      'pod start p50 (s)',
+      'pod start p99 (s)',
+      'worker PSS (MiB)',
+      'worker RSS (MiB)',
+      'req/s',
+      'p99 (ms)',
+      'requests during roll',
+      'failed during roll',
+    ],
+    rows: [
+      [
+        round(median(creates.containerd), 1),
+        round(median(creates.simulated), 1),
+        round(median(creates.containerd) / median(creates.simulated), 2),
+        round(percentile(starts, 50), 2),
+        round(percentile(starts, 99), 2),
+        mib(median(memory.map((m) => m.pss))),
+        mib(median(memory.map((m) => m.rss))),
+        round(median(steady.map((s) => s.requestsPerSecond)), 0),
+        round(median(steady.map((s) => s.p99Ms)), 1),
+        roll?.requests ?? 'n/a',
+        roll?.failed ?? 'n/a',
+      ],
+    ],
+  };
+}
