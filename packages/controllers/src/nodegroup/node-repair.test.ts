@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import type { Server } from '@berth/provider-api';
 import { createCluster, startWorld, type World } from '../testing/world.js';
 import { downReason } from './node-repair.js';
+import { BerthError } from '@berth/errors';
+import { SimulatedBootstrap } from '../simulated-bootstrap.js';
 
 const never = new AbortController().signal;
 const workerTags = (uid: string) => ({
@@ -90,4 +92,29 @@ test('before the repair delay a down worker is reported, not replaced', async (t
   const [still] = await world.provider.servers.list(workerTags(uid), never);
   assert.equal(still!.id, victim!.id);
   assert.ok(!world.store.eventReasons(uid).includes('NodeRepairing'));
+});
+
+test('a node that cannot be made shows in NodesReady with the reason', async (t) => {
+  const bootstrap = new SimulatedBootstrap();
+  bootstrap.workerUserData = () =>
+    Promise.reject(
+      new BerthError(
+        'BERTH_ERR_COMPONENT_MISSING',
+        'containerd v2.3.7 is not installed. Fix: berth components install',
+      ),
+    );
+  const world = await startWorld({}, {}, bootstrap);
+  t.after(() => world.stop());
+  createCluster(world, 'broken', { nodeGroups: [{ name: 'default', count: 1 }] });
+  const condition = await until(
+    'NodesReady False with the reason',
+    () => {
+      const group = [...world.store.nodeGroups.values()][0];
+      const c = group?.status.conditions.find((x) => x.type === 'NodesReady');
+      return c?.reason === 'ComponentMissing' ? c : undefined;
+    },
+    { intervalMs: 20 },
+  );
+  assert.equal(condition.status, 'False');
+  assert.match(condition.message, /containerd v2\.3\.7 is not installed/);
 });

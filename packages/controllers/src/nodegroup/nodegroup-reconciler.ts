@@ -7,7 +7,7 @@ import { isTrue } from '../conditions.js';
 import type { Reconciler, Result } from '@berth/controller-kit';
 import { isTerminal } from '@berth/controller-kit';
 import { advanceOperations, finishWhenGone } from '../operations.js';
-import { errorMessage, problemOf } from '../failures.js';
+import { errorMessage, failureReason, problemOf } from '../failures.js';
 import {
   findFabric,
   newNodeGroupPass,
@@ -179,6 +179,11 @@ export class NodeGroupReconciler implements Reconciler {
     const { store } = this.deps;
     const { cluster, nodeGroup, status } = pass;
     const terminal = failure !== undefined && isTerminal(failure);
+    // A pass that failed (a node's user data could not be made, a provider call failed) is why
+    // nodes are missing: the condition says so, with the error's code as the reason.
+    if (failure !== undefined && !pass.nodeGroup.metadata.deletionRequestedAt) {
+      ngCondition(pass, 'NodesReady', 'False', failureReason(failure), errorMessage(failure));
+    }
     status.phase = terminal ? 'Error' : nodeGroupPhase(pass);
     status.observedGeneration = nodeGroup.metadata.generation;
     status.message = failure !== undefined ? errorMessage(failure) : pass.waitingFor;

@@ -8,6 +8,7 @@ import {
   type NodeGroup,
 } from '@berth/api-types';
 import { silentLogger } from '@berth/controller-kit';
+import type { ClusterBootstrap } from '@berth/controller-ports';
 import { MemoryProvider, type MemoryProviderOptions } from '@berth/provider-memory';
 import { SimulatedBootstrap } from '../simulated-bootstrap.js';
 import { startControllers, type ControllersOptions, type RunningControllers } from '../wiring.js';
@@ -23,13 +24,14 @@ export interface World {
 export async function startWorld(
   providerOptions: MemoryProviderOptions = {},
   controllerOptions: Pick<ControllersOptions, 'masterRepair' | 'nodeRepair'> = {},
+  bootstrap: ClusterBootstrap = new SimulatedBootstrap(),
 ): Promise<World> {
   const store = new MemoryControllerStore();
   const provider = new MemoryProvider(providerOptions);
   const controllers = await startControllers({
     store,
     provider,
-    bootstrap: new SimulatedBootstrap(),
+    bootstrap,
     registry: new Registry(),
     logger: silentLogger(),
     ...controllerOptions,
