@@ -40,6 +40,8 @@ const WAVE = 10;
 const LOAD_RUNS = 3;
 const LOAD_SECONDS = 10;
 const CONCURRENCY = 8;
+/** Requests/s during the roll: a steady service's load, not the saturation of the runs above. */
+const ROLL_RATE = 200;
 const NODE_DAEMONS = ['kubelet', 'containerd', 'containerd-shim', 'kube-proxy'];
 
 type Runtime = 'containerd' | 'simulated';
@@ -102,26 +104,26 @@ const toolboxPod = (name: string, labels: Record<string, string>, image: string)
   },
 });
 
-/** Every pod's seconds from its create call to Running, over `PODS` pods in waves. */
-async function podStarts(kube: Kube, image: string): Promise<number[]> {
+/** Every pod's seconds from its create call to Running, over `PODS` pods in waves of `size`. */
+async function podStarts(kube: Kube, image: string, size: number): Promise<number[]> {
   const namespace = 'default';
   const latencies: number[] = [];
-  for (let wave = 0; wave < PODS / WAVE; wave++) {
-    const label = { bench: `wave-${wave}` };
+  for (let wave = 0; wave < PODS / size; wave++) {
+    const label = { bench: `wave-${size}-${wave}` };
     const sent = new Map<string, number>();
     await Promise.all(
-      Array.from({ length: WAVE }, async (_, i) => {
-        const name = `start-${wave}-${i}`;
+      Array.from({ length: size }, async (_, i) => {
+        const name = `start-${size}-${wave}-${i}`;
         sent.set(name, performance.now());
         await kube.core.createNamespacedPod({ namespace, body: toolboxPod(name, label, image) });
       }),
     );
     const running = new Map<string, number>();
     const deadline = performance.now() + 120_000;
-    while (running.size < WAVE && performance.now() < deadline) {
+    while (running.size < size && performance.now() < deadline) {
       const list = await kube.core.listNamespacedPod({
         namespace,
-        labelSelector: `bench=wave-${wave}`,
+        labelSelector: `bench=wave-${size}-${wave}`,
       });
       const now = performance.now();
       for (const pod of list.items) {
@@ -131,12 +133,12 @@ async function podStarts(kube: Kube, image: string): Promise<number[]> {
       await sleep(50);
     }
     for (const [name, at] of running) latencies.push((at - sent.get(name)!) / 1000);
+    await kube.core.deleteCollectionNamespacedPod({
+      namespace,
+      labelSelector: `bench=wave-${size}-${wave}`,
+      gracePeriodSeconds: 0,
+    });
   }
-  await kube.core.deleteCollectionNamespacedPod({
-    namespace,
-    labelSelector: 'bench',
-    gracePeriodSeconds: 0,
-  });
   return latencies;
 }
 
@@ -213,7 +215,8 @@ async function webService(kube: Kube, image: string): Promise<string> {
         template: {
           metadata: { labels },
           spec: {
-            terminationGracePeriodSeconds: 5,
+            // Serves until kube-proxy everywhere has stopped sending it new connections.
+            terminationGracePeriodSeconds: 10,
             topologySpreadConstraints: [
               {
                 maxSkew: 1,
@@ -228,6 +231,7 @@ async function webService(kube: Kube, image: string): Promise<string> {
                 image,
                 command: ['sh', '-c', HTTPD],
                 ports: [{ containerPort: 8080 }],
+                lifecycle: { preStop: { sleep: { seconds: 5 } } },
                 readinessProbe: { httpGet: { path: '/', port: 8080 }, periodSeconds: 1 },
               },
             ],
@@ -289,15 +293,24 @@ interface LoadFigures {
   failed: number;
 }
 
-/** `CONCURRENCY` keep-alive clients sending GETs back to back until `done()` says stop. */
-async function load(host: string, done: () => boolean): Promise<LoadFigures> {
+/**
+ * `CONCURRENCY` clients sending GETs until `done()` says stop: back to back, or together at
+ * `rate` requests/s. busybox httpd closes every connection, so each request is a new one.
+ */
+async function load(host: string, done: () => boolean, rate?: number): Promise<LoadFigures> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const latencies: number[] = [];
   let failed = 0;
   const started = performance.now();
+  const gapMs = rate === undefined ? 0 : (1000 * CONCURRENCY) / rate;
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
+    Array.from({ length: CONCURRENCY }, async (_, i) => {
+      let next = performance.now() + (gapMs * i) / CONCURRENCY;
       while (!done()) {
+        if (gapMs > 0) {
+          await sleep(Math.max(0, next - performance.now()));
+          next += gapMs;
+        }
         const t0 = performance.now();
         if (await get(agent, host)) latencies.push(performance.now() - t0);
         else failed++;
@@ -339,6 +352,7 @@ export async function benchRealNodes(): Promise<Table> {
   const b = await startBerth();
   const creates: Record<Runtime, number[]> = { containerd: [], simulated: [] };
   let starts: number[] = [];
+  let burst: number[] = [];
   const memory: Array<{ pss: number; rss: number }> = [];
   const steady: LoadFigures[] = [];
   let roll: LoadFigures | undefined;
@@ -362,7 +376,8 @@ export async function benchRealNodes(): Promise<Table> {
     for (const node of workers.filter((n) => n.role === 'worker')) {
       memory.push(workerMemory(b.env.prefix, node.serverId as string));
     }
-    starts = await podStarts(kube, image);
+    starts = await podStarts(kube, image, 1);
+    burst = await podStarts(kube, image, WAVE);
     const address = await webService(kube, image);
     for (let i = 0; i < LOAD_RUNS; i++) {
       const until = performance.now() + LOAD_SECONDS * 1000;
@@ -370,7 +385,7 @@ export async function benchRealNodes(): Promise<Table> {
     }
     const t0 = performance.now();
     const rolled = await rollNodeGroup(b, 'bench-real');
-    roll = await load(address, rolled);
+    roll = await load(address, rolled, ROLL_RATE);
     rollSeconds = (performance.now() - t0) / 1000;
   } finally {
     await deleteAllClusters(b);
@@ -379,17 +394,19 @@ export async function benchRealNodes(): Promise<Table> {
   const mib = (v: number) => round(v, 0);
   return {
     title: 'Real nodes on the local provider (Kubernetes 1.34, containerd)',
-    method: `One \`berth server --provider local\` (SQLite). Create: POST of a 1 master + 3 node cluster until 3 workers are Ready and CoreDNS is ready, real nodes and the simulated (kwok) baseline alternating, ${CREATE_RUNS} runs each, medians. Pod start: ${PODS} pods of an image already on the nodes, in waves of ${WAVE}, each from its create call to the first 50 ms poll that sees it Running. Memory: kubelet, containerd, its shims and kube-proxy of each worker (PSS and RSS from smaps_rollup; one idle pod per node), median of the 3 workers. HTTP: ${CONCURRENCY} keep-alive clients against a LoadBalancer Service to 3 busybox httpd pods on 3 nodes, ${LOAD_RUNS} runs of ${LOAD_SECONDS} s (medians), then during a roll of the node group (a label change replaces all 3 nodes; PDB minAvailable 2), which took ${round(rollSeconds, 0)} s. Goals: create ≤ 20 s, pod start p50 ≤ 1.5 s, ≤ 150 MiB PSS per worker, 0 failed requests during the roll. Leak check afterwards: ${leaks}.`,
+    method: `One \`berth server --provider local\` (SQLite). Create: POST of a 1 master + 3 node cluster until 3 workers are Ready and CoreDNS is ready, real nodes and the simulated (kwok) baseline alternating, ${CREATE_RUNS} runs each, medians. Pod start: ${PODS} pods of an image already on the nodes, one at a time, each from its create call to the first 50 ms poll that sees it Running; burst: the same in waves of ${WAVE} created at once. Memory: kubelet, containerd, its shims and kube-proxy of each worker (PSS and RSS from smaps_rollup; one idle pod per node), median of the 3 workers. HTTP: ${CONCURRENCY} clients against a LoadBalancer Service (externalTrafficPolicy Cluster) to 3 busybox httpd pods (a 5 s preStop sleep) on 3 nodes, each request a new connection: back to back for ${LOAD_RUNS} runs of ${LOAD_SECONDS} s (medians; failed = all runs), then at ${ROLL_RATE} requests/s during a roll of the node group (a label change replaces all 3 nodes; PDB minAvailable 2), which took ${round(rollSeconds, 0)} s. Goals: create ≤ 20 s, pod start p50 ≤ 1.5 s, ≤ 150 MiB PSS per worker, 0 failed requests during the roll. Leak check afterwards: ${leaks}.`,
     columns: [
       'create real (s)',
       'create simulated (s)',
       'real / simulated',
       'pod start p50 (s)',
       'pod start p99 (s)',
+      `burst of ${WAVE}: p50 / p99 (s)`,
       'worker PSS (MiB)',
       'worker RSS (MiB)',
       'req/s',
       'p99 (ms)',
+      'failed at full load',
       'requests during roll',
       'failed during roll',
     ],
@@ -400,10 +417,12 @@ export async function benchRealNodes(): Promise<Table> {
         round(median(creates.containerd) / median(creates.simulated), 2),
         round(percentile(starts, 50), 2),
         round(percentile(starts, 99), 2),
+        `${round(percentile(burst, 50), 2)} / ${round(percentile(burst, 99), 2)}`,
         mib(median(memory.map((m) => m.pss))),
         mib(median(memory.map((m) => m.rss))),
         round(median(steady.map((s) => s.requestsPerSecond)), 0),
         round(median(steady.map((s) => s.p99Ms)), 1),
+        steady.reduce((sum, s) => sum + s.failed, 0),
         roll?.requests ?? 'n/a',
         roll?.failed ?? 'n/a',
       ],

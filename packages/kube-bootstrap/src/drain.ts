@@ -1,5 +1,6 @@
 /**
- * Drains a node as `kubectl drain` does: cordon it, evict its pods through the Eviction API (so
+ * Drains a node as `kubectl drain` does: cordon it (and label it out of Service load balancers,
+ * as it is about to be removed), evict its pods through the Eviction API (so
  * PodDisruptionBudgets are honoured: a 429 means "not now", retried until the deadline), leave
  * DaemonSet and mirror pods (they belong to the node), wait for the evicted pods to be gone,
  * then delete the Node object. Safe to repeat; a node that no longer exists is drained.
@@ -21,6 +22,10 @@ export interface DrainOptions {
   pollMs?: number;
 }
 
+/** The well-known label that takes a node out of Service load balancers' pools. */
+export const EXCLUDE_FROM_LOAD_BALANCERS =
+  'node.kubernetes.io/exclude-from-external-load-balancers';
+
 type Pod = V1Pod & { metadata: { name: string; namespace: string } };
 
 export async function drainNode(api: KubeClient, options: DrainOptions): Promise<void> {
@@ -28,9 +33,17 @@ export async function drainNode(api: KubeClient, options: DrainOptions): Promise
   const opts = signal ? { signal } : {};
   if ((await api.find(`read node ${name}`, (k) => k.core.readNode({ name }), opts)) === undefined)
     return;
+  // Cordoned, and out of every Service load balancer: the node is about to go.
   await api.call(
     `cordon node ${name}`,
-    (k) => k.core.patchNode({ name, body: { spec: { unschedulable: true } } }),
+    (k) =>
+      k.core.patchNode({
+        name,
+        body: {
+          metadata: { labels: { [EXCLUDE_FROM_LOAD_BALANCERS]: 'true' } },
+          spec: { unschedulable: true },
+        },
+      }),
     { ...opts, patch: PatchStrategy.MergePatch },
   );
   const blocked = new Map<string, string>();

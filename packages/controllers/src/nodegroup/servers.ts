@@ -3,10 +3,11 @@
  * node group and the slot, so a create repeated after a crash finds the server it already made.
  * Scale-up fills the lowest free slots; scale-down drains, then deletes, the highest ones.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Server, Volume } from '@berth/provider-api';
 import { hashUserData } from '@berth/provider-api';
 import { isTrue } from '../conditions.js';
-import { names, nodeGroupTags } from '../naming.js';
+import { names, nodeGroupTags, roleTags } from '../naming.js';
 import type { ClusterFabric, NodeGroupPass } from './context.js';
 
 export async function listWorkers(pass: NodeGroupPass): Promise<Server[]> {
@@ -90,6 +91,7 @@ export async function removeWorker(
       { cluster, nodeName: server.name, vipAddress: pass.vipAddress },
       signal,
     );
+    await awaitLoadBalancerDeregistration(pass, server);
   }
   await provider.servers.delete({ id: server.id }, signal);
   await deleteDisks(pass, (v) => v.name === names.workerDisk(server.name));
@@ -149,4 +151,53 @@ async function deleteDisks(pass: NodeGroupPass, which: (v: Volume) => boolean): 
   for (const disk of disks.filter((v) => v.attachment === null && which(v))) {
     await provider.volumes.delete({ id: disk.id }, signal);
   }
+}
+
+/** How long a drained node may stay a Service load balancer member before it goes anyway. */
+const DEREGISTRATION_TIMEOUT_MS = 30_000;
+/** In-flight connections the load balancers still carry to it get this long to finish. */
+const DEREGISTRATION_GRACE_MS = 2_000;
+
+/**
+ * Waits until no Service load balancer of the cluster sends to the server — the drain marked its
+ * Node excluded, and the cloud controller takes it out of every pool within a pass — then a
+ * short grace for connections already on their way, so deleting the machine drops no request
+ * (a target group's deregistration delay). Bounded: a member that stays gets a Warning event,
+ * not an endless wait.
+ */
+async function awaitLoadBalancerDeregistration(pass: NodeGroupPass, server: Server): Promise<void> {
+  const { provider, store, now } = pass.deps;
+  const { cluster, signal } = pass;
+  const addresses = new Set(server.ports.map((p) => p.fixedIp));
+  const isMember = async (): Promise<boolean> => {
+    const lbs = await provider.loadBalancers.list(
+      { tags: roleTags(cluster, 'service-lb') },
+      signal,
+    );
+    for (const lb of lbs) {
+      for (const pool of await provider.loadBalancers.listPools(
+        { loadBalancerId: lb.id },
+        signal,
+      )) {
+        const members = await provider.loadBalancers.listMembers({ poolId: pool.id }, signal);
+        if (members.some((m) => addresses.has(m.address))) return true;
+      }
+    }
+    return false;
+  };
+  if (!(await isMember())) return;
+  const deadline = now().getTime() + DEREGISTRATION_TIMEOUT_MS;
+  while (await isMember()) {
+    if (now().getTime() >= deadline) {
+      await store.recordEvent(cluster.metadata.uid, {
+        type: 'Warning',
+        reason: 'LoadBalancerDeregistrationTimeout',
+        message: `node ${server.name} was still a load balancer member after ${DEREGISTRATION_TIMEOUT_MS / 1000} s; removed anyway`,
+        object: { kind: 'NodeGroup', name: pass.nodeGroup.metadata.name },
+      });
+      return;
+    }
+    await sleep(500, undefined, { signal });
+  }
+  await sleep(DEREGISTRATION_GRACE_MS, undefined, { signal });
 }

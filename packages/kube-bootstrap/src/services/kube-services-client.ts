@@ -20,10 +20,10 @@ import type { V1Service } from '@kubernetes/client-node';
 import { PatchStrategy, type KubeClient } from '../kube-client.js';
 import type { NodeObject } from '../node-readiness.js';
 import { readinessOf } from '../node-readiness.js';
+import { EXCLUDE_FROM_LOAD_BALANCERS } from '../drain.js';
 
 /** `source.component` of the Events Berth writes on Services. */
 export const EVENT_SOURCE = 'berth-service-load-balancer';
-const EXCLUDE_LABEL = 'node.kubernetes.io/exclude-from-external-load-balancers';
 
 type ServiceObject = V1Service & {
   metadata: { name: string; namespace: string; uid: string };
@@ -56,7 +56,7 @@ export class KubeServicesClient implements ClusterServicesClient {
         name: node.metadata.name,
         ...(internalIp === undefined ? {} : { internalIp }),
         ready: readinessOf(node).ready,
-        excluded: node.metadata.labels?.[EXCLUDE_LABEL] !== undefined,
+        excluded: node.metadata.labels?.[EXCLUDE_FROM_LOAD_BALANCERS] !== undefined,
         podCidrs: node.spec?.podCIDRs ?? (node.spec?.podCIDR ? [node.spec.podCIDR] : []),
       };
     });
