@@ -6,8 +6,9 @@ import (
 )
 
 // NodeGroupSpecInput is the spec of a node group create request; empty fields are omitted so
-// the API applies its defaults. Autoscaling and Volume stay nil unless set: a server may refuse
-// them (501) until their features land, and defaults must never trigger that.
+// the API applies its defaults. Autoscaling stays nil unless set: the API refuses it (501) until
+// the cluster autoscaler lands, and the default must never trigger that. Volume is nil at its
+// default, which the API applies itself.
 type NodeGroupSpecInput struct {
 	Flavor         string            `json:"flavor,omitempty"`
 	Zone           string            `json:"zone,omitempty"`

@@ -285,8 +285,8 @@ func TestAccNodeGroupAutoscaling(t *testing.T) {
 	})
 }
 
-// TestAccNodeGroupVolume: a non-default root volume is sent only when set; a server that refuses
-// it (501) gets a diagnostic naming the attribute.
+// TestAccNodeGroupVolume: a non-default root volume is sent and stored (the API no longer
+// refuses it: it is each real node's root disk).
 func TestAccNodeGroupVolume(t *testing.T) {
 	requireAcc(t)
 	config := clusterAndGroup(`resource "berth_kubernetes_cluster" "c" { name = "acc-vol" }`, `resource "berth_kubernetes_node_group" "g" {
@@ -295,13 +295,6 @@ func TestAccNodeGroupVolume(t *testing.T) {
   node_count = 1
   volume     = { type = "hdd", size_gb = 40 }
 }`)
-	if serverRefusesNodeGroupSpec(t, client.NodeGroupSpecInput{Volume: &client.Volume{Type: "hdd", SizeGB: 40}}) {
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: accProviders,
-			Steps:                    []resource.TestStep{{Config: config, ExpectError: regexp.MustCompile(`(?s)not implemented by this Berth server.*volume`)}},
-		})
-		return
-	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: accProviders,
 		CheckDestroy:             clusterGone("acc-vol"),

@@ -124,8 +124,8 @@ func (m *nodeGroupModel) taints(ctx context.Context) ([]client.Taint, diag.Diagn
 	return out, diags
 }
 
-// volume is the planned volume, or nil when it is the API's default (then it is never sent:
-// a server may refuse non-default volumes with 501 until the feature lands).
+// volume is the planned volume, or nil when it is the API's default (then it is left out and
+// the API applies the same default).
 func (m *nodeGroupModel) volume(ctx context.Context) (*client.Volume, diag.Diagnostics) {
 	if m.Volume.IsNull() || m.Volume.IsUnknown() {
 		return nil, nil
@@ -139,8 +139,9 @@ func (m *nodeGroupModel) volume(ctx context.Context) (*client.Volume, diag.Diagn
 	return &out, diags
 }
 
-// createSpec is the create request's spec: only what differs from the API's defaults is
-// sent, and autoscaling and volume never unless set.
+// createSpec is the create request's spec, with the attributes it sets to values the API may
+// refuse with 501 (autoscaling, until the cluster autoscaler lands). Autoscaling is sent only
+// when set, volume only when it differs from the API's default.
 func (m *nodeGroupModel) createSpec(ctx context.Context) (client.NodeGroupSpecInput, []string, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	spec := client.NodeGroupSpecInput{Flavor: m.Flavor.ValueString(), MaxUnavailable: m.MaxUnavailable.ValueString()}
@@ -157,9 +158,7 @@ func (m *nodeGroupModel) createSpec(ctx context.Context) (client.NodeGroupSpecIn
 		nonDefault = append(nonDefault, "autoscaling")
 	}
 	diags.Append(d...)
-	if spec.Volume, d = m.volume(ctx); spec.Volume != nil {
-		nonDefault = append(nonDefault, "volume")
-	}
+	spec.Volume, d = m.volume(ctx)
 	diags.Append(d...)
 	spec.Labels, d = mapOf(ctx, m.Labels)
 	diags.Append(d...)
@@ -169,7 +168,7 @@ func (m *nodeGroupModel) createSpec(ctx context.Context) (client.NodeGroupSpecIn
 }
 
 // nodeGroupPatch is the merge patch of spec from state to plan, with the attributes it sets
-// to non-default values.
+// to non-default values the API may refuse with 501 (autoscaling).
 func nodeGroupPatch(ctx context.Context, state, plan *nodeGroupModel) (map[string]any, []string, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	spec := map[string]any{}
@@ -209,9 +208,6 @@ func nodeGroupPatch(ctx context.Context, state, plan *nodeGroupModel) (map[strin
 		var v volumeModel
 		diags.Append(plan.Volume.As(ctx, &v, objectAsOptions)...)
 		spec["volume"] = client.Volume{Type: v.Type.ValueString(), SizeGB: v.SizeGB.ValueInt64()}
-		if vol, _ := plan.volume(ctx); vol != nil {
-			nonDefault = append(nonDefault, "volume")
-		}
 	}
 	if len(spec) == 0 {
 		return nil, nil, diags

@@ -154,8 +154,9 @@ func nodeGroupSchema(ctx context.Context) schema.Schema {
 				Default: objectdefault.StaticValue(types.ObjectValueMust(volumeTypes, map[string]attr.Value{
 					"type": types.StringValue(defaultVolumeType), "size_gb": types.Int64Value(defaultVolumeSizeGB),
 				})),
-				Description: "Root volume of each node. Default `{ type = \"ssd\", size_gb = 20 }`. A server may answer that " +
-					"other volumes are not implemented yet; the provider then names this attribute.",
+				Description: "Root disk of each real node: a volume of this type and size holding its kubelet and containerd " +
+					"state, whose size is the node's `ephemeral-storage` capacity (simulated nodes get no disk but report that capacity). " +
+					"Default `{ type = \"ssd\", size_gb = 20 }`. A change rolls through the nodes, as a flavor change does.",
 				Attributes: map[string]schema.Attribute{
 					"type": schema.StringAttribute{
 						Optional:    true,
