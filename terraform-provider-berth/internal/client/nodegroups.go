@@ -8,7 +8,8 @@ import (
 // NodeGroupSpecInput is the spec of a node group create request; empty fields are omitted so
 // the API applies its defaults. Autoscaling stays nil unless set: the API refuses it (501) until
 // the cluster autoscaler lands, and the default must never trigger that. Volume is nil at its
-// default, which the API applies itself.
+// default, which the API applies itself; Runtime is empty unless set, so the API picks its
+// default runtime.
 type NodeGroupSpecInput struct {
 	Flavor         string            `json:"flavor,omitempty"`
 	Zone           string            `json:"zone,omitempty"`
@@ -18,6 +19,7 @@ type NodeGroupSpecInput struct {
 	Taints         []Taint           `json:"taints,omitempty"`
 	MaxUnavailable string            `json:"maxUnavailable,omitempty"`
 	Volume         *Volume           `json:"volume,omitempty"`
+	Runtime        string            `json:"runtime,omitempty"`
 }
 
 type nodeGroupAnswer struct {

@@ -67,6 +67,7 @@ func TestAccNodeGroupLifecycle(t *testing.T) {
 					resource.TestCheckResourceAttr(groupAddr, "max_unavailable", "25%"),
 					resource.TestCheckResourceAttr(groupAddr, "volume.type", "ssd"),
 					resource.TestCheckResourceAttr(groupAddr, "volume.size_gb", "20"),
+					resource.TestCheckResourceAttr(groupAddr, "runtime", "containerd"), // the API's default
 					resource.TestCheckNoResourceAttr(groupAddr, "autoscaling"),
 					resource.TestCheckResourceAttr(groupAddr, "status", "Running"),
 					resource.TestCheckResourceAttr(groupAddr, "servers", "3"),
@@ -311,5 +312,45 @@ func TestAccNodeGroupVolume(t *testing.T) {
 				}),
 			),
 		}},
+	})
+}
+
+// TestAccNodeGroupRuntime: a set runtime is sent and stored; changing it replaces the group;
+// leaving it out afterwards keeps the group's runtime (no diff).
+func TestAccNodeGroupRuntime(t *testing.T) {
+	requireAcc(t)
+	group := func(body string) string {
+		return clusterAndGroup(`resource "berth_kubernetes_cluster" "c" { name = "acc-runtime" }`, `resource "berth_kubernetes_node_group" "g" {
+  cluster_id = berth_kubernetes_cluster.c.id
+  name       = "nodes"
+  node_count = 1
+`+body+`
+}`)
+	}
+	runtimeIs := func(want string) resource.TestCheckFunc {
+		return resource.ComposeAggregateTestCheckFunc(
+			resource.TestCheckResourceAttr(groupAddr, "runtime", want),
+			apiNodeGroup("acc-runtime", "nodes", func(ng *client.NodeGroup) error {
+				if ng.Spec.Runtime != want {
+					return fmt.Errorf("API runtime %q, want %q", ng.Spec.Runtime, want)
+				}
+				return nil
+			}),
+		)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: accProviders,
+		CheckDestroy:             clusterGone("acc-runtime"),
+		Steps: []resource.TestStep{
+			{Config: group(`runtime = "simulated"`), Check: runtimeIs("simulated")},
+			{
+				Config: group(`runtime = "containerd"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(groupAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check: runtimeIs("containerd"),
+			},
+			{Config: group(``), PlanOnly: true},
+		},
 	})
 }

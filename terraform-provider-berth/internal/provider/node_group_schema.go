@@ -28,6 +28,12 @@ const (
 	defaultMaxUnavailable = "25%"
 	defaultVolumeType     = "ssd"
 	defaultVolumeSizeGB   = 20
+	// apiDefaultRuntime is named in runtime's description only. The plan leaves an unset
+	// runtime unknown and the API chooses (its default has moved once, from simulated): a
+	// mirrored default would turn a server that defaults otherwise into an "inconsistent result
+	// after apply", and, runtime being immutable, following the API's next move would plan
+	// replacing every group created under the old default.
+	apiDefaultRuntime = "containerd"
 )
 
 var (
@@ -172,6 +178,19 @@ func nodeGroupSchema(ctx context.Context) schema.Schema {
 						Description: fmt.Sprintf("Size in GB (%d–%d).", validate.MinVolumeGB, validate.MaxVolumeGB),
 						Validators:  []validator.Int64{int64validator.Between(validate.MinVolumeGB, validate.MaxVolumeGB)},
 					},
+				},
+			},
+			"runtime": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				Description: "How the nodes run pods: `containerd` (real nodes running kubelet, containerd and kube-proxy) or " +
+					"`simulated` (kwok nodes that keep Node and pod status without running containers, for scale tests). " +
+					"Unset: the API's default (`" + apiDefaultRuntime + "`), known after apply and kept afterwards. A server " +
+					"that cannot run real nodes refuses `containerd` and names this attribute. Changing it replaces the group.",
+				Validators: []validator.String{stringvalidator.OneOf(validate.NodeRuntimes...)},
+				PlanModifiers: []planmodifier.String{
+					stringplanmodifier.UseStateForUnknown(),
+					stringplanmodifier.RequiresReplace(),
 				},
 			},
 			"status": schema.StringAttribute{
