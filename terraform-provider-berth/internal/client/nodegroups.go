@@ -6,8 +6,10 @@ import (
 )
 
 // NodeGroupSpecInput is the spec of a node group create request; empty fields are omitted so
-// the API applies its defaults. Autoscaling and Volume stay nil unless set: a server may refuse
-// them (501) until their features land, and defaults must never trigger that.
+// the API applies its defaults. Autoscaling stays nil unless set: the API refuses it (501) until
+// the cluster autoscaler lands, and the default must never trigger that. Volume is nil at its
+// default, which the API applies itself; Runtime is empty unless set, so the API picks its
+// default runtime.
 type NodeGroupSpecInput struct {
 	Flavor         string            `json:"flavor,omitempty"`
 	Zone           string            `json:"zone,omitempty"`
@@ -17,6 +19,7 @@ type NodeGroupSpecInput struct {
 	Taints         []Taint           `json:"taints,omitempty"`
 	MaxUnavailable string            `json:"maxUnavailable,omitempty"`
 	Volume         *Volume           `json:"volume,omitempty"`
+	Runtime        string            `json:"runtime,omitempty"`
 }
 
 type nodeGroupAnswer struct {

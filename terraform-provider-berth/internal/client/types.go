@@ -108,6 +108,7 @@ type NodeGroupSpec struct {
 	Taints         []Taint           `json:"taints"`
 	MaxUnavailable string            `json:"maxUnavailable"`
 	Volume         Volume            `json:"volume"`
+	Runtime        string            `json:"runtime"`
 }
 
 // NodeGroupStatus is what the controllers report about a node group.

@@ -38,6 +38,7 @@ func TestAPIFieldsMapToAttributes(t *testing.T) {
 		"spec.labels":              "labels",
 		"metadata.labels":          "", // the group's object labels are not an attribute
 		"spec.taints[3]":           "taints[3]",
+		"spec.runtime":             "runtime",
 	} {
 		p, ok := nodeGroupErrors.attributePath(field)
 		if got := map[bool]string{true: p.String(), false: ""}[ok]; got != want {
@@ -84,11 +85,26 @@ func TestNotImplementedNamesTheAttribute(t *testing.T) {
 		t.Errorf("without a field: %s / %s", attributeOf(d), d.Detail())
 	}
 
+	// No request sends two refusable attributes today (volume is no longer refused); should one
+	// again, a 501 without a field names them all and sits on none.
 	diags = nil
-	ctx.nonDefault = []string{"autoscaling", "volume"}
-	addAPIError(&diags, "Cannot create node group w", refused(""), ctx)
-	if d := onlyError(t, diags); attributeOf(d) != "" || !strings.Contains(d.Detail(), "non-default values for: autoscaling, volume") {
+	two := apiErrorContext{nonDefault: []string{"feature_a", "feature_b"}}
+	addAPIError(&diags, "Cannot create node group w", refused(""), two)
+	if d := onlyError(t, diags); attributeOf(d) != "" || !strings.Contains(d.Detail(), "non-default values for: feature_a, feature_b") {
 		t.Errorf("two candidates: %s / %s", attributeOf(d), d.Detail())
+	}
+}
+
+// TestUnavailableRuntimeNamesTheAttribute: a server that cannot run real nodes refuses
+// runtime containerd (its default too) with 503 naming spec.runtime; the diagnostic sits on
+// runtime, whether the configuration set it or not.
+func TestUnavailableRuntimeNamesTheAttribute(t *testing.T) {
+	refused := &client.Problem{Status: 503, Code: "BERTH_ERR_UNAVAILABLE", Field: "spec.runtime",
+		Detail: `spec.runtime: real nodes cannot run on this server: the platform registry does not run; ask for runtime "simulated" or run the platform registry`}
+	var diags diag.Diagnostics
+	addAPIError(&diags, "Cannot create node group w in cluster demo", refused, nodeGroupErrors)
+	if d := onlyError(t, diags); attributeOf(d) != "runtime" || !strings.Contains(d.Detail(), `ask for runtime "simulated"`) {
+		t.Errorf("%s / %s", attributeOf(d), d.Detail())
 	}
 }
 

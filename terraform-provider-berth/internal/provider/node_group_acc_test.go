@@ -67,6 +67,7 @@ func TestAccNodeGroupLifecycle(t *testing.T) {
 					resource.TestCheckResourceAttr(groupAddr, "max_unavailable", "25%"),
 					resource.TestCheckResourceAttr(groupAddr, "volume.type", "ssd"),
 					resource.TestCheckResourceAttr(groupAddr, "volume.size_gb", "20"),
+					resource.TestCheckResourceAttr(groupAddr, "runtime", "containerd"), // the API's default
 					resource.TestCheckNoResourceAttr(groupAddr, "autoscaling"),
 					resource.TestCheckResourceAttr(groupAddr, "status", "Running"),
 					resource.TestCheckResourceAttr(groupAddr, "servers", "3"),
@@ -285,8 +286,8 @@ func TestAccNodeGroupAutoscaling(t *testing.T) {
 	})
 }
 
-// TestAccNodeGroupVolume: a non-default root volume is sent only when set; a server that refuses
-// it (501) gets a diagnostic naming the attribute.
+// TestAccNodeGroupVolume: a non-default root volume is sent and stored (the API no longer
+// refuses it: it is each real node's root disk).
 func TestAccNodeGroupVolume(t *testing.T) {
 	requireAcc(t)
 	config := clusterAndGroup(`resource "berth_kubernetes_cluster" "c" { name = "acc-vol" }`, `resource "berth_kubernetes_node_group" "g" {
@@ -295,13 +296,6 @@ func TestAccNodeGroupVolume(t *testing.T) {
   node_count = 1
   volume     = { type = "hdd", size_gb = 40 }
 }`)
-	if serverRefusesNodeGroupSpec(t, client.NodeGroupSpecInput{Volume: &client.Volume{Type: "hdd", SizeGB: 40}}) {
-		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: accProviders,
-			Steps:                    []resource.TestStep{{Config: config, ExpectError: regexp.MustCompile(`(?s)not implemented by this Berth server.*volume`)}},
-		})
-		return
-	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: accProviders,
 		CheckDestroy:             clusterGone("acc-vol"),
@@ -318,5 +312,45 @@ func TestAccNodeGroupVolume(t *testing.T) {
 				}),
 			),
 		}},
+	})
+}
+
+// TestAccNodeGroupRuntime: a set runtime is sent and stored; changing it replaces the group;
+// leaving it out afterwards keeps the group's runtime (no diff).
+func TestAccNodeGroupRuntime(t *testing.T) {
+	requireAcc(t)
+	group := func(body string) string {
+		return clusterAndGroup(`resource "berth_kubernetes_cluster" "c" { name = "acc-runtime" }`, `resource "berth_kubernetes_node_group" "g" {
+  cluster_id = berth_kubernetes_cluster.c.id
+  name       = "nodes"
+  node_count = 1
+`+body+`
+}`)
+	}
+	runtimeIs := func(want string) resource.TestCheckFunc {
+		return resource.ComposeAggregateTestCheckFunc(
+			resource.TestCheckResourceAttr(groupAddr, "runtime", want),
+			apiNodeGroup("acc-runtime", "nodes", func(ng *client.NodeGroup) error {
+				if ng.Spec.Runtime != want {
+					return fmt.Errorf("API runtime %q, want %q", ng.Spec.Runtime, want)
+				}
+				return nil
+			}),
+		)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: accProviders,
+		CheckDestroy:             clusterGone("acc-runtime"),
+		Steps: []resource.TestStep{
+			{Config: group(`runtime = "simulated"`), Check: runtimeIs("simulated")},
+			{
+				Config: group(`runtime = "containerd"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(groupAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check: runtimeIs("containerd"),
+			},
+			{Config: group(``), PlanOnly: true},
+		},
 	})
 }

@@ -28,6 +28,7 @@ type nodeGroupModel struct {
 	Taints         types.List     `tfsdk:"taints"`
 	MaxUnavailable types.String   `tfsdk:"max_unavailable"`
 	Volume         types.Object   `tfsdk:"volume"`
+	Runtime        types.String   `tfsdk:"runtime"`
 	Status         types.String   `tfsdk:"status"`
 	Servers        types.Int64    `tfsdk:"servers"`
 	ReadyNodes     types.Int64    `tfsdk:"ready_nodes"`
@@ -100,6 +101,7 @@ func (m *nodeGroupModel) fromAPI(ng *client.NodeGroup) {
 	m.Volume = types.ObjectValueMust(volumeTypes, map[string]attr.Value{
 		"type": types.StringValue(ng.Spec.Volume.Type), "size_gb": types.Int64Value(ng.Spec.Volume.SizeGB),
 	})
+	m.Runtime = types.StringValue(ng.Spec.Runtime)
 	m.Status = types.StringValue(ng.Status.Phase)
 	m.Servers = types.Int64Value(ng.Status.Replicas)
 	m.ReadyNodes = types.Int64Value(ng.Status.ReadyReplicas)
@@ -124,8 +126,8 @@ func (m *nodeGroupModel) taints(ctx context.Context) ([]client.Taint, diag.Diagn
 	return out, diags
 }
 
-// volume is the planned volume, or nil when it is the API's default (then it is never sent:
-// a server may refuse non-default volumes with 501 until the feature lands).
+// volume is the planned volume, or nil when it is the API's default (then it is left out and
+// the API applies the same default).
 func (m *nodeGroupModel) volume(ctx context.Context) (*client.Volume, diag.Diagnostics) {
 	if m.Volume.IsNull() || m.Volume.IsUnknown() {
 		return nil, nil
@@ -139,13 +141,18 @@ func (m *nodeGroupModel) volume(ctx context.Context) (*client.Volume, diag.Diagn
 	return &out, diags
 }
 
-// createSpec is the create request's spec: only what differs from the API's defaults is
-// sent, and autoscaling and volume never unless set.
+// createSpec is the create request's spec, with the attributes it sets to values the API may
+// refuse with 501 (autoscaling, until the cluster autoscaler lands). Autoscaling and runtime
+// are sent only when set (an unset runtime is the API's to choose), volume only when it differs
+// from the API's default.
 func (m *nodeGroupModel) createSpec(ctx context.Context) (client.NodeGroupSpecInput, []string, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	spec := client.NodeGroupSpecInput{Flavor: m.Flavor.ValueString(), MaxUnavailable: m.MaxUnavailable.ValueString()}
 	if !m.Zone.IsNull() && !m.Zone.IsUnknown() {
 		spec.Zone = m.Zone.ValueString()
+	}
+	if !m.Runtime.IsNull() && !m.Runtime.IsUnknown() {
+		spec.Runtime = m.Runtime.ValueString()
 	}
 	if !m.Count.IsNull() && !m.Count.IsUnknown() {
 		count := m.Count.ValueInt64()
@@ -157,9 +164,7 @@ func (m *nodeGroupModel) createSpec(ctx context.Context) (client.NodeGroupSpecIn
 		nonDefault = append(nonDefault, "autoscaling")
 	}
 	diags.Append(d...)
-	if spec.Volume, d = m.volume(ctx); spec.Volume != nil {
-		nonDefault = append(nonDefault, "volume")
-	}
+	spec.Volume, d = m.volume(ctx)
 	diags.Append(d...)
 	spec.Labels, d = mapOf(ctx, m.Labels)
 	diags.Append(d...)
@@ -169,7 +174,8 @@ func (m *nodeGroupModel) createSpec(ctx context.Context) (client.NodeGroupSpecIn
 }
 
 // nodeGroupPatch is the merge patch of spec from state to plan, with the attributes it sets
-// to non-default values.
+// to non-default values the API may refuse with 501 (autoscaling). Zone and runtime are never
+// patched: the API refuses a change, so the schema plans a replacement instead.
 func nodeGroupPatch(ctx context.Context, state, plan *nodeGroupModel) (map[string]any, []string, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	spec := map[string]any{}
@@ -209,9 +215,6 @@ func nodeGroupPatch(ctx context.Context, state, plan *nodeGroupModel) (map[strin
 		var v volumeModel
 		diags.Append(plan.Volume.As(ctx, &v, objectAsOptions)...)
 		spec["volume"] = client.Volume{Type: v.Type.ValueString(), SizeGB: v.SizeGB.ValueInt64()}
-		if vol, _ := plan.volume(ctx); vol != nil {
-			nonDefault = append(nonDefault, "volume")
-		}
 	}
 	if len(spec) == 0 {
 		return nil, nil, diags

@@ -28,6 +28,12 @@ const (
 	defaultMaxUnavailable = "25%"
 	defaultVolumeType     = "ssd"
 	defaultVolumeSizeGB   = 20
+	// apiDefaultRuntime is named in runtime's description only. The plan leaves an unset
+	// runtime unknown and the API chooses (its default has moved once, from simulated): a
+	// mirrored default would turn a server that defaults otherwise into an "inconsistent result
+	// after apply", and, runtime being immutable, following the API's next move would plan
+	// replacing every group created under the old default.
+	apiDefaultRuntime = "containerd"
 )
 
 var (
@@ -154,8 +160,9 @@ func nodeGroupSchema(ctx context.Context) schema.Schema {
 				Default: objectdefault.StaticValue(types.ObjectValueMust(volumeTypes, map[string]attr.Value{
 					"type": types.StringValue(defaultVolumeType), "size_gb": types.Int64Value(defaultVolumeSizeGB),
 				})),
-				Description: "Root volume of each node. Default `{ type = \"ssd\", size_gb = 20 }`. A server may answer that " +
-					"other volumes are not implemented yet; the provider then names this attribute.",
+				Description: "Root disk of each real node: a volume of this type and size holding its kubelet and containerd " +
+					"state, whose size is the node's `ephemeral-storage` capacity (simulated nodes get no disk but report that capacity). " +
+					"Default `{ type = \"ssd\", size_gb = 20 }`. A change rolls through the nodes, as a flavor change does.",
 				Attributes: map[string]schema.Attribute{
 					"type": schema.StringAttribute{
 						Optional:    true,
@@ -171,6 +178,19 @@ func nodeGroupSchema(ctx context.Context) schema.Schema {
 						Description: fmt.Sprintf("Size in GB (%d–%d).", validate.MinVolumeGB, validate.MaxVolumeGB),
 						Validators:  []validator.Int64{int64validator.Between(validate.MinVolumeGB, validate.MaxVolumeGB)},
 					},
+				},
+			},
+			"runtime": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				Description: "How the nodes run pods: `containerd` (real nodes running kubelet, containerd and kube-proxy) or " +
+					"`simulated` (kwok nodes that keep Node and pod status without running containers, for scale tests). " +
+					"Unset: the API's default (`" + apiDefaultRuntime + "`), known after apply and kept afterwards. A server " +
+					"that cannot run real nodes refuses `containerd` and names this attribute. Changing it replaces the group.",
+				Validators: []validator.String{stringvalidator.OneOf(validate.NodeRuntimes...)},
+				PlanModifiers: []planmodifier.String{
+					stringplanmodifier.UseStateForUnknown(),
+					stringplanmodifier.RequiresReplace(),
 				},
 			},
 			"status": schema.StringAttribute{

@@ -33,7 +33,8 @@ func nodeGroupState(count int, autoscaling map[string]any) map[string]any {
 		"id": "default/demo/w", "uid": "u1", "cluster_id": "default/demo", "project": "default", "cluster": "demo",
 		"name": "w", "flavor": "std-2-4", "zone": "az1", "node_count": count, "autoscaling": autoscaling,
 		"labels": map[string]any{}, "taints": []any{}, "max_unavailable": "25%",
-		"volume": map[string]any{"type": "ssd", "size_gb": 20}, "status": "Running", "servers": count, "ready_nodes": count,
+		"volume": map[string]any{"type": "ssd", "size_gb": 20}, "runtime": "containerd",
+		"status": "Running", "servers": count, "ready_nodes": count,
 	}
 }
 
@@ -73,6 +74,55 @@ func TestNodeCountPlan(t *testing.T) {
 			}
 			if got := int64Of(t, h.planned(resp, typ)["node_count"]); got != tc.want {
 				t.Errorf("node_count planned %d, want %d", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestNodeGroupRuntimePlan: an unset runtime is the API's to choose on create (unknown in the
+// plan) and stays what the group has afterwards; a set one that differs from the group's
+// replaces it.
+func TestNodeGroupRuntimePlan(t *testing.T) {
+	h := newProtoHarness(t)
+	typ := "berth_kubernetes_node_group"
+	cfg := func(extra map[string]any) map[string]any {
+		out := map[string]any{"cluster_id": "default/demo", "name": "w"}
+		for k, v := range extra {
+			out[k] = v
+		}
+		return out
+	}
+	simulated := func(state map[string]any) map[string]any { state["runtime"] = "simulated"; return state }
+	cases := []struct {
+		name    string
+		prior   map[string]any
+		config  map[string]any
+		want    string // "" = unknown
+		replace bool
+	}{
+		{"create, unset: the API's default", nil, cfg(nil), "", false},
+		{"create, simulated", nil, cfg(map[string]any{"runtime": "simulated"}), "simulated", false},
+		{"unset, another change: the group's runtime kept", nodeGroupState(3, nil), cfg(map[string]any{"flavor": "std-4-8"}), "containerd", false},
+		{"unset on a simulated group: kept, no replacement", simulated(nodeGroupState(3, nil)), cfg(nil), "simulated", false},
+		{"set to what the group has", nodeGroupState(3, nil), cfg(map[string]any{"runtime": "containerd"}), "containerd", false},
+		{"changed: replaces the group", nodeGroupState(3, nil), cfg(map[string]any{"runtime": "simulated"}), "simulated", true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := h.plan(typ, tc.prior, tc.config)
+			for _, d := range errorsOf(resp.Diagnostics) {
+				t.Fatalf("%s: %s", d.Summary, d.Detail)
+			}
+			got := h.planned(resp, typ)["runtime"]
+			if tc.want == "" && got.IsKnown() || tc.want != "" && stringOf(got) != tc.want {
+				t.Errorf("runtime planned %v, want %q", got, tc.want)
+			}
+			var replace bool
+			for _, p := range resp.RequiresReplace {
+				replace = replace || pathString(p) == "runtime"
+			}
+			if replace != tc.replace {
+				t.Errorf("requires replace %v, want runtime among them: %v", resp.RequiresReplace, tc.replace)
 			}
 		})
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"berth.dev/terraform-provider-berth/internal/acctest"
+	"berth.dev/terraform-provider-berth/internal/validate"
 )
 
 // TestSchemas: every schema passes the framework's own checks (reserved names such as count,
@@ -78,12 +79,14 @@ func TestDefaultsAreTheAPIs(t *testing.T) {
 		"max unavailable": expect(`maxUnavailable: '([^']+)'`),
 		"volume type":     expect(`volume: \{ type: '([^']+)'`),
 		"volume size":     expect(`volume: \{ type: '[^']+', sizeGb: (\d+)`),
+		// Named in runtime's description; the plan leaves an unset runtime to the API.
+		"runtime": expect(`runtime: '([^']+)'`),
 	}
 	ours := map[string]string{
 		"master count": strconv.Itoa(defaultMasterCount), "master flavor": defaultFlavor, "zone": defaultZone,
 		"subnet": defaultSubnetCIDR, "pods": defaultPodsCIDR, "services": defaultServicesCIDR,
 		"group flavor": defaultFlavor, "count": strconv.Itoa(defaultNodeCount), "max unavailable": defaultMaxUnavailable,
-		"volume type": defaultVolumeType, "volume size": strconv.Itoa(defaultVolumeSizeGB),
+		"volume type": defaultVolumeType, "volume size": strconv.Itoa(defaultVolumeSizeGB), "runtime": apiDefaultRuntime,
 	}
 	for k, v := range checks {
 		if ours[k] != v {
@@ -113,6 +116,30 @@ func TestDefaultsAreTheAPIs(t *testing.T) {
 	// groups); version comes from the catalog's default.
 	if got["id"].IsKnown() || got["version"].IsKnown() || !got["stopped"].IsKnown() {
 		t.Errorf("want id and version known after apply, stopped planned: id %v, version %v, stopped %v", got["id"], got["version"], got["stopped"])
+	}
+}
+
+// TestNodeRuntimesAreTheAPIs: runtime accepts exactly the API's NODE_RUNTIMES
+// (packages/api-types/src/node-group.ts).
+func TestNodeRuntimesAreTheAPIs(t *testing.T) {
+	root, err := acctest.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join(root, "packages", "api-types", "src", "node-group.ts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`NODE_RUNTIMES = \[([^\]]*)\]`).FindSubmatch(raw)
+	if m == nil {
+		t.Fatal("node-group.ts no longer declares NODE_RUNTIMES = [...]")
+	}
+	var api []string
+	for _, q := range regexp.MustCompile(`'([^']+)'`).FindAllSubmatch(m[1], -1) {
+		api = append(api, string(q[1]))
+	}
+	if strings.Join(api, ",") != strings.Join(validate.NodeRuntimes, ",") {
+		t.Errorf("runtimes: provider %v, API %v", validate.NodeRuntimes, api)
 	}
 }
 
@@ -161,6 +188,8 @@ func TestValidation(t *testing.T) {
 		}}), "", ""},
 		{"max_unavailable", group, ng(map[string]any{"max_unavailable": "1000"}), "max_unavailable", "percentage"},
 		{"volume", group, ng(map[string]any{"volume": map[string]any{"size_gb": 9}}), "volume.size_gb", "between 10 and 4096"},
+		{"runtime", group, ng(map[string]any{"runtime": "docker"}), "runtime", `must be one of: ["containerd" "simulated"]`},
+		{"simulated runtime", group, ng(map[string]any{"runtime": "simulated"}), "", ""},
 		{"token role", "berth_token", map[string]any{"name": "ci", "role": "root"}, "role", "must be one of"},
 		{"token expiry", "berth_token", map[string]any{"name": "ci", "role": "viewer", "expires_at": "tomorrow"}, "expires_at", "RFC 3339"},
 		{"project description", "berth_project", map[string]any{"name": "p", "description": "a\x07b"}, "description", "control characters"},

@@ -31,6 +31,10 @@ const (
 // ControlPlaneCounts are the master counts stacked etcd allows (odd quorums).
 var ControlPlaneCounts = []int64{1, 3, 5}
 
+// NodeRuntimes are how a node group's nodes run pods (NODE_RUNTIMES in
+// packages/api-types/src/node-group.ts): real nodes, or kwok's simulated ones.
+var NodeRuntimes = []string{"containerd", "simulated"}
+
 // TaintEffects are Kubernetes' taint effects.
 var TaintEffects = []string{"NoSchedule", "PreferNoSchedule", "NoExecute"}
 

@@ -28,3 +28,12 @@ resource "berth_kubernetes_node_group" "batch" {
     size_gb = 40
   }
 }
+
+# Simulated (kwok) nodes for scale tests: Node objects and pod status, no containers.
+# The runtime is fixed at create; unset, it is the API's default (real containerd nodes).
+resource "berth_kubernetes_node_group" "scale" {
+  cluster_id = berth_kubernetes_cluster.demo.id
+  name       = "scale"
+  node_count = 200
+  runtime    = "simulated"
+}
