@@ -129,14 +129,24 @@ export class RegistryFront {
     for (const name of Object.keys(headers))
       if (name.startsWith('x-forwarded-')) delete headers[name];
     headers['x-forwarded-proto'] = 'https';
+    let answered = false;
     const upstream = http.request(
       { socketPath: this.#options.upstreamSocket, method: req.method, path: req.url, headers },
       (up) => {
+        answered = true;
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);
       },
     );
     upstream.on('error', (err) => {
+      // The registry may answer before it has read a request body (a 401 challenge to an
+      // upload, a blob it already has) and close its side: the rest of the body then fails to
+      // write (EPIPE). Its answer stands; the body is drained, not relayed.
+      if (answered) {
+        req.unpipe(upstream);
+        req.resume();
+        return;
+      }
       this.#options.logger.warn({ err }, 'registry upstream failed');
       if (!res.headersSent)
         send(
