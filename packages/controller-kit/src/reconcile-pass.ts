@@ -42,6 +42,23 @@ export interface RunningPass {
   readonly settled: Promise<PassResult>;
 }
 
+/** The start of the last pass to begin, process-wide: every later one begins a turn after it. */
+let lastStart: Promise<void> = Promise.resolve();
+
+/**
+ * Resolves in an event-loop turn of this pass's own, one turn after the pass started before it.
+ * A pass whose I/O completes synchronously (SQLite, the memory provider) is one long chain of
+ * microtasks. Passes started from each other's completions would chain forever, and passes all
+ * released in the same turn would run back to back; either starves timers and sockets — the
+ * leader's lease renewal and the API's requests. Spaced a turn apart, every pass is followed by
+ * the loop's timers and I/O, so a request waits for at most the pass that is running.
+ */
+function nextTurn(): Promise<void> {
+  const turn = lastStart.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+  lastStart = turn;
+  return turn;
+}
+
 export function startPass(input: PassInput): RunningPass {
   const { key, reconcileId, clock, logger, timeoutMs } = input;
   const abortController = new AbortController();
@@ -57,11 +74,7 @@ export function startPass(input: PassInput): RunningPass {
     }, timeoutMs);
   }
 
-  // Each pass begins in a macrotask of its own. A pass whose I/O completes synchronously (SQLite,
-  // the memory provider) is one long chain of microtasks; passes started from each other's
-  // completions would chain forever and starve timers and sockets — the leader's lease renewal
-  // and the API's requests — for as long as the queue is not empty.
-  const settled = new Promise<void>((resolve) => setImmediate(resolve))
+  const settled = nextTurn()
     .then(() => input.reconciler.reconcile(key, abortController.signal))
     .then(classifyReturn, classifyThrow)
     .catch(classifyThrow)
