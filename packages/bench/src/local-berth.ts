@@ -27,6 +27,12 @@ export function api(b: LocalBerth, method: string, url: string, body?: unknown):
 
 export const clusterPath = (name: string) => `/v1/projects/default/clusters/${name}`;
 
+/** Workers whose Kubernetes node is Ready, from the API's live node list. */
+export async function readyWorkers(b: LocalBerth, cluster: string): Promise<number> {
+  const nodes = (await api(b, 'GET', `${clusterPath(cluster)}/nodes`)).items as Json[];
+  return nodes.filter((n) => n.role === 'worker' && n.kubernetes?.ready === 'True').length;
+}
+
 export async function deleteCluster(b: LocalBerth, name: string): Promise<void> {
   await b.api('DELETE', clusterPath(name)).catch(() => undefined);
   await until(

@@ -14,6 +14,7 @@ import {
   clusterPath,
   deleteAllClusters,
   deleteCluster,
+  readyWorkers,
   POLL_MS,
   startBerth,
   stopBerth,
@@ -27,12 +28,6 @@ import { until } from '@berth/test-kit';
 const CREATE_RUNS = 5;
 const SCALE_RUNS = 3;
 const SCALE_TO = 20;
-
-/** Workers whose Kubernetes node is Ready, from the API's live node list. */
-async function readyWorkers(b: LocalBerth, cluster: string): Promise<number> {
-  const nodes = (await api(b, 'GET', `${clusterPath(cluster)}/nodes`)).items as Json[];
-  return nodes.filter((n) => n.role === 'worker' && n.kubernetes?.ready === 'True').length;
-}
 
 async function createCluster(b: LocalBerth, name: string): Promise<number> {
   const started = Date.now();

@@ -24,6 +24,7 @@ import {
   clusterPath,
   deleteAllClusters,
   deleteCluster,
+  readyWorkers,
   POLL_MS,
   startBerth,
   stopBerth,
@@ -64,11 +65,6 @@ async function kubeOf(b: LocalBerth, cluster: string): Promise<Kube> {
     apps: config.makeApiClient(k8s.AppsV1Api),
     policy: config.makeApiClient(k8s.PolicyV1Api),
   };
-}
-
-async function readyWorkers(b: LocalBerth, cluster: string): Promise<number> {
-  const nodes = (await api(b, 'GET', `${clusterPath(cluster)}/nodes`)).items as Json[];
-  return nodes.filter((n) => n.role === 'worker' && n.kubernetes?.ready === 'True').length;
 }
 
 async function coreDnsReady(b: LocalBerth, cluster: string): Promise<boolean> {
