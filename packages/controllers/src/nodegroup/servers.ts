@@ -185,8 +185,8 @@ async function awaitLoadBalancerDeregistration(pass: NodeGroupPass, server: Serv
     }
     return false;
   };
-  if (!(await isMember())) return;
   const deadline = now().getTime() + DEREGISTRATION_TIMEOUT_MS;
+  let waited = false;
   while (await isMember()) {
     if (now().getTime() >= deadline) {
       await store.recordEvent(cluster.metadata.uid, {
@@ -197,7 +197,8 @@ async function awaitLoadBalancerDeregistration(pass: NodeGroupPass, server: Serv
       });
       return;
     }
+    waited = true;
     await sleep(500, undefined, { signal });
   }
-  await sleep(DEREGISTRATION_GRACE_MS, undefined, { signal });
+  if (waited) await sleep(DEREGISTRATION_GRACE_MS, undefined, { signal });
 }
