@@ -19,7 +19,7 @@ import type { RegistryPrincipal } from './access.js';
 import { renderRegistryConfig } from './config.js';
 import { RegistryFront, type FrontLogger, type ListenAddress } from './front.js';
 import type { TokenSigner } from './jwt.js';
-import { Supervisor } from './supervisor.js';
+import { Supervisor } from '@berth/exec';
 import { RegistryTokenService } from './token-service.js';
 
 export const REGISTRY_SERVICE = 'berth-registry';
