@@ -7,6 +7,7 @@ import {
   apiserverSans,
   createAuthorities,
   issueAdminCertificate,
+  issueAutoscalerCertificate,
   issueMasterCertificates,
   issueKubeProxyCertificate,
   issueNodeCertificate,
@@ -19,6 +20,7 @@ import type { SecretStore } from './secret-store.js';
 
 const AUTHORITIES = 'authorities';
 const ADMIN = 'admin';
+const AUTOSCALER = 'autoscaler';
 const API_ADDRESS = 'api-address';
 
 interface StoredMaster {
@@ -84,6 +86,13 @@ export class ClusterSecrets {
   async adminCertificate(clusterUid: string): Promise<IssuedCertificate> {
     const { ca } = await this.authorities(clusterUid);
     return this.#getOrCreate(clusterUid, ADMIN, () => issueAdminCertificate(ca, this.now()));
+  }
+
+  async autoscalerCertificate(clusterUid: string): Promise<IssuedCertificate> {
+    const { ca } = await this.authorities(clusterUid);
+    return this.#getOrCreate(clusterUid, AUTOSCALER, () =>
+      issueAutoscalerCertificate(ca, this.now()),
+    );
   }
 
   /** Remembers the address clients reach the API by (the masters' user data names it). */

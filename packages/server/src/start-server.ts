@@ -23,7 +23,7 @@ import type {
   PlatformRegistry,
 } from '@berth/controller-ports';
 import { listClusterNodes, SimulatedBootstrap, startControllers } from '@berth/controllers';
-import { createKubeBootstrapParts } from '@berth/kube-bootstrap';
+import { createKubeBootstrapParts, type KubeBootstrapParts } from '@berth/kube-bootstrap';
 import type { InfraProvider } from '@berth/provider-api';
 import { LocalProvider } from '@berth/provider-local';
 import { MemoryProvider, type MemoryProviderOptions } from '@berth/provider-memory';
@@ -41,6 +41,7 @@ import { parseListen } from './listen.js';
 import { createLogger } from './logger.js';
 import type { RuntimeSupport } from './node-runtimes.js';
 import { startPlatformRegistry, type RunningPlatformRegistry } from './platform-registry.js';
+import { startClusterAutoscalers } from './cluster-autoscalers.js';
 import { seedAdminToken } from './seed-admin.js';
 import {
   localTopologyFromEnv,
@@ -154,6 +155,21 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       logger,
       platformRegistry?.nodes,
     );
+    // Real clusters get the cluster autoscaler (simulated ones on the memory provider have no API).
+    const scaling =
+      kube.parts === undefined || options.controllers === false
+        ? undefined
+        : await startClusterAutoscalers({
+            dataDir: options.dataDir,
+            store,
+            provider,
+            catalog,
+            bootstrap: kube.parts.bootstrap,
+            components: kube.parts.components,
+            kubernetesVersion: kube.parts.kubernetesVersion,
+            logger,
+          });
+    if (scaling) stoppers.push(() => scaling.stop());
     // Per-cluster activity the API serves as …/clusters/{c}/metrics; the controllers feed it.
     const activity = new ClusterActivity();
     let nodes: NodeSource | undefined;
@@ -165,6 +181,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         provider,
         bootstrap: kube.bootstrap,
         ...(kube.services === undefined ? {} : { services: kube.services }),
+        ...(scaling === undefined ? {} : { autoscalers: scaling.autoscalers }),
         registry,
         logger,
         elector: store.leases.elector({
@@ -264,9 +281,10 @@ async function bootstrapFor(
   bootstrap: ClusterBootstrap;
   kubeconfigs?: KubeconfigSource;
   services?: ClusterServicesApi;
+  parts?: KubeBootstrapParts;
 }> {
   if (kind === 'memory') return { bootstrap: new SimulatedBootstrap() };
-  const { bootstrap, services } = await createKubeBootstrapParts({
+  const parts = await createKubeBootstrapParts({
     dataDir,
     cacheDir: cacheDirFromEnv(env),
     logger,
@@ -274,9 +292,11 @@ async function bootstrapFor(
     sealedSecrets: store.secrets,
     ...(registry ? { registry } : {}),
   });
+  const { bootstrap, services } = parts;
   return {
     bootstrap,
     services,
+    parts,
     kubeconfigs: { adminKubeconfig: (cluster) => bootstrap.adminKubeconfig(cluster) },
   };
 }
