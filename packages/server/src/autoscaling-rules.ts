@@ -14,14 +14,15 @@ export function autoscaledSpec(
 ): NodeGroupSpec {
   const owned = current.autoscaling.enabled && next.autoscaling.enabled;
   if (!owned) return next;
-  if (next.count !== current.count) {
+  const { min, max } = next.autoscaling;
+  const count = Math.min(Math.max(current.count, min), max);
+  // A client may send the count the new bounds give (Terraform plans it); nothing else.
+  if (next.count !== current.count && next.count !== count) {
     throw errors.invalid(
       `${path}.count`,
       `the cluster autoscaler owns count while autoscaling is enabled (now ${current.count}); ` +
         `change ${path}.autoscaling.min/max, or disable autoscaling to set count yourself`,
     );
   }
-  const { min, max } = next.autoscaling;
-  const count = Math.min(Math.max(current.count, min), max);
   return count === next.count ? next : { ...next, count };
 }

@@ -278,4 +278,63 @@ describe('cluster autoscaler on the local provider', { skip, concurrency: false 
     await new Promise((r) => setTimeout(r, 15_000));
     assert.equal((await b.api('GET', url)).spec.count, settled.spec.count);
   });
+
+  test('a pending pod gets a new real node from a real group at zero', async () => {
+    const registry = (await b.api('GET', '/v1/registry')).endpoint as string;
+    const spec = path.join(env.dataDir, 'real.json');
+    fs.writeFileSync(
+      spec,
+      JSON.stringify({
+        metadata: { name: 'realscale' },
+        spec: {
+          nodeGroups: [
+            {
+              name: 'real',
+              runtime: 'containerd',
+              count: 0,
+              autoscaling: { enabled: true, min: 0, max: 1 },
+            },
+          ],
+        },
+      }),
+    );
+    await b.berth('cluster', 'create', '-f', spec, '--wait');
+    const real = path.join(env.dataDir, 'realscale.kubeconfig');
+    await b.berth('cluster', 'kubeconfig', 'realscale', '--output-file', real);
+    // Right after create the controller-manager may not have made the default ServiceAccount.
+    await until(
+      'the pod is created',
+      () =>
+        kubectl(
+          real,
+          'run',
+          'one',
+          `--image=${registry}/berth/toolbox:latest`,
+          '--restart=Never',
+          '--',
+          'sleep',
+          '3600',
+        ).then(
+          () => true,
+          (err: { stderr?: string }) => {
+            if (!/serviceaccount "default" not found/.test(err.stderr ?? '')) throw err;
+            return undefined;
+          },
+        ),
+      { timeoutMs: 30_000, intervalMs: 1000 },
+    );
+    await until(
+      'the pod Running on a new real node',
+      async () =>
+        JSON.parse(await kubectl(real, 'get', 'pod', 'one', '-o', 'json')).status.phase ===
+          'Running' || undefined,
+      { timeoutMs: 240_000, intervalMs: 2000 },
+    );
+    const [node, ...others] = await nodes(real);
+    assert.equal(others.length, 0);
+    assert.match(node.status.nodeInfo.containerRuntimeVersion, /^containerd:\/\//);
+    const group = await b.api('GET', '/v1/projects/default/clusters/realscale/nodegroups/real');
+    assert.equal(group.spec.count, 1);
+    assert.equal(group.status.autoscaler.lastScaleUp.to, 1);
+  });
 });
