@@ -12,15 +12,16 @@
  * Runs are repeated and medians reported. Figures only; nothing is asserted.
  */
 import { performance } from 'node:perf_hooks';
-import * as k8s from '@kubernetes/client-node';
 import {
   api,
   clusterPath,
   deleteAllClusters,
+  kubeOf,
   startBerth,
   stopBerth,
   until,
   type Json,
+  type Kube,
   type LocalBerth,
 } from './local-berth.js';
 import type { Table } from './report.js';
@@ -29,18 +30,6 @@ import { median, round } from './stats.js';
 const RUNS = 3;
 const PODS = 1000;
 const UNNEEDED_SECONDS = 30;
-
-async function kubeOf(b: LocalBerth, cluster: string) {
-  const res = await fetch(`http://127.0.0.1:${b.port}${clusterPath(cluster)}/kubeconfig`, {
-    headers: { authorization: `Bearer ${b.token}` },
-  });
-  if (!res.ok) throw new Error(`kubeconfig of ${cluster}: ${res.status} ${await res.text()}`);
-  const config = new k8s.KubeConfig();
-  config.loadFromString(await res.text());
-  return { core: config.makeApiClient(k8s.CoreV1Api), apps: config.makeApiClient(k8s.AppsV1Api) };
-}
-
-type Kube = Awaited<ReturnType<typeof kubeOf>>;
 
 async function createCluster(b: LocalBerth, name: string, group: Json): Promise<void> {
   await api(b, 'POST', '/v1/projects/default/clusters', {
