@@ -19,7 +19,14 @@ import {
 } from './context.js';
 import { repairDownNodes } from './node-repair.js';
 import { nodeGroupPhase } from './phase.js';
-import { createWorker, deleteWorkerGroup, listWorkers, removeWorker, slotsOf } from './servers.js';
+import {
+  createWorker,
+  createWorkers,
+  deleteWorkerGroup,
+  listWorkers,
+  removeWorker,
+  slotsOf,
+} from './servers.js';
 import type { Server } from '@berth/provider-api';
 import type { NodeReadiness } from '@berth/controller-ports';
 import { isOutdated, maxUnavailableCount } from '../rolling.js';
@@ -81,9 +88,15 @@ export class NodeGroupReconciler implements Reconciler {
     servers = servers.filter((s) => !pass.removed.includes(s.name));
     // Then the group converges on `count`: new servers take the lowest free slots, and extra
     // ones (a manual scale-down) leave from the highest.
-    for (let slot = 0; slots.size < nodeGroup.spec.count && slot < MAX_SLOTS; slot++) {
-      if (!slots.has(slot)) slots.set(slot, await createWorker(pass, fabric, slot));
+    const free: number[] = [];
+    for (
+      let slot = 0;
+      slots.size + free.length < nodeGroup.spec.count && slot < MAX_SLOTS;
+      slot++
+    ) {
+      if (!slots.has(slot)) free.push(slot);
     }
+    await createWorkers(pass, fabric, slots, free);
     const extra = [...slots.keys()]
       .sort((a, b) => b - a)
       .slice(0, slots.size - nodeGroup.spec.count);

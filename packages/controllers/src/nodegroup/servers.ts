@@ -32,6 +32,47 @@ export function slotsOf(
   return slots;
 }
 
+/** How many servers of one group a pass creates at once (a scale-up of many nodes). */
+const CREATE_CONCURRENCY = 8;
+
+/**
+ * Creates a server in each of `free` slots, `CREATE_CONCURRENCY` at a time, adding each to
+ * `slots` as it is made. A failed create does not stop the others of its batch; the first
+ * failure is thrown once the batch has settled, so what was made is kept and the next pass
+ * retries only the rest.
+ */
+export async function createWorkers(
+  pass: NodeGroupPass,
+  fabric: ClusterFabric,
+  slots: Map<number, Server>,
+  free: number[],
+): Promise<void> {
+  if (free.length === 0) return;
+  // The anti-affinity group first, once: concurrent creates must not race to make it.
+  await workerServerGroup(pass);
+  for (let i = 0; i < free.length; i += CREATE_CONCURRENCY) {
+    const batch = free.slice(i, i + CREATE_CONCURRENCY);
+    const results = await Promise.allSettled(batch.map((slot) => createWorker(pass, fabric, slot)));
+    results.forEach((r, j) => {
+      if (r.status === 'fulfilled') slots.set(batch[j]!, r.value);
+    });
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+  }
+}
+
+function workerServerGroup(pass: NodeGroupPass) {
+  const { cluster, nodeGroup, signal } = pass;
+  return pass.deps.provider.serverGroups.create(
+    {
+      name: names.workerGroup(cluster, nodeGroup),
+      tags: nodeGroupTags(cluster, nodeGroup),
+      policy: 'soft-anti-affinity',
+    },
+    signal,
+  );
+}
+
 export async function createWorker(
   pass: NodeGroupPass,
   fabric: ClusterFabric,
@@ -41,10 +82,7 @@ export async function createWorker(
   const { cluster, nodeGroup, signal } = pass;
   const tags = nodeGroupTags(cluster, nodeGroup);
   const name = names.worker(cluster, nodeGroup, slot);
-  const group = await provider.serverGroups.create(
-    { name: names.workerGroup(cluster, nodeGroup), tags, policy: 'soft-anti-affinity' },
-    signal,
-  );
+  const group = await workerServerGroup(pass);
   const userData = await bootstrap.workerUserData(
     { cluster, nodeGroup, serverName: name, vipAddress: pass.vipAddress },
     signal,
