@@ -122,6 +122,18 @@ describe('cluster autoscaler on the local provider', { skip, concurrency: false 
       { timeoutMs: 90_000, intervalMs: 1000 },
     );
     assert.equal(status.targetSize, 1);
+    // A crashed autoscaler is started again by Berth's supervisor.
+    const first = autoscalerPid()!;
+    process.kill(first, 'SIGKILL');
+    const second = await until(
+      'a new autoscaler process',
+      () => {
+        const pid = autoscalerPid();
+        return pid !== first && alive(pid) ? pid : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
+    assert.notEqual(second, first);
   });
 
   test('pods that fit only the tainted group scale it from zero', async () => {
