@@ -55,6 +55,12 @@ export class AutoscalerBackend implements CloudProviderBackend {
     const serverId = PROVIDER_ID.exec(node.providerID)?.[1];
     if (serverId === undefined) return undefined;
     const { cluster, groups } = await this.#cluster(clusterUid);
+    // A placeholder for a server not created yet names its group.
+    if (node.providerID.startsWith(PENDING_PREFIX)) {
+      const name = node.providerID.slice(PENDING_PREFIX.length).split('/')[0];
+      const group = groups.find((g) => g.metadata.name === name);
+      return group === undefined ? undefined : asGroup(group);
+    }
     for (const group of groups) {
       const servers = await this.#serversOf(cluster, group);
       if (servers.some((s) => s.id === serverId)) return asGroup(group);

@@ -25,6 +25,7 @@ import {
   deleteWorkerGroup,
   listWorkers,
   removeWorker,
+  removeWorkers,
   slotsOf,
 } from './servers.js';
 import type { Server } from '@berth/provider-api';
@@ -79,13 +80,18 @@ export class NodeGroupReconciler implements Reconciler {
     const slots = slotsOf(pass, servers, MAX_SLOTS);
     // The nodes the cluster autoscaler chose to remove (it drained them) go first, by name.
     const chosen = new Set(nodeGroup.status.autoscaler?.removing ?? []);
-    for (const [slot, server] of [...slots]) {
-      if (!chosen.has(server.name)) continue;
-      await removeWorker(pass, server, true);
-      slots.delete(slot);
-      pass.removed.push(server.name);
+    try {
+      await removeWorkers(
+        pass,
+        [...slots.values()].filter((s) => chosen.has(s.name)),
+        pass.removed,
+      );
+    } finally {
+      for (const [slot, server] of [...slots]) {
+        if (pass.removed.includes(server.name)) slots.delete(slot);
+      }
+      servers = servers.filter((s) => !pass.removed.includes(s.name));
     }
-    servers = servers.filter((s) => !pass.removed.includes(s.name));
     // Then the group converges on `count`: new servers take the lowest free slots, and extra
     // ones (a manual scale-down) leave from the highest.
     const free: number[] = [];

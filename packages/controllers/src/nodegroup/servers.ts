@@ -32,15 +32,10 @@ export function slotsOf(
   return slots;
 }
 
-/** How many servers of one group a pass creates at once (a scale-up of many nodes). */
+/** How many servers of one group a pass creates or removes at once (an autoscaler's batch). */
 const CREATE_CONCURRENCY = 8;
 
-/**
- * Creates a server in each of `free` slots, `CREATE_CONCURRENCY` at a time, adding each to
- * `slots` as it is made. A failed create does not stop the others of its batch; the first
- * failure is thrown once the batch has settled, so what was made is kept and the next pass
- * retries only the rest.
- */
+/** Creates a server in each of `free` slots, adding each to `slots` as it is made. */
 export async function createWorkers(
   pass: NodeGroupPass,
   fabric: ClusterFabric,
@@ -50,12 +45,32 @@ export async function createWorkers(
   if (free.length === 0) return;
   // The anti-affinity group first, once: concurrent creates must not race to make it.
   await workerServerGroup(pass);
-  for (let i = 0; i < free.length; i += CREATE_CONCURRENCY) {
-    const batch = free.slice(i, i + CREATE_CONCURRENCY);
-    const results = await Promise.allSettled(batch.map((slot) => createWorker(pass, fabric, slot)));
-    results.forEach((r, j) => {
-      if (r.status === 'fulfilled') slots.set(batch[j]!, r.value);
-    });
+  await inBatches(free, async (slot) => slots.set(slot, await createWorker(pass, fabric, slot)));
+}
+
+/**
+ * Removes these servers (drain, deregistration, delete), `CREATE_CONCURRENCY` at a time — the
+ * nodes an autoscaler scale-down chose. Each removed server's name is added to `removed`.
+ */
+export async function removeWorkers(
+  pass: NodeGroupPass,
+  servers: Server[],
+  removed: string[],
+): Promise<void> {
+  await inBatches(servers, async (server) => {
+    await removeWorker(pass, server, true);
+    removed.push(server.name);
+  });
+}
+
+/**
+ * Runs `fn` over `items`, `CREATE_CONCURRENCY` at a time. A failure does not stop the others of
+ * its batch; the first one is thrown once the batch has settled, so what succeeded is kept and
+ * the next pass retries only the rest.
+ */
+async function inBatches<T>(items: T[], fn: (item: T) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < items.length; i += CREATE_CONCURRENCY) {
+    const results = await Promise.allSettled(items.slice(i, i + CREATE_CONCURRENCY).map(fn));
     const failed = results.find((r) => r.status === 'rejected');
     if (failed !== undefined) throw failed.reason;
   }
