@@ -96,7 +96,15 @@ interface Run {
 
 /** When the autoscaler last grew the group (its AutoscalerScaleUp events) since `since`. */
 async function lastScaleUp(b: LocalBerth, cluster: string, since: number): Promise<number> {
-  const events = (await api(b, 'GET', `${clusterPath(cluster)}/events`)).items as Json[];
+  // Events come oldest first, a page at a time: read them all.
+  const events: Json[] = [];
+  let next: string | undefined;
+  do {
+    const query = `limit=500${next ? `&continue=${encodeURIComponent(next)}` : ''}`;
+    const page = await api(b, 'GET', `${clusterPath(cluster)}/events?${query}`);
+    events.push(...(page.items as Json[]));
+    next = page.metadata?.continue as string | undefined;
+  } while (next);
   const times = events
     .filter((e) => e.reason === 'AutoscalerScaleUp')
     .map((e) => Date.parse(e.time as string))
