@@ -37,6 +37,9 @@ import { projectRoutes } from './routes/projects.js';
 import { registryRoutes } from './routes/registry.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { whoamiRoutes } from './routes/whoami.js';
+import { loginRoutes, PUBLIC_ROUTES } from './routes/login.js';
+import { memberRoutes } from './routes/members.js';
+import { IdentityService } from './identity-service.js';
 import { createValidators } from './validation.js';
 
 const MIB = 1024 * 1024;
@@ -74,7 +77,7 @@ function registerHooks(app: App, context: RouteContext, activity: ClusterActivit
   const metrics = createHttpMetrics(context.deps.metrics, context.store);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    if (request.url.startsWith('/v1/'))
+    if (request.url.startsWith('/v1/') && !PUBLIC_ROUTES.has(request.routeOptions.url ?? ''))
       request.principal = await context.auth.authenticate(request);
   });
   app.addHook('onResponse', async (request, reply) => {
@@ -113,11 +116,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(swagger, openApiOptions());
 
   const now = deps.now ?? Date.now;
+  const auth = new Authenticator(deps.store, now, deps.options?.authCacheTtlMs);
+  const identity = deps.identity && new IdentityService(deps.store, deps.identity);
+  if (identity) auth.acceptSessions(identity);
   const context: RouteContext = {
     app,
     deps,
     store: deps.store,
-    auth: new Authenticator(deps.store, now, deps.options?.authCacheTtlMs),
+    auth,
+    ...(identity ? { identity } : {}),
     clusters: new ClusterService(deps.store, deps.catalog, validators, deps.runtimes),
     nodeGroups: new NodeGroupService(deps.store, deps.catalog, validators, deps.runtimes),
     validators,
@@ -132,6 +139,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   projectRoutes(context);
   tokenRoutes(context);
   whoamiRoutes(context);
+  loginRoutes(context);
+  memberRoutes(context);
   clusterRoutes(context);
   clusterActionRoutes(context);
   nodeGroupRoutes(context);

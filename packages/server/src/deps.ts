@@ -16,6 +16,7 @@ import type {
 } from '@berth/api-types';
 import type { Store } from '@berth/store';
 import type { ClusterActivity } from './cluster-activity.js';
+import type { IdentityOptions } from './identity-service.js';
 
 /** What cluster specs may name. Implementations may cache; the API reads it per request. */
 export interface Catalog {
@@ -84,6 +85,8 @@ export interface AppDeps {
   /** Directory of the built web console served at `/`; without it `/` is a 404. */
   consoleDir?: string;
   registry?: RegistryInfoSource;
+  /** Directory users (`POST /v1/login`, session tokens); absent: API tokens only, login 501. */
+  identity?: IdentityOptions;
   /** Which node runtimes can run here (default: all). */
   runtimes?: RuntimeSupport;
   options?: AppOptions;

@@ -12,6 +12,7 @@ import type { Authenticator, Principal } from './auth.js';
 import type { ClusterService } from './cluster-service.js';
 import type { CollectionVersions } from './collection-versions.js';
 import type { AppDeps } from './deps.js';
+import type { IdentityService } from './identity-service.js';
 import type { NodeGroupService } from './node-group-service.js';
 import type { PageCache } from './page-cache.js';
 import { PROBLEM_CONTENT_TYPE } from './problems.js';
@@ -33,6 +34,8 @@ export interface RouteContext {
   auth: Authenticator;
   clusters: ClusterService;
   nodeGroups: NodeGroupService;
+  /** Directory sign-in; absent when no directory is configured. */
+  identity?: IdentityService;
   validators: Validators;
   pageCache: PageCache;
   /** In-memory fingerprints of each project's cluster collection (keys of the page cache). */

@@ -47,6 +47,7 @@ import {
   memoryDelayFromEnv,
   registryFromEnv,
   repairDelayFromEnv,
+  identityFromEnv,
 } from './server-env.js';
 
 export type ProviderKind = 'memory' | 'local';
@@ -189,6 +190,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         'the web console is not built; / explains how to build it (scripts/bootstrap does)',
       );
     }
+    const identity = identityFromEnv(env);
     const app = await buildApp({
       activity,
       consoleDir,
@@ -201,6 +203,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       nodes,
       ...(platformRegistry ? { registry: { info: () => platformRegistry.info } } : {}),
       runtimes: runtimeSupport(kind, platformRegistry !== undefined),
+      ...(identity ? { identity } : {}),
       options: options.appOptions,
     });
     stoppers.push(() => app.close());

@@ -8,10 +8,12 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import { BerthError } from '@berth/errors';
 import { initial } from './001-initial.js';
 import { clusterSecrets } from './002-cluster-secrets.js';
+import { identity } from './003-identity.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
   '002-cluster-secrets': clusterSecrets,
+  '003-identity': identity,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
