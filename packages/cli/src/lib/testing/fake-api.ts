@@ -108,6 +108,8 @@ export interface CliRun {
 export interface RunOptions {
   env?: Record<string, string | undefined>;
   tty?: boolean;
+  /** What standard input holds. */
+  stdin?: string;
   /** Called once the command is running, with a function that presses Ctrl-C. */
   whileRunning?: (interrupt: () => void) => void;
 }
@@ -127,6 +129,8 @@ export async function runCli(args: string[], options: RunOptions = {}): Promise<
       return () => handlers.delete(handler);
     },
     setExitCode: (code) => (run.code = code),
+    readStdin: async () => options.stdin ?? '',
+    readPassword: undefined,
   };
   const program = new Command('berth').exitOverride();
   program.configureOutput({
