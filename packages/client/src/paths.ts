@@ -19,6 +19,7 @@ export const paths = {
   clusterAction: (p: string, c: string, action: 'start' | 'stop' | 'upgrade') =>
     `/v1/projects/${seg(p)}/clusters/${seg(c)}:${action}`,
   kubeconfig: (p: string, c: string) => `${paths.cluster(p, c)}/kubeconfig`,
+  credentials: (p: string, c: string) => `${paths.cluster(p, c)}/credentials`,
   nodeGroups: (p: string, c: string) => `${paths.cluster(p, c)}/nodegroups`,
   nodeGroup: (p: string, c: string, ng: string) => `${paths.cluster(p, c)}/nodegroups/${seg(ng)}`,
   nodes: (p: string, c: string) => `${paths.cluster(p, c)}/nodes`,

@@ -13,3 +13,11 @@ export {
 export { escapeFilterValue, renderFilter, usernameAttribute } from './ldap-filter.js';
 export { LdapDirectory } from './ldap-directory.js';
 export { DEFAULT_SIGN_IN_LIMITS, SignInLimiter, type SignInLimits } from './sign-in-limiter.js';
+export {
+  clusterAudience,
+  ClusterTokenIssuer,
+  CLUSTER_TOKEN_ALG,
+  DEFAULT_CLUSTER_TOKEN_TTL_MS,
+  generateSigningKey,
+  type ClusterToken,
+} from './cluster-tokens.js';

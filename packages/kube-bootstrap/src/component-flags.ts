@@ -61,6 +61,8 @@ export interface ApiserverFlagsInput {
   authorizationModes: string[];
   /** The aggregation layer: the apiserver proxies to extension servers as `front-proxy-client`. */
   frontProxy?: { caFile: string; clientCertFile: string; clientKeyFile: string };
+  /** Structured authentication (Berth's JWT issuer for directory users), see authentication-config.ts. */
+  authenticationConfigFile?: string;
   /** The client certificate the apiserver presents to kubelets (logs, exec, port-forward). */
   kubeletClient?: { certFile: string; keyFile: string };
   pki: {
@@ -96,6 +98,9 @@ export function apiserverArgs(input: ApiserverFlagsInput): string[] {
     `--service-account-key-file=${input.pki.serviceAccountKeyFile}`,
     `--service-account-signing-key-file=${input.pki.serviceAccountSigningKeyFile}`,
     '--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname',
+    ...(input.authenticationConfigFile
+      ? [`--authentication-config=${input.authenticationConfigFile}`]
+      : []),
     ...(input.kubeletClient ? kubeletClientArgs(input.kubeletClient, input.pki.caFile) : []),
     ...(input.frontProxy ? frontProxyArgs(input.frontProxy) : []),
   ];

@@ -23,7 +23,11 @@ import { ClusterSecrets } from './cluster-secrets.js';
 import { controlPlaneHealth } from './control-plane-health.js';
 import { approveServingCsrs } from './csr-approval.js';
 import { drainNode, releasePodsOf } from './drain.js';
-import { renderClientCertKubeconfig } from './kubeconfig.js';
+import {
+  renderClientCertKubeconfig,
+  renderExecKubeconfig,
+  type ExecKubeconfigInput,
+} from './kubeconfig.js';
 import { DEFAULT_PORTS, type MasterPorts } from './layout.js';
 import { renderMasterUserData } from './master-user-data.js';
 import type { NodeAgentPaths } from './node-agent-paths.js';
@@ -79,12 +83,26 @@ export interface KubeBootstrapDeps {
   images?: (cluster: { project: string; uid: string }) => Promise<NodeImages>;
   /** How long one drain may wait for pods to leave before the pass gives up. Default 90 s. */
   drainTimeoutMs?: number;
+  /**
+   * Berth's JWT issuer for directory users, as masters reach it: new masters' API servers accept
+   * its tokens (audience per cluster). Absent: clusters accept client certificates only.
+   */
+  userIssuer?: UserIssuer;
   ports?: MasterPorts;
 }
 
 const DRAIN_TIMEOUT_MS = 90_000;
 /** As kubeadm: two, spread over nodes when there are two. */
 const CLUSTER_DNS_REPLICAS = 2;
+
+export interface UserIssuer {
+  /** e.g. `https://198.18.0.1:5000/oidc`. */
+  issuerUrl: string;
+  /** The CA of the issuer's serving certificate. */
+  caPem: string;
+  /** The audience a cluster's tokens carry. */
+  audience(clusterUid: string): string;
+}
 
 export class KubeBootstrap implements ClusterBootstrap {
   readonly #secrets: ClusterSecrets;
@@ -132,6 +150,15 @@ export class KubeBootstrap implements ClusterBootstrap {
         apiAddress: input.apiAddress,
         servicesCidr: cluster.spec.network.servicesCidr,
       }),
+      ...(this.deps.userIssuer
+        ? {
+            authentication: {
+              issuerUrl: this.deps.userIssuer.issuerUrl,
+              caPem: this.deps.userIssuer.caPem,
+              audience: this.deps.userIssuer.audience(uid),
+            },
+          }
+        : {}),
     });
   }
 
@@ -400,6 +427,26 @@ export class KubeBootstrap implements ClusterBootstrap {
       server,
       caPem: cas.ca.certPem,
       ...admin,
+    });
+  }
+
+  /**
+   * A directory user's kubeconfig: the cluster's CA certificate and an exec credential plugin,
+   * no client certificate; undefined until the cluster has a PKI and an endpoint.
+   */
+  async userKubeconfig(
+    cluster: Cluster,
+    user: { name: string; exec: ExecKubeconfigInput['exec'] },
+  ): Promise<string | undefined> {
+    const server = cluster.status?.apiEndpoint;
+    const cas = await this.#secrets.existingAuthorities(cluster.metadata.uid);
+    if (server === undefined || cas === undefined) return undefined;
+    return renderExecKubeconfig({
+      clusterName: cluster.metadata.name,
+      userName: user.name,
+      server,
+      caPem: cas.ca.certPem,
+      exec: user.exec,
     });
   }
 }

@@ -28,6 +28,8 @@ export const paths = {
   etcdPeerKey: `${PKI}/etcd/peer.key`,
   controllerManagerConf: 'etc/kubernetes/controller-manager.conf',
   schedulerConf: 'etc/kubernetes/scheduler.conf',
+  /** Berth's JWT issuer for directory users (kube-apiserver --authentication-config). */
+  authenticationConfig: 'etc/kubernetes/authentication-config.yaml',
   /** The worker's credentials (its `system:node:<name>` identity), used by registration and kwok. */
   kubeletConf: 'etc/kubernetes/kubelet.conf',
   etcdData: 'var/lib/etcd',

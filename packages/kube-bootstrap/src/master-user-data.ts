@@ -9,6 +9,10 @@
  */
 import type { UserData, UserDataFile, UserDataService } from '@berth/provider-api';
 import type { ClusterAuthorities, MasterCertificates } from './cluster-certs.js';
+import {
+  renderAuthenticationConfig,
+  type AuthenticationConfigInput,
+} from './authentication-config.js';
 import { apiserverArgs, etcdArgs } from './component-flags.js';
 import { controllerManagerArgs, schedulerArgs } from './controller-flags.js';
 import { renderClientCertKubeconfig } from './kubeconfig.js';
@@ -36,6 +40,12 @@ export interface MasterUserDataInput {
   };
   authorities: ClusterAuthorities;
   certs: MasterCertificates;
+  /**
+   * Berth's JWT issuer for directory users: the apiserver accepts its tokens for this cluster.
+   * Absent (a server without the platform registry's address, or a test): client certificates
+   * and service accounts only.
+   */
+  authentication?: AuthenticationConfigInput;
 }
 
 export const SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
@@ -81,6 +91,9 @@ function masterFiles(input: MasterUserDataInput): UserDataFile[] {
       kubeconfig('system:kube-controller-manager', certs.controllerManager),
     ),
     secret(paths.schedulerConf, kubeconfig('system:kube-scheduler', certs.scheduler)),
+    ...(input.authentication
+      ? [pub(paths.authenticationConfig, renderAuthenticationConfig(input.authentication))]
+      : []),
   ];
 }
 
@@ -113,6 +126,7 @@ function masterServices(input: MasterUserDataInput): UserDataService[] {
     serviceClusterIpRange: input.network.servicesCidr,
     serviceAccountIssuer: SERVICE_ACCOUNT_ISSUER,
     authorizationModes: ['Node', 'RBAC'],
+    ...(input.authentication ? { authenticationConfigFile: paths.authenticationConfig } : {}),
     kubeletClient: {
       certFile: paths.apiserverKubeletClientCert,
       keyFile: paths.apiserverKubeletClientKey,

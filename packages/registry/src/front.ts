@@ -1,7 +1,8 @@
 /**
  * Berth's TLS front of the registry: an HTTPS server per listen address that proxies `/v2/…` to
  * the registry's unix socket and answers the token endpoint itself. TLS ends here with the
- * certificate from Berth's registry CA. Client-sent `X-Forwarded-*` headers are dropped and
+ * certificate from Berth's registry CA. It also serves the public documents it is given (Berth's
+ * OIDC discovery and JWKS for clusters' API servers). Client-sent `X-Forwarded-*` headers are dropped and
  * `X-Forwarded-Proto: https` set, so the registry's autoredirect realm is `https://<Host>/…`.
  *
  * An address that is not (yet) on the host — the local provider's external bridge exists only
@@ -28,6 +29,11 @@ export interface RegistryFrontOptions {
   logger: FrontLogger;
   /** How often an address not on the host is tried again; default 2 s. */
   retryMs?: number;
+  /**
+   * Public JSON documents served on GET beside the registry (Berth's OIDC discovery and JWKS for
+   * clusters' API servers, which reach this address as nodes do); undefined: not a document.
+   */
+  documents?: (pathname: string) => Promise<string | undefined>;
 }
 
 export interface ListenAddress {
@@ -102,6 +108,9 @@ export class RegistryFront {
     try {
       if (url.pathname === this.#options.tokenPath) return await this.#token(req, res, url);
       if (url.pathname === '/v2' || url.pathname.startsWith('/v2/')) return this.#proxy(req, res);
+      const document =
+        req.method === 'GET' ? await this.#options.documents?.(url.pathname) : undefined;
+      if (document !== undefined) return sendText(res, 200, document);
       send(res, 404, {}, { errors: [{ code: 'NOT_FOUND', message: 'not a registry path' }] });
     } catch (err) {
       this.#options.logger.warn({ err, path: url.pathname }, 'registry front request failed');
@@ -204,4 +213,9 @@ function send(
 ): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
+}
+
+function sendText(res: ServerResponse, status: number, json: string): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'max-age=60' });
+  res.end(json);
 }

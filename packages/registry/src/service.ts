@@ -39,6 +39,8 @@ export interface RegistryServiceOptions {
   tokenTtlSeconds?: number;
   /** How long to wait for the registry's first answer; default 20 s. */
   readyTimeoutMs?: number;
+  /** Public JSON documents the front serves (see `RegistryFrontOptions.documents`). */
+  documents?: (pathname: string) => Promise<string | undefined>;
 }
 
 export interface RunningRegistry {
@@ -94,6 +96,7 @@ export async function startRegistry(options: RegistryServiceOptions): Promise<Ru
     tokens,
     tokenPath: TOKEN_PATH,
     logger: options.logger,
+    ...(options.documents ? { documents: options.documents } : {}),
   });
   const stop = async () => {
     await front.close();

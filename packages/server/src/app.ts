@@ -39,6 +39,7 @@ import { tokenRoutes } from './routes/tokens.js';
 import { whoamiRoutes } from './routes/whoami.js';
 import { loginRoutes, PUBLIC_ROUTES } from './routes/login.js';
 import { memberRoutes } from './routes/members.js';
+import { clusterCredentialRoutes } from './routes/cluster-credentials.js';
 import { IdentityService } from './identity-service.js';
 import { createValidators } from './validation.js';
 
@@ -147,6 +148,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   eventRoutes(context);
   addonRoutes(context, new AddonService(deps.store, deps.catalog));
   clusterViewRoutes(context);
+  clusterCredentialRoutes(context);
   clusterMetricsRoutes(context, activity);
   infraRoutes(context);
   operationRoutes(context);

@@ -26,6 +26,24 @@ export interface Catalog {
 /** Returns a cluster's admin kubeconfig (YAML), or undefined while the cluster cannot serve one. */
 export interface KubeconfigSource {
   adminKubeconfig(cluster: Cluster, signal: AbortSignal): Promise<string | undefined>;
+  /**
+   * A directory user's kubeconfig (the cluster's CA certificate and an exec credential plugin,
+   * no client certificate); undefined while the cluster cannot serve one. Absent: 501.
+   */
+  userKubeconfig?(
+    cluster: Cluster,
+    user: { name: string; exec: { command: string; args: string[] } },
+    signal: AbortSignal,
+  ): Promise<string | undefined>;
+}
+
+/** Short-lived tokens a cluster's API server accepts for a directory user (Berth's JWT issuer). */
+export interface ClusterTokenSource {
+  mint(input: {
+    clusterUid: string;
+    username: string;
+    groups: string[];
+  }): Promise<{ token: string; expiresAt: number }>;
 }
 
 /** Lists a cluster's machines joined with their Kubernetes node state. */
@@ -85,6 +103,8 @@ export interface AppDeps {
   /** Directory of the built web console served at `/`; without it `/` is a 404. */
   consoleDir?: string;
   registry?: RegistryInfoSource;
+  /** Cluster tokens for directory users; absent: `…/credentials` and user kubeconfigs are 501. */
+  clusterTokens?: ClusterTokenSource;
   /** Directory users (`POST /v1/login`, session tokens); absent: API tokens only, login 501. */
   identity?: IdentityOptions;
   /** Which node runtimes can run here (default: all). */

@@ -21,6 +21,7 @@ import {
   type PublishedImage,
   type RegistryPrincipal,
 } from '@berth/registry';
+import { ClusterTokenIssuer } from '@berth/identity';
 import type { Store } from '@berth/store';
 import type { RegistryInfo } from './deps.js';
 import { loadRegistryPki } from './registry-pki.js';
@@ -40,10 +41,17 @@ export interface PlatformRegistryOptions {
   env: NodeJS.ProcessEnv;
   logger: Logger;
   berthVersion: string;
+  /** Lifetime of directory users' cluster tokens; default 5 min. */
+  userTokenTtlMs?: number;
 }
 
 export interface RunningPlatformRegistry {
   info: RegistryInfo;
+  /**
+   * Berth's JWT issuer for directory users at `https://<endpoint>/oidc` (discovery and JWKS served
+   * by the registry's front, where masters reach it), trusted through the registry CA.
+   */
+  userIssuer: { issuer: ClusterTokenIssuer; caPem: string };
   nodes: PlatformRegistry;
   /** Settles when the platform images are published (or publishing gave up). */
   published: Promise<PublishedImage[]>;
@@ -76,6 +84,11 @@ export async function startPlatformRegistry(
     },
   });
   const credentials = nodeCredentials(pki.credentialKey);
+  const userIssuer = new ClusterTokenIssuer({
+    issuerUrl: `https://${endpoint}/oidc`,
+    privateKeyPem: pki.userTokenKey,
+    ...(options.userTokenTtlMs === undefined ? {} : { ttlMs: options.userTokenTtlMs }),
+  });
   const registry = await startRegistry({
     binary: await options.components.path('registry', 'default'),
     dataDir: path.join(options.dataDir, 'registry'),
@@ -90,6 +103,7 @@ export async function startPlatformRegistry(
     authenticate: (username, password) =>
       authenticate(options.store, credentials, username, password),
     logger: options.logger,
+    documents: (pathname) => userIssuer.document(pathname),
   });
   let stopped = false;
   const client = new RegistryClient({
@@ -102,6 +116,7 @@ export async function startPlatformRegistry(
   options.logger.info({ endpoint }, 'platform registry running');
   return {
     info: { endpoint, caCertificate: pki.ca.certPem },
+    userIssuer: { issuer: userIssuer, caPem: pki.ca.certPem },
     nodes: {
       endpoint,
       caCertificate: pki.ca.certPem,

@@ -110,3 +110,9 @@ export function identityFromEnv(env: NodeJS.ProcessEnv): IdentityOptions | undef
     ...(recheck > 0 ? { recheckMs: recheck } : {}),
   };
 }
+
+/** BERTH_CLUSTER_TOKEN_TTL_SECONDS: lifetime of directory users' cluster tokens (default 300). */
+export function userTokenTtlFromEnv(env: NodeJS.ProcessEnv): { userTokenTtlMs?: number } {
+  const ms = seconds(env, 'BERTH_CLUSTER_TOKEN_TTL_SECONDS', 1000);
+  return ms > 0 ? { userTokenTtlMs: ms } : {};
+}

@@ -17,12 +17,9 @@ import type { Logger } from 'pino';
 import type { VersionItem } from '@berth/api-types';
 import { cacheDirFromEnv, createComponentStore, mirrorUrlFromEnv } from '@berth/components';
 import { ProcessRunner } from '@berth/exec';
-import type {
-  ClusterBootstrap,
-  ClusterServicesApi,
-  PlatformRegistry,
-} from '@berth/controller-ports';
+import type { ClusterBootstrap, ClusterServicesApi } from '@berth/controller-ports';
 import { listClusterNodes, SimulatedBootstrap, startControllers } from '@berth/controllers';
+import { clusterAudience } from '@berth/identity';
 import { createKubeBootstrapParts } from '@berth/kube-bootstrap';
 import type { InfraProvider } from '@berth/provider-api';
 import { LocalProvider } from '@berth/provider-local';
@@ -48,6 +45,7 @@ import {
   registryFromEnv,
   repairDelayFromEnv,
   identityFromEnv,
+  userTokenTtlFromEnv,
 } from './server-env.js';
 
 export type ProviderKind = 'memory' | 'local';
@@ -153,7 +151,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       options.dataDir,
       env,
       logger,
-      platformRegistry?.nodes,
+      platformRegistry,
     );
     // Per-cluster activity the API serves as …/clusters/{c}/metrics; the controllers feed it.
     const activity = new ClusterActivity();
@@ -204,6 +202,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       ...(platformRegistry ? { registry: { info: () => platformRegistry.info } } : {}),
       runtimes: runtimeSupport(kind, platformRegistry !== undefined),
       ...(identity ? { identity } : {}),
+      ...(identity && platformRegistry && kind !== 'memory'
+        ? { clusterTokens: platformRegistry.userIssuer.issuer }
+        : {}),
       options: options.appOptions,
     });
     stoppers.push(() => app.close());
@@ -262,7 +263,7 @@ async function bootstrapFor(
   dataDir: string,
   env: NodeJS.ProcessEnv,
   logger: Logger,
-  registry: PlatformRegistry | undefined,
+  platformRegistry: RunningPlatformRegistry | undefined,
 ): Promise<{
   bootstrap: ClusterBootstrap;
   kubeconfigs?: KubeconfigSource;
@@ -275,12 +276,24 @@ async function bootstrapFor(
     logger,
     catalog: provider.catalog,
     sealedSecrets: store.secrets,
-    ...(registry ? { registry } : {}),
+    ...(platformRegistry
+      ? {
+          registry: platformRegistry.nodes,
+          userIssuer: {
+            issuerUrl: platformRegistry.userIssuer.issuer.issuerUrl,
+            caPem: platformRegistry.userIssuer.caPem,
+            audience: clusterAudience,
+          },
+        }
+      : {}),
   });
   return {
     bootstrap,
     services,
-    kubeconfigs: { adminKubeconfig: (cluster) => bootstrap.adminKubeconfig(cluster) },
+    kubeconfigs: {
+      adminKubeconfig: (cluster) => bootstrap.adminKubeconfig(cluster),
+      userKubeconfig: (cluster, user) => bootstrap.userKubeconfig(cluster, user),
+    },
   };
 }
 
@@ -325,6 +338,7 @@ async function maybeStartRegistry(
       env: deps.env,
       logger: deps.logger,
       berthVersion: options.berthVersion ?? packageVersion(),
+      ...userTokenTtlFromEnv(deps.env),
     });
   } catch (err) {
     deps.logger.error({ err }, 'the platform registry did not start; GET /v1/registry answers 501');

@@ -1,10 +1,12 @@
 /**
- * Views the controllers fill: the admin kubeconfig and the cluster's nodes. Until a source is
+ * Views the controllers fill: kubeconfigs (the admin's, or a directory user's own) and the
+ * cluster's nodes. Until a source is
  * wired they answer 501; a wired source with nothing to show yet answers 409 (not ready), never a
  * made-up file.
  */
+import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { NodeList } from '@berth/api-types';
+import { NodeList, type Cluster } from '@berth/api-types';
 import { BerthError } from '@berth/errors';
 import {
   errorResponses,
@@ -32,7 +34,8 @@ export function clusterViewRoutes({ app, auth, store, deps }: RouteContext): voi
   app.get(`${CLUSTER_PATH}/kubeconfig`, {
     schema: {
       tags: ['clusters'],
-      summary: 'Admin kubeconfig (YAML) of a cluster whose control plane is up; needs member',
+      summary:
+        "Kubeconfig (YAML): a directory user's own (exec plugin, any role), else the admin one (member)",
       operationId: 'getClusterKubeconfig',
       params: ClusterParams,
       response: {
@@ -45,10 +48,17 @@ export function clusterViewRoutes({ app, auth, store, deps }: RouteContext): voi
     },
     handler: async (request, reply) => {
       const { project, cluster } = request.params;
-      await auth.authorize(principalOf(request), project, 'member');
+      const principal = principalOf(request);
+      // A person gets a kubeconfig that is them (any role: the cluster's RBAC decides); tokens
+      // with member or admin get the admin kubeconfig, as before.
+      await auth.authorize(principal, project, principal.kind === 'user' ? 'viewer' : 'member');
       const found = await store.clusters.require({ project, name: cluster });
       if (!deps.kubeconfigs) throw notWired('the kubeconfig');
-      const yaml = await deps.kubeconfigs.adminKubeconfig(found, abortOnClose(request.raw));
+      const signal = abortOnClose(request.raw);
+      const yaml =
+        principal.kind === 'user'
+          ? await userKubeconfig(deps, found, principal.name, endpointOf(request), signal)
+          : await deps.kubeconfigs.adminKubeconfig(found, signal);
       if (yaml === undefined) {
         throw new BerthError(
           'BERTH_ERR_INVALID_STATE',
@@ -80,4 +90,37 @@ export function clusterViewRoutes({ app, auth, store, deps }: RouteContext): voi
       return { metadata: {}, items: await deps.nodes.listNodes(found, abortOnClose(request.raw)) };
     },
   });
+}
+
+async function userKubeconfig(
+  deps: RouteContext['deps'],
+  cluster: Cluster,
+  username: string,
+  endpoint: string,
+  signal: AbortSignal,
+): Promise<string | undefined> {
+  if (!deps.kubeconfigs?.userKubeconfig || !deps.clusterTokens) {
+    throw new BerthError(
+      'BERTH_ERR_NOT_IMPLEMENTED',
+      "this server issues no cluster tokens for directory users (they need the platform registry's address, where clusters reach Berth)",
+    );
+  }
+  const args = [
+    'kubectl-credentials',
+    '--endpoint',
+    endpoint,
+    '--project',
+    cluster.metadata.project,
+    cluster.metadata.name,
+  ];
+  return deps.kubeconfigs.userKubeconfig(
+    cluster,
+    { name: username, exec: { command: 'berth', args } },
+    signal,
+  );
+}
+
+/** The Berth endpoint as this client reached it (what the exec plugin calls back). */
+function endpointOf(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}`;
 }
