@@ -20,6 +20,7 @@ import type { SecretStore } from './secret-store.js';
 const AUTHORITIES = 'authorities';
 const ADMIN = 'admin';
 const API_ADDRESS = 'api-address';
+const USER_ISSUER = 'user-issuer';
 
 interface StoredMaster {
   /** What the certificates were issued for; a change (a new floating IP) reissues them. */
@@ -84,6 +85,26 @@ export class ClusterSecrets {
   async adminCertificate(clusterUid: string): Promise<IssuedCertificate> {
     const { ca } = await this.authorities(clusterUid);
     return this.#getOrCreate(clusterUid, ADMIN, () => issueAdminCertificate(ca, this.now()));
+  }
+
+  /**
+   * The JWT issuer this cluster's API servers trust for directory users, pinned when the cluster
+   * gets its PKI: a new cluster keeps `current` for good (so a later change of the issuer's
+   * address, or a start without the registry, never makes its masters' user data drift), and a
+   * cluster whose PKI predates this record keeps none — its masters are not rolled to add it.
+   */
+  async userIssuer<T extends object>(
+    clusterUid: string,
+    current: T | undefined,
+  ): Promise<T | undefined> {
+    return this.#locked(clusterUid, async () => {
+      const text = await this.store.get(clusterUid, USER_ISSUER);
+      if (text !== undefined) return (JSON.parse(text) as { issuer: T | null }).issuer ?? undefined;
+      const predates = (await this.store.get(clusterUid, AUTHORITIES)) !== undefined;
+      const pinned = predates ? undefined : current;
+      await this.store.put(clusterUid, USER_ISSUER, JSON.stringify({ issuer: pinned ?? null }));
+      return pinned;
+    });
   }
 
   /** Remembers the address clients reach the API by (the masters' user data names it). */

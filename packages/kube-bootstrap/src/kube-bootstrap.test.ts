@@ -22,7 +22,16 @@ function bootstrap(
   images?: ConstructorParameters<typeof KubeBootstrap>[0]['images'],
 ) {
   return new KubeBootstrap({
+    ...bootstrapDeps(store, apiserverPort),
     ...(images === undefined ? {} : { images }),
+  });
+}
+
+function bootstrapDeps(
+  store: MemorySecretStore,
+  apiserverPort = DEFAULT_PORTS.apiserver,
+): ConstructorParameters<typeof KubeBootstrap>[0] {
+  return {
     secrets: store,
     components: async (binary, version) => `/cache/${version}/${binary}`,
     kubernetesVersion: () => 'v1.34.10',
@@ -35,7 +44,7 @@ function bootstrap(
     clock: () => new Date(),
     logger: silent,
     ports: { ...DEFAULT_PORTS, apiserver: apiserverPort },
-  });
+  };
 }
 
 const file = (data: UserData, path: string) =>
@@ -269,4 +278,40 @@ test('a private API (its address is the VIP) is reported unreachable without bei
   );
   assert.equal(readiness.reason, 'ApiUnreachable');
   assert.match(readiness.message, /private to the cluster network/);
+});
+
+test('the user issuer is pinned per cluster: new clusters keep theirs, older ones get none', async () => {
+  const store = new MemorySecretStore();
+  const issuer = (url: string) => ({
+    issuerUrl: url,
+    caPem: 'CERT(issuer-ca)\n',
+    audience: (uid: string) => `berth:cluster:${uid}`,
+  });
+  const withIssuer = (url: string) =>
+    new KubeBootstrap({ ...bootstrapDeps(store), userIssuer: issuer(url) });
+  const input = (cluster: ReturnType<typeof testCluster>) => ({
+    cluster,
+    master: masters[0]!,
+    masters: [masters[0]!],
+    apiAddress: '172.24.0.20',
+    vipAddress: '10.0.0.5',
+  });
+  const config = (data: UserData) => file(data, '/etc/kubernetes/authentication-config.yaml');
+
+  // An older cluster: its PKI exists from a server without an issuer.
+  const old = testCluster('old');
+  const before = await bootstrap(store).masterUserData(input(old));
+  const after = await withIssuer('https://198.18.0.1:5000/oidc').masterUserData(input(old));
+  assert.equal(config(after), '', 'no authentication config for a cluster that predates it');
+  assert.equal(hashUserData(after), hashUserData(before), 'its masters are not rolled');
+
+  // A new cluster keeps the issuer it was created with, whatever the server says later.
+  const fresh = testCluster('fresh');
+  const first = await withIssuer('https://198.18.0.1:5000/oidc').masterUserData(input(fresh));
+  assert.match(config(first), /url: "https:\/\/198\.18\.0\.1:5000\/oidc"/);
+  assert.match(config(first), new RegExp(`"berth:cluster:${fresh.metadata.uid}"`));
+  const moved = await withIssuer('https://198.18.0.1:5001/oidc').masterUserData(input(fresh));
+  const without = await bootstrap(store).masterUserData(input(fresh));
+  assert.equal(hashUserData(moved), hashUserData(first));
+  assert.equal(hashUserData(without), hashUserData(first));
 });

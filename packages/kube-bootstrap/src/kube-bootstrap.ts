@@ -126,6 +126,16 @@ export class KubeBootstrap implements ClusterBootstrap {
     const { cluster, master, masters } = input;
     const uid = cluster.metadata.uid;
     await this.#secrets.rememberApiAddress(uid, input.apiAddress);
+    // Pinned before the PKI exists, so a new cluster records the issuer and an older one none.
+    const current = this.deps.userIssuer;
+    const issuer = await this.#secrets.userIssuer(
+      uid,
+      current && {
+        issuerUrl: current.issuerUrl,
+        caPem: current.caPem,
+        audience: current.audience(uid),
+      },
+    );
     const version = cluster.spec.version;
     const bin = (name: string) => this.deps.components(name, version);
     return renderMasterUserData({
@@ -150,15 +160,7 @@ export class KubeBootstrap implements ClusterBootstrap {
         apiAddress: input.apiAddress,
         servicesCidr: cluster.spec.network.servicesCidr,
       }),
-      ...(this.deps.userIssuer
-        ? {
-            authentication: {
-              issuerUrl: this.deps.userIssuer.issuerUrl,
-              caPem: this.deps.userIssuer.caPem,
-              audience: this.deps.userIssuer.audience(uid),
-            },
-          }
-        : {}),
+      ...(issuer ? { authentication: issuer } : {}),
     });
   }
 
@@ -441,6 +443,12 @@ export class KubeBootstrap implements ClusterBootstrap {
     const server = cluster.status?.apiEndpoint;
     const cas = await this.#secrets.existingAuthorities(cluster.metadata.uid);
     if (server === undefined || cas === undefined) return undefined;
+    if ((await this.#secrets.userIssuer(cluster.metadata.uid, undefined)) === undefined) {
+      throw new BerthError(
+        'BERTH_ERR_INVALID_STATE',
+        `cluster "${cluster.metadata.name}" does not accept directory users: it was created before Berth issued tokens to them, or by a server without the platform registry; use the admin kubeconfig, or recreate the cluster`,
+      );
+    }
     return renderExecKubeconfig({
       clusterName: cluster.metadata.name,
       userName: user.name,
