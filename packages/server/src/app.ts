@@ -17,6 +17,7 @@ import type { AppDeps } from './deps.js';
 import { CLUSTER_PATH, type App, type RouteContext } from './http.js';
 import { registerIdempotency } from './idempotency.js';
 import { consoleRoutes } from './console-static.js';
+import { actorOf, audited, loggerAudit } from './audit.js';
 import { createHttpMetrics } from './metrics.js';
 import { NodeGroupService } from './node-group-service.js';
 import { openApiOptions } from './openapi.js';
@@ -84,6 +85,18 @@ function registerHooks(app: App, context: RouteContext, activity: ClusterActivit
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const durationMs = reply.elapsedTime;
+    if (audited(request.method, route)) {
+      context.audit.record({
+        time: new Date().toISOString(),
+        requestId: request.id,
+        actor: actorOf(request, request.principal),
+        method: request.method,
+        route,
+        params: { ...(request.params as Record<string, string>) },
+        status: reply.statusCode,
+        address: request.ip,
+      });
+    }
     metrics.observe(route, request.method, reply.statusCode, durationMs / 1000);
     const target = clusterOf(request);
     if (target) activity.recordRequest(target.project, target.cluster, durationMs / 1000);
@@ -125,6 +138,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     deps,
     store: deps.store,
     auth,
+    audit: deps.audit ?? loggerAudit(deps.logger),
     ...(identity ? { identity } : {}),
     clusters: new ClusterService(deps.store, deps.catalog, validators, deps.runtimes),
     nodeGroups: new NodeGroupService(deps.store, deps.catalog, validators, deps.runtimes),

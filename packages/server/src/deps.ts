@@ -15,6 +15,7 @@ import type {
   InfraObject,
 } from '@berth/api-types';
 import type { Store } from '@berth/store';
+import type { AuditLog } from './audit.js';
 import type { ClusterActivity } from './cluster-activity.js';
 import type { IdentityOptions } from './identity-service.js';
 
@@ -103,6 +104,8 @@ export interface AppDeps {
   /** Directory of the built web console served at `/`; without it `/` is a 404. */
   consoleDir?: string;
   registry?: RegistryInfoSource;
+  /** Where audit records go (see audit.ts); default: `audit` lines of `logger`. */
+  audit?: AuditLog;
   /** Cluster tokens for directory users; absent: `…/credentials` and user kubeconfigs are 501. */
   clusterTokens?: ClusterTokenSource;
   /** Directory users (`POST /v1/login`, session tokens); absent: API tokens only, login 501. */

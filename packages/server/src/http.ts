@@ -8,6 +8,7 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import { NO_CONTROL_CHARS, ProblemSchema, type ListMeta } from '@berth/api-types';
 import { BerthError } from '@berth/errors';
 import type { Store } from '@berth/store';
+import type { AuditLog } from './audit.js';
 import type { Authenticator, Principal } from './auth.js';
 import type { ClusterService } from './cluster-service.js';
 import type { CollectionVersions } from './collection-versions.js';
@@ -34,6 +35,8 @@ export interface RouteContext {
   auth: Authenticator;
   clusters: ClusterService;
   nodeGroups: NodeGroupService;
+  /** Who did what (see audit.ts). */
+  audit: AuditLog;
   /** Directory sign-in; absent when no directory is configured. */
   identity?: IdentityService;
   validators: Validators;

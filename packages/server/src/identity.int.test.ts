@@ -15,6 +15,7 @@ import {
 } from '@berth/identity/testing';
 import { storeBackends } from '@berth/store/testing';
 import { skipUnless, until } from '@berth/test-kit';
+import type { AuditRecord } from './audit.js';
 import type { IdentityOptions } from './identity-service.js';
 import { client, problemOf, testApp, type Client, type TestApp } from './testing/app.js';
 
@@ -358,6 +359,41 @@ describe('directory users', { skip }, () => {
         });
       } finally {
         await down.app.close();
+      }
+    });
+
+    test("the audit log names who did what, with the user's groups, and never a secret", async () => {
+      const records: AuditRecord[] = [];
+      const t = await testApp(store, {
+        identity: identity(slapd),
+        audit: { record: (r) => records.push(r) },
+      });
+      try {
+        const admin = client(t.app, t.adminSecret);
+        await admin.post('/v1/projects/default/members', { group: 'devs', role: 'member' });
+        assert.equal((await login(t.app, 'alice', 'wrong')).status, 401);
+        const session = (await login(t.app, 'alice')).body.token as string;
+        const alice = client(t.app, session);
+        await alice.get('/v1/projects/default/clusters');
+        assert.equal((await alice.post('/v1/projects/default/clusters', CLUSTER)).status, 202);
+        await admin.get('/v1/projects/default/clusters/web/kubeconfig');
+        const seen = records.map((r) => [r.actor.kind, r.actor.name, r.method, r.route, r.status]);
+        assert.deepEqual(seen, [
+          ['token', 'test-admin', 'POST', '/v1/projects/:project/members', 201],
+          ['anonymous', 'alice', 'POST', '/v1/login', 401],
+          ['anonymous', 'alice', 'POST', '/v1/login', 200],
+          ['user', 'alice', 'POST', '/v1/projects/:project/clusters', 202],
+          ['token', 'test-admin', 'GET', '/v1/projects/:project/clusters/:cluster/kubeconfig', 501],
+        ]);
+        assert.deepEqual(records[3]!.actor.groups, ['devs']);
+        assert.deepEqual(records[4]!.params, { project: 'default', cluster: 'web' });
+        const text = JSON.stringify(records);
+        assert.ok(
+          !text.includes(session) && !text.includes(PASSWORD) && !text.includes(t.adminSecret),
+        );
+      } finally {
+        await t.store.members.delete('default', 'group', 'devs');
+        await t.app.close();
       }
     });
 

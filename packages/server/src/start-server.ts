@@ -27,6 +27,7 @@ import { MemoryProvider, type MemoryProviderOptions } from '@berth/provider-memo
 import { openStore, type Store } from '@berth/store';
 import { feedActivity } from './activity-feed.js';
 import { buildApp } from './app.js';
+import { fileAudit, loggerAudit, teeAudit, type AuditLog } from './audit.js';
 import { ClusterActivity } from './cluster-activity.js';
 import { consoleBuilt, defaultConsoleDir } from './console-static.js';
 import { providerCatalog, versionsFromManifest } from './catalog.js';
@@ -189,6 +190,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       );
     }
     const identity = identityFromEnv(env);
+    let audit: AuditLog | undefined;
+    if (env.BERTH_AUDIT_LOG) {
+      const file = fileAudit(env.BERTH_AUDIT_LOG);
+      stoppers.push(() => file.close());
+      audit = teeAudit(loggerAudit(logger), file);
+    }
     const app = await buildApp({
       activity,
       consoleDir,
@@ -202,6 +209,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       ...(platformRegistry ? { registry: { info: () => platformRegistry.info } } : {}),
       runtimes: runtimeSupport(kind, platformRegistry !== undefined),
       ...(identity ? { identity } : {}),
+      ...(audit ? { audit } : {}),
       ...(identity && platformRegistry && kind !== 'memory'
         ? { clusterTokens: platformRegistry.userIssuer.issuer }
         : {}),
