@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import Fastify, { LogController, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AddonService } from './addon-service.js';
@@ -47,7 +47,7 @@ import { createValidators } from './validation.js';
 const MIB = 1024 * 1024;
 
 function createFastify(deps: AppDeps): App {
-  return Fastify({
+  const options = {
     loggerInstance: deps.logger,
     // One access-log line per request comes from our onResponse hook (stable keys), not Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
@@ -55,8 +55,14 @@ function createFastify(deps: AppDeps): App {
     genReqId: () => randomUUID(),
     return503OnClosing: true,
     // Errors Fastify raises before routing (e.g. a malformed URL) get the same problem body.
-    frameworkErrors: (err, request, reply) => sendProblem(request, reply, toBerthError(err)),
-  }).withTypeProvider<TypeBoxTypeProvider>();
+    frameworkErrors: (err: Error, request: FastifyRequest, reply: FastifyReply) =>
+      sendProblem(request, reply, toBerthError(err)),
+  };
+  // HTTPS (api-tls.ts) changes only the raw server's type; routes see the same request objects.
+  const app = deps.https
+    ? Fastify({ ...options, https: { cert: deps.https.certPem, key: deps.https.keyPem } })
+    : Fastify(options);
+  return app.withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 }
 
 /** JSON bodies: application/json and (for PATCH) application/merge-patch+json, parsed the same. */

@@ -104,6 +104,8 @@ export interface AppDeps {
   /** Directory of the built web console served at `/`; without it `/` is a 404. */
   consoleDir?: string;
   registry?: RegistryInfoSource;
+  /** Serve HTTPS with this certificate and key (api-tls.ts); absent: plain HTTP. */
+  https?: { certPem: string; keyPem: string };
   /** Where audit records go (see audit.ts); default: `audit` lines of `logger`. */
   audit?: AuditLog;
   /** Cluster tokens for directory users; absent: `…/credentials` and user kubeconfigs are 501. */

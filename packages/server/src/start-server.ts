@@ -27,6 +27,7 @@ import { MemoryProvider, type MemoryProviderOptions } from '@berth/provider-memo
 import { openStore, type Store } from '@berth/store';
 import { feedActivity } from './activity-feed.js';
 import { buildApp } from './app.js';
+import { apiTlsFromEnv, loadApiTls, requireTlsOffLoopback, type ApiTlsOption } from './api-tls.js';
 import { fileAudit, loggerAudit, teeAudit, type AuditLog } from './audit.js';
 import { ClusterActivity } from './cluster-activity.js';
 import { consoleBuilt, defaultConsoleDir } from './console-static.js';
@@ -85,11 +86,20 @@ export interface StartServerOptions {
   registry?: boolean | { port?: number; host?: string };
   /** Berth's version: the toolbox image's second tag. Default: this package's version. */
   berthVersion?: string;
+  /**
+   * HTTPS for the API (api-tls.ts): an operator's certificate and key files, or `auto` (Berth's
+   * API CA). Default BERTH_TLS_CERT/BERTH_TLS_KEY or BERTH_TLS=auto; else plain HTTP.
+   */
+  tls?: ApiTlsOption;
+  /** Allow plain HTTP on an address that is not loopback (default BERTH_INSECURE_HTTP=true). */
+  insecureHttp?: boolean;
 }
 
 export interface RunningServer {
-  /** `http://host:port` actually bound (port 0 resolves to a real one). */
+  /** `http(s)://host:port` actually bound (port 0 resolves to a real one). */
   url: string;
+  /** PEM of Berth's API CA when it serves HTTPS with `tls: 'auto'` (also `<data-dir>/api-ca.crt`). */
+  caCertificate?: string;
   app: App;
   store: Store;
   /** The platform registry, when it runs. */
@@ -104,6 +114,12 @@ const PRUNE_EVERY_MS = 10 * 60_000;
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const env = options.env ?? process.env;
   const address = parseListen(options.listen);
+  const tlsOption = options.tls ?? apiTlsFromEnv(env);
+  requireTlsOffLoopback(
+    address.host,
+    tlsOption,
+    options.insecureHttp ?? env.BERTH_INSECURE_HTTP === 'true',
+  );
   const logger = options.logger ?? createLogger();
   const kind = options.provider ?? 'memory';
   fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
@@ -190,6 +206,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       );
     }
     const identity = identityFromEnv(env);
+    const tls =
+      tlsOption &&
+      (await loadApiTls({
+        option: tlsOption,
+        dataDir: options.dataDir,
+        env,
+        backend: store.secrets,
+        listenHost: address.host,
+      }));
     let audit: AuditLog | undefined;
     if (env.BERTH_AUDIT_LOG) {
       const file = fileAudit(env.BERTH_AUDIT_LOG);
@@ -210,6 +235,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       runtimes: runtimeSupport(kind, platformRegistry !== undefined),
       ...(identity ? { identity } : {}),
       ...(audit ? { audit } : {}),
+      ...(tls ? { https: tls } : {}),
       ...(identity && platformRegistry && kind !== 'memory'
         ? { clusterTokens: platformRegistry.userIssuer.issuer }
         : {}),
@@ -227,7 +253,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       { url, dataDir: options.dataDir, store: store.dialect, provider: kind },
       'berth server listening',
     );
-    return { url, app, store, ...(platformRegistry ? { registry: platformRegistry } : {}), stop };
+    return {
+      url,
+      app,
+      store,
+      ...(tls?.caPem ? { caCertificate: tls.caPem } : {}),
+      ...(platformRegistry ? { registry: platformRegistry } : {}),
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

@@ -16,6 +16,7 @@ import {
   addGlobalOptions,
   clientFor,
   globalOptions,
+  readCaFile,
   resolveSettings,
   type Settings,
 } from '../lib/settings.js';
@@ -23,6 +24,7 @@ import {
 interface LoginOptions {
   user?: string;
   passwordStdin?: boolean;
+  caFile?: string;
 }
 
 export function registerLoginCommand(program: Command, io: CliIo = processIo()): void {
@@ -30,10 +32,18 @@ export function registerLoginCommand(program: Command, io: CliIo = processIo()):
     .command('login')
     .description('check an endpoint and token (or sign in a directory user), then save them')
     .option('--user <name>', 'sign in as this directory (LDAP / Active Directory) user')
-    .option('--password-stdin', 'read the password from standard input (with --user)');
+    .option('--password-stdin', 'read the password from standard input (with --user)')
+    .option(
+      '--ca-file <file>',
+      "the CA an https endpoint's certificate must chain to (berth server --tls writes api-ca.crt); saved",
+    );
   addGlobalOptions(login).action(
     action(io, async (opts: LoginOptions, cmd: Command) => {
-      const settings = await resolveSettings(globalOptions(cmd), io);
+      const resolved = await resolveSettings(globalOptions(cmd), io);
+      const settings =
+        opts.caFile === undefined
+          ? resolved
+          : { ...resolved, caCertificate: await readCaFile(opts.caFile) };
       if (!settings.endpoint)
         throw new UsageError('login needs --endpoint URL (or BERTH_ENDPOINT)');
       if (opts.user !== undefined) return loginUser(settings, opts, cmd, io);
@@ -97,6 +107,15 @@ async function save(
   settings: Settings,
   values: { token: string; project: string; user?: string },
 ): Promise<void> {
-  const { user: _signedOut, ...saved } = await readConfig(settings.configFile);
-  await writeConfig(settings.configFile, { ...saved, endpoint: settings.endpoint, ...values });
+  const {
+    user: _signedOut,
+    caCertificate: _previousCa,
+    ...saved
+  } = await readConfig(settings.configFile);
+  await writeConfig(settings.configFile, {
+    ...saved,
+    endpoint: settings.endpoint,
+    ...(settings.caCertificate === undefined ? {} : { caCertificate: settings.caCertificate }),
+    ...values,
+  });
 }
