@@ -8,6 +8,7 @@ import type { TokenIdentity } from '@berth/api-types';
 import { isApiError, type Fetch } from '@berth/client';
 import {
   can,
+  roleIn,
   clientFor,
   openSession,
   SessionContext,
@@ -65,6 +66,13 @@ export function App({ tokens: givenTokens, fetch: fetchFn, endpoint }: AppProps)
     },
     [tokens, fetchFn, endpoint],
   );
+  const login = useCallback(
+    async (username: string, password: string) => {
+      const session = await clientFor('', fetchFn, endpoint).login(username, password);
+      await signIn(session.token);
+    },
+    [signIn, fetchFn, endpoint],
+  );
   const signOut = useCallback(() => {
     tokens.clear();
     setSigned(undefined);
@@ -112,7 +120,7 @@ export function App({ tokens: givenTokens, fetch: fetchFn, endpoint }: AppProps)
     return (
       <>
         <ErrorBanner error={restoreError} />
-        {route.page === 'sign-in' ? <SignInPage onSignIn={signIn} /> : null}
+        {route.page === 'sign-in' ? <SignInPage onSignIn={signIn} onLogin={login} /> : null}
       </>
     );
   }
@@ -163,7 +171,8 @@ function Header({
 }) {
   const { identity, projects, signOut } = useSession();
   const project = projectOf(route) ?? projects[0] ?? 'default';
-  const platformAdmin = identity.project === null && identity.role === 'admin';
+  const platformAdmin =
+    identity.kind !== 'user' && identity.project === null && identity.role === 'admin';
   return (
     <header className="top">
       <Link className="brand" to={hrefs.clusters(project)}>
@@ -176,7 +185,7 @@ function Header({
         >
           Clusters
         </Link>
-        {can(identity, 'admin') ? (
+        {can(identity, 'admin', project) ? (
           <Link
             to={hrefs.tokens(project)}
             aria-current={route.page === 'tokens' ? 'page' : undefined}
@@ -207,8 +216,8 @@ function Header({
       ) : (
         <span className="muted small">project {project}</span>
       )}
-      <span className="who small" title={`token ${identity.name}`}>
-        {identity.name} · {identity.role}
+      <span className="who small" title={`${identity.kind ?? 'token'} ${identity.name}`}>
+        {identity.name} · {roleIn(identity, project) ?? 'no role'}
       </span>
       <button
         type="button"

@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import type { Cluster } from '@berth/api-types';
-import { can, useSession } from '../lib/api.js';
+import { can, roleIn, useSession } from '../lib/api.js';
 import { useLiveCluster, type LiveCluster } from '../lib/cluster-live.js';
 import { age } from '../lib/format.js';
 import { CLUSTER_TABS, hrefs, Link, type ClusterTab } from '../lib/router.js';
@@ -153,8 +153,10 @@ function ClusterActions({
   const name = cluster.metadata.name;
   const phase = cluster.status.phase;
   const versions = useAsync((signal) => client.catalog.versions({ signal }), [client]);
-  if (!can(identity, 'member'))
-    return <span className="muted small">read-only ({identity.role})</span>;
+  if (!can(identity, 'member', project))
+    return (
+      <span className="muted small">read-only ({roleIn(identity, project) ?? 'no role'})</span>
+    );
   const run = async (action: () => Promise<unknown>) => {
     setError(undefined);
     await action();
