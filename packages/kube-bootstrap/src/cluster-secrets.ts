@@ -63,6 +63,21 @@ export class ClusterSecrets {
     });
   }
 
+  /** A master's certificates if they were issued (reading never issues). */
+  async existingMasterCertificates(
+    clusterUid: string,
+    name: string,
+  ): Promise<MasterCertificates | undefined> {
+    const text = await this.store.get(clusterUid, `master/${name}`);
+    return text === undefined ? undefined : (JSON.parse(text) as StoredMaster).certs;
+  }
+
+  /** The admin client certificate if it was issued. */
+  async existingAdminCertificate(clusterUid: string): Promise<IssuedCertificate | undefined> {
+    const text = await this.store.get(clusterUid, ADMIN);
+    return text === undefined ? undefined : (JSON.parse(text) as IssuedCertificate);
+  }
+
   async nodeCertificate(clusterUid: string, nodeName: string): Promise<IssuedCertificate> {
     const { ca } = await this.authorities(clusterUid);
     return this.#getOrCreate(clusterUid, `node/${nodeName}`, () =>

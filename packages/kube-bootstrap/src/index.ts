@@ -35,3 +35,4 @@ export {
 } from './create-kube-bootstrap.js';
 export { KubeServicesClient, EVENT_SOURCE } from './services/kube-services-client.js';
 export { KubeClusterServices, type ClusterConnector } from './services/kube-cluster-services.js';
+export { certificateInventory, type CertificateInfo } from './certificate-inventory.js';

@@ -315,3 +315,29 @@ test('the user issuer is pinned per cluster: new clusters keep theirs, older one
   assert.equal(hashUserData(moved), hashUserData(first));
   assert.equal(hashUserData(without), hashUserData(first));
 });
+
+test('certificates lists the control plane with validity dates, never keys', async () => {
+  const kb = bootstrap();
+  const cluster = testCluster('demo');
+  assert.equal(await kb.certificates(cluster), undefined, 'no PKI yet');
+  await kb.masterUserData({
+    cluster,
+    master: { ...masters[0]!, name: 'demo-master-0' },
+    masters: [{ ...masters[0]!, name: 'demo-master-0' }],
+    apiAddress: '172.24.0.20',
+    vipAddress: '10.0.0.5',
+  });
+  const list = (await kb.certificates(cluster))!;
+  const names = list.map((c) => `${c.owner}/${c.name}`);
+  assert.deepEqual(names.slice(0, 3), ['cluster/ca', 'cluster/etcd-ca', 'cluster/front-proxy-ca']);
+  assert.ok(names.includes('demo-master-0/apiserver'));
+  assert.ok(names.includes('demo-master-0/etcd-peer'));
+  const ca = list[0]!;
+  const apiserver = list.find((c) => c.name === 'apiserver')!;
+  assert.equal(ca.kind, 'authority');
+  assert.match(apiserver.subject, /CN=kube-apiserver/);
+  const years = (iso: string) => (Date.parse(iso) - Date.now()) / (365 * 24 * 3600_000);
+  assert.ok(years(ca.notAfter) > 9, ca.notAfter);
+  assert.ok(years(apiserver.notAfter) > 0.9 && years(apiserver.notAfter) < 1.1, apiserver.notAfter);
+  assert.doesNotMatch(JSON.stringify(list), /PRIVATE KEY/);
+});

@@ -30,6 +30,8 @@ import {
 } from './kubeconfig.js';
 import { DEFAULT_PORTS, type MasterPorts } from './layout.js';
 import { renderMasterUserData } from './master-user-data.js';
+import { certificateInventory, type CertificateInfo } from './certificate-inventory.js';
+import type { MasterCertificates } from './cluster-certs.js';
 import type { NodeAgentPaths } from './node-agent-paths.js';
 import { nodeSettableLabels, nodeSpec } from './node-spec.js';
 import { listNodes, readinessOf } from './node-readiness.js';
@@ -430,6 +432,25 @@ export class KubeBootstrap implements ClusterBootstrap {
       caPem: cas.ca.certPem,
       ...admin,
     });
+  }
+
+  /**
+   * The cluster's control-plane certificates with their validity (no keys); undefined until the
+   * cluster has a PKI. Masters are the plan's names (`<cluster>-master-<i>`) whose certificates
+   * were issued.
+   */
+  async certificates(cluster: Cluster): Promise<CertificateInfo[] | undefined> {
+    const uid = cluster.metadata.uid;
+    const authorities = await this.#secrets.existingAuthorities(uid);
+    if (authorities === undefined) return undefined;
+    const masters: Array<{ name: string; certs: MasterCertificates }> = [];
+    for (let i = 0; i < 5; i++) {
+      const name = `${cluster.metadata.name}-master-${i}`;
+      const certs = await this.#secrets.existingMasterCertificates(uid, name);
+      if (certs) masters.push({ name, certs });
+    }
+    const admin = await this.#secrets.existingAdminCertificate(uid);
+    return certificateInventory({ authorities, masters, ...(admin ? { admin } : {}) });
   }
 
   /**

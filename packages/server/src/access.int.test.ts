@@ -26,6 +26,8 @@ function tenantRoutes(p: string): Array<[string, string, unknown?]> {
     ['POST', `${c}:upgrade`, { version: '1.34' }],
     ['GET', `${c}/kubeconfig`],
     ['GET', `${c}/nodes`],
+    ['GET', `${c}/certificates`],
+    ['POST', `${c}/credentials`],
     ['GET', `${c}/events`],
     ['GET', `${c}/nodegroups`],
     ['POST', `${c}/nodegroups`, { metadata: { name: 'b' } }],

@@ -8,6 +8,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Registry } from 'prom-client';
 import type {
   CatalogSnapshot,
+  ClusterCertificate,
   RegistryInfo,
   Cluster,
   ClusterNode,
@@ -36,6 +37,11 @@ export interface KubeconfigSource {
     user: { name: string; exec: { command: string; args: string[] } },
     signal: AbortSignal,
   ): Promise<string | undefined>;
+}
+
+/** A cluster's control-plane certificates and their validity; undefined until it has a PKI. */
+export interface CertificateSource {
+  certificates(cluster: Cluster, signal: AbortSignal): Promise<ClusterCertificate[] | undefined>;
 }
 
 /** Short-lived tokens a cluster's API server accepts for a directory user (Berth's JWT issuer). */
@@ -106,6 +112,8 @@ export interface AppDeps {
   registry?: RegistryInfoSource;
   /** Serve HTTPS with this certificate and key (api-tls.ts); absent: plain HTTP. */
   https?: { certPem: string; keyPem: string };
+  /** `GET …/clusters/{c}/certificates`; absent: 501. */
+  certificates?: CertificateSource;
   /** Where audit records go (see audit.ts); default: `audit` lines of `logger`. */
   audit?: AuditLog;
   /** Cluster tokens for directory users; absent: `…/credentials` and user kubeconfigs are 501. */

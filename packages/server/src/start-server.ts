@@ -33,7 +33,7 @@ import { ClusterActivity } from './cluster-activity.js';
 import { consoleBuilt, defaultConsoleDir } from './console-static.js';
 import { providerCatalog, versionsFromManifest } from './catalog.js';
 import { StoreControllerAdapter } from './controller-store.js';
-import type { AppOptions, KubeconfigSource, NodeSource } from './deps.js';
+import type { AppOptions, CertificateSource, KubeconfigSource, NodeSource } from './deps.js';
 import type { App } from './http.js';
 import { providerInfraReader } from './infra-reader.js';
 import { parseListen } from './listen.js';
@@ -230,6 +230,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       metrics: registry,
       infra: providerInfraReader(provider, clusterDirectory(store)),
       kubeconfigs: kube.kubeconfigs,
+      ...(kube.certificates ? { certificates: kube.certificates } : {}),
       nodes,
       ...(platformRegistry ? { registry: { info: () => platformRegistry.info } } : {}),
       runtimes: runtimeSupport(kind, platformRegistry !== undefined),
@@ -308,6 +309,7 @@ async function bootstrapFor(
 ): Promise<{
   bootstrap: ClusterBootstrap;
   kubeconfigs?: KubeconfigSource;
+  certificates?: CertificateSource;
   services?: ClusterServicesApi;
 }> {
   if (kind === 'memory') return { bootstrap: new SimulatedBootstrap() };
@@ -335,6 +337,7 @@ async function bootstrapFor(
       adminKubeconfig: (cluster) => bootstrap.adminKubeconfig(cluster),
       userKubeconfig: (cluster, user) => bootstrap.userKubeconfig(cluster, user),
     },
+    certificates: { certificates: (cluster) => bootstrap.certificates(cluster) },
   };
 }
 

@@ -4,3 +4,4 @@ export {
   type TestApiserver,
   type TestApiserverOptions,
 } from './test-apiserver.js';
+export { MemorySecretStore, testCluster } from './fixtures.js';

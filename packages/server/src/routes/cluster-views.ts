@@ -6,7 +6,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { NodeList, type Cluster } from '@berth/api-types';
+import { ClusterCertificateList, NodeList, type Cluster } from '@berth/api-types';
 import { BerthError } from '@berth/errors';
 import {
   errorResponses,
@@ -71,6 +71,31 @@ export function clusterViewRoutes({ app, auth, store, deps }: RouteContext): voi
         .header('content-disposition', `attachment; filename="${cluster}.kubeconfig"`)
         .header('cache-control', 'no-store')
         .send(yaml as never);
+    },
+  });
+
+  app.get(`${CLUSTER_PATH}/certificates`, {
+    schema: {
+      tags: ['clusters'],
+      summary: "The cluster's control-plane certificates and when they expire (never keys)",
+      operationId: 'listClusterCertificates',
+      params: ClusterParams,
+      response: ok(ClusterCertificateList),
+    },
+    handler: async (request) => {
+      const { project, cluster } = request.params;
+      await auth.authorize(principalOf(request), project, 'viewer');
+      const found = await store.clusters.require({ project, name: cluster });
+      if (!deps.certificates) throw notWired('the certificate list');
+      const items = await deps.certificates.certificates(found, abortOnClose(request.raw));
+      if (items === undefined) {
+        throw new BerthError(
+          'BERTH_ERR_INVALID_STATE',
+          `cluster "${cluster}" has no certificates yet (phase ${found.status.phase})`,
+          { details: { phase: found.status.phase } },
+        );
+      }
+      return { items };
     },
   });
 
