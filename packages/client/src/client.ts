@@ -91,6 +91,16 @@ export class BerthClient implements OperationSource {
     });
   }
 
+  /** Ends this client's session (a directory user's session token); API tokens get 400. */
+  async logout(signal?: AbortSignal): Promise<void> {
+    await this.transport.json<unknown>({
+      method: 'POST',
+      path: '/v1/logout',
+      signal,
+      retry: false,
+    });
+  }
+
   /** The token this client sends: its name, project (null: platform-wide) and role. */
   whoami(signal?: AbortSignal): Promise<TokenIdentity> {
     return this.transport.json<TokenIdentity>({ method: 'GET', path: paths.whoami(), signal });

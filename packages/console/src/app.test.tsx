@@ -165,4 +165,10 @@ test('a directory user logs in with name and password and sees only their projec
   assert.equal(byText(container, 'Tokens'), undefined, 'a member manages no tokens');
   assert.equal(byText(container, 'Projects'), undefined, 'a user is never a platform admin');
   assert.ok(!window.location.href.includes('berths_session_1'));
+  fake.on('POST', '/v1/logout', () => new Response(null, { status: 204 }));
+  await click(button(container, 'Sign out'));
+  await waitFor(() => fake.seen.some((r) => r.method === 'POST' && r.path === '/v1/logout'));
+  const logout = fake.seen.find((r) => r.path === '/v1/logout')!;
+  assert.equal(logout.headers.authorization, 'Bearer berths_session_1');
+  assert.equal(tokens.value, undefined);
 });

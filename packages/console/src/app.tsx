@@ -74,10 +74,15 @@ export function App({ tokens: givenTokens, fetch: fetchFn, endpoint }: AppProps)
     [signIn, fetchFn, endpoint],
   );
   const signOut = useCallback(() => {
+    // A directory user's session ends on the server too; an API token stays valid (it is shared).
+    if (signed?.identity.kind === 'user')
+      void clientFor(signed.token, fetchFn, endpoint)
+        .logout()
+        .catch(() => undefined);
     tokens.clear();
     setSigned(undefined);
     navigate(hrefs.signIn(), { replace: true });
-  }, [tokens]);
+  }, [tokens, signed, fetchFn, endpoint]);
 
   // Once, on load: a token kept by this tab signs in again (a reload keeps the session).
   useEffect(() => {

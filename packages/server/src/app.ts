@@ -38,7 +38,7 @@ import { projectRoutes } from './routes/projects.js';
 import { registryRoutes } from './routes/registry.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { whoamiRoutes } from './routes/whoami.js';
-import { loginRoutes, PUBLIC_ROUTES } from './routes/login.js';
+import { loginRoutes, logoutRoutes, PUBLIC_ROUTES } from './routes/login.js';
 import { memberRoutes } from './routes/members.js';
 import { clusterCredentialRoutes } from './routes/cluster-credentials.js';
 import { IdentityService } from './identity-service.js';
@@ -161,6 +161,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   tokenRoutes(context);
   whoamiRoutes(context);
   loginRoutes(context);
+  logoutRoutes(context);
   memberRoutes(context);
   clusterRoutes(context);
   clusterActionRoutes(context);

@@ -305,6 +305,26 @@ describe('directory users', { skip }, () => {
       }
     });
 
+    test('logout ends the session at once; API tokens do not log out', async () => {
+      const t = await testApp(store, { identity: identity(slapd) });
+      try {
+        const token = (await login(t.app, 'alice')).body.token as string;
+        const alice = client(t.app, token);
+        assert.equal((await alice.get('/v1/whoami')).status, 200);
+        assert.equal((await alice.post('/v1/logout')).status, 204);
+        assert.deepEqual(problemOf(await alice.get('/v1/whoami')), {
+          status: 401,
+          code: 'BERTH_ERR_UNAUTHENTICATED',
+        });
+        assert.deepEqual(problemOf(await client(t.app, t.adminSecret).post('/v1/logout')), {
+          status: 400,
+          code: 'BERTH_ERR_BAD_REQUEST',
+        });
+      } finally {
+        await t.app.close();
+      }
+    });
+
     test('a session token expires', async () => {
       const t = await testApp(store, {
         identity: identity(slapd, { sessionTtlMs: 400 }),

@@ -129,6 +129,16 @@ test('login --user signs a directory user in and saves the session token and a p
   );
   assert.equal((await readConfig(file)).token, 'berths_session');
 
+  let loggedOut = '';
+  fake.on('POST', /^\/v1\/logout$/, (req, res) => {
+    loggedOut = req.headers.authorization ?? '';
+    res.writeHead(204).end();
+  });
+  const out = await runCli(['logout'], { env: { BERTH_CONFIG: file } });
+  assert.equal(out.code, 0, out.stderr);
+  assert.equal(loggedOut, 'Bearer berths_session');
+  assert.deepEqual(await readConfig(file), { endpoint: fake.endpoint, project: 'team-a' });
+
   const noPassword = await runCli(['login', '--endpoint', fake.endpoint, '--user', 'alice'], {
     env: { BERTH_CONFIG: file },
   });

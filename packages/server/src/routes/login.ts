@@ -2,11 +2,12 @@
  * `POST /v1/login`: a directory user signs in with name and password and gets a session token.
  * The one `/v1` route that needs no bearer token (see `PUBLIC_ROUTES`). Failed attempts are rate
  * limited per (user, client address) and per user; a refusal carries `Retry-After`. Without a
- * configured directory (`BERTH_LDAP_URL`) it answers 501.
+ * configured directory (`BERTH_LDAP_URL`) it answers 501. `POST /v1/logout` ends a session.
  */
 import { LoginRequest, LoginResponse } from '@berth/api-types';
 import { BerthError } from '@berth/errors';
-import { errorResponses, type RouteContext } from '../http.js';
+import { Type } from '@sinclair/typebox';
+import { errorResponses, principalOf, type RouteContext } from '../http.js';
 
 export function loginRoutes({ app, identity }: RouteContext): void {
   app.post('/v1/login', {
@@ -33,6 +34,29 @@ export function loginRoutes({ app, identity }: RouteContext): void {
         if (wait !== undefined) void reply.header('retry-after', String(wait));
         throw err;
       }
+    },
+  });
+}
+
+export function logoutRoutes({ app, store, auth }: RouteContext): void {
+  app.post('/v1/logout', {
+    schema: {
+      tags: ['identity'],
+      summary: "End the caller's session (a directory user's session token stops working at once)",
+      operationId: 'logout',
+      response: { 204: Type.Null(), ...errorResponses },
+    },
+    handler: async (request, reply) => {
+      const principal = principalOf(request);
+      if (principal.kind !== 'user') {
+        throw new BerthError(
+          'BERTH_ERR_BAD_REQUEST',
+          'only session tokens sign out; revoke an API token with DELETE /v1/projects/{p}/tokens/{id}',
+        );
+      }
+      await store.sessions.delete(principal.tokenId);
+      auth.forget(principal.tokenId);
+      return reply.code(204).send(null);
     },
   });
 }

@@ -10,6 +10,7 @@ import type { ClusterEvent } from '@berth/api-types';
 import { registerClusterCommands } from '../../commands/cluster.js';
 import { registerConfigCommands } from '../../commands/config.js';
 import { registerLoginCommand } from '../../commands/login.js';
+import { registerLogoutCommand } from '../../commands/logout.js';
 import { registerKubectlCredentialsCommand } from '../../commands/kubectl-credentials.js';
 import { registerNodeGroupCommands } from '../../commands/nodegroup.js';
 import { registerProjectCommands } from '../../commands/project.js';
@@ -141,6 +142,7 @@ export async function runCli(args: string[], options: RunOptions = {}): Promise<
   registerGlobalOptions(program);
   for (const register of [
     registerLoginCommand,
+    registerLogoutCommand,
     registerKubectlCredentialsCommand,
     registerClusterCommands,
     registerNodeGroupCommands,
