@@ -21,6 +21,7 @@ const AUTHORITIES = 'authorities';
 const ADMIN = 'admin';
 const API_ADDRESS = 'api-address';
 const USER_ISSUER = 'user-issuer';
+const AUDIT_LOGGING = 'audit-logging';
 
 interface StoredMaster {
   /** What the certificates were issued for; a change (a new floating IP) reissues them. */
@@ -119,6 +120,20 @@ export class ClusterSecrets {
       const pinned = predates ? undefined : current;
       await this.store.put(clusterUid, USER_ISSUER, JSON.stringify({ issuer: pinned ?? null }));
       return pinned;
+    });
+  }
+
+  /**
+   * Whether the cluster's API servers write an audit log, pinned like the user issuer: on for
+   * clusters whose PKI is made from now on, off for older ones (so their masters are not rolled).
+   */
+  async auditLogging(clusterUid: string): Promise<boolean> {
+    return this.#locked(clusterUid, async () => {
+      const text = await this.store.get(clusterUid, AUDIT_LOGGING);
+      if (text !== undefined) return text === 'on';
+      const on = (await this.store.get(clusterUid, AUTHORITIES)) === undefined;
+      await this.store.put(clusterUid, AUDIT_LOGGING, on ? 'on' : 'off');
+      return on;
     });
   }
 

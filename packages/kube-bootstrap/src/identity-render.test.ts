@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { AUDIT_POLICY, auditLogArgs } from './audit-policy.js';
 import { renderAuthenticationConfig } from './authentication-config.js';
 import { renderExecKubeconfig } from './kubeconfig.js';
 import { assertGolden } from './testing/golden.js';
@@ -31,4 +32,11 @@ test('user kubeconfig golden: exec credential plugin, no client certificate, no 
   });
   assertGolden('user-kubeconfig', text);
   assert.doesNotMatch(text, /client-key|client-certificate|token:/);
+});
+
+test('audit policy and log flags golden', () => {
+  assertGolden(
+    'audit-policy',
+    `${AUDIT_POLICY}---\n${auditLogArgs({ policyFile: 'etc/kubernetes/audit-policy.yaml', logFile: 'var/log/kubernetes/audit.log' }).join('\n')}\n`,
+  );
 });

@@ -341,3 +341,43 @@ test('certificates lists the control plane with validity dates, never keys', asy
   assert.ok(years(apiserver.notAfter) > 0.9 && years(apiserver.notAfter) < 1.1, apiserver.notAfter);
   assert.doesNotMatch(JSON.stringify(list), /PRIVATE KEY/);
 });
+
+test('a cluster whose PKI predates directory users and audit logging keeps its user data', async () => {
+  const store = new MemorySecretStore();
+  const cluster = testCluster('old');
+  const uid = cluster.metadata.uid;
+  const input = {
+    cluster,
+    master: masters[0]!,
+    masters: [masters[0]!],
+    apiAddress: '172.24.0.20',
+    vipAddress: '10.0.0.5',
+  };
+  await bootstrap(store).masterUserData(input);
+  // What a server before this change stored: the PKI, no pinned features.
+  await store.delete(uid, 'user-issuer');
+  await store.delete(uid, 'audit-logging');
+  const kb = new KubeBootstrap({
+    ...bootstrapDeps(store),
+    userIssuer: {
+      issuerUrl: 'https://198.18.0.1:5000/oidc',
+      caPem: 'CERT(issuer-ca)\n',
+      audience: (id) => `berth:cluster:${id}`,
+    },
+  });
+  const data = await kb.masterUserData(input);
+  const paths = data.files.map((f) => f.path);
+  assert.ok(!paths.includes('/etc/kubernetes/authentication-config.yaml'));
+  assert.ok(!paths.includes('/etc/kubernetes/audit-policy.yaml'));
+  const apiserver = data.services.find((s) => s.name === 'kube-apiserver')!;
+  assert.ok(
+    !apiserver.command.some(
+      (a) => a.startsWith('--audit-') || a.startsWith('--authentication-config'),
+    ),
+  );
+
+  const fresh = await kb.masterUserData({ ...input, cluster: testCluster('fresh') });
+  const freshApiserver = fresh.services.find((s) => s.name === 'kube-apiserver')!;
+  assert.ok(freshApiserver.command.includes('--audit-log-path=var/log/kubernetes/audit.log'));
+  assert.ok(fresh.files.some((f) => f.path === '/etc/kubernetes/audit-policy.yaml'));
+});

@@ -138,9 +138,11 @@ export class KubeBootstrap implements ClusterBootstrap {
         audience: current.audience(uid),
       },
     );
+    const audit = await this.#secrets.auditLogging(uid);
     const version = cluster.spec.version;
     const bin = (name: string) => this.deps.components(name, version);
     return renderMasterUserData({
+      audit,
       clusterName: cluster.metadata.name,
       master: { name: master.name, address: master.address },
       masters: masters.map((m) => ({ name: m.name, address: m.address })),

@@ -30,6 +30,9 @@ export const paths = {
   schedulerConf: 'etc/kubernetes/scheduler.conf',
   /** Berth's JWT issuer for directory users (kube-apiserver --authentication-config). */
   authenticationConfig: 'etc/kubernetes/authentication-config.yaml',
+  auditPolicy: 'etc/kubernetes/audit-policy.yaml',
+  /** The API audit log (JSON lines, rotated beside it). */
+  auditLog: 'var/log/kubernetes/audit.log',
   /** The worker's credentials (its `system:node:<name>` identity), used by registration and kwok. */
   kubeletConf: 'etc/kubernetes/kubelet.conf',
   etcdData: 'var/lib/etcd',

@@ -13,6 +13,7 @@ import {
   renderAuthenticationConfig,
   type AuthenticationConfigInput,
 } from './authentication-config.js';
+import { AUDIT_POLICY } from './audit-policy.js';
 import { apiserverArgs, etcdArgs } from './component-flags.js';
 import { controllerManagerArgs, schedulerArgs } from './controller-flags.js';
 import { renderClientCertKubeconfig } from './kubeconfig.js';
@@ -46,6 +47,8 @@ export interface MasterUserDataInput {
    * and service accounts only.
    */
   authentication?: AuthenticationConfigInput;
+  /** API audit logging to `paths.auditLog` with `AUDIT_POLICY` (clusters created with it). */
+  audit?: boolean;
 }
 
 export const SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
@@ -94,6 +97,7 @@ function masterFiles(input: MasterUserDataInput): UserDataFile[] {
     ...(input.authentication
       ? [pub(paths.authenticationConfig, renderAuthenticationConfig(input.authentication))]
       : []),
+    ...(input.audit ? [pub(paths.auditPolicy, AUDIT_POLICY)] : []),
   ];
 }
 
@@ -127,6 +131,7 @@ function masterServices(input: MasterUserDataInput): UserDataService[] {
     serviceAccountIssuer: SERVICE_ACCOUNT_ISSUER,
     authorizationModes: ['Node', 'RBAC'],
     ...(input.authentication ? { authenticationConfigFile: paths.authenticationConfig } : {}),
+    ...(input.audit ? { audit: { policyFile: paths.auditPolicy, logFile: paths.auditLog } } : {}),
     kubeletClient: {
       certFile: paths.apiserverKubeletClientCert,
       keyFile: paths.apiserverKubeletClientKey,

@@ -9,7 +9,7 @@
  * RoleBinding for devs in team-a she creates a Deployment there and is forbidden in kube-system;
  * bob (not in devs) is forbidden in team-a; removing alice from devs in LDAP ends her access
  * within the re-check interval (2 s here) plus Berth's auth cache; a wrong password and a locked
- * user get clear errors. Whatever happens, the cluster is deleted and the leak check runs.
+ * user get clear errors; the master's API audit log records alice's change. Whatever happens, the cluster is deleted and the leak check runs.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -41,6 +41,7 @@ const BIN = fileURLToPath(new URL('../../../bin/', import.meta.url));
 const skip = e2eSkip || skipUnless({ slapd: slapdPresent() });
 const DEVS = 'cn=devs,ou=groups,dc=berth,dc=test';
 const ALICE = 'uid=alice,ou=people,dc=berth,dc=test';
+const AUDIT_LOG = 'var/log/kubernetes/audit.log';
 
 describe('directory users and cluster access by group on a real cluster', { skip }, () => {
   let slapd: TestSlapd;
@@ -189,6 +190,28 @@ subjects:
     const denied = await alice('create', 'deployment', 'hello', '--image=x', '-n', 'kube-system');
     assert.equal(denied.ok, false);
     assert.match(denied.stderr, /forbidden: User "alice" cannot create resource "deployments"/);
+  });
+
+  test("the master's API audit log records alice's change with her groups", async () => {
+    const servers = await b.api('GET', '/v1/projects/team-a/servers');
+    const master = (servers.items as Json[]).find((s) => /-master-0$/.test(s.name as string))!;
+    const file = path.join(b.providerData, 'servers', master.id as string, 'root', AUDIT_LOG);
+    const entry = await until(
+      'alice in the audit log',
+      async () => {
+        const text = await fs.readFile(file, 'utf8').catch(() => '');
+        return text
+          .split('\n')
+          .filter((l) => l.includes('"alice"'))
+          .map((l) => JSON.parse(l) as Json)
+          .find((e) => e.verb === 'create' && e.objectRef?.resource === 'deployments');
+      },
+      { timeoutMs: 30_000, intervalMs: 1_000 },
+    );
+    assert.equal(entry.user.username, 'alice');
+    assert.ok(entry.user.groups.includes('devs'));
+    assert.equal(entry.objectRef.namespace, 'team-a');
+    assert.equal(entry.responseStatus.code, 201);
   });
 
   test('bob is forbidden in team-a', async () => {
