@@ -129,7 +129,7 @@ function TokenForm({ onSignIn }: { onSignIn: (token: string) => Promise<void> })
         void submit();
       }}
     >
-      <h2 id="sign-in-title">Or with an API token</h2>
+      <h2 id="sign-in-title">Or paste a token</h2>
       <Field
         label="API token"
         error={error}
