@@ -207,3 +207,16 @@ export const ClusterCertificateList = Closed(
   { title: 'ClusterCertificateList' },
 );
 export type ClusterCertificateList = Static<typeof ClusterCertificateList>;
+
+/**
+ * `GET …/clusters/{c}/audit`: the cluster's API audit events as Berth keeps them (audit.k8s.io/v1
+ * fields: auditID, stage, verb, requestURI, user {username, groups}, sourceIPs, objectRef, code,
+ * requestReceivedTimestamp), newest first.
+ */
+export const ClusterAuditList = Closed(
+  {
+    items: Type.Array(Type.Object({}, { additionalProperties: true, title: 'ClusterAuditEvent' })),
+  },
+  { title: 'ClusterAuditList' },
+);
+export type ClusterAuditList = Static<typeof ClusterAuditList>;

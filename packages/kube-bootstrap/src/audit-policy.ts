@@ -37,6 +37,8 @@ export interface AuditLogFlagsInput {
   policyFile: string;
   /** Where the JSON lines go (rotated by the apiserver). */
   logFile: string;
+  /** A kubeconfig naming the audit webhook (Berth), batched: events arrive within 5 s. */
+  webhookConfigFile?: string;
 }
 
 /** Rotated at 50 MB, 4 old files kept for at most 7 days: ≤ 250 MB per master. */
@@ -48,5 +50,12 @@ export function auditLogArgs(input: AuditLogFlagsInput): string[] {
     '--audit-log-maxsize=50',
     '--audit-log-maxbackup=4',
     '--audit-log-maxage=7',
+    ...(input.webhookConfigFile
+      ? [
+          `--audit-webhook-config-file=${input.webhookConfigFile}`,
+          '--audit-webhook-mode=batch',
+          '--audit-webhook-batch-max-wait=5s',
+        ]
+      : []),
   ];
 }

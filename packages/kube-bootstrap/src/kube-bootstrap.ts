@@ -104,6 +104,8 @@ export interface UserIssuer {
   caPem: string;
   /** The audience a cluster's tokens carry. */
   audience(clusterUid: string): string;
+  /** Where the cluster's API servers send audit events (Berth's front), with their token. */
+  auditWebhook?(clusterUid: string): { server: string; token: string };
 }
 
 export class KubeBootstrap implements ClusterBootstrap {
@@ -136,6 +138,7 @@ export class KubeBootstrap implements ClusterBootstrap {
         issuerUrl: current.issuerUrl,
         caPem: current.caPem,
         audience: current.audience(uid),
+        ...(current.auditWebhook ? { auditWebhook: current.auditWebhook(uid) } : {}),
       },
     );
     const audit = await this.#secrets.auditLogging(uid);
@@ -164,7 +167,18 @@ export class KubeBootstrap implements ClusterBootstrap {
         apiAddress: input.apiAddress,
         servicesCidr: cluster.spec.network.servicesCidr,
       }),
-      ...(issuer ? { authentication: issuer } : {}),
+      ...(issuer
+        ? {
+            authentication: {
+              issuerUrl: issuer.issuerUrl,
+              caPem: issuer.caPem,
+              audience: issuer.audience,
+            },
+          }
+        : {}),
+      ...(issuer?.auditWebhook
+        ? { auditWebhook: { ...issuer.auditWebhook, caPem: issuer.caPem } }
+        : {}),
     });
   }
 

@@ -97,3 +97,38 @@ export function renderExecKubeconfig(input: ExecKubeconfigInput): string {
     '',
   ].join('\n');
 }
+
+/**
+ * A kubeconfig for a webhook the API server calls (the audit webhook to Berth): a server it
+ * verifies with `caPem` and a bearer token it sends. Holds a secret: mode 0600.
+ */
+export function renderTokenKubeconfig(input: {
+  name: string;
+  server: string;
+  caPem: string;
+  token: string;
+}): string {
+  if (!/^https:\/\/\S+$/.test(input.server))
+    throw new Error(`server must be an https URL: ${input.server}`);
+  const q = (s: string) => JSON.stringify(s);
+  return [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    `- name: ${q(input.name)}`,
+    '  cluster:',
+    `    server: ${q(input.server)}`,
+    `    certificate-authority-data: ${Buffer.from(input.caPem).toString('base64')}`,
+    'users:',
+    `- name: ${q(input.name)}`,
+    '  user:',
+    `    token: ${q(input.token)}`,
+    'contexts:',
+    `- name: ${q(input.name)}`,
+    '  context:',
+    `    cluster: ${q(input.name)}`,
+    `    user: ${q(input.name)}`,
+    `current-context: ${q(input.name)}`,
+    '',
+  ].join('\n');
+}

@@ -31,6 +31,8 @@ export const paths = {
   /** Berth's JWT issuer for directory users (kube-apiserver --authentication-config). */
   authenticationConfig: 'etc/kubernetes/authentication-config.yaml',
   auditPolicy: 'etc/kubernetes/audit-policy.yaml',
+  /** Where the API server sends audit events (Berth); holds a token. */
+  auditWebhookConf: 'etc/kubernetes/audit-webhook.conf',
   /** The API audit log (JSON lines, rotated beside it). */
   auditLog: 'var/log/kubernetes/audit.log',
   /** The worker's credentials (its `system:node:<name>` identity), used by registration and kwok. */

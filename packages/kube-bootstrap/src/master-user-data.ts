@@ -16,7 +16,7 @@ import {
 import { AUDIT_POLICY } from './audit-policy.js';
 import { apiserverArgs, etcdArgs } from './component-flags.js';
 import { controllerManagerArgs, schedulerArgs } from './controller-flags.js';
-import { renderClientCertKubeconfig } from './kubeconfig.js';
+import { renderClientCertKubeconfig, renderTokenKubeconfig } from './kubeconfig.js';
 import { asFile, paths, type MasterPorts } from './layout.js';
 
 export interface MasterUserDataInput {
@@ -49,6 +49,8 @@ export interface MasterUserDataInput {
   authentication?: AuthenticationConfigInput;
   /** API audit logging to `paths.auditLog` with `AUDIT_POLICY` (clusters created with it). */
   audit?: boolean;
+  /** Also send the audit events to Berth (clusters created with the issuer), with the CA to trust. */
+  auditWebhook?: { server: string; token: string; caPem: string };
 }
 
 export const SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
@@ -98,6 +100,14 @@ function masterFiles(input: MasterUserDataInput): UserDataFile[] {
       ? [pub(paths.authenticationConfig, renderAuthenticationConfig(input.authentication))]
       : []),
     ...(input.audit ? [pub(paths.auditPolicy, AUDIT_POLICY)] : []),
+    ...(input.audit && input.auditWebhook
+      ? [
+          secret(
+            paths.auditWebhookConf,
+            renderTokenKubeconfig({ name: 'berth-audit', ...input.auditWebhook }),
+          ),
+        ]
+      : []),
   ];
 }
 
@@ -131,7 +141,15 @@ function masterServices(input: MasterUserDataInput): UserDataService[] {
     serviceAccountIssuer: SERVICE_ACCOUNT_ISSUER,
     authorizationModes: ['Node', 'RBAC'],
     ...(input.authentication ? { authenticationConfigFile: paths.authenticationConfig } : {}),
-    ...(input.audit ? { audit: { policyFile: paths.auditPolicy, logFile: paths.auditLog } } : {}),
+    ...(input.audit
+      ? {
+          audit: {
+            policyFile: paths.auditPolicy,
+            logFile: paths.auditLog,
+            ...(input.auditWebhook ? { webhookConfigFile: paths.auditWebhookConf } : {}),
+          },
+        }
+      : {}),
     kubeletClient: {
       certFile: paths.apiserverKubeletClientCert,
       keyFile: paths.apiserverKubeletClientKey,

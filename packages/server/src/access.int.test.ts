@@ -27,6 +27,7 @@ function tenantRoutes(p: string): Array<[string, string, unknown?]> {
     ['GET', `${c}/kubeconfig`],
     ['GET', `${c}/nodes`],
     ['GET', `${c}/certificates`],
+    ['GET', `${c}/audit`],
     ['POST', `${c}/credentials`],
     ['GET', `${c}/events`],
     ['GET', `${c}/nodegroups`],

@@ -212,6 +212,23 @@ subjects:
     assert.ok(entry.user.groups.includes('devs'));
     assert.equal(entry.objectRef.namespace, 'team-a');
     assert.equal(entry.responseStatus.code, 201);
+    // The same event reaches Berth (audit webhook through the router's SNAT), for team-a's admins.
+    const viaBerth = await until(
+      "alice's change in Berth",
+      async () => {
+        const list = await b.api('GET', '/v1/projects/team-a/clusters/web/audit?limit=1000');
+        return (list.items as Json[]).find(
+          (e) =>
+            e.user.username === 'alice' &&
+            e.verb === 'create' &&
+            e.objectRef.resource === 'deployments' &&
+            e.objectRef.namespace === 'team-a',
+        );
+      },
+      { timeoutMs: 30_000, intervalMs: 1_000 },
+    );
+    assert.ok(viaBerth.user.groups.includes('devs'));
+    assert.equal(viaBerth.code, 201);
   });
 
   test('bob is forbidden in team-a', async () => {

@@ -24,6 +24,7 @@ import {
 import { ClusterTokenIssuer } from '@berth/identity';
 import type { Store } from '@berth/store';
 import type { RegistryInfo } from './deps.js';
+import { AUDIT_PATH, auditWebhookToken, receiveAuditEvents } from './cluster-audit-sink.js';
 import { loadRegistryPki } from './registry-pki.js';
 
 export interface PlatformRegistryOptions {
@@ -52,6 +53,8 @@ export interface RunningPlatformRegistry {
    * by the registry's front, where masters reach it), trusted through the registry CA.
    */
   userIssuer: { issuer: ClusterTokenIssuer; caPem: string };
+  /** Where a cluster's API servers send audit events, and the token they send with. */
+  auditWebhook(clusterUid: string): { server: string; token: string };
   nodes: PlatformRegistry;
   /** Settles when the platform images are published (or publishing gave up). */
   published: Promise<PublishedImage[]>;
@@ -104,6 +107,13 @@ export async function startPlatformRegistry(
       authenticate(options.store, credentials, username, password),
     logger: options.logger,
     documents: (pathname) => userIssuer.document(pathname),
+    receive: async (delivery) => {
+      if (!AUDIT_PATH.test(delivery.pathname)) return undefined;
+      const status = await receiveAuditEvents(options.store, pki.credentialKey, delivery);
+      if (status !== 200)
+        options.logger.warn({ path: delivery.pathname, status }, 'audit events refused');
+      return status;
+    },
   });
   let stopped = false;
   const client = new RegistryClient({
@@ -117,6 +127,10 @@ export async function startPlatformRegistry(
   return {
     info: { endpoint, caCertificate: pki.ca.certPem },
     userIssuer: { issuer: userIssuer, caPem: pki.ca.certPem },
+    auditWebhook: (clusterUid) => ({
+      server: `https://${endpoint}/audit/${clusterUid}`,
+      token: auditWebhookToken(pki.credentialKey, clusterUid),
+    }),
     nodes: {
       endpoint,
       caCertificate: pki.ca.certPem,

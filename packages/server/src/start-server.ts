@@ -326,6 +326,7 @@ async function bootstrapFor(
             issuerUrl: platformRegistry.userIssuer.issuer.issuerUrl,
             caPem: platformRegistry.userIssuer.caPem,
             audience: clusterAudience,
+            auditWebhook: (uid: string) => platformRegistry.auditWebhook(uid),
           },
         }
       : {}),

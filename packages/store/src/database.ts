@@ -43,6 +43,16 @@ export interface ProjectMembersTable {
   created_at: Int64;
 }
 
+export interface ClusterAuditTable {
+  cluster_uid: string;
+  audit_id: string;
+  /** The request's time (epoch ms). */
+  time: Int64;
+  received_at: Int64;
+  /** JSON of the kept fields. */
+  event: string;
+}
+
 export interface SessionsTable {
   id: string;
   username: string;
@@ -148,6 +158,7 @@ export interface Database {
   tokens: TokensTable;
   project_members: ProjectMembersTable;
   sessions: SessionsTable;
+  cluster_audit: ClusterAuditTable;
   clusters: ClustersTable;
   node_groups: NodeGroupsTable;
   operations: OperationsTable;

@@ -81,5 +81,6 @@ export {
 export { SecretRepository } from './secrets.js';
 export { MemberRepository, type MemberGrant } from './members.js';
 export { SessionRepository, type NewUserSession, type UserSession } from './sessions.js';
+export { ClusterAuditRepository, type StoredAuditEvent } from './cluster-audit.js';
 export type { StatusUpdate, WriteOptions } from './object-rows.js';
 export type { Page, PageRequest } from './page.js';

@@ -18,6 +18,7 @@ import { Session } from './session.js';
 import { TokenRepository } from './tokens.js';
 import { MemberRepository } from './members.js';
 import { SessionRepository } from './sessions.js';
+import { ClusterAuditRepository } from './cluster-audit.js';
 
 export interface StoreOptions extends ConnectOptions {
   /** Epoch milliseconds; defaults to Date.now. Tests pass a fake. */
@@ -37,6 +38,7 @@ export interface Repositories {
   readonly secrets: SecretRepository;
   readonly members: MemberRepository;
   readonly sessions: SessionRepository;
+  readonly clusterAudit: ClusterAuditRepository;
 }
 
 export interface PruneOptions {
@@ -75,6 +77,7 @@ function repositories(session: Session, leases: LeaseRepository): Repositories {
     secrets: new SecretRepository(session),
     members: new MemberRepository(session),
     sessions: new SessionRepository(session),
+    clusterAudit: new ClusterAuditRepository(session),
   };
 }
 
@@ -110,6 +113,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       const at = now();
       await repos.idempotency.prune(at - (prune.idempotencyMs ?? 25 * 3600_000));
       await repos.sessions.prune();
+      await repos.clusterAudit.prune({ perCluster: 10_000, maxAgeMs: 7 * 24 * 3600_000 });
       await db
         .deleteFrom('changes')
         .where('time', '<', at - (prune.changesMs ?? 3600_000))

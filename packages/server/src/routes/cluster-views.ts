@@ -6,7 +6,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { ClusterCertificateList, NodeList, type Cluster } from '@berth/api-types';
+import { ClusterAuditList, ClusterCertificateList, NodeList, type Cluster } from '@berth/api-types';
 import { BerthError } from '@berth/errors';
 import {
   errorResponses,
@@ -96,6 +96,27 @@ export function clusterViewRoutes({ app, auth, store, deps }: RouteContext): voi
         );
       }
       return { items };
+    },
+  });
+
+  app.get(`${CLUSTER_PATH}/audit`, {
+    schema: {
+      tags: ['clusters'],
+      summary:
+        "The cluster's API audit events, newest first (its API servers send them to Berth); admin",
+      operationId: 'listClusterAuditEvents',
+      params: ClusterParams,
+      querystring: Type.Object({
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+      }),
+      response: ok(ClusterAuditList),
+    },
+    handler: async (request) => {
+      const { project, cluster } = request.params;
+      await auth.authorize(principalOf(request), project, 'admin');
+      const found = await store.clusters.require({ project, name: cluster });
+      const events = await store.clusterAudit.list(found.metadata.uid, request.query.limit ?? 100);
+      return { items: events.map((e) => e.event) };
     },
   });
 
