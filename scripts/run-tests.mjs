@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// Builds every package, then runs every compiled test file with node:test and, between the
-// integration and end-to-end files, terraform-provider-berth's Go tests.
+// Builds every package, then runs every compiled test file with node:test and, beside the
+// end-to-end files, terraform-provider-berth's Go tests (scripts/run-go-tests.mjs).
 // Usage: node scripts/run-tests.mjs [substring-filter ...]
 // Unit tests live beside the code (src/**/*.test.ts); integration and e2e suites live in their
 // packages too and name themselves *.int.test.ts / *.e2e.test.ts.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -47,7 +47,6 @@ const files = fs
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort();
 // A filter naming "terraform" selects the Go phase too (e.g. `run-tests.mjs terraform`).
-const goModule = 'terraform-provider-berth';
 const runGo = filters.length === 0 || filters.some((x) => x.includes('terraform'));
 if (files.length === 0 && !runGo) {
   console.error('no test files matched');
@@ -58,7 +57,9 @@ if (files.length === 0 && !runGo) {
 // suite starves their timing (VRRP adverts, node heartbeats) and makes them flaky.
 const concurrency = process.env.BERTH_TEST_CONCURRENCY ?? '2';
 const isE2e = (f) => f.endsWith('.e2e.test.js');
-// The Go phase (terraform-provider-berth) runs between the integration and end-to-end files.
+// The Go phase (terraform-provider-berth: its acceptance tests drive tofu and terraform against
+// a memory-provider server, mostly waiting) starts after the integration files and runs beside
+// the end-to-end files, niced so it never takes CPU they need; its output follows theirs.
 const GO_PHASE = Symbol('go');
 const phases = [
   { files: files.filter((f) => !isE2e(f)), concurrency },
@@ -70,9 +71,10 @@ const TEST_TIMEOUT_MS = 20 * 60_000;
 let failed = false;
 const totals = { passed: 0, failed: 0, skipped: 0, todo: 0, skippedNames: [] };
 const summaryDir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-test-summary-'));
+let goPhase;
 for (const [i, phase] of phases.entries()) {
   if (phase.files === GO_PHASE) {
-    if (!runTerraformProviderTests()) failed = true;
+    goPhase = startGoPhase(summaryDir);
     continue;
   }
   const summaryFile = path.join(summaryDir, `phase-${i}.json`);
@@ -103,6 +105,16 @@ for (const [i, phase] of phases.entries()) {
     if (outcome === 'skipped') totals.skippedNames.push(name);
   }
 }
+if (goPhase !== undefined) {
+  const { ok, log, summary } = await goPhase;
+  process.stdout.write(fs.readFileSync(log, 'utf8'));
+  if (!ok) failed = true;
+  if (fs.existsSync(summary)) {
+    const go = JSON.parse(fs.readFileSync(summary, 'utf8'));
+    for (const key of ['passed', 'failed', 'skipped', 'todo']) totals[key] += go[key];
+    totals.skippedNames.push(...go.skippedNames);
+  }
+}
 fs.rmSync(summaryDir, { recursive: true, force: true });
 console.log(
   `\nberth tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped, ${totals.todo} todo`,
@@ -115,78 +127,22 @@ if (process.env.BERTH_E2E === 'required' && totals.skipped + totals.todo > 0) {
 }
 process.exit(failed ? 1 : 0);
 
-/**
- * terraform-provider-berth: gofmt, go vet, `go build .`, then its unit and acceptance tests —
- * once with OpenTofu (everything) and once with Terraform (the acceptance tests) — each run
- * against a `berth server --provider memory` its harness starts from packages/cli/dist/main.js.
- * The CLIs come from the component cache (`berth components install tools`, run by
- * scripts/test). Without them the acceptance tests are skipped, except under CI=true or
- * BERTH_E2E=required, where that fails the run. Go's top-level results join the totals.
- */
-function runTerraformProviderTests() {
-  const dir = path.join(root, goModule);
-  const required = process.env.CI === 'true' || process.env.BERTH_E2E === 'required';
-  const env = {
-    ...process.env,
-    GOTOOLCHAIN: 'local',
-    CHECKPOINT_DISABLE: '1',
-    BERTH_NODE: process.execPath,
-  };
-  const go = (args, extraEnv = {}) => {
-    console.log(`\n==> ${goModule}: go ${args.join(' ')}`);
-    const r = spawnSync('go', args, {
-      cwd: dir,
-      stdio: ['ignore', 'pipe', 'inherit'],
-      encoding: 'utf8',
-      maxBuffer: 256 << 20,
-      env: { ...env, ...extraEnv },
-    });
-    process.stdout.write(r.stdout ?? '');
-    // `go test -v` reports each top-level test on a line of its own: "--- PASS: TestX (1.2s)".
-    for (const [, outcome, name] of (r.stdout ?? '').matchAll(/^--- (PASS|FAIL|SKIP): (\S+)/gm)) {
-      const key = { PASS: 'passed', FAIL: 'failed', SKIP: 'skipped' }[outcome];
-      totals[key] += 1;
-      if (key === 'skipped') totals.skippedNames.push(`${goModule}: ${name}`);
-    }
-    return r.status === 0;
-  };
-  const unformatted = spawnSync('gofmt', ['-l', '.'], { cwd: dir, encoding: 'utf8' });
-  if (unformatted.status !== 0 || unformatted.stdout.trim() !== '') {
-    console.error(
-      `${goModule}: gofmt -l reports:\n${unformatted.stdout}${unformatted.stderr ?? ''}`,
-    );
-    return false;
-  }
-  if (!go(['vet', './...']) || !go(['build', '-o', os.devNull, '.'])) return false;
-  const toolPath = (binary) => {
-    const cli = path.join(root, 'packages/cli/dist/main.js');
-    const r = spawnSync(process.execPath, [cli, 'components', 'path', binary], {
-      encoding: 'utf8',
-    });
-    return r.status === 0 ? r.stdout.trim() : undefined;
-  };
-  const tofu = toolPath('tofu');
-  const terraform = toolPath('terraform');
-  const test = ['test', '-v', '-count=1', '-timeout', '40m'];
-  if (tofu === undefined || terraform === undefined) {
-    const missing = [tofu ? '' : 'tofu', terraform ? '' : 'terraform']
-      .filter(Boolean)
-      .join(' and ');
-    const message = `${goModule}: ${missing} not installed (bin/berth components install tools)`;
-    if (required) {
-      console.error(
-        `${message}: the acceptance tests must run under CI=true or BERTH_E2E=required`,
-      );
-      return false;
-    }
-    console.log(`${message}: acceptance tests skipped`);
-    return go([...test, './...']);
-  }
-  const withTofu = go([...test, './...'], { TF_ACC: '1', TF_ACC_TERRAFORM_PATH: tofu });
-  const acceptance = ['-run', '^TestAcc', './internal/provider/'];
-  const withTerraform = go([...test, ...acceptance], {
-    TF_ACC: '1',
-    TF_ACC_TERRAFORM_PATH: terraform,
-  });
-  return withTofu && withTerraform;
+/** Starts scripts/run-go-tests.mjs at low priority; resolves with its outcome when it exits. */
+function startGoPhase(dir) {
+  const log = path.join(dir, 'go.log');
+  const summary = path.join(dir, 'go.json');
+  const out = fs.openSync(log, 'w');
+  const child = spawn(
+    'nice',
+    ['-n', '15', process.execPath, path.join(root, 'scripts', 'run-go-tests.mjs')],
+    {
+      cwd: root,
+      stdio: ['ignore', out, out],
+      env: { ...process.env, BERTH_GO_SUMMARY_FILE: summary },
+    },
+  );
+  fs.closeSync(out);
+  return new Promise((resolve) =>
+    child.on('exit', (code) => resolve({ ok: code === 0, log, summary })),
+  );
 }

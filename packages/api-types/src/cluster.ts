@@ -43,6 +43,24 @@ export const ClusterAddon = Closed({
 });
 export type ClusterAddon = Static<typeof ClusterAddon>;
 
+/**
+ * The cluster autoscaler's scale-down settings for every group with autoscaling enabled (a
+ * group may override the first two in its `autoscaling`).
+ */
+export const AutoscalerSettings = Closed(
+  {
+    scaleDownUnneededSeconds: Type.Integer({ minimum: 10, maximum: 86_400 }),
+    scaleDownUtilizationThreshold: Type.Number({ exclusiveMinimum: 0, maximum: 1 }),
+    scaleDownDelayAfterAddSeconds: Type.Integer({
+      minimum: 0,
+      maximum: 86_400,
+      description: 'No scale-down for this long after a scale-up',
+    }),
+  },
+  { title: 'AutoscalerSettings' },
+);
+export type AutoscalerSettings = Static<typeof AutoscalerSettings>;
+
 const Zones = Type.Array(Type.String({ minLength: 1, maxLength: 63 }), {
   minItems: 1,
   maxItems: LIMITS.maxZonesPerCluster,
@@ -58,6 +76,7 @@ export const ClusterSpec = Closed(
     apiAccess: ApiAccess,
     nodeGroups: Type.Array(ClusterNodeGroup, { maxItems: LIMITS.maxNodeGroupsPerCluster }),
     addons: Type.Array(ClusterAddon, { maxItems: LIMITS.maxAddonsPerCluster }),
+    autoscaler: AutoscalerSettings,
     stopped: Type.Boolean({ description: 'Desired power state; set by :stop and :start' }),
   },
   { title: 'ClusterSpec' },
@@ -91,6 +110,19 @@ export const ClusterSpecInput = Closed({
     Type.Array(ClusterNodeGroupInput, { maxItems: LIMITS.maxNodeGroupsPerCluster }),
   ),
   addons: Type.Optional(ClusterSpec.properties.addons),
+  autoscaler: Type.Optional(
+    Closed({
+      scaleDownUnneededSeconds: Type.Optional(
+        AutoscalerSettings.properties.scaleDownUnneededSeconds,
+      ),
+      scaleDownUtilizationThreshold: Type.Optional(
+        AutoscalerSettings.properties.scaleDownUtilizationThreshold,
+      ),
+      scaleDownDelayAfterAddSeconds: Type.Optional(
+        AutoscalerSettings.properties.scaleDownDelayAfterAddSeconds,
+      ),
+    }),
+  ),
 });
 export type ClusterSpecInput = Static<typeof ClusterSpecInput>;
 

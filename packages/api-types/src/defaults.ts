@@ -2,7 +2,7 @@
  * Defaults applied to create requests, documented in docs/api.md. A create request may omit any
  * spec field; the stored object always has every field filled in.
  */
-import type { ClusterSpec, ClusterSpecInput } from './cluster.js';
+import type { AutoscalerSettings, ClusterSpec, ClusterSpecInput } from './cluster.js';
 import type {
   ClusterNodeGroup,
   ClusterNodeGroupInput,
@@ -15,6 +15,12 @@ export const CLUSTER_DEFAULTS = {
   zones: ['az1'],
   network: { subnetCidr: '10.0.0.0/24', podsCidr: '10.100.0.0/16', servicesCidr: '10.254.0.0/16' },
   apiAccess: { public: true, allowedCidrs: [] as string[] },
+  // Upstream cluster-autoscaler's own defaults.
+  autoscaler: {
+    scaleDownUnneededSeconds: 600,
+    scaleDownUtilizationThreshold: 0.5,
+    scaleDownDelayAfterAddSeconds: 600,
+  },
 } as const;
 
 export const NODE_GROUP_DEFAULTS = {
@@ -48,6 +54,7 @@ export function applyNodeGroupDefaults(
       enabled: input.autoscaling?.enabled ?? d.autoscaling.enabled,
       min: input.autoscaling?.min ?? Math.min(d.autoscaling.min, count),
       max: input.autoscaling?.max ?? Math.max(d.autoscaling.max, count),
+      ...optionalSettings(input.autoscaling),
     },
     labels: { ...(input.labels ?? {}) },
     taints: (input.taints ?? []).map((t) => ({ ...t })),
@@ -58,6 +65,29 @@ export function applyNodeGroupDefaults(
     },
     runtime: input.runtime ?? d.runtime,
   };
+}
+
+function optionalSettings(
+  input: NodeGroupSpecInput['autoscaling'],
+): Pick<
+  NodeGroupSpec['autoscaling'],
+  'scaleDownUnneededSeconds' | 'scaleDownUtilizationThreshold'
+> {
+  return {
+    ...(input?.scaleDownUnneededSeconds === undefined
+      ? {}
+      : { scaleDownUnneededSeconds: input.scaleDownUnneededSeconds }),
+    ...(input?.scaleDownUtilizationThreshold === undefined
+      ? {}
+      : { scaleDownUtilizationThreshold: input.scaleDownUtilizationThreshold }),
+  };
+}
+
+/** Fills omitted autoscaler settings with upstream's defaults. */
+export function applyAutoscalerDefaults(
+  input: Partial<AutoscalerSettings> | undefined,
+): AutoscalerSettings {
+  return { ...CLUSTER_DEFAULTS.autoscaler, ...input };
 }
 
 function applyClusterNodeGroupDefaults(
@@ -99,6 +129,7 @@ export function applyClusterDefaults(
     },
     nodeGroups: groups.map((g) => applyClusterNodeGroupDefaults(g, firstZone)),
     addons: (spec.addons ?? []).map((a) => ({ ...a })),
+    autoscaler: applyAutoscalerDefaults(spec.autoscaler),
     stopped: false,
   };
 }

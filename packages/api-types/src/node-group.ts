@@ -33,10 +33,25 @@ export type Taint = Static<typeof Taint>;
 
 const Count = Type.Integer({ minimum: 0, maximum: LIMITS.maxNodesPerGroup });
 
+/** Per-group scale-down settings; absent, the cluster's `spec.autoscaler` ones apply. */
+const ScaleDownUnneededSeconds = Type.Integer({
+  minimum: 10,
+  maximum: 86_400,
+  description: 'How long a node must be unneeded before the autoscaler removes it',
+});
+const ScaleDownUtilizationThreshold = Type.Number({
+  exclusiveMinimum: 0,
+  maximum: 1,
+  description:
+    'A node whose requested CPU and memory are below this share of allocatable is unneeded',
+});
+
 export const Autoscaling = Closed({
   enabled: Type.Boolean(),
   min: Count,
   max: Count,
+  scaleDownUnneededSeconds: Type.Optional(ScaleDownUnneededSeconds),
+  scaleDownUtilizationThreshold: Type.Optional(ScaleDownUtilizationThreshold),
 });
 export type Autoscaling = Static<typeof Autoscaling>;
 
@@ -93,6 +108,8 @@ export const NodeGroupSpecInput = Closed({
       enabled: Type.Optional(Type.Boolean()),
       min: Type.Optional(Count),
       max: Type.Optional(Count),
+      scaleDownUnneededSeconds: Type.Optional(ScaleDownUnneededSeconds),
+      scaleDownUtilizationThreshold: Type.Optional(ScaleDownUtilizationThreshold),
     }),
   ),
   labels: Type.Optional(Labels),
@@ -127,6 +144,44 @@ export const NODE_GROUP_PHASES = [
 ] as const;
 export type NodeGroupPhase = (typeof NODE_GROUP_PHASES)[number];
 
+/** A scale decision of the cluster autoscaler, as Berth carried it out. */
+export const ScaleDecision = Closed({
+  time: Type.String({ format: 'date-time' }),
+  from: Type.Integer({ minimum: 0 }),
+  to: Type.Integer({ minimum: 0 }),
+  nodes: Type.Optional(Type.Array(Type.String(), { description: 'Nodes removed (scale-down)' })),
+});
+export type ScaleDecision = Static<typeof ScaleDecision>;
+
+/**
+ * The cluster autoscaler's view of a group with `autoscaling.enabled`: what it asked Berth for
+ * (target size, the last scale-up and scale-down, the nodes it chose to remove) and what it
+ * reports about the group (health, scale-up state and backoff, scale-down candidates).
+ */
+export const AutoscalerStatus = Closed(
+  {
+    targetSize: Type.Integer({ minimum: 0 }),
+    removing: Type.Array(Type.String(), {
+      description: 'Nodes the autoscaler drained and asked Berth to remove; gone soon',
+    }),
+    lastScaleUp: Type.Optional(ScaleDecision),
+    lastScaleDown: Type.Optional(ScaleDecision),
+    health: Type.Optional(Type.String({ description: 'Healthy or Unhealthy (autoscaler report)' })),
+    scaleUp: Type.Optional(
+      Type.String({ description: 'NoActivity, InProgress or Backoff (autoscaler report)' }),
+    ),
+    backoff: Type.Optional(
+      Closed({ errorCode: Type.String(), errorMessage: Type.String() }, { title: 'Backoff' }),
+    ),
+    scaleDownCandidates: Type.Optional(Type.Integer({ minimum: 0 })),
+    reportedAt: Type.Optional(
+      Type.String({ description: "When the autoscaler's report was last read" }),
+    ),
+  },
+  { title: 'AutoscalerStatus' },
+);
+export type AutoscalerStatus = Static<typeof AutoscalerStatus>;
+
 export const NodeGroupStatus = Closed(
   {
     phase: StringEnum(NODE_GROUP_PHASES),
@@ -135,6 +190,7 @@ export const NodeGroupStatus = Closed(
     conditions: Type.Array(Condition),
     observedGeneration: Type.Integer(),
     message: Type.Optional(Type.String()),
+    autoscaler: Type.Optional(AutoscalerStatus),
   },
   { title: 'NodeGroupStatus' },
 );

@@ -5,6 +5,7 @@
  * asserted.
  */
 import fs from 'node:fs';
+import * as k8s from '@kubernetes/client-node';
 import { checkLeaks, isClean } from '@berth/provider-local';
 import { Berth, createE2eEnv, type Json } from '@berth/server/testing';
 import { freePort, until } from '@berth/test-kit';
@@ -26,6 +27,23 @@ export function api(b: LocalBerth, method: string, url: string, body?: unknown):
 }
 
 export const clusterPath = (name: string) => `/v1/projects/default/clusters/${name}`;
+
+/** Clients of a cluster's API, with the admin kubeconfig Berth hands out. */
+export async function kubeOf(b: LocalBerth, cluster: string) {
+  const res = await fetch(`http://127.0.0.1:${b.port}${clusterPath(cluster)}/kubeconfig`, {
+    headers: { authorization: `Bearer ${b.token}` },
+  });
+  if (!res.ok) throw new Error(`kubeconfig of ${cluster}: ${res.status} ${await res.text()}`);
+  const config = new k8s.KubeConfig();
+  config.loadFromString(await res.text());
+  return {
+    core: config.makeApiClient(k8s.CoreV1Api),
+    apps: config.makeApiClient(k8s.AppsV1Api),
+    policy: config.makeApiClient(k8s.PolicyV1Api),
+  };
+}
+
+export type Kube = Awaited<ReturnType<typeof kubeOf>>;
 
 /** Workers whose Kubernetes node is Ready, from the API's live node list. */
 export async function readyWorkers(b: LocalBerth, cluster: string): Promise<number> {

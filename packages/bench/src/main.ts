@@ -4,6 +4,7 @@
  * appends them, dated, to docs/benchmarks.md. Benchmarks report figures; they assert nothing.
  */
 import { benchApiList } from './api-list.js';
+import { benchAutoscaler } from './autoscaler.js';
 import { benchConsole } from './console.js';
 import { benchControllers } from './controllers-1000.js';
 import { benchHaCluster } from './ha-cluster.js';
@@ -19,6 +20,7 @@ const suites: Record<string, () => Promise<Table>> = {
   'local-cluster': benchLocalCluster,
   'real-nodes': benchRealNodes,
   'ha-cluster': benchHaCluster,
+  autoscaler: benchAutoscaler,
   console: benchConsole,
 };
 

@@ -17,19 +17,20 @@ import fs from 'node:fs';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import * as k8s from '@kubernetes/client-node';
 import { serverCgroupPath } from '@berth/provider-local';
 import {
   api,
   clusterPath,
   deleteAllClusters,
   deleteCluster,
+  kubeOf,
   readyWorkers,
   POLL_MS,
   startBerth,
   stopBerth,
   until,
   type Json,
+  type Kube,
   type LocalBerth,
 } from './local-berth.js';
 import type { Table } from './report.js';
@@ -46,26 +47,6 @@ const ROLL_RATE = 200;
 const NODE_DAEMONS = ['kubelet', 'containerd', 'containerd-shim', 'kube-proxy'];
 
 type Runtime = 'containerd' | 'simulated';
-
-interface Kube {
-  core: k8s.CoreV1Api;
-  apps: k8s.AppsV1Api;
-  policy: k8s.PolicyV1Api;
-}
-
-async function kubeOf(b: LocalBerth, cluster: string): Promise<Kube> {
-  const res = await fetch(`http://127.0.0.1:${b.port}${clusterPath(cluster)}/kubeconfig`, {
-    headers: { authorization: `Bearer ${b.token}` },
-  });
-  if (!res.ok) throw new Error(`kubeconfig of ${cluster}: ${res.status} ${await res.text()}`);
-  const config = new k8s.KubeConfig();
-  config.loadFromString(await res.text());
-  return {
-    core: config.makeApiClient(k8s.CoreV1Api),
-    apps: config.makeApiClient(k8s.AppsV1Api),
-    policy: config.makeApiClient(k8s.PolicyV1Api),
-  };
-}
 
 async function coreDnsReady(b: LocalBerth, cluster: string): Promise<boolean> {
   const kube = await kubeOf(b, cluster).catch(() => undefined);

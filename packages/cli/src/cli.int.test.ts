@@ -214,13 +214,13 @@ describe('without controllers', () => {
     );
 
     const autoscale = await berth(
-      ['cluster', 'create', 'auto', '--nodegroup', 'web:count=2,min=1,max=4,autoscale'],
+      ['cluster', 'create', 'auto', '--nodegroup', 'web:count=5,min=1,max=4,autoscale'],
       admin(),
     );
     assert.equal(autoscale.code, 1);
     assert.match(
       autoscale.stderr,
-      /^berth: spec\.nodeGroups\[0\]\.autoscaling\.enabled: .*not implemented yet.* \(BERTH_ERR_NOT_IMPLEMENTED\)\n$/,
+      /^berth: spec\.nodeGroups\[0\]\.count: count 5 must lie within autoscaling bounds \[1, 4\] \(BERTH_ERR_VALIDATION\)\n$/,
     );
 
     const missing = await berth(['cluster', 'get', 'nope'], admin());

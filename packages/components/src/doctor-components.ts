@@ -25,7 +25,7 @@ export async function checkComponents({ store }: DoctorDeps): Promise<DoctorChec
     ok,
     required: true,
     detail: ok
-      ? `release ${release} installed and verified (control plane, images, platform)`
+      ? `release ${release} installed and verified (control plane, images, platform, autoscaler)`
       : `release ${release}: ${list}`,
     ...(ok ? {} : { fix: `berth components install ${release}` }),
   };

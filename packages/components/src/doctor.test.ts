@@ -146,7 +146,9 @@ test('building runc and pause needs gcc, static libc and libseccomp; required on
 
 test('missing node binaries fail node-components alone, with the node install command', async (t) => {
   const f = await fixture(t, false);
-  await f.store.install('1.34', { only: ['control-plane', 'simulated', 'images', 'platform'] });
+  await f.store.install('1.34', {
+    only: ['control-plane', 'simulated', 'images', 'platform', 'autoscaler'],
+  });
   const checks = await runDoctor({ runner: hostRunner(), ...f });
   const components = checks.find((c) => c.name === 'components');
   assert.equal(components?.ok, true, 'a node binary miss is reported once');

@@ -29,26 +29,23 @@ async function fixture(t: { after(fn: () => Promise<void>): void }) {
 
 test('--from-dir imports binaries verified by SHA256SUMS or <binary>.sha256', async (t) => {
   const f = await fixture(t);
-  const ca = `#!official\nversion ${f.versionOf('cluster-autoscaler')}\n`;
+  const kwok = `#!official\nversion ${f.versionOf('kwok')}\n`;
   const etcd = `#!official\nversion ${f.versionOf('etcd')}\n`;
-  await writeFile(join(f.official, 'cluster-autoscaler'), ca);
+  await writeFile(join(f.official, 'kwok'), kwok);
   await writeFile(join(f.official, 'etcd'), etcd);
-  await writeFile(join(f.official, 'SHA256SUMS'), `${sha(ca)}  cluster-autoscaler\n`);
+  await writeFile(join(f.official, 'SHA256SUMS'), `${sha(kwok)}  kwok\n`);
   await writeFile(join(f.official, 'etcd.sha256'), `${sha(etcd)}  etcd\n`);
   const store = storeWith(f.cacheDir, f.runner);
   const result = await store.install('1.34', {
     fromDir: f.official,
-    only: ['cluster-autoscaler', 'etcd'],
+    only: ['kwok', 'etcd'],
   });
   assert.deepEqual(
     result.components.map((c) => `${c.component}:${c.status}:${c.installed.map((b) => b.source)}`),
-    ['cluster-autoscaler:installed:imported', 'etcd:installed:imported'],
+    ['etcd:installed:imported', 'kwok:installed:imported'],
   );
   assert.equal(f.runner.calls.filter((c) => c.command === 'go').length, 0);
-  assert.match(
-    await store.path('cluster-autoscaler', '1.34'),
-    /cluster-autoscaler\/v1\.34\.\d+\/cluster-autoscaler$/,
-  );
+  assert.match(await store.path('kwok', '1.34'), /kwok\/v\d+\.\d+\.\d+\/kwok$/);
 });
 
 test('--from-dir refuses a binary without a checksum or with a wrong one', async (t) => {

@@ -27,6 +27,27 @@ export interface FakeGoOptions {
   reportVersion?: string;
 }
 
+/** Go (1.18+) build information as a binary embeds it: `path` and `mod` of `pkg` at `version`. */
+export function fakeGoBuildInfo(pkg: string, version: string): Buffer {
+  const varString = (text: string) => {
+    const bytes = Buffer.from(text);
+    const length: number[] = [];
+    let n = bytes.length;
+    do {
+      length.push((n & 0x7f) | (n >= 0x80 ? 0x80 : 0));
+      n >>= 7;
+    } while (n > 0);
+    return Buffer.concat([Buffer.from(length), bytes]);
+  };
+  const sentinel = Buffer.alloc(16, 0xab).toString('latin1');
+  const modules = `${sentinel}path\t${pkg}\nmod\t${pkg}\t${version}\th1:fake=\n${sentinel}`;
+  const header = Buffer.alloc(32);
+  Buffer.from('\xff Go buildinf:', 'latin1').copy(header);
+  header[14] = 8;
+  header[15] = 0x2;
+  return Buffer.concat([header, varString('go1.26.8'), varString(modules)]);
+}
+
 /** Where the fake `go mod download -json` says a module's source is. */
 export const FAKE_MODULE_DIR = '/fake/gomodcache/mod';
 
@@ -38,8 +59,15 @@ export function createFakeGo(
   versionOf: (pkgOrBinary: string) => string,
   options: FakeGoOptions = {},
 ): FakeRunner {
-  const fakeBinary = (out: string, key: string) =>
-    writeFile(out, `#!fake\nversion ${options.reportVersion ?? versionOf(key)}\n`);
+  const fakeBinary = (out: string, key: string) => {
+    const version = options.reportVersion ?? versionOf(key);
+    // Followed by Go build information naming the package as main module at that version, for
+    // components probed through it (`versionFrom: buildinfo`).
+    return writeFile(
+      out,
+      Buffer.concat([Buffer.from(`#!fake\nversion ${version}\n`), fakeGoBuildInfo(key, version)]),
+    );
+  };
   return new FakeRunner(async (call: FakeCall) => {
     const build = async (write: () => Promise<void>) => {
       if (options.buildMs) await new Promise((r) => setTimeout(r, options.buildMs));

@@ -36,6 +36,11 @@ export interface BinarySpec {
   versionPattern?: string;
   /** Build tags added to the component's for this binary only. */
   tags?: string[];
+  /**
+   * `buildinfo`: the binary has no version command; its embedded Go module information (what
+   * `go version -m` prints) must match `versionPattern` instead, and `versionArgs` is unused.
+   */
+  versionFrom?: 'buildinfo';
 }
 
 /**

@@ -22,7 +22,14 @@ export interface ControllerStore {
   getNodeGroup(uid: string): Promise<{ nodeGroup: NodeGroup; cluster: Cluster } | undefined>;
   /** Writes status only; never bumps generation. */
   updateClusterStatus(uid: string, status: ClusterStatus): Promise<void>;
-  updateNodeGroupStatus(uid: string, status: NodeGroupStatus): Promise<void>;
+  /**
+   * A function is applied to the stored status in the write's transaction, so fields other
+   * writers own (`autoscaler`, which the autoscaler service writes) are kept.
+   */
+  updateNodeGroupStatus(
+    uid: string,
+    status: NodeGroupStatus | ((current: NodeGroupStatus) => NodeGroupStatus),
+  ): Promise<void>;
   /**
    * Removes the cluster row and its children once teardown finished (the finalizer is done) and,
    * in the same transaction, ends its open operations with `finish(op)` (undefined: leave it).

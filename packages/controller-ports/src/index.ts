@@ -8,3 +8,4 @@ export * from './cluster-ports.js';
 export * from './services-ports.js';
 export * from './sources.js';
 export * from './registry-ports.js';
+export * from './autoscaler-ports.js';

@@ -9,18 +9,22 @@ test('intent reaches the owner and its readers; a status write never re-enqueues
     'cluster',
     'services',
     'nodeGroupsOfCluster',
+    'autoscaler',
   ]);
   assert.deepEqual(watchersOf({ kind: 'Cluster', type: 'status', ...c }), [
     'nodeGroupsOfCluster',
     'services',
+    'autoscaler',
   ]);
   assert.deepEqual(watchersOf({ kind: 'NodeGroup', type: 'upsert', ...ng }), [
     'nodeGroup',
     'cluster',
+    'autoscaler',
   ]);
   assert.deepEqual(watchersOf({ kind: 'NodeGroup', type: 'status', ...ng }), ['cluster']);
   assert.deepEqual(watchersOf({ kind: 'NodeGroup', type: 'delete', ...ng }), [
     'nodeGroup',
     'cluster',
+    'autoscaler',
   ]);
 });

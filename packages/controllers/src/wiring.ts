@@ -22,7 +22,9 @@ import {
 import { Downtime, type RepairPolicy } from './downtime.js';
 import { DEFAULT_NODE_REPAIR } from './nodegroup/node-repair.js';
 import { NodeGroupReconciler } from './nodegroup/nodegroup-reconciler.js';
+import { AutoscalerReconciler } from './autoscaler/autoscaler-reconciler.js';
 import type {
+  ClusterAutoscalers,
   ClusterBootstrap,
   ClusterServicesApi,
   ControllerSources,
@@ -51,6 +53,11 @@ export interface ControllersOptions {
    * provider load balancers; absent (the memory provider runs no Kubernetes), it is not started.
    */
   services?: ClusterServicesApi;
+  /**
+   * Runs clusters' autoscalers. Given, a controller keyed by cluster uid runs one for every
+   * cluster with an autoscaled node group (on the leader only) and reports what it says.
+   */
+  autoscalers?: ClusterAutoscalers;
 }
 
 export interface RunningControllers {
@@ -58,6 +65,8 @@ export interface RunningControllers {
   nodeGroups: Controller;
   /** The Service load-balancer controller, when `services` was given. */
   services?: Controller;
+  /** The autoscaler controller, when `autoscalers` was given. */
+  autoscaler?: Controller;
   manager: ControllerManager;
   stop(): Promise<void>;
 }
@@ -89,8 +98,23 @@ export async function startControllers(options: ControllersOptions): Promise<Run
     ...common,
   });
   const services = serviceController(options, common);
+  const autoscalers = options.autoscalers;
+  const autoscaler =
+    autoscalers === undefined
+      ? undefined
+      : new Controller({
+          name: 'autoscaler',
+          reconciler: new AutoscalerReconciler({
+            store: options.store,
+            autoscalers,
+            now: deps.now,
+          }),
+          ...common,
+        });
   const manager = new ControllerManager({
-    controllers: services === undefined ? [clusters, nodeGroups] : [clusters, nodeGroups, services],
+    controllers: [clusters, nodeGroups, services, autoscaler].filter(
+      (c): c is Controller => c !== undefined,
+    ),
     logger: options.logger,
     ...(options.elector ? { elector: options.elector } : {}),
   });
@@ -98,16 +122,23 @@ export async function startControllers(options: ControllersOptions): Promise<Run
     const keys = await options.sources.listKeys();
     keys.clusters.forEach((k) => clusters.enqueue(k));
     keys.clusters.forEach((k) => services?.enqueue(k));
+    keys.clusters.forEach((k) => autoscaler?.enqueue(k));
     keys.nodeGroups.forEach((k) => nodeGroups.enqueue(k));
   };
   manager.onLeadershipChange((leading) => {
     if (leading)
       enqueueAll().catch((err: unknown) => options.logger.error({ err }, 'listing keys failed'));
+    // Only the leader runs autoscalers: a replica that lost the lease stops its own.
+    else
+      autoscalers
+        ?.stopAll()
+        .catch((err: unknown) => options.logger.error({ err }, 'stopping autoscalers failed'));
   });
   const unsubscribe = options.sources.subscribe((change) => {
     for (const target of watchersOf(change)) {
       if (target === 'cluster') clusters.enqueue(change.clusterUid);
       else if (target === 'services') services?.enqueue(change.clusterUid);
+      else if (target === 'autoscaler') autoscaler?.enqueue(change.clusterUid);
       else if (target === 'nodeGroup') nodeGroups.enqueue(change.uid);
       else
         enqueueNodeGroupsOf(change.clusterUid).catch((err: unknown) =>
@@ -125,15 +156,17 @@ export async function startControllers(options: ControllersOptions): Promise<Run
     clusters,
     nodeGroups,
     ...(services === undefined ? {} : { services }),
+    ...(autoscaler === undefined ? {} : { autoscaler }),
     manager,
     stop: async () => {
       unsubscribe();
       await manager.stop();
+      await autoscalers?.stopAll();
     },
   };
 }
 
-type Watcher = 'cluster' | 'services' | 'nodeGroup' | 'nodeGroupsOfCluster';
+type Watcher = 'cluster' | 'services' | 'nodeGroup' | 'nodeGroupsOfCluster' | 'autoscaler';
 
 /**
  * Which controllers a change concerns. Intent (`upsert`, `delete`) concerns the object's own
@@ -144,10 +177,10 @@ type Watcher = 'cluster' | 'services' | 'nodeGroup' | 'nodeGroupsOfCluster';
 export function watchersOf(change: ObjectChange): Watcher[] {
   if (change.kind === 'Cluster') {
     return change.type === 'status'
-      ? ['nodeGroupsOfCluster', 'services']
-      : ['cluster', 'services', 'nodeGroupsOfCluster'];
+      ? ['nodeGroupsOfCluster', 'services', 'autoscaler']
+      : ['cluster', 'services', 'nodeGroupsOfCluster', 'autoscaler'];
   }
-  return change.type === 'status' ? ['cluster'] : ['nodeGroup', 'cluster'];
+  return change.type === 'status' ? ['cluster'] : ['nodeGroup', 'cluster', 'autoscaler'];
 }
 
 function serviceController(

@@ -44,6 +44,8 @@ export interface MasterIdentity {
 
 export const ADMIN_USER = 'kubernetes-admin';
 export const KUBELET_CLIENT_USER = 'kube-apiserver-kubelet-client';
+/** The cluster autoscaler Berth runs for the cluster; rbac.ts gives it its rights. */
+export const AUTOSCALER_USER = 'berth:cluster-autoscaler';
 
 export async function createAuthorities(now?: Date): Promise<ClusterAuthorities> {
   const at = now === undefined ? {} : { now };
@@ -165,6 +167,18 @@ export function issueAdminCertificate(
     ca,
     commonName: ADMIN_USER,
     organizations: ['system:masters'],
+    usage: 'client',
+    ...(now === undefined ? {} : { now }),
+  });
+}
+
+export function issueAutoscalerCertificate(
+  ca: CertificateAuthority,
+  now?: Date,
+): Promise<IssuedCertificate> {
+  return issueCertificate({
+    ca,
+    commonName: AUTOSCALER_USER,
     usage: 'client',
     ...(now === undefined ? {} : { now }),
   });

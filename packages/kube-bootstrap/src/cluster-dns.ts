@@ -166,6 +166,14 @@ export function clusterDnsObjects(input: ClusterDnsInput): KubeObject[] {
         },
       },
     },
+    // Lets drains and the cluster autoscaler move CoreDNS one replica at a time: without a
+    // budget the autoscaler never removes a node that runs a kube-system pod.
+    {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: meta(NAME),
+      spec: { maxUnavailable: 1, selector: { matchLabels: { 'k8s-app': 'kube-dns' } } },
+    },
     {
       apiVersion: 'v1',
       kind: 'Service',

@@ -7,6 +7,7 @@ import {
   apiserverSans,
   createAuthorities,
   issueAdminCertificate,
+  issueAutoscalerCertificate,
   issueMasterCertificates,
   issueKubeProxyCertificate,
   issueNodeCertificate,
@@ -19,6 +20,7 @@ import type { SecretStore } from './secret-store.js';
 
 const AUTHORITIES = 'authorities';
 const ADMIN = 'admin';
+const AUTOSCALER = 'autoscaler';
 const API_ADDRESS = 'api-address';
 const USER_ISSUER = 'user-issuer';
 const AUDIT_LOGGING = 'audit-logging';
@@ -135,6 +137,13 @@ export class ClusterSecrets {
       await this.store.put(clusterUid, AUDIT_LOGGING, on ? 'on' : 'off');
       return on;
     });
+  }
+
+  async autoscalerCertificate(clusterUid: string): Promise<IssuedCertificate> {
+    const { ca } = await this.authorities(clusterUid);
+    return this.#getOrCreate(clusterUid, AUTOSCALER, () =>
+      issueAutoscalerCertificate(ca, this.now()),
+    );
   }
 
   /** Remembers the address clients reach the API by (the masters' user data names it). */

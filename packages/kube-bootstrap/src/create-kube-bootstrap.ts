@@ -54,6 +54,10 @@ export interface KubeBootstrapParts {
   bootstrap: KubeBootstrap;
   /** Reaches clusters' Services, Nodes and EndpointSlices as their admin (same secrets). */
   services: KubeClusterServices;
+  /** A verified component binary of a release (e.g. cluster-autoscaler of 1.34). */
+  components(binary: string, version: string): Promise<string>;
+  /** The exact Kubernetes version of a release. */
+  kubernetesVersion(version: string): string;
 }
 
 export async function createKubeBootstrap(
@@ -95,7 +99,12 @@ export async function createKubeBootstrapParts(
     DEFAULT_PORTS.apiserver,
     options.logger,
   );
-  return { bootstrap, services: new KubeClusterServices(clusterApi) };
+  return {
+    bootstrap,
+    services: new KubeClusterServices(clusterApi),
+    components: (binary, version) => store.path(binary, version),
+    kubernetesVersion: (version) => store.resolve(version).kubernetesVersion,
+  };
 }
 
 /** Real nodes' images from the platform registry (pause and CoreDNS are one pin for every release). */

@@ -17,7 +17,7 @@ import type {
 } from '@berth/controller-ports';
 import { BerthError, isBerthError } from '@berth/errors';
 import type { UserData } from '@berth/provider-api';
-import { ADMIN_USER } from './cluster-certs.js';
+import { ADMIN_USER, AUTOSCALER_USER } from './cluster-certs.js';
 import { ClusterApi, type BootstrapLogger } from './cluster-api.js';
 import { ClusterSecrets } from './cluster-secrets.js';
 import { controlPlaneHealth } from './control-plane-health.js';
@@ -436,17 +436,34 @@ export class KubeBootstrap implements ClusterBootstrap {
    * endpoint in the cluster's status; undefined until the cluster has a PKI and an endpoint.
    */
   async adminKubeconfig(cluster: Cluster): Promise<string | undefined> {
+    return this.#kubeconfig(cluster, ADMIN_USER, (uid) => this.#secrets.adminCertificate(uid));
+  }
+
+  /**
+   * The kubeconfig of the cluster autoscaler Berth runs for the cluster (`berth:cluster-autoscaler`,
+   * the rights rbac.ts gives it, nothing more); undefined as for `adminKubeconfig`.
+   */
+  async autoscalerKubeconfig(cluster: Cluster): Promise<string | undefined> {
+    return this.#kubeconfig(cluster, AUTOSCALER_USER, (uid) =>
+      this.#secrets.autoscalerCertificate(uid),
+    );
+  }
+
+  async #kubeconfig(
+    cluster: Cluster,
+    userName: string,
+    certificate: (uid: string) => Promise<IssuedCertificate>,
+  ): Promise<string | undefined> {
     const uid = cluster.metadata.uid;
     const server = cluster.status?.apiEndpoint;
     const cas = await this.#secrets.existingAuthorities(uid);
     if (server === undefined || cas === undefined) return undefined;
-    const admin = await this.#secrets.adminCertificate(uid);
     return renderClientCertKubeconfig({
       clusterName: cluster.metadata.name,
-      userName: ADMIN_USER,
+      userName,
       server,
       caPem: cas.ca.certPem,
-      ...admin,
+      ...(await certificate(uid)),
     });
   }
 
@@ -493,6 +510,23 @@ export class KubeBootstrap implements ClusterBootstrap {
       caPem: cas.ca.certPem,
       exec: user.exec,
     });
+  }
+
+  /** A ConfigMap's data, or undefined when the cluster's API cannot be reached or it is absent. */
+  async readConfigMap(
+    cluster: Cluster,
+    ref: { namespace: string; name: string },
+    vipAddress: string,
+    signal: AbortSignal,
+  ): Promise<Record<string, string> | undefined> {
+    const found = await this.#api.connect(cluster, vipAddress, signal);
+    if ('unreachable' in found) return undefined;
+    const map = await found.api.find(
+      `read configmap ${ref.namespace}/${ref.name}`,
+      (k) => k.core.readNamespacedConfigMap(ref),
+      { signal },
+    );
+    return map?.data;
   }
 }
 

@@ -9,7 +9,7 @@
  * kubelets renew their client certificate through a CSR the controller-manager approves when
  * the node may ask for its own (kubeadm's node-autoapprove-certificate-rotation binding).
  */
-import { KUBELET_CLIENT_USER } from './cluster-certs.js';
+import { AUTOSCALER_USER, KUBELET_CLIENT_USER } from './cluster-certs.js';
 import { PatchStrategy, type KubeClient } from './kube-client.js';
 
 const RBAC = 'rbac.authorization.k8s.io';
@@ -33,7 +33,7 @@ export interface RoleBinding {
   kind: 'RoleBinding';
   metadata: { name: string; namespace: string; labels: Record<string, string> };
   roleRef: { apiGroup: string; kind: 'Role'; name: string };
-  subjects: { apiGroup: string; kind: 'Group'; name: string }[];
+  subjects: { apiGroup: string; kind: 'User' | 'Group'; name: string }[];
 }
 
 export interface ClusterRoleBinding {
@@ -46,6 +46,7 @@ export interface ClusterRoleBinding {
 
 const LABELS = { 'app.kubernetes.io/managed-by': 'berth' };
 export const SIMULATED_KUBELET_ROLE = 'berth:simulated-kubelet';
+export const AUTOSCALER_ROLE = 'berth:cluster-autoscaler';
 
 export type RbacObject = ClusterRole | ClusterRoleBinding | Role | RoleBinding;
 const NODE_LEASES = 'kube-node-lease';
@@ -81,6 +82,41 @@ export function bootstrapRbac(): RbacObject[] {
       kind: 'User',
       name: KUBELET_CLIENT_USER,
     }),
+    // The cluster autoscaler simulates scheduling, so it reads what the scheduler reads; it
+    // writes only what it acts through: node taints and deletions, evictions, its events and
+    // its status ConfigMap.
+    {
+      apiVersion: `${RBAC}/v1`,
+      kind: 'ClusterRole',
+      metadata: { name: AUTOSCALER_ROLE, labels: LABELS },
+      rules: [
+        { apiGroups: ['*'], resources: ['*'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: [''], resources: ['nodes'], verbs: ['update', 'patch', 'delete'] },
+        { apiGroups: [''], resources: ['pods/eviction'], verbs: ['create'] },
+        { apiGroups: [''], resources: ['pods/status'], verbs: ['update', 'patch'] },
+        { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
+      ],
+    },
+    binding(AUTOSCALER_ROLE, AUTOSCALER_ROLE, { kind: 'User', name: AUTOSCALER_USER }),
+    {
+      apiVersion: `${RBAC}/v1`,
+      kind: 'Role',
+      metadata: { name: AUTOSCALER_ROLE, namespace: 'kube-system', labels: LABELS },
+      rules: [
+        {
+          apiGroups: [''],
+          resources: ['configmaps'],
+          verbs: ['create', 'update', 'patch', 'delete'],
+        },
+      ],
+    },
+    {
+      apiVersion: `${RBAC}/v1`,
+      kind: 'RoleBinding',
+      metadata: { name: AUTOSCALER_ROLE, namespace: 'kube-system', labels: LABELS },
+      roleRef: { apiGroup: RBAC, kind: 'Role', name: AUTOSCALER_ROLE },
+      subjects: [{ apiGroup: RBAC, kind: 'User', name: AUTOSCALER_USER }],
+    },
     binding(
       'berth:node-client-certificate-renewal',
       'system:certificates.k8s.io:certificatesigningrequests:selfnodeclient',

@@ -8,7 +8,6 @@ export * from './access.js';
 export * from './config.js';
 export * from './jwt.js';
 export * from './token-service.js';
-export * from './supervisor.js';
 export * from './front.js';
 export * from './service.js';
 export * from './platform.js';

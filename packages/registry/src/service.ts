@@ -24,7 +24,7 @@ import {
   type RegistryFrontOptions,
 } from './front.js';
 import type { TokenSigner } from './jwt.js';
-import { Supervisor } from './supervisor.js';
+import { Supervisor } from '@berth/exec';
 import { RegistryTokenService } from './token-service.js';
 
 export const REGISTRY_SERVICE = 'berth-registry';

@@ -49,7 +49,10 @@ export class StoreControllerAdapter implements ControllerStore, ControllerSource
     if (cluster) await this.store.clusters.updateStatus(clusterKey(cluster), status);
   }
 
-  async updateNodeGroupStatus(uid: string, status: NodeGroupStatus): Promise<void> {
+  async updateNodeGroupStatus(
+    uid: string,
+    status: NodeGroupStatus | ((current: NodeGroupStatus) => NodeGroupStatus),
+  ): Promise<void> {
     const nodeGroup = await this.store.nodeGroups.getByUid(uid);
     if (nodeGroup) await this.store.nodeGroups.updateStatus(nodeGroupKey(nodeGroup), status);
   }

@@ -26,7 +26,7 @@ import {
 } from './patch-rules.js';
 import type { Catalog } from './deps.js';
 import { checkAction } from './lifecycle.js';
-import { nodeGroupDefaults, refuseUnimplementedNodeGroup } from './not-implemented.js';
+import { autoscaledSpec } from './autoscaling-rules.js';
 import { sameJson } from './stable-json.js';
 import type { Validators } from './validation.js';
 
@@ -67,7 +67,6 @@ export class NodeGroupService {
       );
       const spec = applyNodeGroupDefaults(body.spec ?? {}, owner.spec.zones[0] ?? 'az1');
       validateNodeGroupSpec(spec, 'spec', catalog);
-      refuseUnimplementedNodeGroup(spec, nodeGroupDefaults(spec), 'spec');
       refuseUnavailableRuntime(spec, 'spec', this.#runtimes);
       const name = body.metadata.name;
       const nodeGroup = await tx.nodeGroups.create(cluster, {
@@ -115,7 +114,9 @@ export class NodeGroupService {
         owner.metadata.deletionRequestedAt !== undefined,
         'update',
       );
-      const { spec, labels } = patchedSpecAndLabels(current, patch, this.#check);
+      const patched = patchedSpecAndLabels(current, patch, this.#check);
+      const spec = autoscaledSpec(current.spec, patched.spec, 'spec');
+      const labels = patched.labels;
       if (spec.zone !== current.spec.zone) {
         throw new BerthError(
           'BERTH_ERR_VALIDATION',
@@ -133,7 +134,6 @@ export class NodeGroupService {
         );
       }
       validateNodeGroupSpec(spec, 'spec', catalog);
-      refuseUnimplementedNodeGroup(spec, current.spec, 'spec');
       const specChanged = !sameJson(spec, current.spec);
       const nodeGroup = await tx.nodeGroups.update(key, { spec, labels });
       if (!specChanged) return { nodeGroup };

@@ -20,7 +20,7 @@ import { ProcessRunner } from '@berth/exec';
 import type { ClusterBootstrap, ClusterServicesApi } from '@berth/controller-ports';
 import { listClusterNodes, SimulatedBootstrap, startControllers } from '@berth/controllers';
 import { clusterAudience } from '@berth/identity';
-import { createKubeBootstrapParts } from '@berth/kube-bootstrap';
+import { createKubeBootstrapParts, type KubeBootstrapParts } from '@berth/kube-bootstrap';
 import type { InfraProvider } from '@berth/provider-api';
 import { LocalProvider } from '@berth/provider-local';
 import { MemoryProvider, type MemoryProviderOptions } from '@berth/provider-memory';
@@ -40,6 +40,7 @@ import { parseListen } from './listen.js';
 import { createLogger } from './logger.js';
 import type { RuntimeSupport } from './node-runtimes.js';
 import { startPlatformRegistry, type RunningPlatformRegistry } from './platform-registry.js';
+import { startClusterAutoscalers } from './cluster-autoscalers.js';
 import { seedAdminToken } from './seed-admin.js';
 import {
   localTopologyFromEnv,
@@ -170,6 +171,21 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       logger,
       platformRegistry,
     );
+    // Real clusters get the cluster autoscaler (simulated ones on the memory provider have no API).
+    const scaling =
+      kube.parts === undefined || options.controllers === false
+        ? undefined
+        : await startClusterAutoscalers({
+            dataDir: options.dataDir,
+            store,
+            provider,
+            catalog,
+            bootstrap: kube.parts.bootstrap,
+            components: kube.parts.components,
+            kubernetesVersion: kube.parts.kubernetesVersion,
+            logger,
+          });
+    if (scaling) stoppers.push(() => scaling.stop());
     // Per-cluster activity the API serves as …/clusters/{c}/metrics; the controllers feed it.
     const activity = new ClusterActivity();
     let nodes: NodeSource | undefined;
@@ -181,6 +197,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         provider,
         bootstrap: kube.bootstrap,
         ...(kube.services === undefined ? {} : { services: kube.services }),
+        ...(scaling === undefined ? {} : { autoscalers: scaling.autoscalers }),
         registry,
         logger,
         elector: store.leases.elector({
@@ -311,9 +328,10 @@ async function bootstrapFor(
   kubeconfigs?: KubeconfigSource;
   certificates?: CertificateSource;
   services?: ClusterServicesApi;
+  parts?: KubeBootstrapParts;
 }> {
   if (kind === 'memory') return { bootstrap: new SimulatedBootstrap() };
-  const { bootstrap, services } = await createKubeBootstrapParts({
+  const parts = await createKubeBootstrapParts({
     dataDir,
     cacheDir: cacheDirFromEnv(env),
     logger,
@@ -331,9 +349,11 @@ async function bootstrapFor(
         }
       : {}),
   });
+  const { bootstrap, services } = parts;
   return {
     bootstrap,
     services,
+    parts,
     kubeconfigs: {
       adminKubeconfig: (cluster) => bootstrap.adminKubeconfig(cluster),
       userKubeconfig: (cluster, user) => bootstrap.userKubeconfig(cluster, user),

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   API_VERSION,
+  applyAutoscalerDefaults,
   CLUSTER_INITIAL_STATUS,
   type Cluster,
   type ClusterSpec,
@@ -178,7 +179,12 @@ export function renderCluster(
     apiVersion: API_VERSION,
     kind: 'Cluster',
     metadata: metaOf(row),
-    spec: { ...row.spec, nodeGroups: groups },
+    spec: {
+      ...row.spec,
+      // Clusters stored before the autoscaler settings existed get upstream's defaults.
+      autoscaler: applyAutoscalerDefaults((row.spec as Partial<ClusterOwnSpec>).autoscaler),
+      nodeGroups: groups,
+    },
     status: row.status,
   };
 }

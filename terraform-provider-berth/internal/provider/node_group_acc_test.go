@@ -253,10 +253,17 @@ func TestAccNodeGroupAutoscaling(t *testing.T) {
 				),
 			},
 			{
-				// The autoscaler moved the count: Terraform keeps it, no diff.
+				// The count moved under autoscaling (as the autoscaler moves it: the API refuses a
+				// manual count while autoscaling is on, so off, count, on): Terraform keeps it.
 				PreConfig: func() {
-					if _, err := accAPI.PatchNodeGroup(bg, client.DefaultProject, "acc-scale", "auto", map[string]any{"spec": map[string]any{"count": 6}}); err != nil {
-						t.Fatal(err)
+					for _, spec := range []map[string]any{
+						{"autoscaling": map[string]any{"enabled": false}},
+						{"count": 6},
+						{"autoscaling": map[string]any{"enabled": true}},
+					} {
+						if _, err := accAPI.PatchNodeGroup(bg, client.DefaultProject, "acc-scale", "auto", map[string]any{"spec": spec}); err != nil {
+							t.Fatal(err)
+						}
 					}
 				},
 				Config:   group(`autoscaling = { min = 4, max = 6 }`),

@@ -113,8 +113,8 @@ func nodeGroupSchema(ctx context.Context) schema.Schema {
 			},
 			"autoscaling": schema.SingleNestedAttribute{
 				Optional: true,
-				Description: "Let the cluster autoscaler set `node_count` within [min, max] (min ≤ max). Unset: autoscaling off. " +
-					"A server may answer that autoscaling is not implemented yet; the provider then names this attribute.",
+				Description: "Let the cluster autoscaler set `node_count` within [min, max] (min ≤ max; min 0 scales to zero). " +
+					"Unset: autoscaling off, and `node_count` is yours again at the autoscaler's last value.",
 				Attributes: map[string]schema.Attribute{
 					"min": count("Fewest nodes (0–500)."),
 					"max": count("Most nodes (0–500)."),

@@ -66,7 +66,10 @@ test('install prints plain progress lines without a terminal, then list and path
   await program.parseAsync(['node', 'berth', 'components', 'list']);
   assert.match(io.text(), /Supported versions: 1\.34 \(v1\.34\.10, default\)/);
   assert.match(io.text(), /1\.34,1\.33\s+etcd\s+v3\.6\.16\s+etcd\s+\S+ B\s+built\s+ok/);
-  assert.match(io.text(), /cluster-autoscaler\s+-\s+-\s+missing \(import only\)/);
+  assert.match(
+    io.text(),
+    /cluster-autoscaler\s+v0\.0\.0-20250613073258-1959f5f61f6c\s+cluster-autoscaler\s+-\s+-\s+missing\n/,
+  );
 
   io.chunks.length = 0;
   await program.parseAsync(['node', 'berth', 'components', 'path', 'etcd']);

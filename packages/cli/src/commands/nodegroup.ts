@@ -1,4 +1,4 @@
-/** `berth nodegroup …`: create, list, get, scale and delete the worker pools of a cluster. */
+/** `berth nodegroup …`: create, list, get, scale, autoscale and delete the worker pools of a cluster. */
 import type { Command } from 'commander';
 import { UsageError, action } from '../lib/exit.js';
 import { processIo, type CliIo } from '../lib/io.js';
@@ -125,6 +125,57 @@ export function registerNodeGroupCommands(program: Command, io: CliIo = processI
         const show = async () =>
           out.one(await client.nodeGroups.get(settings.project, cluster, name), nodeGroupView);
         if (!patched.operation) return show();
+        await concludeAction(
+          { client, io, out },
+          { operation: patched.operation },
+          what,
+          timeoutMs,
+          show,
+        );
+      },
+    ),
+  );
+
+  addWaitOptions(
+    leaf('autoscale', 'let the cluster autoscaler own the count between --min and --max')
+      .argument('<cluster>')
+      .argument('<name>')
+      .option('--min <n>', 'lower bound (0 lets the group scale to zero)')
+      .option('--max <n>', 'upper bound (at most 500)')
+      .option('--disable', 'stop autoscaling; the count stays where the autoscaler left it'),
+  ).action(
+    action(
+      io,
+      async (
+        cluster: string,
+        name: string,
+        opts: WaitFlags & { min?: string; max?: string; disable?: boolean },
+        cmd: Command,
+      ) => {
+        const timeoutMs = waitTimeoutMs(opts);
+        if (opts.disable && (opts.min !== undefined || opts.max !== undefined)) {
+          throw new UsageError('nodegroup autoscale: --disable takes no --min or --max');
+        }
+        const autoscaling = opts.disable
+          ? { enabled: false }
+          : {
+              enabled: true,
+              ...(opts.min === undefined
+                ? {}
+                : { min: parseOr(() => parseCount(opts.min!, 'min'), '--min') }),
+              ...(opts.max === undefined
+                ? {}
+                : { max: parseOr(() => parseCount(opts.max!, 'max'), '--max') }),
+            };
+        const { client, settings } = await connect(cmd, io);
+        const out = printer(settings.output, io);
+        const patched = await client.nodeGroups.patch(settings.project, cluster, name, {
+          spec: { autoscaling },
+        });
+        const show = async () =>
+          out.one(await client.nodeGroups.get(settings.project, cluster, name), nodeGroupView);
+        if (!patched.operation) return show();
+        const what = `node group "${name}" of cluster "${cluster}" autoscaling change`;
         await concludeAction(
           { client, io, out },
           { operation: patched.operation },

@@ -63,6 +63,11 @@ function cluster(name: string, patch: Partial<Cluster['status']> = {}): Cluster 
         { name: 'a', count: 3 } as Cluster['spec']['nodeGroups'][number],
         { name: 'b', count: 2 } as Cluster['spec']['nodeGroups'][number],
       ],
+      autoscaler: {
+        scaleDownUnneededSeconds: 600,
+        scaleDownUtilizationThreshold: 0.5,
+        scaleDownDelayAfterAddSeconds: 600,
+      },
       addons: [],
       stopped: false,
     },

@@ -28,6 +28,14 @@ export const clusterView: View<Cluster> = {
   ],
 };
 
+/** `1-5`, with the autoscaler's backoff when it has one (`0-3 Backoff: ProviderQuota`). */
+function autoscaleCell(g: NodeGroup): string {
+  if (!g.spec.autoscaling?.enabled) return 'off';
+  const bounds = `${g.spec.autoscaling.min}-${g.spec.autoscaling.max}`;
+  const backoff = g.status?.autoscaler?.backoff;
+  return backoff ? `${bounds} Backoff: ${backoff.errorCode}` : bounds;
+}
+
 export const nodeGroupView: View<NodeGroup> = {
   headers: ['NAME', 'PHASE', 'FLAVOR', 'ZONE', 'READY', 'AUTOSCALE', 'AGE'],
   row: (g, now) => [
@@ -36,7 +44,7 @@ export const nodeGroupView: View<NodeGroup> = {
     cell(g.spec.flavor),
     cell(g.spec.zone),
     `${g.status?.readyReplicas ?? 0}/${g.spec.count}`,
-    g.spec.autoscaling?.enabled ? `${g.spec.autoscaling.min}-${g.spec.autoscaling.max}` : 'off',
+    autoscaleCell(g),
     age(g.metadata.createdAt, now),
   ],
 };

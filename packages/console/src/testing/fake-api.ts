@@ -157,6 +157,11 @@ export function cluster(
       },
       apiAccess: { public: true, allowedCidrs: [] },
       nodeGroups: [],
+      autoscaler: {
+        scaleDownUnneededSeconds: 600,
+        scaleDownUtilizationThreshold: 0.5,
+        scaleDownDelayAfterAddSeconds: 600,
+      },
       addons: [],
       stopped: false,
     },

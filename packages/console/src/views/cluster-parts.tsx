@@ -87,9 +87,7 @@ export function NodeGroupsPanel({
               <td>{g.spec.flavor}</td>
               <td>{g.spec.zone}</td>
               <td>
-                {g.spec.autoscaling.enabled
-                  ? `${g.spec.autoscaling.min}–${g.spec.autoscaling.max}`
-                  : 'off'}
+                <AutoscalingCell group={g} />
               </td>
               <td className="mono small">{formatLabels(g.spec.labels) || '—'}</td>
               <td className="mono small">{formatTaints(g.spec.taints) || '—'}</td>
@@ -147,6 +145,39 @@ export function NodeGroupsPanel({
         </ConfirmDialog>
       ) : null}
     </div>
+  );
+}
+
+/**
+ * The group's bounds and what the cluster autoscaler last did or reports: a backoff (its reason
+ * in the title), the nodes it is removing, its last scale-up or scale-down.
+ */
+function AutoscalingCell({ group }: { group: NodeGroup }) {
+  const { autoscaling } = group.spec;
+  if (!autoscaling.enabled) return <>off</>;
+  const view = group.status.autoscaler;
+  const bounds = `${autoscaling.min}–${autoscaling.max}`;
+  const last = [view?.lastScaleUp, view?.lastScaleDown]
+    .filter((d) => d !== undefined)
+    .sort((a, b) => b.time.localeCompare(a.time))[0];
+  return (
+    <>
+      {bounds}
+      {view?.backoff ? (
+        <span className="badge badge-busy" title={view.backoff.errorMessage}>
+          {' '}
+          Backoff: {view.backoff.errorCode}
+        </span>
+      ) : null}
+      {view && view.removing.length > 0 ? (
+        <span className="small"> · removing {view.removing.join(', ')}</span>
+      ) : last ? (
+        <span className="small">
+          {' '}
+          · last {last.from}→{last.to}
+        </span>
+      ) : null}
+    </>
   );
 }
 
@@ -235,6 +266,13 @@ function NodeGroupEdit({
               min={0}
               max={500}
               value={count}
+              // While autoscaling is on, the cluster autoscaler owns the count (the API refuses it).
+              disabled={group.spec.autoscaling.enabled && auto.enabled}
+              title={
+                group.spec.autoscaling.enabled && auto.enabled
+                  ? 'The cluster autoscaler sets the count; change min/max or turn it off'
+                  : undefined
+              }
               onChange={(e) => setCount(Number(e.target.value))}
             />
           )}

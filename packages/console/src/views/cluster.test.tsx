@@ -209,3 +209,71 @@ test('node groups: edit sends a conditional merge patch of what changed; add and
   await waitFor(() => api.seen.find((r) => r.method === 'DELETE'));
   events.end();
 });
+
+test('an autoscaled group shows its bounds, the backoff and its owned count', async () => {
+  const events = new SseStream();
+  const group = {
+    apiVersion: 'berth.dev/v1',
+    kind: 'NodeGroup',
+    metadata: {
+      name: 'flood',
+      project: 'default',
+      cluster: 'web',
+      uid: 'ng-2',
+      generation: 3,
+      resourceVersion: '9',
+      labels: {},
+      createdAt: new Date().toISOString(),
+    },
+    spec: {
+      flavor: 'std-2-4',
+      zone: 'az1',
+      count: 9,
+      autoscaling: { enabled: true, min: 0, max: 20 },
+      labels: {},
+      taints: [],
+      maxUnavailable: '25%',
+      volume: { type: 'ssd', sizeGb: 20 },
+    },
+    status: {
+      phase: 'Running',
+      replicas: 9,
+      readyReplicas: 9,
+      conditions: [],
+      observedGeneration: 3,
+      autoscaler: {
+        targetSize: 9,
+        removing: [],
+        lastScaleUp: { time: '2026-12-05T01:39:51.089Z', from: 16, to: 20 },
+        lastScaleDown: { time: '2026-12-05T01:40:01.305Z', from: 20, to: 9, nodes: [] },
+        scaleUp: 'Backoff',
+        backoff: {
+          errorCode: 'ProviderQuota',
+          errorMessage: 'subnet 10.0.0.0/28 has no free address',
+        },
+      },
+    },
+  };
+  const api = clusterApi('member', events).on(
+    'GET',
+    /^\/v1\/projects\/default\/clusters\/web\/nodegroups(\?|$)/,
+    () => json({ metadata: {}, items: [group] }),
+  );
+  const { container } = await renderSignedIn(
+    <ClusterPage project="default" name="web" tab="nodegroups" />,
+    api,
+    'member',
+  );
+  const row = await waitFor(() => container.querySelector<HTMLElement>('tr[data-group="flood"]'));
+  assert.match(row.textContent ?? '', /0–20 Backoff: ProviderQuota · last 20→9/);
+  assert.equal(
+    row.querySelector('[title]')?.getAttribute('title'),
+    'subnet 10.0.0.0/28 has no free address',
+  );
+  await click(button(container, 'Edit'));
+  const form = await waitFor(() =>
+    container.querySelector<HTMLFormElement>('form[aria-label="Edit node group flood"]'),
+  );
+  assert.equal(byLabel(form, 'Nodes').disabled, true, 'the autoscaler owns the count');
+  events.end();
+});

@@ -24,6 +24,8 @@ export interface NodeGroupPass {
   status: NodeGroupStatus;
   vipAddress: string;
   waitingFor?: string;
+  /** Names of the servers this pass removed at the autoscaler's request. */
+  removed: string[];
 }
 
 export interface ClusterFabric {
@@ -65,6 +67,7 @@ export function newNodeGroupPass(
     nodeGroup,
     signal,
     status: structuredClone(nodeGroup.status),
+    removed: [],
     vipAddress: apiVipAddress(cluster.spec.network.subnetCidr),
   };
 }

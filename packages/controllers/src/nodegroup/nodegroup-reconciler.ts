@@ -19,7 +19,15 @@ import {
 } from './context.js';
 import { repairDownNodes } from './node-repair.js';
 import { nodeGroupPhase } from './phase.js';
-import { createWorker, deleteWorkerGroup, listWorkers, removeWorker, slotsOf } from './servers.js';
+import {
+  createWorker,
+  createWorkers,
+  deleteWorkerGroup,
+  listWorkers,
+  removeWorker,
+  removeWorkers,
+  slotsOf,
+} from './servers.js';
 import type { Server } from '@berth/provider-api';
 import type { NodeReadiness } from '@berth/controller-ports';
 import { isOutdated, maxUnavailableCount } from '../rolling.js';
@@ -70,12 +78,34 @@ export class NodeGroupReconciler implements Reconciler {
       return;
     }
     const slots = slotsOf(pass, servers, MAX_SLOTS);
-    for (let slot = 0; slot < nodeGroup.spec.count; slot++) {
-      if (!slots.has(slot)) slots.set(slot, await createWorker(pass, fabric, slot));
+    // The nodes the cluster autoscaler chose to remove (it drained them) go first, by name.
+    const chosen = new Set(nodeGroup.status.autoscaler?.removing ?? []);
+    try {
+      await removeWorkers(
+        pass,
+        [...slots.values()].filter((s) => chosen.has(s.name)),
+        pass.removed,
+      );
+    } finally {
+      for (const [slot, server] of [...slots]) {
+        if (pass.removed.includes(server.name)) slots.delete(slot);
+      }
+      servers = servers.filter((s) => !pass.removed.includes(s.name));
     }
+    // Then the group converges on `count`: new servers take the lowest free slots, and extra
+    // ones (a manual scale-down) leave from the highest.
+    const free: number[] = [];
+    for (
+      let slot = 0;
+      slots.size + free.length < nodeGroup.spec.count && slot < MAX_SLOTS;
+      slot++
+    ) {
+      if (!slots.has(slot)) free.push(slot);
+    }
+    await createWorkers(pass, fabric, slots, free);
     const extra = [...slots.keys()]
-      .filter((slot) => slot >= nodeGroup.spec.count)
-      .sort((a, b) => b - a);
+      .sort((a, b) => b - a)
+      .slice(0, slots.size - nodeGroup.spec.count);
     for (const slot of extra) {
       await removeWorker(pass, slots.get(slot)!, true);
       slots.delete(slot);
@@ -188,8 +218,32 @@ export class NodeGroupReconciler implements Reconciler {
     status.observedGeneration = nodeGroup.metadata.generation;
     status.message = failure !== undefined ? errorMessage(failure) : pass.waitingFor;
     if (status.phase === 'Running' || status.phase === 'Stopped') delete status.message;
-    if (JSON.stringify(status) !== JSON.stringify(nodeGroup.status)) {
-      await store.updateNodeGroupStatus(nodeGroup.metadata.uid, JSON.parse(JSON.stringify(status)));
+    const autoscaling = nodeGroup.spec.autoscaling.enabled;
+    const mine = { ...status };
+    delete mine.autoscaler;
+    const stored = { ...nodeGroup.status };
+    delete stored.autoscaler;
+    const staleView =
+      (nodeGroup.status.autoscaler !== undefined) !== autoscaling ||
+      pass.removed.length > 0 ||
+      (autoscaling && nodeGroup.status.autoscaler?.targetSize !== nodeGroup.spec.count);
+    if (staleView || JSON.stringify(mine) !== JSON.stringify(stored)) {
+      // The autoscaler service writes `status.autoscaler` concurrently: keep what it wrote since
+      // this pass read the group, dropping only the nodes this pass removed.
+      const written = JSON.parse(JSON.stringify(mine)) as typeof status;
+      await store.updateNodeGroupStatus(nodeGroup.metadata.uid, (current) => {
+        if (!autoscaling) return written;
+        const view = current.autoscaler ?? { targetSize: nodeGroup.spec.count, removing: [] };
+        return {
+          ...written,
+          autoscaler: {
+            ...view,
+            // The count this pass converged on; a newer one triggers another pass.
+            targetSize: nodeGroup.spec.count,
+            removing: view.removing.filter((name) => !pass.removed.includes(name)),
+          },
+        };
+      });
     }
     // A node group's change is done once its cluster has caught up too: a client that saw the
     // operation succeed may act on the cluster at once (stop it, say), which needs it Running.

@@ -32,6 +32,62 @@ export function slotsOf(
   return slots;
 }
 
+/** How many servers of one group a pass creates or removes at once (an autoscaler's batch). */
+const CREATE_CONCURRENCY = 8;
+
+/** Creates a server in each of `free` slots, adding each to `slots` as it is made. */
+export async function createWorkers(
+  pass: NodeGroupPass,
+  fabric: ClusterFabric,
+  slots: Map<number, Server>,
+  free: number[],
+): Promise<void> {
+  if (free.length === 0) return;
+  // The anti-affinity group first, once: concurrent creates must not race to make it.
+  await workerServerGroup(pass);
+  await inBatches(free, async (slot) => slots.set(slot, await createWorker(pass, fabric, slot)));
+}
+
+/**
+ * Removes these servers (drain, deregistration, delete), `CREATE_CONCURRENCY` at a time — the
+ * nodes an autoscaler scale-down chose. Each removed server's name is added to `removed`.
+ */
+export async function removeWorkers(
+  pass: NodeGroupPass,
+  servers: Server[],
+  removed: string[],
+): Promise<void> {
+  await inBatches(servers, async (server) => {
+    await removeWorker(pass, server, true);
+    removed.push(server.name);
+  });
+}
+
+/**
+ * Runs `fn` over `items`, `CREATE_CONCURRENCY` at a time. A failure does not stop the others of
+ * its batch; the first one is thrown once the batch has settled, so what succeeded is kept and
+ * the next pass retries only the rest.
+ */
+async function inBatches<T>(items: T[], fn: (item: T) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < items.length; i += CREATE_CONCURRENCY) {
+    const results = await Promise.allSettled(items.slice(i, i + CREATE_CONCURRENCY).map(fn));
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+  }
+}
+
+function workerServerGroup(pass: NodeGroupPass) {
+  const { cluster, nodeGroup, signal } = pass;
+  return pass.deps.provider.serverGroups.create(
+    {
+      name: names.workerGroup(cluster, nodeGroup),
+      tags: nodeGroupTags(cluster, nodeGroup),
+      policy: 'soft-anti-affinity',
+    },
+    signal,
+  );
+}
+
 export async function createWorker(
   pass: NodeGroupPass,
   fabric: ClusterFabric,
@@ -41,10 +97,7 @@ export async function createWorker(
   const { cluster, nodeGroup, signal } = pass;
   const tags = nodeGroupTags(cluster, nodeGroup);
   const name = names.worker(cluster, nodeGroup, slot);
-  const group = await provider.serverGroups.create(
-    { name: names.workerGroup(cluster, nodeGroup), tags, policy: 'soft-anti-affinity' },
-    signal,
-  );
+  const group = await workerServerGroup(pass);
   const userData = await bootstrap.workerUserData(
     { cluster, nodeGroup, serverName: name, vipAddress: pass.vipAddress },
     signal,

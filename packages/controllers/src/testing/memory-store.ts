@@ -53,10 +53,13 @@ export class MemoryControllerStore implements ControllerStore {
     this.emit('Cluster', 'status', uid, uid);
   }
 
-  async updateNodeGroupStatus(uid: string, status: NodeGroupStatus): Promise<void> {
+  async updateNodeGroupStatus(
+    uid: string,
+    status: NodeGroupStatus | ((current: NodeGroupStatus) => NodeGroupStatus),
+  ): Promise<void> {
     const ng = this.nodeGroups.get(uid);
     if (!ng) throw new Error(`no node group ${uid}`);
-    ng.status = structuredClone(status);
+    ng.status = structuredClone(typeof status === 'function' ? status(ng.status) : status);
     this.emit('NodeGroup', 'status', uid, this.clusterOf(ng)!.metadata.uid);
   }
 

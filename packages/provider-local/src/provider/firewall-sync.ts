@@ -11,6 +11,9 @@ import type { ProviderContext } from './context.js';
 /** Interfaces the firewall filters inside a server: every port. */
 export const SERVER_IFACES = 'eth*';
 
+/** Rulesets loaded at once by `syncAll` (separate namespaces, separate `nft` processes). */
+const LOAD_CONCURRENCY = 6;
+
 export class FirewallSync {
   /** Rendered input per server, as last loaded by this provider instance. */
   private readonly applied = new Map<string, string>();
@@ -22,10 +25,16 @@ export class FirewallSync {
     const groups = new Map(
       (await this.ctx.repos.securityGroups.all()).map((g) => [g.obj.id, g.obj]),
     );
-    for (const server of servers) {
+    // A server joining a group changes the ruleset of every member that admits the group (its
+    // address joins theirs): each is its own namespace's `nft -f`, so they load side by side.
+    const work = servers.map((server) => () => {
       const rules = rulesFor(server.obj.securityGroupIds, groups, (gid) => membersOf(gid, servers));
-      await this.load(server.obj.id, rules, signal);
-    }
+      return this.load(server.obj.id, rules, signal);
+    });
+    const lanes = Array.from({ length: Math.min(LOAD_CONCURRENCY, work.length) }, async () => {
+      for (let next = work.shift(); next !== undefined; next = work.shift()) await next();
+    });
+    await Promise.all(lanes);
   }
 
   /** Loads one server's ruleset now (a new server, before its services start). */

@@ -62,6 +62,11 @@ export function cluster(name = 'demo', phase: Cluster['status']['phase'] = 'Runn
       },
       apiAccess: { public: true, allowedCidrs: [] },
       nodeGroups: [],
+      autoscaler: {
+        scaleDownUnneededSeconds: 600,
+        scaleDownUtilizationThreshold: 0.5,
+        scaleDownDelayAfterAddSeconds: 600,
+      },
       addons: [],
       stopped: false,
     },
