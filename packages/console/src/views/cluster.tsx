@@ -153,15 +153,6 @@ function ClusterActions({
   const name = cluster.metadata.name;
   const phase = cluster.status.phase;
   const versions = useAsync((signal) => client.catalog.versions({ signal }), [client]);
-  if (!can(identity, 'member', project))
-    return (
-      <span className="muted small">read-only ({roleIn(identity, project) ?? 'no role'})</span>
-    );
-  const run = async (action: () => Promise<unknown>) => {
-    setError(undefined);
-    await action();
-    onDone();
-  };
   const download = async () => {
     setDownloading(true);
     setError(undefined);
@@ -180,6 +171,29 @@ function ClusterActions({
     } finally {
       setDownloading(false);
     }
+  };
+  if (!can(identity, 'member', project)) {
+    const readOnly = (
+      <span className="muted small">read-only ({roleIn(identity, project) ?? 'no role'})</span>
+    );
+    // A directory user's kubeconfig is their own (the cluster's RBAC decides): any role gets it.
+    if (identity.kind !== 'user') return readOnly;
+    return (
+      <div className="cluster-actions">
+        <div className="actions">
+          <button type="button" onClick={() => void download()} disabled={downloading}>
+            {downloading ? 'Downloading…' : 'Download kubeconfig'}
+          </button>
+          {readOnly}
+        </div>
+        <ErrorBanner error={error} />
+      </div>
+    );
+  }
+  const run = async (action: () => Promise<unknown>) => {
+    setError(undefined);
+    await action();
+    onDone();
   };
   const targets = upgradeTargets(
     cluster.status.version ?? cluster.spec.version,
