@@ -219,3 +219,36 @@ export const CLUSTER_ACTION_FIELDS = {
   stopped: 'POST …/clusters/{c}:stop and :start',
   nodeGroups: '…/clusters/{c}/nodegroups',
 } as const;
+
+/** A control-plane certificate of a cluster and its validity (`GET …/clusters/{c}/certificates`). */
+export const ClusterCertificate = Closed(
+  {
+    name: Type.String({ description: 'e.g. ca, apiserver, etcd-peer' }),
+    owner: Type.String({ description: '`cluster`, or the master it belongs to' }),
+    kind: StringEnum(['authority', 'server', 'client', 'peer'] as const),
+    subject: Type.String(),
+    notBefore: Timestamp,
+    notAfter: Timestamp,
+  },
+  { title: 'ClusterCertificate' },
+);
+export type ClusterCertificate = Static<typeof ClusterCertificate>;
+
+export const ClusterCertificateList = Closed(
+  { items: Type.Array(ClusterCertificate) },
+  { title: 'ClusterCertificateList' },
+);
+export type ClusterCertificateList = Static<typeof ClusterCertificateList>;
+
+/**
+ * `GET …/clusters/{c}/audit`: the cluster's API audit events as Berth keeps them (audit.k8s.io/v1
+ * fields: auditID, stage, verb, requestURI, user {username, groups}, sourceIPs, objectRef, code,
+ * requestReceivedTimestamp), newest first.
+ */
+export const ClusterAuditList = Closed(
+  {
+    items: Type.Array(Type.Object({}, { additionalProperties: true, title: 'ClusterAuditEvent' })),
+  },
+  { title: 'ClusterAuditList' },
+);
+export type ClusterAuditList = Static<typeof ClusterAuditList>;

@@ -18,6 +18,7 @@ export * from './cluster.js';
 export * from './cluster-metrics.js';
 export * from './project.js';
 export * from './token.js';
+export * from './identity.js';
 export * from './problem.js';
 export * from './operation.js';
 export * from './event.js';

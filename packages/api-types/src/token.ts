@@ -55,13 +55,23 @@ export const TokenList = Closed({
 });
 export type TokenList = Static<typeof TokenList>;
 
-/** `GET /v1/whoami`: the token a request carries — what a client may show or offer with it. */
+/**
+ * `GET /v1/whoami`: who the request's token is — what a client may show or offer with it. For an
+ * API token (`kind: token`) its project and role. For a directory user's session (`kind: user`)
+ * `project` is null (a session is not bound to one project), `role` is the highest role it holds
+ * anywhere, and `roles` says which role it has in which project; `groups` are its directory
+ * groups as last checked.
+ */
 export const TokenIdentity = Closed(
   {
     id: Type.String(),
+    kind: StringEnum(['token', 'user'] as const),
     name: Type.String(),
     project: Token.properties.project,
     role: StringEnum(TOKEN_ROLES),
+    groups: Type.Optional(Type.Array(Type.String())),
+    roles: Type.Optional(Type.Record(Type.String(), StringEnum(TOKEN_ROLES))),
+    expiresAt: Type.Optional(Timestamp),
   },
   { title: 'TokenIdentity' },
 );

@@ -7,10 +7,10 @@
  * await berth.waitForOperation(operation.id, { onEvent: (e) => console.log(e.message) });
  * ```
  *
- * Calls are grouped by resource (`projects`, `tokens`, `clusters`, `nodeGroups`, `nodes`,
+ * Calls are grouped by resource (`projects`, `tokens`, `members`, `clusters`, `nodeGroups`, `nodes`,
  * `events`, `addons`, `infra`, `operations`, `catalog`, `registry`); failures throw `ApiError`.
  */
-import type { ClusterEvent, Operation, TokenIdentity } from '@berth/api-types';
+import type { ClusterEvent, LoginResponse, Operation, TokenIdentity } from '@berth/api-types';
 import { isApiError } from './api-error.js';
 import { watchClusters, type ClusterChange, type WatchClustersOptions } from './cluster-watch.js';
 import { streamClusterEvents, type StreamEventsOptions } from './event-stream.js';
@@ -18,7 +18,7 @@ import { paths } from './paths.js';
 import { clustersApi } from './resources/clusters.js';
 import { addonsApi, eventsApi, nodeGroupsApi, nodesApi } from './resources/cluster-parts.js';
 import { catalogApi, infraApi, operationsApi, registryApi } from './resources/platform.js';
-import { projectsApi, tokensApi } from './resources/projects.js';
+import { membersApi, projectsApi, tokensApi } from './resources/projects.js';
 import { Transport, type TransportOptions } from './transport.js';
 import { waitForOperation, type OperationSource, type WaitOptions } from './wait.js';
 
@@ -28,6 +28,7 @@ export class BerthClient implements OperationSource {
   readonly transport: Transport;
   readonly projects;
   readonly tokens;
+  readonly members;
   readonly clusters;
   readonly nodeGroups;
   readonly nodes;
@@ -43,6 +44,7 @@ export class BerthClient implements OperationSource {
     this.transport = t;
     this.projects = projectsApi(t);
     this.tokens = tokensApi(t);
+    this.members = membersApi(t);
     this.clusters = clustersApi(t);
     this.nodeGroups = nodeGroupsApi(t);
     this.nodes = nodesApi(t);
@@ -73,6 +75,30 @@ export class BerthClient implements OperationSource {
     options: WatchClustersOptions = {},
   ): AsyncGenerator<ClusterChange, void, undefined> {
     return watchClusters(this.transport, project, options);
+  }
+
+  /**
+   * Signs a directory user in (no token needed); the answer's `token` is a session token for a
+   * new client. Not retried: a failed attempt counts against the sign-in rate limit.
+   */
+  login(username: string, password: string, signal?: AbortSignal): Promise<LoginResponse> {
+    return this.transport.json<LoginResponse>({
+      method: 'POST',
+      path: paths.login(),
+      body: { username, password },
+      signal,
+      retry: false,
+    });
+  }
+
+  /** Ends this client's session (a directory user's session token); API tokens get 400. */
+  async logout(signal?: AbortSignal): Promise<void> {
+    await this.transport.json<unknown>({
+      method: 'POST',
+      path: '/v1/logout',
+      signal,
+      retry: false,
+    });
   }
 
   /** The token this client sends: its name, project (null: platform-wide) and role. */

@@ -31,7 +31,7 @@ export {
   type OperationSource,
   type WaitOptions,
 } from './wait.js';
-export type { ClusterPatch, ClustersApi } from './resources/clusters.js';
+export type { ClusterPatch, ClustersApi, ExecCredential } from './resources/clusters.js';
 export type {
   AddonsApi,
   ClusterAddonView,

@@ -6,6 +6,10 @@ const seg = encodeURIComponent;
 export const paths = {
   catalog: (kind: 'versions' | 'flavors' | 'zones' | 'volume-types' | 'addons') => `/v1/${kind}`,
   whoami: () => '/v1/whoami',
+  login: () => '/v1/login',
+  members: (p: string) => `/v1/projects/${seg(p)}/members`,
+  member: (p: string, kind: 'group' | 'user', name: string) =>
+    `/v1/projects/${seg(p)}/members/${kind}/${seg(name)}`,
   projects: () => '/v1/projects',
   project: (p: string) => `/v1/projects/${seg(p)}`,
   tokens: (p: string) => `/v1/projects/${seg(p)}/tokens`,
@@ -15,6 +19,7 @@ export const paths = {
   clusterAction: (p: string, c: string, action: 'start' | 'stop' | 'upgrade') =>
     `/v1/projects/${seg(p)}/clusters/${seg(c)}:${action}`,
   kubeconfig: (p: string, c: string) => `${paths.cluster(p, c)}/kubeconfig`,
+  credentials: (p: string, c: string) => `${paths.cluster(p, c)}/credentials`,
   nodeGroups: (p: string, c: string) => `${paths.cluster(p, c)}/nodegroups`,
   nodeGroup: (p: string, c: string, ng: string) => `${paths.cluster(p, c)}/nodegroups/${seg(ng)}`,
   nodes: (p: string, c: string) => `${paths.cluster(p, c)}/nodes`,

@@ -105,3 +105,70 @@ test('a reload signs in again with the tab token; an admin sees the admin pages'
 function byText(root: ParentNode, text: string): Element | undefined {
   return [...root.querySelectorAll('a, button')].find((el) => el.textContent?.trim() === text);
 }
+
+test('a directory user logs in with name and password and sees only their projects and role', async () => {
+  window.history.replaceState(null, '', '/sign-in');
+  const tokens = memoryTokens();
+  const fake = fakeApi()
+    .on('POST', '/v1/login', (r) => {
+      const body = r.body as { username: string; password: string };
+      return body.password === 'correct horse'
+        ? json({
+            token: 'berths_session_1',
+            expiresAt: '2026-12-05T10:00:00Z',
+            username: 'alice',
+            groups: ['devs'],
+          })
+        : new Response(
+            JSON.stringify({ code: 'BERTH_ERR_INVALID_CREDENTIALS', status: 401, detail: 'wrong' }),
+            { status: 401, headers: { 'content-type': 'application/problem+json' } },
+          );
+    })
+    .on('GET', '/v1/whoami', () =>
+      json({
+        id: 'ses-1',
+        kind: 'user',
+        name: 'alice',
+        project: null,
+        role: 'member',
+        groups: ['devs'],
+        roles: { 'team-a': 'member' },
+      }),
+    )
+    .on('GET', /^\/v1\/projects(\?|$)/, () =>
+      json({ metadata: {}, items: [{ metadata: { name: 'team-a' } }] }),
+    )
+    .on('GET', /^\/v1\/projects\/team-a\/clusters\?/, () =>
+      json({ metadata: { resourceVersion: '1' }, items: [] }),
+    )
+    .on('GET', '/v1/projects/team-a/clusters', () => new SseStream().response);
+  const { container } = await render(
+    <App tokens={tokens} fetch={fake.fetch} endpoint="http://console.test" />,
+  );
+  const user = byLabel(container, 'User name');
+  const password = byLabel(container, 'Password');
+  assert.equal(password.type, 'password');
+  await type(user, 'alice');
+  await type(password, 'wrong');
+  await submit(user.form!);
+  const error = await waitFor(() => container.querySelector('.field-error'));
+  assert.match(error.textContent!, /Wrong user name or password/);
+  assert.equal(tokens.value, undefined);
+
+  await type(password, 'correct horse');
+  await submit(user.form!);
+  await waitFor(() => window.location.pathname === '/projects/team-a/clusters');
+  assert.equal(tokens.value, 'berths_session_1');
+  const login = fake.seen.find((r) => r.path === '/v1/login')!;
+  assert.equal(login.headers.authorization, undefined, 'no token sent to sign in');
+  assert.match(container.querySelector('header')!.textContent!, /alice · member/);
+  assert.equal(byText(container, 'Tokens'), undefined, 'a member manages no tokens');
+  assert.equal(byText(container, 'Projects'), undefined, 'a user is never a platform admin');
+  assert.ok(!window.location.href.includes('berths_session_1'));
+  fake.on('POST', '/v1/logout', () => new Response(null, { status: 204 }));
+  await click(button(container, 'Sign out'));
+  await waitFor(() => fake.seen.some((r) => r.method === 'POST' && r.path === '/v1/logout'));
+  const logout = fake.seen.find((r) => r.path === '/v1/logout')!;
+  assert.equal(logout.headers.authorization, 'Bearer berths_session_1');
+  assert.equal(tokens.value, undefined);
+});

@@ -8,6 +8,7 @@ import type { TokenIdentity } from '@berth/api-types';
 import { isApiError, type Fetch } from '@berth/client';
 import {
   can,
+  roleIn,
   clientFor,
   openSession,
   SessionContext,
@@ -65,11 +66,23 @@ export function App({ tokens: givenTokens, fetch: fetchFn, endpoint }: AppProps)
     },
     [tokens, fetchFn, endpoint],
   );
+  const login = useCallback(
+    async (username: string, password: string) => {
+      const session = await clientFor('', fetchFn, endpoint).login(username, password);
+      await signIn(session.token);
+    },
+    [signIn, fetchFn, endpoint],
+  );
   const signOut = useCallback(() => {
+    // A directory user's session ends on the server too; an API token stays valid (it is shared).
+    if (signed?.identity.kind === 'user')
+      void clientFor(signed.token, fetchFn, endpoint)
+        .logout()
+        .catch(() => undefined);
     tokens.clear();
     setSigned(undefined);
     navigate(hrefs.signIn(), { replace: true });
-  }, [tokens]);
+  }, [tokens, signed, fetchFn, endpoint]);
 
   // Once, on load: a token kept by this tab signs in again (a reload keeps the session).
   useEffect(() => {
@@ -112,7 +125,7 @@ export function App({ tokens: givenTokens, fetch: fetchFn, endpoint }: AppProps)
     return (
       <>
         <ErrorBanner error={restoreError} />
-        {route.page === 'sign-in' ? <SignInPage onSignIn={signIn} /> : null}
+        {route.page === 'sign-in' ? <SignInPage onSignIn={signIn} onLogin={login} /> : null}
       </>
     );
   }
@@ -163,7 +176,8 @@ function Header({
 }) {
   const { identity, projects, signOut } = useSession();
   const project = projectOf(route) ?? projects[0] ?? 'default';
-  const platformAdmin = identity.project === null && identity.role === 'admin';
+  const platformAdmin =
+    identity.kind !== 'user' && identity.project === null && identity.role === 'admin';
   return (
     <header className="top">
       <Link className="brand" to={hrefs.clusters(project)}>
@@ -176,7 +190,7 @@ function Header({
         >
           Clusters
         </Link>
-        {can(identity, 'admin') ? (
+        {can(identity, 'admin', project) ? (
           <Link
             to={hrefs.tokens(project)}
             aria-current={route.page === 'tokens' ? 'page' : undefined}
@@ -207,8 +221,8 @@ function Header({
       ) : (
         <span className="muted small">project {project}</span>
       )}
-      <span className="who small" title={`token ${identity.name}`}>
-        {identity.name} · {identity.role}
+      <span className="who small" title={`${identity.kind ?? 'token'} ${identity.name}`}>
+        {identity.name} · {roleIn(identity, project) ?? 'no role'}
       </span>
       <button
         type="button"

@@ -20,7 +20,7 @@ test('cluster DNS golden: CoreDNS, its RBAC, Corefile and kube-dns at the given 
       'ClusterRoleBinding/system:coredns',
       'ConfigMap/coredns',
       'Deployment/coredns',
-    'PodDisruptionBudget/coredns',
+      'PodDisruptionBudget/coredns',
       'Service/kube-dns',
     ],
   );

@@ -22,6 +22,8 @@ const AUTHORITIES = 'authorities';
 const ADMIN = 'admin';
 const AUTOSCALER = 'autoscaler';
 const API_ADDRESS = 'api-address';
+const USER_ISSUER = 'user-issuer';
+const AUDIT_LOGGING = 'audit-logging';
 
 interface StoredMaster {
   /** What the certificates were issued for; a change (a new floating IP) reissues them. */
@@ -64,6 +66,21 @@ export class ClusterSecrets {
     });
   }
 
+  /** A master's certificates if they were issued (reading never issues). */
+  async existingMasterCertificates(
+    clusterUid: string,
+    name: string,
+  ): Promise<MasterCertificates | undefined> {
+    const text = await this.store.get(clusterUid, `master/${name}`);
+    return text === undefined ? undefined : (JSON.parse(text) as StoredMaster).certs;
+  }
+
+  /** The admin client certificate if it was issued. */
+  async existingAdminCertificate(clusterUid: string): Promise<IssuedCertificate | undefined> {
+    const text = await this.store.get(clusterUid, ADMIN);
+    return text === undefined ? undefined : (JSON.parse(text) as IssuedCertificate);
+  }
+
   async nodeCertificate(clusterUid: string, nodeName: string): Promise<IssuedCertificate> {
     const { ca } = await this.authorities(clusterUid);
     return this.#getOrCreate(clusterUid, `node/${nodeName}`, () =>
@@ -86,6 +103,40 @@ export class ClusterSecrets {
   async adminCertificate(clusterUid: string): Promise<IssuedCertificate> {
     const { ca } = await this.authorities(clusterUid);
     return this.#getOrCreate(clusterUid, ADMIN, () => issueAdminCertificate(ca, this.now()));
+  }
+
+  /**
+   * The JWT issuer this cluster's API servers trust for directory users, pinned when the cluster
+   * gets its PKI: a new cluster keeps `current` for good (so a later change of the issuer's
+   * address, or a start without the registry, never makes its masters' user data drift), and a
+   * cluster whose PKI predates this record keeps none — its masters are not rolled to add it.
+   */
+  async userIssuer<T extends object>(
+    clusterUid: string,
+    current: T | undefined,
+  ): Promise<T | undefined> {
+    return this.#locked(clusterUid, async () => {
+      const text = await this.store.get(clusterUid, USER_ISSUER);
+      if (text !== undefined) return (JSON.parse(text) as { issuer: T | null }).issuer ?? undefined;
+      const predates = (await this.store.get(clusterUid, AUTHORITIES)) !== undefined;
+      const pinned = predates ? undefined : current;
+      await this.store.put(clusterUid, USER_ISSUER, JSON.stringify({ issuer: pinned ?? null }));
+      return pinned;
+    });
+  }
+
+  /**
+   * Whether the cluster's API servers write an audit log, pinned like the user issuer: on for
+   * clusters whose PKI is made from now on, off for older ones (so their masters are not rolled).
+   */
+  async auditLogging(clusterUid: string): Promise<boolean> {
+    return this.#locked(clusterUid, async () => {
+      const text = await this.store.get(clusterUid, AUDIT_LOGGING);
+      if (text !== undefined) return text === 'on';
+      const on = (await this.store.get(clusterUid, AUTHORITIES)) === undefined;
+      await this.store.put(clusterUid, AUDIT_LOGGING, on ? 'on' : 'off');
+      return on;
+    });
   }
 
   async autoscalerCertificate(clusterUid: string): Promise<IssuedCertificate> {

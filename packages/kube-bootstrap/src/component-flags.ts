@@ -3,6 +3,7 @@
  * tested). Flags follow what kubeadm sets for a stacked control plane; file paths are inputs
  * because the caller decides where a server keeps its PKI.
  */
+import { auditLogArgs, type AuditLogFlagsInput } from './audit-policy.js';
 
 export interface EtcdFlagsInput {
   name: string;
@@ -61,6 +62,10 @@ export interface ApiserverFlagsInput {
   authorizationModes: string[];
   /** The aggregation layer: the apiserver proxies to extension servers as `front-proxy-client`. */
   frontProxy?: { caFile: string; clientCertFile: string; clientKeyFile: string };
+  /** Structured authentication (Berth's JWT issuer for directory users), see authentication-config.ts. */
+  authenticationConfigFile?: string;
+  /** API audit logging (audit-policy.ts). */
+  audit?: AuditLogFlagsInput;
   /** The client certificate the apiserver presents to kubelets (logs, exec, port-forward). */
   kubeletClient?: { certFile: string; keyFile: string };
   pki: {
@@ -96,6 +101,10 @@ export function apiserverArgs(input: ApiserverFlagsInput): string[] {
     `--service-account-key-file=${input.pki.serviceAccountKeyFile}`,
     `--service-account-signing-key-file=${input.pki.serviceAccountSigningKeyFile}`,
     '--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname',
+    ...(input.authenticationConfigFile
+      ? [`--authentication-config=${input.authenticationConfigFile}`]
+      : []),
+    ...(input.audit ? auditLogArgs(input.audit) : []),
     ...(input.kubeletClient ? kubeletClientArgs(input.kubeletClient, input.pki.caFile) : []),
     ...(input.frontProxy ? frontProxyArgs(input.frontProxy) : []),
   ];

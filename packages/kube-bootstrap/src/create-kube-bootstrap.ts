@@ -11,7 +11,7 @@ import type { PlatformRegistry } from '@berth/controller-ports';
 import type { CatalogService } from '@berth/provider-api';
 import { ClusterApi, type BootstrapLogger } from './cluster-api.js';
 import { ClusterSecrets } from './cluster-secrets.js';
-import { KubeBootstrap, type NodeImages } from './kube-bootstrap.js';
+import { KubeBootstrap, type NodeImages, type UserIssuer } from './kube-bootstrap.js';
 import { DEFAULT_PORTS } from './layout.js';
 import { nodeAgentPaths } from './node-agent-paths.js';
 import { loadSecretKey } from './secret-key.js';
@@ -46,6 +46,8 @@ export interface CreateKubeBootstrapOptions {
    * images, the CA they trust for it and their pull credential (for the node runtime).
    */
   registry?: PlatformRegistry;
+  /** Berth's JWT issuer for directory users; new masters' API servers trust it. */
+  userIssuer?: UserIssuer;
 }
 
 export interface KubeBootstrapParts {
@@ -90,6 +92,7 @@ export async function createKubeBootstrapParts(
     clock,
     logger: options.logger,
     ...(options.registry === undefined ? {} : { images: nodeImagesFrom(options.registry) }),
+    ...(options.userIssuer === undefined ? {} : { userIssuer: options.userIssuer }),
   });
   const clusterApi = new ClusterApi(
     new ClusterSecrets(secrets, clock),

@@ -17,7 +17,16 @@ export * from './drain.js';
 export * from './rbac.js';
 export * from './restricted-labels.js';
 export * from './node-agent-paths.js';
-export { KubeBootstrap, type KubeBootstrapDeps, type BootstrapLogger } from './kube-bootstrap.js';
+export {
+  KubeBootstrap,
+  type KubeBootstrapDeps,
+  type BootstrapLogger,
+  type UserIssuer,
+} from './kube-bootstrap.js';
+export {
+  renderAuthenticationConfig,
+  type AuthenticationConfigInput,
+} from './authentication-config.js';
 export {
   createKubeBootstrap,
   createKubeBootstrapParts,
@@ -26,3 +35,4 @@ export {
 } from './create-kube-bootstrap.js';
 export { KubeServicesClient, EVENT_SOURCE } from './services/kube-services-client.js';
 export { KubeClusterServices, type ClusterConnector } from './services/kube-cluster-services.js';
+export { certificateInventory, type CertificateInfo } from './certificate-inventory.js';

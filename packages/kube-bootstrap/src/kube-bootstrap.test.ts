@@ -22,7 +22,16 @@ function bootstrap(
   images?: ConstructorParameters<typeof KubeBootstrap>[0]['images'],
 ) {
   return new KubeBootstrap({
+    ...bootstrapDeps(store, apiserverPort),
     ...(images === undefined ? {} : { images }),
+  });
+}
+
+function bootstrapDeps(
+  store: MemorySecretStore,
+  apiserverPort = DEFAULT_PORTS.apiserver,
+): ConstructorParameters<typeof KubeBootstrap>[0] {
+  return {
     secrets: store,
     components: async (binary, version) => `/cache/${version}/${binary}`,
     kubernetesVersion: () => 'v1.34.10',
@@ -35,7 +44,7 @@ function bootstrap(
     clock: () => new Date(),
     logger: silent,
     ports: { ...DEFAULT_PORTS, apiserver: apiserverPort },
-  });
+  };
 }
 
 const file = (data: UserData, path: string) =>
@@ -269,4 +278,106 @@ test('a private API (its address is the VIP) is reported unreachable without bei
   );
   assert.equal(readiness.reason, 'ApiUnreachable');
   assert.match(readiness.message, /private to the cluster network/);
+});
+
+test('the user issuer is pinned per cluster: new clusters keep theirs, older ones get none', async () => {
+  const store = new MemorySecretStore();
+  const issuer = (url: string) => ({
+    issuerUrl: url,
+    caPem: 'CERT(issuer-ca)\n',
+    audience: (uid: string) => `berth:cluster:${uid}`,
+  });
+  const withIssuer = (url: string) =>
+    new KubeBootstrap({ ...bootstrapDeps(store), userIssuer: issuer(url) });
+  const input = (cluster: ReturnType<typeof testCluster>) => ({
+    cluster,
+    master: masters[0]!,
+    masters: [masters[0]!],
+    apiAddress: '172.24.0.20',
+    vipAddress: '10.0.0.5',
+  });
+  const config = (data: UserData) => file(data, '/etc/kubernetes/authentication-config.yaml');
+
+  // An older cluster: its PKI exists from a server without an issuer.
+  const old = testCluster('old');
+  const before = await bootstrap(store).masterUserData(input(old));
+  const after = await withIssuer('https://198.18.0.1:5000/oidc').masterUserData(input(old));
+  assert.equal(config(after), '', 'no authentication config for a cluster that predates it');
+  assert.equal(hashUserData(after), hashUserData(before), 'its masters are not rolled');
+
+  // A new cluster keeps the issuer it was created with, whatever the server says later.
+  const fresh = testCluster('fresh');
+  const first = await withIssuer('https://198.18.0.1:5000/oidc').masterUserData(input(fresh));
+  assert.match(config(first), /url: "https:\/\/198\.18\.0\.1:5000\/oidc"/);
+  assert.match(config(first), new RegExp(`"berth:cluster:${fresh.metadata.uid}"`));
+  const moved = await withIssuer('https://198.18.0.1:5001/oidc').masterUserData(input(fresh));
+  const without = await bootstrap(store).masterUserData(input(fresh));
+  assert.equal(hashUserData(moved), hashUserData(first));
+  assert.equal(hashUserData(without), hashUserData(first));
+});
+
+test('certificates lists the control plane with validity dates, never keys', async () => {
+  const kb = bootstrap();
+  const cluster = testCluster('demo');
+  assert.equal(await kb.certificates(cluster), undefined, 'no PKI yet');
+  await kb.masterUserData({
+    cluster,
+    master: { ...masters[0]!, name: 'demo-master-0' },
+    masters: [{ ...masters[0]!, name: 'demo-master-0' }],
+    apiAddress: '172.24.0.20',
+    vipAddress: '10.0.0.5',
+  });
+  const list = (await kb.certificates(cluster))!;
+  const names = list.map((c) => `${c.owner}/${c.name}`);
+  assert.deepEqual(names.slice(0, 3), ['cluster/ca', 'cluster/etcd-ca', 'cluster/front-proxy-ca']);
+  assert.ok(names.includes('demo-master-0/apiserver'));
+  assert.ok(names.includes('demo-master-0/etcd-peer'));
+  const ca = list[0]!;
+  const apiserver = list.find((c) => c.name === 'apiserver')!;
+  assert.equal(ca.kind, 'authority');
+  assert.match(apiserver.subject, /CN=kube-apiserver/);
+  const years = (iso: string) => (Date.parse(iso) - Date.now()) / (365 * 24 * 3600_000);
+  assert.ok(years(ca.notAfter) > 9, ca.notAfter);
+  assert.ok(years(apiserver.notAfter) > 0.9 && years(apiserver.notAfter) < 1.1, apiserver.notAfter);
+  assert.doesNotMatch(JSON.stringify(list), /PRIVATE KEY/);
+});
+
+test('a cluster whose PKI predates directory users and audit logging keeps its user data', async () => {
+  const store = new MemorySecretStore();
+  const cluster = testCluster('old');
+  const uid = cluster.metadata.uid;
+  const input = {
+    cluster,
+    master: masters[0]!,
+    masters: [masters[0]!],
+    apiAddress: '172.24.0.20',
+    vipAddress: '10.0.0.5',
+  };
+  await bootstrap(store).masterUserData(input);
+  // What a server before this change stored: the PKI, no pinned features.
+  await store.delete(uid, 'user-issuer');
+  await store.delete(uid, 'audit-logging');
+  const kb = new KubeBootstrap({
+    ...bootstrapDeps(store),
+    userIssuer: {
+      issuerUrl: 'https://198.18.0.1:5000/oidc',
+      caPem: 'CERT(issuer-ca)\n',
+      audience: (id) => `berth:cluster:${id}`,
+    },
+  });
+  const data = await kb.masterUserData(input);
+  const paths = data.files.map((f) => f.path);
+  assert.ok(!paths.includes('/etc/kubernetes/authentication-config.yaml'));
+  assert.ok(!paths.includes('/etc/kubernetes/audit-policy.yaml'));
+  const apiserver = data.services.find((s) => s.name === 'kube-apiserver')!;
+  assert.ok(
+    !apiserver.command.some(
+      (a) => a.startsWith('--audit-') || a.startsWith('--authentication-config'),
+    ),
+  );
+
+  const fresh = await kb.masterUserData({ ...input, cluster: testCluster('fresh') });
+  const freshApiserver = fresh.services.find((s) => s.name === 'kube-apiserver')!;
+  assert.ok(freshApiserver.command.includes('--audit-log-path=var/log/kubernetes/audit.log'));
+  assert.ok(fresh.files.some((f) => f.path === '/etc/kubernetes/audit-policy.yaml'));
 });

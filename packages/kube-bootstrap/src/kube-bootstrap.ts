@@ -23,9 +23,15 @@ import { ClusterSecrets } from './cluster-secrets.js';
 import { controlPlaneHealth } from './control-plane-health.js';
 import { approveServingCsrs } from './csr-approval.js';
 import { drainNode, releasePodsOf } from './drain.js';
-import { renderClientCertKubeconfig } from './kubeconfig.js';
+import {
+  renderClientCertKubeconfig,
+  renderExecKubeconfig,
+  type ExecKubeconfigInput,
+} from './kubeconfig.js';
 import { DEFAULT_PORTS, type MasterPorts } from './layout.js';
 import { renderMasterUserData } from './master-user-data.js';
+import { certificateInventory, type CertificateInfo } from './certificate-inventory.js';
+import type { MasterCertificates } from './cluster-certs.js';
 import type { NodeAgentPaths } from './node-agent-paths.js';
 import { nodeSettableLabels, nodeSpec } from './node-spec.js';
 import { listNodes, readinessOf } from './node-readiness.js';
@@ -79,12 +85,28 @@ export interface KubeBootstrapDeps {
   images?: (cluster: { project: string; uid: string }) => Promise<NodeImages>;
   /** How long one drain may wait for pods to leave before the pass gives up. Default 90 s. */
   drainTimeoutMs?: number;
+  /**
+   * Berth's JWT issuer for directory users, as masters reach it: new masters' API servers accept
+   * its tokens (audience per cluster). Absent: clusters accept client certificates only.
+   */
+  userIssuer?: UserIssuer;
   ports?: MasterPorts;
 }
 
 const DRAIN_TIMEOUT_MS = 90_000;
 /** As kubeadm: two, spread over nodes when there are two. */
 const CLUSTER_DNS_REPLICAS = 2;
+
+export interface UserIssuer {
+  /** e.g. `https://198.18.0.1:5000/oidc`. */
+  issuerUrl: string;
+  /** The CA of the issuer's serving certificate. */
+  caPem: string;
+  /** The audience a cluster's tokens carry. */
+  audience(clusterUid: string): string;
+  /** Where the cluster's API servers send audit events (Berth's front), with their token. */
+  auditWebhook?(clusterUid: string): { server: string; token: string };
+}
 
 export class KubeBootstrap implements ClusterBootstrap {
   readonly #secrets: ClusterSecrets;
@@ -108,9 +130,22 @@ export class KubeBootstrap implements ClusterBootstrap {
     const { cluster, master, masters } = input;
     const uid = cluster.metadata.uid;
     await this.#secrets.rememberApiAddress(uid, input.apiAddress);
+    // Pinned before the PKI exists, so a new cluster records the issuer and an older one none.
+    const current = this.deps.userIssuer;
+    const issuer = await this.#secrets.userIssuer(
+      uid,
+      current && {
+        issuerUrl: current.issuerUrl,
+        caPem: current.caPem,
+        audience: current.audience(uid),
+        ...(current.auditWebhook ? { auditWebhook: current.auditWebhook(uid) } : {}),
+      },
+    );
+    const audit = await this.#secrets.auditLogging(uid);
     const version = cluster.spec.version;
     const bin = (name: string) => this.deps.components(name, version);
     return renderMasterUserData({
+      audit,
       clusterName: cluster.metadata.name,
       master: { name: master.name, address: master.address },
       masters: masters.map((m) => ({ name: m.name, address: m.address })),
@@ -132,6 +167,18 @@ export class KubeBootstrap implements ClusterBootstrap {
         apiAddress: input.apiAddress,
         servicesCidr: cluster.spec.network.servicesCidr,
       }),
+      ...(issuer
+        ? {
+            authentication: {
+              issuerUrl: issuer.issuerUrl,
+              caPem: issuer.caPem,
+              audience: issuer.audience,
+            },
+          }
+        : {}),
+      ...(issuer?.auditWebhook
+        ? { auditWebhook: { ...issuer.auditWebhook, caPem: issuer.caPem } }
+        : {}),
     });
   }
 
@@ -417,6 +464,51 @@ export class KubeBootstrap implements ClusterBootstrap {
       server,
       caPem: cas.ca.certPem,
       ...(await certificate(uid)),
+    });
+  }
+
+  /**
+   * The cluster's control-plane certificates with their validity (no keys); undefined until the
+   * cluster has a PKI. Masters are the plan's names (`<cluster>-master-<i>`) whose certificates
+   * were issued.
+   */
+  async certificates(cluster: Cluster): Promise<CertificateInfo[] | undefined> {
+    const uid = cluster.metadata.uid;
+    const authorities = await this.#secrets.existingAuthorities(uid);
+    if (authorities === undefined) return undefined;
+    const masters: Array<{ name: string; certs: MasterCertificates }> = [];
+    for (let i = 0; i < 5; i++) {
+      const name = `${cluster.metadata.name}-master-${i}`;
+      const certs = await this.#secrets.existingMasterCertificates(uid, name);
+      if (certs) masters.push({ name, certs });
+    }
+    const admin = await this.#secrets.existingAdminCertificate(uid);
+    return certificateInventory({ authorities, masters, ...(admin ? { admin } : {}) });
+  }
+
+  /**
+   * A directory user's kubeconfig: the cluster's CA certificate and an exec credential plugin,
+   * no client certificate; undefined until the cluster has a PKI and an endpoint.
+   */
+  async userKubeconfig(
+    cluster: Cluster,
+    user: { name: string; exec: ExecKubeconfigInput['exec'] },
+  ): Promise<string | undefined> {
+    const server = cluster.status?.apiEndpoint;
+    const cas = await this.#secrets.existingAuthorities(cluster.metadata.uid);
+    if (server === undefined || cas === undefined) return undefined;
+    if ((await this.#secrets.userIssuer(cluster.metadata.uid, undefined)) === undefined) {
+      throw new BerthError(
+        'BERTH_ERR_INVALID_STATE',
+        `cluster "${cluster.metadata.name}" does not accept directory users: it was created before Berth issued tokens to them, or by a server without the platform registry; use the admin kubeconfig, or recreate the cluster`,
+      );
+    }
+    return renderExecKubeconfig({
+      clusterName: cluster.metadata.name,
+      userName: user.name,
+      server,
+      caPem: cas.ca.certPem,
+      exec: user.exec,
     });
   }
 

@@ -28,6 +28,13 @@ export const paths = {
   etcdPeerKey: `${PKI}/etcd/peer.key`,
   controllerManagerConf: 'etc/kubernetes/controller-manager.conf',
   schedulerConf: 'etc/kubernetes/scheduler.conf',
+  /** Berth's JWT issuer for directory users (kube-apiserver --authentication-config). */
+  authenticationConfig: 'etc/kubernetes/authentication-config.yaml',
+  auditPolicy: 'etc/kubernetes/audit-policy.yaml',
+  /** Where the API server sends audit events (Berth); holds a token. */
+  auditWebhookConf: 'etc/kubernetes/audit-webhook.conf',
+  /** The API audit log (JSON lines, rotated beside it). */
+  auditLog: 'var/log/kubernetes/audit.log',
   /** The worker's credentials (its `system:node:<name>` identity), used by registration and kwok. */
   kubeletConf: 'etc/kubernetes/kubelet.conf',
   etcdData: 'var/lib/etcd',

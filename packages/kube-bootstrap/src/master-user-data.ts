@@ -9,9 +9,14 @@
  */
 import type { UserData, UserDataFile, UserDataService } from '@berth/provider-api';
 import type { ClusterAuthorities, MasterCertificates } from './cluster-certs.js';
+import {
+  renderAuthenticationConfig,
+  type AuthenticationConfigInput,
+} from './authentication-config.js';
+import { AUDIT_POLICY } from './audit-policy.js';
 import { apiserverArgs, etcdArgs } from './component-flags.js';
 import { controllerManagerArgs, schedulerArgs } from './controller-flags.js';
-import { renderClientCertKubeconfig } from './kubeconfig.js';
+import { renderClientCertKubeconfig, renderTokenKubeconfig } from './kubeconfig.js';
 import { asFile, paths, type MasterPorts } from './layout.js';
 
 export interface MasterUserDataInput {
@@ -36,6 +41,16 @@ export interface MasterUserDataInput {
   };
   authorities: ClusterAuthorities;
   certs: MasterCertificates;
+  /**
+   * Berth's JWT issuer for directory users: the apiserver accepts its tokens for this cluster.
+   * Absent (a server without the platform registry's address, or a test): client certificates
+   * and service accounts only.
+   */
+  authentication?: AuthenticationConfigInput;
+  /** API audit logging to `paths.auditLog` with `AUDIT_POLICY` (clusters created with it). */
+  audit?: boolean;
+  /** Also send the audit events to Berth (clusters created with the issuer), with the CA to trust. */
+  auditWebhook?: { server: string; token: string; caPem: string };
 }
 
 export const SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
@@ -81,6 +96,18 @@ function masterFiles(input: MasterUserDataInput): UserDataFile[] {
       kubeconfig('system:kube-controller-manager', certs.controllerManager),
     ),
     secret(paths.schedulerConf, kubeconfig('system:kube-scheduler', certs.scheduler)),
+    ...(input.authentication
+      ? [pub(paths.authenticationConfig, renderAuthenticationConfig(input.authentication))]
+      : []),
+    ...(input.audit ? [pub(paths.auditPolicy, AUDIT_POLICY)] : []),
+    ...(input.audit && input.auditWebhook
+      ? [
+          secret(
+            paths.auditWebhookConf,
+            renderTokenKubeconfig({ name: 'berth-audit', ...input.auditWebhook }),
+          ),
+        ]
+      : []),
   ];
 }
 
@@ -113,6 +140,16 @@ function masterServices(input: MasterUserDataInput): UserDataService[] {
     serviceClusterIpRange: input.network.servicesCidr,
     serviceAccountIssuer: SERVICE_ACCOUNT_ISSUER,
     authorizationModes: ['Node', 'RBAC'],
+    ...(input.authentication ? { authenticationConfigFile: paths.authenticationConfig } : {}),
+    ...(input.audit
+      ? {
+          audit: {
+            policyFile: paths.auditPolicy,
+            logFile: paths.auditLog,
+            ...(input.auditWebhook ? { webhookConfigFile: paths.auditWebhookConf } : {}),
+          },
+        }
+      : {}),
     kubeletClient: {
       certFile: paths.apiserverKubeletClientCert,
       keyFile: paths.apiserverKubeletClientKey,

@@ -83,3 +83,36 @@ test('worker user data golden: node identity, node.json, kwok stages, registrati
   assert.equal(register?.restart, 'on-failure');
   assert.deepEqual(kwok?.after, ['register-node']);
 });
+
+test('master user data with Berth as JWT issuer: the config file and the apiserver flag', () => {
+  const userData = renderMasterUserData({
+    clusterName: 'demo',
+    master: masters[0]!,
+    masters,
+    network: { podsCidr: '10.100.0.0/16', servicesCidr: '10.254.0.0/16' },
+    ports: DEFAULT_PORTS,
+    binaries: {
+      etcd: '/cache/etcd',
+      kubeApiserver: '/cache/kube-apiserver',
+      kubeControllerManager: '/cache/kube-controller-manager',
+      kubeScheduler: '/cache/kube-scheduler',
+      node: '/usr/bin/node',
+      etcdMemberScript: '/b/etcd-member.js',
+    },
+    authorities,
+    certs,
+    authentication: {
+      issuerUrl: 'https://198.18.0.1:5000/oidc',
+      audience: 'berth:cluster:u1',
+      caPem: 'CERT(berth-ca)\n',
+    },
+  });
+  const file = userData.files.find((f) => f.path === '/etc/kubernetes/authentication-config.yaml');
+  assert.ok(file, 'authentication config written');
+  assert.match(file.content, /url: "https:\/\/198\.18\.0\.1:5000\/oidc"/);
+  assert.match(file.content, /- "berth:cluster:u1"/);
+  const apiserver = userData.services.find((s) => s.name === 'kube-apiserver')!;
+  assert.ok(
+    apiserver.command.includes('--authentication-config=etc/kubernetes/authentication-config.yaml'),
+  );
+});

@@ -1,7 +1,8 @@
 /**
  * Berth's TLS front of the registry: an HTTPS server per listen address that proxies `/v2/…` to
  * the registry's unix socket and answers the token endpoint itself. TLS ends here with the
- * certificate from Berth's registry CA. Client-sent `X-Forwarded-*` headers are dropped and
+ * certificate from Berth's registry CA. It also serves the public documents it is given (Berth's
+ * OIDC discovery and JWKS for clusters' API servers). Client-sent `X-Forwarded-*` headers are dropped and
  * `X-Forwarded-Proto: https` set, so the registry's autoredirect realm is `https://<Host>/…`.
  *
  * An address that is not (yet) on the host — the local provider's external bridge exists only
@@ -28,6 +29,21 @@ export interface RegistryFrontOptions {
   logger: FrontLogger;
   /** How often an address not on the host is tried again; default 2 s. */
   retryMs?: number;
+  /**
+   * Public JSON documents served on GET beside the registry (Berth's OIDC discovery and JWKS for
+   * clusters' API servers, which reach this address as nodes do); undefined: not a document.
+   */
+  documents?: (pathname: string) => Promise<string | undefined>;
+  /**
+   * POSTed deliveries beside the registry (clusters' audit events to Berth): answers the status,
+   * or undefined when the path is not one it takes. Bodies up to `maxReceiveBytes` (default 8 MiB).
+   */
+  receive?: (delivery: {
+    pathname: string;
+    authorization: string | undefined;
+    body: string;
+  }) => Promise<number | undefined>;
+  maxReceiveBytes?: number;
 }
 
 export interface ListenAddress {
@@ -102,6 +118,11 @@ export class RegistryFront {
     try {
       if (url.pathname === this.#options.tokenPath) return await this.#token(req, res, url);
       if (url.pathname === '/v2' || url.pathname.startsWith('/v2/')) return this.#proxy(req, res);
+      if (req.method === 'POST' && this.#options.receive && (await this.#receive(req, res, url)))
+        return;
+      const document =
+        req.method === 'GET' ? await this.#options.documents?.(url.pathname) : undefined;
+      if (document !== undefined) return sendText(res, 200, document);
       send(res, 404, {}, { errors: [{ code: 'NOT_FOUND', message: 'not a registry path' }] });
     } catch (err) {
       this.#options.logger.warn({ err, path: url.pathname }, 'registry front request failed');
@@ -109,6 +130,23 @@ export class RegistryFront {
         send(res, 500, {}, { errors: [{ code: 'UNKNOWN', message: 'internal error' }] });
       else res.destroy();
     }
+  }
+
+  async #receive(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+    const limit = this.#options.maxReceiveBytes ?? 8 * 1024 * 1024;
+    const body = await readBody(req, limit).catch(() => undefined);
+    if (body === undefined) {
+      send(res, 413, {}, {});
+      return true;
+    }
+    const status = await this.#options.receive!({
+      pathname: url.pathname,
+      authorization: req.headers.authorization,
+      body,
+    });
+    if (status === undefined) return false;
+    send(res, status, {}, {});
+    return true;
   }
 
   async #token(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -178,14 +216,14 @@ function bind(server: https.Server, address: ListenAddress): Promise<void> {
   });
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage, limit = MAX_FORM_BYTES): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_FORM_BYTES) {
-        reject(new Error('token request body too large'));
+      if (size > limit) {
+        reject(new Error('request body too large'));
         req.destroy();
         return;
       }
@@ -204,4 +242,9 @@ function send(
 ): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
+}
+
+function sendText(res: ServerResponse, status: number, json: string): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'max-age=60' });
+  res.end(json);
 }

@@ -17,7 +17,12 @@ import path from 'node:path';
 import { BerthError } from '@berth/errors';
 import type { RegistryPrincipal } from './access.js';
 import { renderRegistryConfig } from './config.js';
-import { RegistryFront, type FrontLogger, type ListenAddress } from './front.js';
+import {
+  RegistryFront,
+  type FrontLogger,
+  type ListenAddress,
+  type RegistryFrontOptions,
+} from './front.js';
 import type { TokenSigner } from './jwt.js';
 import { Supervisor } from '@berth/exec';
 import { RegistryTokenService } from './token-service.js';
@@ -39,6 +44,10 @@ export interface RegistryServiceOptions {
   tokenTtlSeconds?: number;
   /** How long to wait for the registry's first answer; default 20 s. */
   readyTimeoutMs?: number;
+  /** Public JSON documents the front serves (see `RegistryFrontOptions.documents`). */
+  documents?: (pathname: string) => Promise<string | undefined>;
+  /** POSTed deliveries the front takes (see `RegistryFrontOptions.receive`). */
+  receive?: RegistryFrontOptions['receive'];
 }
 
 export interface RunningRegistry {
@@ -94,6 +103,8 @@ export async function startRegistry(options: RegistryServiceOptions): Promise<Ru
     tokens,
     tokenPath: TOKEN_PATH,
     logger: options.logger,
+    ...(options.documents ? { documents: options.documents } : {}),
+    ...(options.receive ? { receive: options.receive } : {}),
   });
   const stop = async () => {
     await front.close();

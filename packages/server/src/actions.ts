@@ -4,7 +4,7 @@
  */
 import type { Cluster, EventType, Operation, OperationKind } from '@berth/api-types';
 import type { Repositories } from '@berth/store';
-import type { Principal } from './auth.js';
+import { describePrincipal, type Principal } from './auth.js';
 
 export interface ActionRecord {
   cluster: Cluster;
@@ -36,7 +36,7 @@ export async function recordAction(tx: Repositories, record: ActionRecord): Prom
     clusterUid: cluster.metadata.uid,
     type: record.type ?? 'Normal',
     reason: record.reason,
-    message: `${record.message} (by token "${record.actor.name}")`,
+    message: `${record.message} (by ${describePrincipal(record.actor)})`,
     operation: operation.id,
     object: nodeGroup
       ? { kind: 'NodeGroup', name: nodeGroup.name }

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import Fastify, { LogController, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AddonService } from './addon-service.js';
@@ -17,6 +17,7 @@ import type { AppDeps } from './deps.js';
 import { CLUSTER_PATH, type App, type RouteContext } from './http.js';
 import { registerIdempotency } from './idempotency.js';
 import { consoleRoutes } from './console-static.js';
+import { actorOf, audited, loggerAudit } from './audit.js';
 import { createHttpMetrics } from './metrics.js';
 import { NodeGroupService } from './node-group-service.js';
 import { openApiOptions } from './openapi.js';
@@ -37,12 +38,16 @@ import { projectRoutes } from './routes/projects.js';
 import { registryRoutes } from './routes/registry.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { whoamiRoutes } from './routes/whoami.js';
+import { loginRoutes, logoutRoutes, PUBLIC_ROUTES } from './routes/login.js';
+import { memberRoutes } from './routes/members.js';
+import { clusterCredentialRoutes } from './routes/cluster-credentials.js';
+import { IdentityService } from './identity-service.js';
 import { createValidators } from './validation.js';
 
 const MIB = 1024 * 1024;
 
 function createFastify(deps: AppDeps): App {
-  return Fastify({
+  const options = {
     loggerInstance: deps.logger,
     // One access-log line per request comes from our onResponse hook (stable keys), not Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
@@ -50,8 +55,14 @@ function createFastify(deps: AppDeps): App {
     genReqId: () => randomUUID(),
     return503OnClosing: true,
     // Errors Fastify raises before routing (e.g. a malformed URL) get the same problem body.
-    frameworkErrors: (err, request, reply) => sendProblem(request, reply, toBerthError(err)),
-  }).withTypeProvider<TypeBoxTypeProvider>();
+    frameworkErrors: (err: Error, request: FastifyRequest, reply: FastifyReply) =>
+      sendProblem(request, reply, toBerthError(err)),
+  };
+  // HTTPS (api-tls.ts) changes only the raw server's type; routes see the same request objects.
+  const app = deps.https
+    ? Fastify({ ...options, https: { cert: deps.https.certPem, key: deps.https.keyPem } })
+    : Fastify(options);
+  return app.withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 }
 
 /** JSON bodies: application/json and (for PATCH) application/merge-patch+json, parsed the same. */
@@ -74,12 +85,24 @@ function registerHooks(app: App, context: RouteContext, activity: ClusterActivit
   const metrics = createHttpMetrics(context.deps.metrics, context.store);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    if (request.url.startsWith('/v1/'))
+    if (request.url.startsWith('/v1/') && !PUBLIC_ROUTES.has(request.routeOptions.url ?? ''))
       request.principal = await context.auth.authenticate(request);
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const durationMs = reply.elapsedTime;
+    if (audited(request.method, route)) {
+      context.audit.record({
+        time: new Date().toISOString(),
+        requestId: request.id,
+        actor: actorOf(request, request.principal),
+        method: request.method,
+        route,
+        params: { ...(request.params as Record<string, string>) },
+        status: reply.statusCode,
+        address: request.ip,
+      });
+    }
     metrics.observe(route, request.method, reply.statusCode, durationMs / 1000);
     const target = clusterOf(request);
     if (target) activity.recordRequest(target.project, target.cluster, durationMs / 1000);
@@ -113,11 +136,16 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(swagger, openApiOptions());
 
   const now = deps.now ?? Date.now;
+  const auth = new Authenticator(deps.store, now, deps.options?.authCacheTtlMs);
+  const identity = deps.identity && new IdentityService(deps.store, deps.identity);
+  if (identity) auth.acceptSessions(identity);
   const context: RouteContext = {
     app,
     deps,
     store: deps.store,
-    auth: new Authenticator(deps.store, now, deps.options?.authCacheTtlMs),
+    auth,
+    audit: deps.audit ?? loggerAudit(deps.logger),
+    ...(identity ? { identity } : {}),
     clusters: new ClusterService(deps.store, deps.catalog, validators, deps.runtimes),
     nodeGroups: new NodeGroupService(deps.store, deps.catalog, validators, deps.runtimes),
     validators,
@@ -132,12 +160,16 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   projectRoutes(context);
   tokenRoutes(context);
   whoamiRoutes(context);
+  loginRoutes(context);
+  logoutRoutes(context);
+  memberRoutes(context);
   clusterRoutes(context);
   clusterActionRoutes(context);
   nodeGroupRoutes(context);
   eventRoutes(context);
   addonRoutes(context, new AddonService(deps.store, deps.catalog));
   clusterViewRoutes(context);
+  clusterCredentialRoutes(context);
   clusterMetricsRoutes(context, activity);
   infraRoutes(context);
   operationRoutes(context);

@@ -110,6 +110,7 @@ for (const backend of storeBackends()) {
       const viewer = await client(t.app, created.body.secret).get('/v1/whoami');
       assert.deepEqual(viewer.body, {
         id: created.body.id,
+        kind: 'token',
         name: 'ro',
         project: 'default',
         role: 'viewer',

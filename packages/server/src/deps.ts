@@ -8,6 +8,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Registry } from 'prom-client';
 import type {
   CatalogSnapshot,
+  ClusterCertificate,
   RegistryInfo,
   Cluster,
   ClusterNode,
@@ -15,7 +16,9 @@ import type {
   InfraObject,
 } from '@berth/api-types';
 import type { Store } from '@berth/store';
+import type { AuditLog } from './audit.js';
 import type { ClusterActivity } from './cluster-activity.js';
+import type { IdentityOptions } from './identity-service.js';
 
 /** What cluster specs may name. Implementations may cache; the API reads it per request. */
 export interface Catalog {
@@ -25,6 +28,29 @@ export interface Catalog {
 /** Returns a cluster's admin kubeconfig (YAML), or undefined while the cluster cannot serve one. */
 export interface KubeconfigSource {
   adminKubeconfig(cluster: Cluster, signal: AbortSignal): Promise<string | undefined>;
+  /**
+   * A directory user's kubeconfig (the cluster's CA certificate and an exec credential plugin,
+   * no client certificate); undefined while the cluster cannot serve one. Absent: 501.
+   */
+  userKubeconfig?(
+    cluster: Cluster,
+    user: { name: string; exec: { command: string; args: string[] } },
+    signal: AbortSignal,
+  ): Promise<string | undefined>;
+}
+
+/** A cluster's control-plane certificates and their validity; undefined until it has a PKI. */
+export interface CertificateSource {
+  certificates(cluster: Cluster, signal: AbortSignal): Promise<ClusterCertificate[] | undefined>;
+}
+
+/** Short-lived tokens a cluster's API server accepts for a directory user (Berth's JWT issuer). */
+export interface ClusterTokenSource {
+  mint(input: {
+    clusterUid: string;
+    username: string;
+    groups: string[];
+  }): Promise<{ token: string; expiresAt: number }>;
 }
 
 /** Lists a cluster's machines joined with their Kubernetes node state. */
@@ -84,6 +110,16 @@ export interface AppDeps {
   /** Directory of the built web console served at `/`; without it `/` is a 404. */
   consoleDir?: string;
   registry?: RegistryInfoSource;
+  /** Serve HTTPS with this certificate and key (api-tls.ts); absent: plain HTTP. */
+  https?: { certPem: string; keyPem: string };
+  /** `GET …/clusters/{c}/certificates`; absent: 501. */
+  certificates?: CertificateSource;
+  /** Where audit records go (see audit.ts); default: `audit` lines of `logger`. */
+  audit?: AuditLog;
+  /** Cluster tokens for directory users; absent: `…/credentials` and user kubeconfigs are 501. */
+  clusterTokens?: ClusterTokenSource;
+  /** Directory users (`POST /v1/login`, session tokens); absent: API tokens only, login 501. */
+  identity?: IdentityOptions;
   /** Which node runtimes can run here (default: all). */
   runtimes?: RuntimeSupport;
   options?: AppOptions;

@@ -8,10 +8,12 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import { NO_CONTROL_CHARS, ProblemSchema, type ListMeta } from '@berth/api-types';
 import { BerthError } from '@berth/errors';
 import type { Store } from '@berth/store';
+import type { AuditLog } from './audit.js';
 import type { Authenticator, Principal } from './auth.js';
 import type { ClusterService } from './cluster-service.js';
 import type { CollectionVersions } from './collection-versions.js';
 import type { AppDeps } from './deps.js';
+import type { IdentityService } from './identity-service.js';
 import type { NodeGroupService } from './node-group-service.js';
 import type { PageCache } from './page-cache.js';
 import { PROBLEM_CONTENT_TYPE } from './problems.js';
@@ -33,6 +35,10 @@ export interface RouteContext {
   auth: Authenticator;
   clusters: ClusterService;
   nodeGroups: NodeGroupService;
+  /** Who did what (see audit.ts). */
+  audit: AuditLog;
+  /** Directory sign-in; absent when no directory is configured. */
+  identity?: IdentityService;
   validators: Validators;
   pageCache: PageCache;
   /** In-memory fingerprints of each project's cluster collection (keys of the page cache). */

@@ -30,4 +30,5 @@ export {
 } from './start-server.js';
 export { providerInfraReader, type ClusterDirectory } from './infra-reader.js';
 export { parseListen, type ListenAddress } from './listen.js';
+export { API_CA_FILE, type ApiTlsOption } from './api-tls.js';
 export { StoreControllerAdapter } from './controller-store.js';

@@ -21,8 +21,10 @@ import {
   type PublishedImage,
   type RegistryPrincipal,
 } from '@berth/registry';
+import { ClusterTokenIssuer } from '@berth/identity';
 import type { Store } from '@berth/store';
 import type { RegistryInfo } from './deps.js';
+import { AUDIT_PATH, auditWebhookToken, receiveAuditEvents } from './cluster-audit-sink.js';
 import { loadRegistryPki } from './registry-pki.js';
 
 export interface PlatformRegistryOptions {
@@ -40,10 +42,19 @@ export interface PlatformRegistryOptions {
   env: NodeJS.ProcessEnv;
   logger: Logger;
   berthVersion: string;
+  /** Lifetime of directory users' cluster tokens; default 5 min. */
+  userTokenTtlMs?: number;
 }
 
 export interface RunningPlatformRegistry {
   info: RegistryInfo;
+  /**
+   * Berth's JWT issuer for directory users at `https://<endpoint>/oidc` (discovery and JWKS served
+   * by the registry's front, where masters reach it), trusted through the registry CA.
+   */
+  userIssuer: { issuer: ClusterTokenIssuer; caPem: string };
+  /** Where a cluster's API servers send audit events, and the token they send with. */
+  auditWebhook(clusterUid: string): { server: string; token: string };
   nodes: PlatformRegistry;
   /** Settles when the platform images are published (or publishing gave up). */
   published: Promise<PublishedImage[]>;
@@ -76,6 +87,11 @@ export async function startPlatformRegistry(
     },
   });
   const credentials = nodeCredentials(pki.credentialKey);
+  const userIssuer = new ClusterTokenIssuer({
+    issuerUrl: `https://${endpoint}/oidc`,
+    privateKeyPem: pki.userTokenKey,
+    ...(options.userTokenTtlMs === undefined ? {} : { ttlMs: options.userTokenTtlMs }),
+  });
   const registry = await startRegistry({
     binary: await options.components.path('registry', 'default'),
     dataDir: path.join(options.dataDir, 'registry'),
@@ -90,6 +106,14 @@ export async function startPlatformRegistry(
     authenticate: (username, password) =>
       authenticate(options.store, credentials, username, password),
     logger: options.logger,
+    documents: (pathname) => userIssuer.document(pathname),
+    receive: async (delivery) => {
+      if (!AUDIT_PATH.test(delivery.pathname)) return undefined;
+      const status = await receiveAuditEvents(options.store, pki.credentialKey, delivery);
+      if (status !== 200)
+        options.logger.warn({ path: delivery.pathname, status }, 'audit events refused');
+      return status;
+    },
   });
   let stopped = false;
   const client = new RegistryClient({
@@ -102,6 +126,11 @@ export async function startPlatformRegistry(
   options.logger.info({ endpoint }, 'platform registry running');
   return {
     info: { endpoint, caCertificate: pki.ca.certPem },
+    userIssuer: { issuer: userIssuer, caPem: pki.ca.certPem },
+    auditWebhook: (clusterUid) => ({
+      server: `https://${endpoint}/audit/${clusterUid}`,
+      token: auditWebhookToken(pki.credentialKey, clusterUid),
+    }),
     nodes: {
       endpoint,
       caCertificate: pki.ca.certPem,

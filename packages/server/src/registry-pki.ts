@@ -2,10 +2,12 @@
  * The registry's PKI, kept with the server's secrets: a Berth registry CA (10 years) and the key
  * that derives node pull credentials, both sealed in the store (`store.secrets`, under the
  * reserved owner `platform-registry`) with the server's secret key — so every replica and every
- * restart sees the same CA, which nodes and `berth registry login` trust. The serving and
+ * restart sees the same CA, which nodes and `berth registry login` trust. The key that signs
+ * directory users' cluster tokens is kept the same way (its JWKS is served by the same front). The serving and
  * token-signing certificates are issued anew at each start (short-lived inputs of one process).
  */
 import { randomBytes } from 'node:crypto';
+import { generateSigningKey } from '@berth/identity';
 import {
   createCertificateAuthority,
   issueCertificate,
@@ -24,6 +26,8 @@ export interface RegistryPki {
   signer: IssuedCertificate;
   /** 32 bytes; derives node pull credentials. A secret. */
   credentialKey: Buffer;
+  /** PKCS#8 PEM of the key that signs directory users' cluster tokens (JWTs). A secret. */
+  userTokenKey: string;
 }
 
 export async function loadRegistryPki(input: {
@@ -49,6 +53,11 @@ export async function loadRegistryPki(input: {
     }),
     'node-credential',
   );
+  const userToken = await loadOrCreate(
+    secrets,
+    async () => ({ cert: '', key: generateSigningKey() }),
+    'user-token-signer',
+  );
   const authority = { certPem: ca.cert, keyPem: ca.key };
   const serving = await issueCertificate({
     ca: authority,
@@ -62,7 +71,13 @@ export async function loadRegistryPki(input: {
     commonName: 'berth-registry-token-signer',
     usage: 'client',
   });
-  return { ca: authority, serving, signer, credentialKey: Buffer.from(credential.key, 'base64') };
+  return {
+    ca: authority,
+    serving,
+    signer,
+    credentialKey: Buffer.from(credential.key, 'base64'),
+    userTokenKey: userToken.key,
+  };
 }
 
 async function loadOrCreate(

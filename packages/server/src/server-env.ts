@@ -3,6 +3,13 @@
  * root stays a list of wiring steps and each variable is documented (and tested) in one place.
  */
 import { BerthError } from '@berth/errors';
+import {
+  directoryConfigFromEnv,
+  LdapDirectory,
+  SignInLimiter,
+  DEFAULT_SIGN_IN_LIMITS,
+} from '@berth/identity';
+import type { IdentityOptions } from './identity-service.js';
 
 /**
  * Where the local provider sits on the host, from BERTH_LOCAL_PREFIX (default `berth-`),
@@ -84,4 +91,28 @@ export function registryFromEnv(env: NodeJS.ProcessEnv): RegistryEnv {
     port,
     ...(env.BERTH_REGISTRY_HOST ? { host: env.BERTH_REGISTRY_HOST } : {}),
   };
+}
+
+/**
+ * Directory sign-in from BERTH_LDAP_* (see docs/identity.md), BERTH_SESSION_TTL_SECONDS (session
+ * token lifetime, default 8 h) and BERTH_LDAP_RECHECK_SECONDS (how old a session's groups may get
+ * before the directory is asked again, default 300). Undefined without BERTH_LDAP_URL.
+ */
+export function identityFromEnv(env: NodeJS.ProcessEnv): IdentityOptions | undefined {
+  const config = directoryConfigFromEnv(env);
+  if (!config) return undefined;
+  const ttl = seconds(env, 'BERTH_SESSION_TTL_SECONDS', 1000);
+  const recheck = seconds(env, 'BERTH_LDAP_RECHECK_SECONDS', 1000);
+  return {
+    directory: new LdapDirectory(config),
+    limiter: new SignInLimiter(DEFAULT_SIGN_IN_LIMITS),
+    ...(ttl > 0 ? { sessionTtlMs: ttl } : {}),
+    ...(recheck > 0 ? { recheckMs: recheck } : {}),
+  };
+}
+
+/** BERTH_CLUSTER_TOKEN_TTL_SECONDS: lifetime of directory users' cluster tokens (default 300). */
+export function userTokenTtlFromEnv(env: NodeJS.ProcessEnv): { userTokenTtlMs?: number } {
+  const ms = seconds(env, 'BERTH_CLUSTER_TOKEN_TTL_SECONDS', 1000);
+  return ms > 0 ? { userTokenTtlMs: ms } : {};
 }

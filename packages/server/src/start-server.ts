@@ -17,12 +17,9 @@ import type { Logger } from 'pino';
 import type { VersionItem } from '@berth/api-types';
 import { cacheDirFromEnv, createComponentStore, mirrorUrlFromEnv } from '@berth/components';
 import { ProcessRunner } from '@berth/exec';
-import type {
-  ClusterBootstrap,
-  ClusterServicesApi,
-  PlatformRegistry,
-} from '@berth/controller-ports';
+import type { ClusterBootstrap, ClusterServicesApi } from '@berth/controller-ports';
 import { listClusterNodes, SimulatedBootstrap, startControllers } from '@berth/controllers';
+import { clusterAudience } from '@berth/identity';
 import { createKubeBootstrapParts, type KubeBootstrapParts } from '@berth/kube-bootstrap';
 import type { InfraProvider } from '@berth/provider-api';
 import { LocalProvider } from '@berth/provider-local';
@@ -30,11 +27,13 @@ import { MemoryProvider, type MemoryProviderOptions } from '@berth/provider-memo
 import { openStore, type Store } from '@berth/store';
 import { feedActivity } from './activity-feed.js';
 import { buildApp } from './app.js';
+import { apiTlsFromEnv, loadApiTls, requireTlsOffLoopback, type ApiTlsOption } from './api-tls.js';
+import { fileAudit, loggerAudit, teeAudit, type AuditLog } from './audit.js';
 import { ClusterActivity } from './cluster-activity.js';
 import { consoleBuilt, defaultConsoleDir } from './console-static.js';
 import { providerCatalog, versionsFromManifest } from './catalog.js';
 import { StoreControllerAdapter } from './controller-store.js';
-import type { AppOptions, KubeconfigSource, NodeSource } from './deps.js';
+import type { AppOptions, CertificateSource, KubeconfigSource, NodeSource } from './deps.js';
 import type { App } from './http.js';
 import { providerInfraReader } from './infra-reader.js';
 import { parseListen } from './listen.js';
@@ -48,6 +47,8 @@ import {
   memoryDelayFromEnv,
   registryFromEnv,
   repairDelayFromEnv,
+  identityFromEnv,
+  userTokenTtlFromEnv,
 } from './server-env.js';
 
 export type ProviderKind = 'memory' | 'local';
@@ -86,11 +87,20 @@ export interface StartServerOptions {
   registry?: boolean | { port?: number; host?: string };
   /** Berth's version: the toolbox image's second tag. Default: this package's version. */
   berthVersion?: string;
+  /**
+   * HTTPS for the API (api-tls.ts): an operator's certificate and key files, or `auto` (Berth's
+   * API CA). Default BERTH_TLS_CERT/BERTH_TLS_KEY or BERTH_TLS=auto; else plain HTTP.
+   */
+  tls?: ApiTlsOption;
+  /** Allow plain HTTP on an address that is not loopback (default BERTH_INSECURE_HTTP=true). */
+  insecureHttp?: boolean;
 }
 
 export interface RunningServer {
-  /** `http://host:port` actually bound (port 0 resolves to a real one). */
+  /** `http(s)://host:port` actually bound (port 0 resolves to a real one). */
   url: string;
+  /** PEM of Berth's API CA when it serves HTTPS with `tls: 'auto'` (also `<data-dir>/api-ca.crt`). */
+  caCertificate?: string;
   app: App;
   store: Store;
   /** The platform registry, when it runs. */
@@ -105,6 +115,12 @@ const PRUNE_EVERY_MS = 10 * 60_000;
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const env = options.env ?? process.env;
   const address = parseListen(options.listen);
+  const tlsOption = options.tls ?? apiTlsFromEnv(env);
+  requireTlsOffLoopback(
+    address.host,
+    tlsOption,
+    options.insecureHttp ?? env.BERTH_INSECURE_HTTP === 'true',
+  );
   const logger = options.logger ?? createLogger();
   const kind = options.provider ?? 'memory';
   fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
@@ -153,7 +169,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       options.dataDir,
       env,
       logger,
-      platformRegistry?.nodes,
+      platformRegistry,
     );
     // Real clusters get the cluster autoscaler (simulated ones on the memory provider have no API).
     const scaling =
@@ -206,6 +222,22 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         'the web console is not built; / explains how to build it (scripts/bootstrap does)',
       );
     }
+    const identity = identityFromEnv(env);
+    const tls =
+      tlsOption &&
+      (await loadApiTls({
+        option: tlsOption,
+        dataDir: options.dataDir,
+        env,
+        backend: store.secrets,
+        listenHost: address.host,
+      }));
+    let audit: AuditLog | undefined;
+    if (env.BERTH_AUDIT_LOG) {
+      const file = fileAudit(env.BERTH_AUDIT_LOG);
+      stoppers.push(() => file.close());
+      audit = teeAudit(loggerAudit(logger), file);
+    }
     const app = await buildApp({
       activity,
       consoleDir,
@@ -215,9 +247,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       metrics: registry,
       infra: providerInfraReader(provider, clusterDirectory(store)),
       kubeconfigs: kube.kubeconfigs,
+      ...(kube.certificates ? { certificates: kube.certificates } : {}),
       nodes,
       ...(platformRegistry ? { registry: { info: () => platformRegistry.info } } : {}),
       runtimes: runtimeSupport(kind, platformRegistry !== undefined),
+      ...(identity ? { identity } : {}),
+      ...(audit ? { audit } : {}),
+      ...(tls ? { https: tls } : {}),
+      ...(identity && platformRegistry && kind !== 'memory'
+        ? { clusterTokens: platformRegistry.userIssuer.issuer }
+        : {}),
       options: options.appOptions,
     });
     stoppers.push(() => app.close());
@@ -232,7 +271,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       { url, dataDir: options.dataDir, store: store.dialect, provider: kind },
       'berth server listening',
     );
-    return { url, app, store, ...(platformRegistry ? { registry: platformRegistry } : {}), stop };
+    return {
+      url,
+      app,
+      store,
+      ...(tls?.caPem ? { caCertificate: tls.caPem } : {}),
+      ...(platformRegistry ? { registry: platformRegistry } : {}),
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;
@@ -276,10 +322,11 @@ async function bootstrapFor(
   dataDir: string,
   env: NodeJS.ProcessEnv,
   logger: Logger,
-  registry: PlatformRegistry | undefined,
+  platformRegistry: RunningPlatformRegistry | undefined,
 ): Promise<{
   bootstrap: ClusterBootstrap;
   kubeconfigs?: KubeconfigSource;
+  certificates?: CertificateSource;
   services?: ClusterServicesApi;
   parts?: KubeBootstrapParts;
 }> {
@@ -290,14 +337,28 @@ async function bootstrapFor(
     logger,
     catalog: provider.catalog,
     sealedSecrets: store.secrets,
-    ...(registry ? { registry } : {}),
+    ...(platformRegistry
+      ? {
+          registry: platformRegistry.nodes,
+          userIssuer: {
+            issuerUrl: platformRegistry.userIssuer.issuer.issuerUrl,
+            caPem: platformRegistry.userIssuer.caPem,
+            audience: clusterAudience,
+            auditWebhook: (uid: string) => platformRegistry.auditWebhook(uid),
+          },
+        }
+      : {}),
   });
   const { bootstrap, services } = parts;
   return {
     bootstrap,
     services,
     parts,
-    kubeconfigs: { adminKubeconfig: (cluster) => bootstrap.adminKubeconfig(cluster) },
+    kubeconfigs: {
+      adminKubeconfig: (cluster) => bootstrap.adminKubeconfig(cluster),
+      userKubeconfig: (cluster, user) => bootstrap.userKubeconfig(cluster, user),
+    },
+    certificates: { certificates: (cluster) => bootstrap.certificates(cluster) },
   };
 }
 
@@ -342,6 +403,7 @@ async function maybeStartRegistry(
       env: deps.env,
       logger: deps.logger,
       berthVersion: options.berthVersion ?? packageVersion(),
+      ...userTokenTtlFromEnv(deps.env),
     });
   } catch (err) {
     deps.logger.error({ err }, 'the platform registry did not start; GET /v1/registry answers 501');

@@ -35,6 +35,35 @@ export interface TokensTable {
   expires_at: NullableInt64;
 }
 
+export interface ProjectMembersTable {
+  project: string;
+  kind: string;
+  name: string;
+  role: string;
+  created_at: Int64;
+}
+
+export interface ClusterAuditTable {
+  cluster_uid: string;
+  audit_id: string;
+  /** The request's time (epoch ms). */
+  time: Int64;
+  received_at: Int64;
+  /** JSON of the kept fields. */
+  event: string;
+}
+
+export interface SessionsTable {
+  id: string;
+  username: string;
+  /** JSON array of group names. */
+  groups: string;
+  secret_hash: string;
+  created_at: Int64;
+  expires_at: Int64;
+  checked_at: Int64;
+}
+
 /** Columns shared by the two Kubernetes-style kinds with spec/status (clusters, node groups). */
 export interface ObjectColumns {
   uid: string;
@@ -127,6 +156,9 @@ export interface Database {
   counters: CountersTable;
   projects: ProjectsTable;
   tokens: TokensTable;
+  project_members: ProjectMembersTable;
+  sessions: SessionsTable;
+  cluster_audit: ClusterAuditTable;
   clusters: ClustersTable;
   node_groups: NodeGroupsTable;
   operations: OperationsTable;

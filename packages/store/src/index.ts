@@ -20,6 +20,8 @@
  * - `leases`     get / elector({name, identity, durationMs}) → LeaderElector (controller-kit shape)
  * - `changes`    onChange(listener) for this process's commits; listSince(cursor) / latestCursor()
  *                for every replica's commits (poll)
+ * - `members`    put / list / delete / rolesOf(user, groups) — project roles of directory groups and users
+ * - `sessions`   create / findBySecret / recordCheck / delete / prune — signed-in users' tokens
  * - `transaction(fn)` to group writes atomically; `ping`, `prune`, `close`.
  *
  * Object rules (clusters and node groups):
@@ -77,5 +79,8 @@ export {
   type LeaseRecord,
 } from './leases.js';
 export { SecretRepository } from './secrets.js';
+export { MemberRepository, type MemberGrant } from './members.js';
+export { SessionRepository, type NewUserSession, type UserSession } from './sessions.js';
+export { ClusterAuditRepository, type StoredAuditEvent } from './cluster-audit.js';
 export type { StatusUpdate, WriteOptions } from './object-rows.js';
 export type { Page, PageRequest } from './page.js';

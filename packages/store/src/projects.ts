@@ -121,7 +121,7 @@ export class ProjectRepository {
   }
 
   /**
-   * Deletes an empty project with its tokens. Throws BERTH_ERR_CONFLICT while it still has
+   * Deletes an empty project with its tokens and members. Throws BERTH_ERR_CONFLICT while it still has
    * clusters, and for `default`, which always exists.
    */
   async delete(name: string): Promise<void> {
@@ -144,6 +144,7 @@ export class ProjectRepository {
         );
       }
       await ctx.db.deleteFrom('tokens').where('project', '=', name).execute();
+      await ctx.db.deleteFrom('project_members').where('project', '=', name).execute();
       await ctx.db.deleteFrom('operations').where('project', '=', name).execute();
       await ctx.db.deleteFrom('projects').where('name', '=', name).execute();
       const version = await ctx.nextVersion();

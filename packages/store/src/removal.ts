@@ -27,6 +27,7 @@ export async function removeCluster(
   }
   await ctx.db.deleteFrom('node_groups').where('cluster_uid', '=', row.uid).execute();
   await ctx.db.deleteFrom('events').where('cluster_uid', '=', row.uid).execute();
+  await ctx.db.deleteFrom('cluster_audit').where('cluster_uid', '=', row.uid).execute();
   await ctx.db.deleteFrom('clusters').where('uid', '=', row.uid).execute();
   const id = await ctx.nextVersion();
   await ctx.recordChange({

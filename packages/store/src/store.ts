@@ -16,6 +16,9 @@ import { OperationRepository } from './operations.js';
 import { ProjectRepository } from './projects.js';
 import { Session } from './session.js';
 import { TokenRepository } from './tokens.js';
+import { MemberRepository } from './members.js';
+import { SessionRepository } from './sessions.js';
+import { ClusterAuditRepository } from './cluster-audit.js';
 
 export interface StoreOptions extends ConnectOptions {
   /** Epoch milliseconds; defaults to Date.now. Tests pass a fake. */
@@ -33,6 +36,9 @@ export interface Repositories {
   readonly idempotency: IdempotencyRepository;
   readonly leases: LeaseRepository;
   readonly secrets: SecretRepository;
+  readonly members: MemberRepository;
+  readonly sessions: SessionRepository;
+  readonly clusterAudit: ClusterAuditRepository;
 }
 
 export interface PruneOptions {
@@ -69,6 +75,9 @@ function repositories(session: Session, leases: LeaseRepository): Repositories {
     idempotency: new IdempotencyRepository(session),
     leases,
     secrets: new SecretRepository(session),
+    members: new MemberRepository(session),
+    sessions: new SessionRepository(session),
+    clusterAudit: new ClusterAuditRepository(session),
   };
 }
 
@@ -103,6 +112,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     prune: async (prune = {}) => {
       const at = now();
       await repos.idempotency.prune(at - (prune.idempotencyMs ?? 25 * 3600_000));
+      await repos.sessions.prune();
+      await repos.clusterAudit.prune({ perCluster: 10_000, maxAgeMs: 7 * 24 * 3600_000 });
       await db
         .deleteFrom('changes')
         .where('time', '<', at - (prune.changesMs ?? 3600_000))

@@ -16,6 +16,8 @@ const DefaultProject = "default"
 // Settings are where the provider connects to, and where each value came from.
 type Settings struct {
 	Endpoint, Token, Project string
+	// CACertificate is the PEM of the CA an https endpoint must chain to ("" = the system's CAs).
+	CACertificate string
 	// ConfigFile is the CLI config file that was consulted ("" when none was found).
 	ConfigFile string
 	Sources    map[string]string
@@ -23,7 +25,7 @@ type Settings struct {
 
 // Explicit are the values set in the provider block ("" = not set).
 type Explicit struct {
-	Endpoint, Token, Project, ConfigFile string
+	Endpoint, Token, Project, ConfigFile, CACertificate string
 }
 
 // Resolve applies the same precedence as the `berth` CLI (docs/cli.md): the provider block,
@@ -55,6 +57,25 @@ func Resolve(explicit Explicit, getenv func(string) string, home string) (Settin
 	s.Endpoint = pick("endpoint", explicit.Endpoint, "BERTH_ENDPOINT", fromFile.Endpoint, "")
 	s.Token = pick("token", explicit.Token, "BERTH_TOKEN", fromFile.Token, "")
 	s.Project = pick("project", explicit.Project, "BERTH_PROJECT", fromFile.Project, DefaultProject)
+	// The CA: the provider block's ca_certificate, else the file BERTH_CA_FILE names, else the one
+	// `berth login --ca-file` recorded in the config file.
+	fromEnv := ""
+	if name := getenv("BERTH_CA_FILE"); name != "" && explicit.CACertificate == "" {
+		raw, err := os.ReadFile(name)
+		if err != nil {
+			return Settings{}, fmt.Errorf("reading BERTH_CA_FILE: %w", err)
+		}
+		fromEnv = string(raw)
+	}
+	s.CACertificate = explicit.CACertificate
+	switch {
+	case s.CACertificate != "":
+		s.Sources["ca_certificate"] = "provider block"
+	case fromEnv != "":
+		s.CACertificate, s.Sources["ca_certificate"] = fromEnv, "BERTH_CA_FILE"
+	case fromFile.CACertificate != "":
+		s.CACertificate, s.Sources["ca_certificate"] = fromFile.CACertificate, file
+	}
 	return s, nil
 }
 
@@ -73,9 +94,10 @@ func configPath(explicit string, getenv func(string) string, home string) (strin
 }
 
 type cliConfig struct {
-	Endpoint string `json:"endpoint"`
-	Token    string `json:"token"`
-	Project  string `json:"project"`
+	Endpoint      string `json:"endpoint"`
+	Token         string `json:"token"`
+	Project       string `json:"project"`
+	CACertificate string `json:"caCertificate"`
 }
 
 func readConfigFile(file string) (cliConfig, error) {

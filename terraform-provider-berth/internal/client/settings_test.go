@@ -103,3 +103,30 @@ func TestResolveNamedFileMustExistAndParse(t *testing.T) {
 		t.Fatalf("want a parse error naming the format, got %v", err)
 	}
 }
+
+func TestResolveCACertificate(t *testing.T) {
+	home := t.TempDir()
+	const pem = "-----BEGIN CERTIFICATE-----\nQUJD\n-----END CERTIFICATE-----\n"
+	writeFile(t, filepath.Join(home, ".config", "berth", "config.yaml"),
+		loginFile+"caCertificate: |\n  -----BEGIN CERTIFICATE-----\n  QUJD\n  -----END CERTIFICATE-----\n")
+	s, err := Resolve(Explicit{}, envOf(nil), home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.CACertificate != pem || !strings.HasSuffix(s.Sources["ca_certificate"], "config.yaml") {
+		t.Fatalf("from the file: %q from %q", s.CACertificate, s.Sources["ca_certificate"])
+	}
+	caFile := filepath.Join(home, "ca.crt")
+	writeFile(t, caFile, "ENV CA")
+	s, _ = Resolve(Explicit{}, envOf(map[string]string{"BERTH_CA_FILE": caFile}), home)
+	if s.CACertificate != "ENV CA" || s.Sources["ca_certificate"] != "BERTH_CA_FILE" {
+		t.Fatalf("from BERTH_CA_FILE: %q from %q", s.CACertificate, s.Sources["ca_certificate"])
+	}
+	s, _ = Resolve(Explicit{CACertificate: "BLOCK"}, envOf(map[string]string{"BERTH_CA_FILE": caFile}), home)
+	if s.CACertificate != "BLOCK" || s.Sources["ca_certificate"] != "provider block" {
+		t.Fatalf("from the block: %q from %q", s.CACertificate, s.Sources["ca_certificate"])
+	}
+	if _, err := Resolve(Explicit{}, envOf(map[string]string{"BERTH_CA_FILE": filepath.Join(home, "none")}), home); err == nil {
+		t.Fatal("a missing BERTH_CA_FILE is an error")
+	}
+}

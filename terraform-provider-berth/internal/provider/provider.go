@@ -98,8 +98,9 @@ func (p *BerthProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 					"`$BERTH_CONFIG`, else `$XDG_CONFIG_HOME/berth/config.yaml`, else `~/.config/berth/config.yaml`.",
 			},
 			"ca_certificate": schema.StringAttribute{
-				Optional:    true,
-				Description: "PEM certificate of the CA that signed an https endpoint's certificate (instead of the system's CAs).",
+				Optional: true,
+				Description: "PEM certificate of the CA that signed an https endpoint's certificate (instead of the system's CAs). " +
+					"Default: the file `BERTH_CA_FILE` names, else the CA `berth login --ca-file` recorded in the config file.",
 			},
 			"insecure": schema.BoolAttribute{
 				Optional:    true,
@@ -127,10 +128,11 @@ func (p *BerthProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	}
 	home, _ := os.UserHomeDir()
 	settings, err := client.Resolve(client.Explicit{
-		Endpoint:   cfg.Endpoint.ValueString(),
-		Token:      cfg.Token.ValueString(),
-		Project:    cfg.Project.ValueString(),
-		ConfigFile: cfg.ConfigFile.ValueString(),
+		Endpoint:      cfg.Endpoint.ValueString(),
+		Token:         cfg.Token.ValueString(),
+		Project:       cfg.Project.ValueString(),
+		ConfigFile:    cfg.ConfigFile.ValueString(),
+		CACertificate: cfg.CACertificate.ValueString(),
 	}, os.Getenv, home)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("config_file"), "Cannot read the Berth CLI config file", err.Error())
@@ -144,7 +146,7 @@ func (p *BerthProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	c, err := client.New(client.Config{
 		Endpoint:         settings.Endpoint,
 		Token:            settings.Token,
-		CACertificatePEM: cfg.CACertificate.ValueString(),
+		CACertificatePEM: settings.CACertificate,
 		Insecure:         cfg.Insecure.ValueBool(),
 		UserAgent:        "terraform-provider-berth/" + p.Version,
 	})

@@ -4,6 +4,8 @@ import { registerDoctor } from './doctor.js';
 import { registerClusterCommands } from './cluster.js';
 import { registerConfigCommands } from './config.js';
 import { registerLoginCommand } from './login.js';
+import { registerLogoutCommand } from './logout.js';
+import { registerKubectlCredentialsCommand } from './kubectl-credentials.js';
 import { registerNodeGroupCommands } from './nodegroup.js';
 import { registerProjectCommands } from './project.js';
 import { registerRegistryCommands } from './registry.js';
@@ -18,6 +20,8 @@ export const commandGroups: Array<(program: Command) => void> = [
   (program) => registerDoctor(program),
   (program) => registerGlobalOptions(program),
   (program) => registerLoginCommand(program),
+  (program) => registerLogoutCommand(program),
+  (program) => registerKubectlCredentialsCommand(program),
   (program) => registerClusterCommands(program),
   (program) => registerNodeGroupCommands(program),
   (program) => registerTokenCommands(program),

@@ -72,3 +72,76 @@ test('login without a token says what is missing', async (t) => {
   assert.equal(run.code, 1);
   assert.equal(run.stderr, 'berth: login needs --token TOKEN (or BERTH_TOKEN)\n');
 });
+
+test('login --user signs a directory user in and saves the session token and a project of theirs', async (t) => {
+  const { fake, file } = await setup(t);
+  fake.on('POST', /^\/v1\/login$/, (req, res, raw) => {
+    const body = raw as { username: string; password: string };
+    assert.equal(req.headers.authorization, undefined);
+    if (body.username !== 'alice' || body.password !== 'correct horse')
+      return problem(res, 401, 'BERTH_ERR_INVALID_CREDENTIALS', 'wrong user name or password');
+    json(res, 200, {
+      token: 'berths_session',
+      expiresAt: '2025-06-01T20:00:00.000Z',
+      username: 'alice',
+      groups: ['devs'],
+    });
+  });
+  fake.on('GET', /^\/v1\/whoami$/, (req, res) => {
+    assert.equal(req.headers.authorization, 'Bearer berths_session');
+    json(res, 200, {
+      id: 'ses-1',
+      kind: 'user',
+      name: 'alice',
+      project: null,
+      role: 'member',
+      groups: ['devs'],
+      roles: { 'team-a': 'member' },
+    });
+  });
+  const run = await runCli(
+    ['login', '--endpoint', fake.endpoint, '--user', 'alice', '--password-stdin'],
+    {
+      env: { BERTH_CONFIG: file },
+      stdin: 'correct horse\n',
+    },
+  );
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(
+    run.stdout,
+    `Signed in to ${fake.endpoint} as alice (groups: devs) until 2025-06-01T20:00:00.000Z; project "team-a"; saved to ${file}\n`,
+  );
+  assert.deepEqual(await readConfig(file), {
+    endpoint: fake.endpoint,
+    token: 'berths_session',
+    project: 'team-a',
+    user: 'alice',
+  });
+  assert.equal((await fs.stat(file)).mode & 0o777, 0o600);
+
+  const wrong = await runCli(['login', '--endpoint', fake.endpoint, '--user', 'alice'], {
+    env: { BERTH_CONFIG: file, BERTH_PASSWORD: 'nope' },
+  });
+  assert.equal(wrong.code, 1);
+  assert.equal(
+    wrong.stderr,
+    'berth: wrong user name or password (BERTH_ERR_INVALID_CREDENTIALS)\n',
+  );
+  assert.equal((await readConfig(file)).token, 'berths_session');
+
+  let loggedOut = '';
+  fake.on('POST', /^\/v1\/logout$/, (req, res) => {
+    loggedOut = req.headers.authorization ?? '';
+    res.writeHead(204).end();
+  });
+  const out = await runCli(['logout'], { env: { BERTH_CONFIG: file } });
+  assert.equal(out.code, 0, out.stderr);
+  assert.equal(loggedOut, 'Bearer berths_session');
+  assert.deepEqual(await readConfig(file), { endpoint: fake.endpoint, project: 'team-a' });
+
+  const noPassword = await runCli(['login', '--endpoint', fake.endpoint, '--user', 'alice'], {
+    env: { BERTH_CONFIG: file },
+  });
+  assert.equal(noPassword.code, 1);
+  assert.match(noPassword.stderr, /login --user needs a password/);
+});

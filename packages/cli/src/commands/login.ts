@@ -1,37 +1,121 @@
 /**
  * `berth login`: checks an endpoint and token against the API, then saves them (and the
  * project) in the config file with mode 0600, so later commands need no flags.
+ *
+ * `berth login --user NAME` signs a directory user in instead: the password comes from
+ * `--password-stdin`, else BERTH_PASSWORD, else a prompt on the terminal (never a flag: flags
+ * show in `ps`); the session token the API returns is what gets saved. The project saved is
+ * `--project` when given, else the first project the user has a role in.
  */
 import type { Command } from 'commander';
+import type { BerthClient } from '@berth/client';
 import { readConfig, writeConfig } from '../lib/config-file.js';
 import { UsageError, action } from '../lib/exit.js';
 import { processIo, type CliIo } from '../lib/io.js';
-import { addGlobalOptions, clientFor, globalOptions, resolveSettings } from '../lib/settings.js';
+import {
+  addGlobalOptions,
+  clientFor,
+  globalOptions,
+  readCaFile,
+  resolveSettings,
+  type Settings,
+} from '../lib/settings.js';
+
+interface LoginOptions {
+  user?: string;
+  passwordStdin?: boolean;
+  caFile?: string;
+}
 
 export function registerLoginCommand(program: Command, io: CliIo = processIo()): void {
   const login = program
     .command('login')
-    .description('check an endpoint and token, then save them for later commands');
+    .description('check an endpoint and token (or sign in a directory user), then save them')
+    .option('--user <name>', 'sign in as this directory (LDAP / Active Directory) user')
+    .option('--password-stdin', 'read the password from standard input (with --user)')
+    .option(
+      '--ca-file <file>',
+      "the CA an https endpoint's certificate must chain to (berth server --tls writes api-ca.crt); saved",
+    );
   addGlobalOptions(login).action(
-    action(io, async (_opts: object, cmd: Command) => {
-      const settings = await resolveSettings(globalOptions(cmd), io);
+    action(io, async (opts: LoginOptions, cmd: Command) => {
+      const resolved = await resolveSettings(globalOptions(cmd), io);
+      const settings =
+        opts.caFile === undefined
+          ? resolved
+          : { ...resolved, caCertificate: await readCaFile(opts.caFile) };
       if (!settings.endpoint)
         throw new UsageError('login needs --endpoint URL (or BERTH_ENDPOINT)');
+      if (opts.user !== undefined) return loginUser(settings, opts, cmd, io);
       if (!settings.token) throw new UsageError('login needs --token TOKEN (or BERTH_TOKEN)');
       const client = clientFor(settings, io);
       // Listing the project's clusters proves the endpoint answers, the token is valid and it
       // may read the project — what every later command needs.
       await client.clusters.list(settings.project, { limit: 1 });
-      const saved = await readConfig(settings.configFile);
-      await writeConfig(settings.configFile, {
-        ...saved,
-        endpoint: settings.endpoint,
-        token: settings.token,
-        project: settings.project,
-      });
+      await save(settings, { token: settings.token, project: settings.project });
       io.stdout.write(
         `Logged in to ${settings.endpoint} (project "${settings.project}"); saved to ${settings.configFile}\n`,
       );
     }),
   );
+}
+
+async function loginUser(
+  settings: Settings,
+  opts: LoginOptions,
+  cmd: Command,
+  io: CliIo,
+): Promise<void> {
+  const username = opts.user!;
+  const password = await readPassword(username, opts, io);
+  const anonymous = clientFor({ ...settings, token: undefined }, io);
+  const session = await anonymous.login(username, password);
+  const client: BerthClient = clientFor({ ...settings, token: session.token }, io);
+  const me = await client.whoami();
+  const projects = Object.keys(me.roles ?? {}).sort();
+  const explicit = cmd.optsWithGlobals<{ project?: string }>().project !== undefined;
+  const project = explicit || projects.length === 0 ? settings.project : projects[0]!;
+  await save(settings, { token: session.token, project, user: session.username });
+  const groups = session.groups.length > 0 ? session.groups.join(', ') : 'none';
+  io.stdout.write(
+    `Signed in to ${settings.endpoint} as ${session.username} (groups: ${groups}) until ` +
+      `${session.expiresAt}; project "${project}"; saved to ${settings.configFile}\n`,
+  );
+  if (!projects.includes(project)) {
+    io.stderr.write(
+      projects.length === 0
+        ? `berth: ${session.username} has no role in any project yet; ask a project admin\n`
+        : `berth: ${session.username} has no role in "${project}" (has: ${projects.join(', ')})\n`,
+    );
+  }
+}
+
+async function readPassword(username: string, opts: LoginOptions, io: CliIo): Promise<string> {
+  let password: string | undefined;
+  if (opts.passwordStdin) password = (await io.readStdin?.())?.replace(/\r?\n$/, '');
+  else if (io.env.BERTH_PASSWORD !== undefined) password = io.env.BERTH_PASSWORD;
+  else if (io.readPassword) password = await io.readPassword(`Password for ${username}: `);
+  if (!password) {
+    throw new UsageError(
+      'login --user needs a password: --password-stdin, BERTH_PASSWORD or a terminal to ask on',
+    );
+  }
+  return password;
+}
+
+async function save(
+  settings: Settings,
+  values: { token: string; project: string; user?: string },
+): Promise<void> {
+  const {
+    user: _signedOut,
+    caCertificate: _previousCa,
+    ...saved
+  } = await readConfig(settings.configFile);
+  await writeConfig(settings.configFile, {
+    ...saved,
+    endpoint: settings.endpoint,
+    ...(settings.caCertificate === undefined ? {} : { caCertificate: settings.caCertificate }),
+    ...values,
+  });
 }

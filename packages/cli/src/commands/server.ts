@@ -10,6 +10,9 @@ import type { Command } from 'commander';
 import { defaultComponentsDir } from '@berth/components';
 import type { ProviderKind, RunningServer, StartServerOptions } from '@berth/server';
 
+/** Where `berth server --tls` writes its API CA (api-tls.ts; a value import would load the server). */
+const API_CA_FILE = 'api-ca.crt';
+
 export interface ServerCommandDeps {
   start: (options: StartServerOptions) => Promise<RunningServer>;
   /** Resolves when the process is asked to stop. */
@@ -63,6 +66,20 @@ interface ServerFlags {
   databaseUrl?: string;
   registry: boolean;
   registryPort?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tls?: boolean;
+  insecureHttp?: boolean;
+}
+
+function tlsOption(flags: ServerFlags): StartServerOptions['tls'] {
+  if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined))
+    throw new Error('--tls-cert and --tls-key go together');
+  if (flags.tlsCert !== undefined && flags.tls)
+    throw new Error('--tls makes a certificate; do not give --tls-cert/--tls-key with it');
+  if (flags.tlsCert !== undefined)
+    return { certFile: path.resolve(flags.tlsCert), keyFile: path.resolve(flags.tlsKey!) };
+  return flags.tls ? 'auto' : undefined;
 }
 
 export function registerServerCommand(
@@ -97,8 +114,18 @@ export function registerServerCommand(
       '--registry-port <port>',
       'port of the platform registry on loopback and the external network (default $BERTH_REGISTRY_PORT or 5000)',
     )
+    .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM; env BERTH_TLS_CERT)')
+    .option('--tls-key <file>', 'and this key (PEM; env BERTH_TLS_KEY)')
+    .option(
+      '--tls',
+      "serve HTTPS with a certificate from Berth's API CA, made on the first start (env BERTH_TLS=auto)",
+    )
+    .option('--insecure-http', 'allow plain HTTP on an address that is not loopback')
     .action(async (flags: ServerFlags) => {
+      const tls = tlsOption(flags);
       const base: StartServerOptions = {
+        ...(tls === undefined ? {} : { tls }),
+        ...(flags.insecureHttp ? { insecureHttp: true } : {}),
         listen: flags.listen,
         dataDir: path.resolve(flags.dataDir),
         provider: flags.provider,
@@ -113,6 +140,8 @@ export function registerServerCommand(
       };
       const server = await deps.start(base);
       deps.out.write(`berth server listening on ${server.url}\n`);
+      if (server.caCertificate)
+        deps.out.write(`API CA: ${path.join(base.dataDir, API_CA_FILE)} (berth login --ca-file)\n`);
       if (server.registry)
         deps.out.write(`platform registry at ${server.registry.info.endpoint}\n`);
       const signal = await deps.stopSignal();

@@ -9,9 +9,13 @@ export interface CliConfig {
   endpoint?: string | undefined;
   token?: string | undefined;
   project?: string | undefined;
+  /** The directory user whose session `token` is (`berth login --user`). */
+  user?: string | undefined;
+  /** PEM of the CA the endpoint's certificate chains to (`berth login --ca-file`). */
+  caCertificate?: string | undefined;
 }
 
-const KEYS = ['endpoint', 'token', 'project'] as const;
+const KEYS = ['endpoint', 'token', 'project', 'user', 'caCertificate'] as const;
 
 /** `$BERTH_CONFIG`, else `$XDG_CONFIG_HOME/berth/config.yaml`, else `~/.config/berth/config.yaml`. */
 export function configPath(env: Record<string, string | undefined>, homedir: string): string {

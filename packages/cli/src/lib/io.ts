@@ -24,6 +24,10 @@ export interface CliIo {
   onInterrupt: (handler: () => void) => () => void;
   /** Sets the exit code the process ends with (without ending it). */
   setExitCode: (code: number) => void;
+  /** All of standard input (for `--password-stdin`). */
+  readStdin?: () => Promise<string>;
+  /** Asks on the terminal without echo; undefined when there is no terminal. */
+  readPassword?: ((prompt: string) => Promise<string>) | undefined;
 }
 
 export function processIo(): CliIo {
@@ -40,5 +44,39 @@ export function processIo(): CliIo {
     setExitCode: (code) => {
       process.exitCode = code;
     },
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+    readPassword: process.stdin.isTTY ? promptHidden : undefined,
   };
+}
+
+/** Reads one line from the terminal in raw mode, echoing nothing. */
+function promptHidden(prompt: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const stdin = process.stdin;
+    process.stderr.write(prompt);
+    let value = '';
+    const done = (err?: Error) => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      stdin.off('data', onData);
+      process.stderr.write('\n');
+      if (err) reject(err);
+      else resolve(value);
+    };
+    const onData = (chunk: Buffer) => {
+      for (const char of chunk.toString('utf8')) {
+        if (char === '\r' || char === '\n') return done();
+        if (char === '\u0003') return done(new Error('interrupted'));
+        if (char === '\u007f' || char === '\b') value = value.slice(0, -1);
+        else value += char;
+      }
+    };
+    stdin.setRawMode(true);
+    stdin.resume();
+    stdin.on('data', onData);
+  });
 }

@@ -4,7 +4,9 @@
  * the config file, which beats the default.
  */
 import { Option, type Command } from 'commander';
-import { BerthClient } from '@berth/client';
+import { readFile } from 'node:fs/promises';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { BerthClient, type Fetch } from '@berth/client';
 import { DEFAULT_PROJECT } from '@berth/api-types';
 import { configPath, readConfig } from './config-file.js';
 import { UsageError } from './exit.js';
@@ -25,6 +27,8 @@ export type Source = 'flag' | 'env' | 'config' | 'default' | 'unset';
 export interface Settings {
   endpoint: string | undefined;
   token: string | undefined;
+  /** PEM of the CA the endpoint's certificate must chain to (BERTH_CA_FILE, or the config's). */
+  caCertificate?: string | undefined;
   project: string;
   output: OutputFormat;
   configFile: string;
@@ -81,9 +85,13 @@ export async function resolveSettings(options: GlobalOptions, io: CliIo): Promis
   const endpoint = pick(options.endpoint, io.env.BERTH_ENDPOINT, file.endpoint);
   const token = pick(options.token, io.env.BERTH_TOKEN, file.token);
   const project = pick(options.project, io.env.BERTH_PROJECT, file.project, DEFAULT_PROJECT);
+  const caCertificate = io.env.BERTH_CA_FILE
+    ? await readCaFile(io.env.BERTH_CA_FILE)
+    : file.caCertificate;
   return {
     endpoint: endpoint.value,
     token: token.value,
+    ...(caCertificate === undefined ? {} : { caCertificate }),
     project: project.value ?? DEFAULT_PROJECT,
     output: options.output ?? 'table',
     configFile,
@@ -97,7 +105,9 @@ export function clientFor(settings: Settings, io: CliIo): BerthClient {
       'no Berth endpoint configured: run `berth login --endpoint URL --token TOKEN` or set BERTH_ENDPOINT',
     );
   }
-  return new BerthClient({ endpoint: settings.endpoint, token: settings.token, fetch: io.fetch });
+  const fetch =
+    io.fetch ?? (settings.caCertificate ? fetchTrusting(settings.caCertificate) : undefined);
+  return new BerthClient({ endpoint: settings.endpoint, token: settings.token, fetch });
 }
 
 /** Settings and a client for the command `cmd` (the leaf whose action runs). */
@@ -107,4 +117,24 @@ export async function connect(
 ): Promise<{ client: BerthClient; settings: Settings }> {
   const settings = await resolveSettings(globalOptions(cmd), io);
   return { client: clientFor(settings, io), settings };
+}
+
+/** Reads a CA certificate file; throws UsageError naming it. */
+export async function readCaFile(file: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read the CA file ${file}: ${(err as Error).message}`);
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----'))
+    throw new UsageError(`${file} holds no PEM certificate`);
+  return text;
+}
+
+/** `fetch` that verifies the server against `caPem` (and only it) — Berth's API CA. */
+export function fetchTrusting(caPem: string): Fetch {
+  const dispatcher = new Agent({ connect: { ca: caPem } });
+  return ((input: string | URL | Request, init?: RequestInit) =>
+    undiciFetch(input as never, { ...(init as object), dispatcher } as never)) as unknown as Fetch;
 }

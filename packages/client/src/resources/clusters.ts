@@ -1,4 +1,4 @@
-/** Clusters: CRUD, lifecycle actions and the admin kubeconfig. */
+/** Clusters: CRUD, lifecycle actions, kubeconfigs and directory users' cluster credentials. */
 import type { Cluster, ClusterCreateRequest, ClusterList, ClusterMetrics } from '@berth/api-types';
 import { toAccepted, toPatched, type Accepted, type Patched } from '../accepted.js';
 import { collectAll } from '../pages.js';
@@ -77,6 +77,17 @@ export function clustersApi(t: Transport) {
         path: paths.clusterMetrics(project, cluster),
         signal: o.signal,
       }),
+    /**
+     * A signed-in directory user's token for the cluster's API server, as an ExecCredential
+     * (client.authentication.k8s.io/v1); `berth kubectl-credentials` prints it for kubectl.
+     */
+    credentials: (project: string, cluster: string, o: CallOptions = {}) =>
+      t.json<ExecCredential>({
+        method: 'POST',
+        path: paths.credentials(project, cluster),
+        signal: o.signal,
+        retry: false,
+      }),
     /** The admin kubeconfig as YAML text; it holds credentials, so store it with mode 0600. */
     kubeconfig: (project: string, cluster: string, o: CallOptions = {}) =>
       t.text({
@@ -89,3 +100,9 @@ export function clustersApi(t: Transport) {
 }
 
 export type ClustersApi = ReturnType<typeof clustersApi>;
+
+export interface ExecCredential {
+  apiVersion: 'client.authentication.k8s.io/v1';
+  kind: 'ExecCredential';
+  status: { token: string; expirationTimestamp: string };
+}

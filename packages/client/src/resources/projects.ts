@@ -1,6 +1,10 @@
 /** Projects and their API tokens. */
 import type {
+  MemberCreateRequest,
+  MemberKind,
+  MemberList,
   Project,
+  ProjectMember,
   ProjectCreateRequest,
   ProjectList,
   Token,
@@ -71,3 +75,30 @@ export function page(o: PageQuery): Record<string, string | number | undefined> 
 
 export type ProjectsApi = ReturnType<typeof projectsApi>;
 export type TokensApi = ReturnType<typeof tokensApi>;
+
+/** Project members: roles of directory groups and users. */
+export function membersApi(t: Transport) {
+  return {
+    list: (project: string, o: ListOptions = {}) =>
+      t.json<MemberList>({
+        method: 'GET',
+        path: paths.members(project),
+        query: page(o),
+        signal: o.signal,
+      }),
+    put: (project: string, request: MemberCreateRequest, o: CallOptions = {}) =>
+      t.json<ProjectMember>({
+        method: 'POST',
+        path: paths.members(project),
+        body: request,
+        signal: o.signal,
+      }),
+    delete: async (project: string, kind: MemberKind, name: string, o: CallOptions = {}) => {
+      await t.json<unknown>({
+        method: 'DELETE',
+        path: paths.member(project, kind, name),
+        signal: o.signal,
+      });
+    },
+  };
+}

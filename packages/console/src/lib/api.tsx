@@ -27,9 +27,22 @@ export function useSession(): Session {
 
 const ORDER: TokenRole[] = ['viewer', 'member', 'admin'];
 
-/** True when the signed-in token's role includes `needed`. The API checks again regardless. */
-export function can(identity: TokenIdentity, needed: TokenRole): boolean {
-  return ORDER.indexOf(identity.role) >= ORDER.indexOf(needed);
+/**
+ * The role in `project`: a token's own, a directory user's role there (`roles`), else — no
+ * project named — the highest the identity holds.
+ */
+export function roleIn(identity: TokenIdentity, project?: string): TokenRole | undefined {
+  if (identity.kind === 'user' && project !== undefined) return identity.roles?.[project];
+  return identity.role;
+}
+
+/**
+ * True when the signed-in identity's role (in `project`, for a directory user) includes `needed`.
+ * The API checks again regardless.
+ */
+export function can(identity: TokenIdentity, needed: TokenRole, project?: string): boolean {
+  const role = roleIn(identity, project);
+  return role !== undefined && ORDER.indexOf(role) >= ORDER.indexOf(needed);
 }
 
 /** A client of the API this page was served from. */

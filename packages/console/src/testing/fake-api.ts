@@ -122,7 +122,7 @@ export const CATALOG = {
 export function fakeApi(role: 'viewer' | 'member' | 'admin' = 'member'): FakeApi {
   const api = new FakeApi();
   api.on('GET', '/v1/whoami', () =>
-    json({ id: 'tok-1', name: `${role}-token`, project: 'default', role }),
+    json({ id: 'tok-1', kind: 'token', name: `${role}-token`, project: 'default', role }),
   );
   for (const [kind, items] of Object.entries(CATALOG))
     api.on('GET', `/v1/${kind}`, () => json({ items }));

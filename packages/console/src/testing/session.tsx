@@ -7,7 +7,7 @@ import { render, type Mounted } from './render.js';
 export function sessionFor(api: FakeApi, role: 'viewer' | 'member' | 'admin'): Session {
   return {
     client: clientFor('berth_test', api.fetch, 'http://console.test'),
-    identity: { id: 'tok-1', name: `${role}-token`, project: 'default', role },
+    identity: { id: 'tok-1', kind: 'token', name: `${role}-token`, project: 'default', role },
     projects: ['default'],
     signOut: () => undefined,
   };

@@ -37,7 +37,7 @@ export function NodeGroupsPanel({
   const [editing, setEditing] = useState<string>();
   const [adding, setAdding] = useState(false);
   const [deleting, setDeleting] = useState<string>();
-  const member = can(identity, 'member');
+  const member = can(identity, 'member', project);
   return (
     <div>
       <div className="page-head">

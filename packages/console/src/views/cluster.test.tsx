@@ -2,8 +2,9 @@ import '../testing/dom.js';
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cluster, fakeApi, json, SseStream, type FakeApi } from '../testing/fake-api.js';
-import { button, byLabel, cleanup, click, type, waitFor } from '../testing/render.js';
-import { renderSignedIn } from '../testing/session.js';
+import { button, byLabel, cleanup, click, render, type, waitFor } from '../testing/render.js';
+import { SessionContext } from '../lib/api.js';
+import { renderSignedIn, sessionFor } from '../testing/session.js';
 import { ClusterPage } from './cluster.js';
 
 afterEach(cleanup);
@@ -275,5 +276,43 @@ test('an autoscaled group shows its bounds, the backoff and its owned count', as
     container.querySelector<HTMLFormElement>('form[aria-label="Edit node group flood"]'),
   );
   assert.equal(byLabel(form, 'Nodes').disabled, true, 'the autoscaler owns the count');
+  events.end();
+});
+
+test('a directory user who is a viewer may still download their own kubeconfig, and nothing else', async () => {
+  const events = new SseStream();
+  const api = clusterApi('viewer', events).on(
+    'GET',
+    `${PATH}/kubeconfig`,
+    () =>
+      new Response('apiVersion: v1\nkind: Config\n', {
+        headers: { 'content-type': 'application/yaml' },
+      }),
+  );
+  const session = {
+    ...sessionFor(api, 'viewer'),
+    identity: {
+      id: 'ses-1',
+      kind: 'user' as const,
+      name: 'alice',
+      project: null,
+      role: 'admin' as const,
+      groups: ['devs'],
+      roles: { default: 'viewer' as const, other: 'admin' as const },
+    },
+  };
+  const { container } = await render(
+    <SessionContext.Provider value={session}>
+      <ClusterPage project="default" name="web" tab="overview" />
+    </SessionContext.Provider>,
+  );
+  await waitFor(() => container.querySelector('[data-phase="Running"]'));
+  assert.match(container.textContent ?? '', /read-only \(viewer\)/, 'the role in this project');
+  for (const name of ['Delete', 'Stop', 'Upgrade'])
+    assert.equal(button(container, name), undefined, name);
+  URL.createObjectURL ??= () => 'blob:x';
+  URL.revokeObjectURL ??= () => undefined;
+  await click(button(container, 'Download kubeconfig')!);
+  await waitFor(() => api.seen.some((r) => r.path === `${PATH}/kubeconfig`));
   events.end();
 });

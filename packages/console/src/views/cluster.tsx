@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import type { Cluster } from '@berth/api-types';
-import { can, useSession } from '../lib/api.js';
+import { can, roleIn, useSession } from '../lib/api.js';
 import { useLiveCluster, type LiveCluster } from '../lib/cluster-live.js';
 import { age } from '../lib/format.js';
 import { CLUSTER_TABS, hrefs, Link, type ClusterTab } from '../lib/router.js';
@@ -153,13 +153,6 @@ function ClusterActions({
   const name = cluster.metadata.name;
   const phase = cluster.status.phase;
   const versions = useAsync((signal) => client.catalog.versions({ signal }), [client]);
-  if (!can(identity, 'member'))
-    return <span className="muted small">read-only ({identity.role})</span>;
-  const run = async (action: () => Promise<unknown>) => {
-    setError(undefined);
-    await action();
-    onDone();
-  };
   const download = async () => {
     setDownloading(true);
     setError(undefined);
@@ -178,6 +171,29 @@ function ClusterActions({
     } finally {
       setDownloading(false);
     }
+  };
+  if (!can(identity, 'member', project)) {
+    const readOnly = (
+      <span className="muted small">read-only ({roleIn(identity, project) ?? 'no role'})</span>
+    );
+    // A directory user's kubeconfig is their own (the cluster's RBAC decides): any role gets it.
+    if (identity.kind !== 'user') return readOnly;
+    return (
+      <div className="cluster-actions">
+        <div className="actions">
+          <button type="button" onClick={() => void download()} disabled={downloading}>
+            {downloading ? 'Downloading…' : 'Download kubeconfig'}
+          </button>
+          {readOnly}
+        </div>
+        <ErrorBanner error={error} />
+      </div>
+    );
+  }
+  const run = async (action: () => Promise<unknown>) => {
+    setError(undefined);
+    await action();
+    onDone();
   };
   const targets = upgradeTargets(
     cluster.status.version ?? cluster.spec.version,

@@ -38,7 +38,7 @@ export function ClustersPage({ project }: { project: string }) {
           value={filter}
           onChange={(e) => setFilter(e.target.value)}
         />
-        {can(identity, 'member') ? (
+        {can(identity, 'member', project) ? (
           <Link className="button primary" to={hrefs.create(project)}>
             Create cluster
           </Link>

@@ -36,7 +36,15 @@ export interface TestApiserver {
   stop(): Promise<void>;
 }
 
-export async function startTestApiserver(progress: (line: string) => void): Promise<TestApiserver> {
+export interface TestApiserverOptions {
+  /** Content of a structured authentication configuration (`--authentication-config`). */
+  authenticationConfig?: string;
+}
+
+export async function startTestApiserver(
+  progress: (line: string) => void,
+  options: TestApiserverOptions = {},
+): Promise<TestApiserver> {
   const { path, kubernetesVersion } = await installedComponents(
     ['etcd', 'kube-apiserver'],
     progress,
@@ -68,6 +76,9 @@ export async function startTestApiserver(progress: (line: string) => void): Prom
       join(dir, 'etcd.log'),
     );
     processes.push(etcd);
+    const authenticationConfigFile = join(dir, 'authentication-config.yaml');
+    if (options.authenticationConfig !== undefined)
+      await writeFile(authenticationConfigFile, options.authenticationConfig);
     const apiserver = startProcess(
       await path('kube-apiserver'),
       apiserverArgs({
@@ -78,6 +89,7 @@ export async function startTestApiserver(progress: (line: string) => void): Prom
         serviceClusterIpRange: '10.254.0.0/16',
         serviceAccountIssuer: 'https://kubernetes.default.svc.cluster.local',
         authorizationModes: ['Node', 'RBAC'],
+        ...(options.authenticationConfig === undefined ? {} : { authenticationConfigFile }),
         pki: pki.apiserver,
       }),
       join(dir, 'kube-apiserver.log'),
@@ -89,7 +101,9 @@ export async function startTestApiserver(progress: (line: string) => void): Prom
       'kube-apiserver /readyz',
       async () => {
         if (etcd.exited() || apiserver.exited())
-          throw new StopWaiting('a control-plane process exited');
+          throw new StopWaiting(
+            `a control-plane process exited; kube-apiserver said: ${apiserver.logTail().slice(-1500)}`,
+          );
         const { status } = await api.raw('/readyz');
         return status === 200 ? true : undefined;
       },

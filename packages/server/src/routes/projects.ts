@@ -18,6 +18,7 @@ import {
   ProjectParams,
   type RouteContext,
 } from '../http.js';
+import { visibleProjects } from '../auth.js';
 
 export function projectRoutes({ app, store, auth }: RouteContext): void {
   app.get('/v1/projects', {
@@ -30,7 +31,7 @@ export function projectRoutes({ app, store, auth }: RouteContext): void {
     },
     handler: async (request) => {
       const principal = principalOf(request);
-      const only = principal.project === null ? undefined : [principal.project];
+      const only = visibleProjects(principal);
       const page = await store.projects.list(request.query, only);
       return {
         apiVersion: API_VERSION,

@@ -8,10 +8,14 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import { BerthError } from '@berth/errors';
 import { initial } from './001-initial.js';
 import { clusterSecrets } from './002-cluster-secrets.js';
+import { identity } from './003-identity.js';
+import { clusterAudit } from './004-cluster-audit.js';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
   '002-cluster-secrets': clusterSecrets,
+  '003-identity': identity,
+  '004-cluster-audit': clusterAudit,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -10,6 +10,8 @@ import type { ClusterEvent } from '@berth/api-types';
 import { registerClusterCommands } from '../../commands/cluster.js';
 import { registerConfigCommands } from '../../commands/config.js';
 import { registerLoginCommand } from '../../commands/login.js';
+import { registerLogoutCommand } from '../../commands/logout.js';
+import { registerKubectlCredentialsCommand } from '../../commands/kubectl-credentials.js';
 import { registerNodeGroupCommands } from '../../commands/nodegroup.js';
 import { registerProjectCommands } from '../../commands/project.js';
 import { registerRegistryCommands } from '../../commands/registry.js';
@@ -108,6 +110,8 @@ export interface CliRun {
 export interface RunOptions {
   env?: Record<string, string | undefined>;
   tty?: boolean;
+  /** What standard input holds. */
+  stdin?: string;
   /** Called once the command is running, with a function that presses Ctrl-C. */
   whileRunning?: (interrupt: () => void) => void;
 }
@@ -127,6 +131,8 @@ export async function runCli(args: string[], options: RunOptions = {}): Promise<
       return () => handlers.delete(handler);
     },
     setExitCode: (code) => (run.code = code),
+    readStdin: async () => options.stdin ?? '',
+    readPassword: undefined,
   };
   const program = new Command('berth').exitOverride();
   program.configureOutput({
@@ -136,6 +142,8 @@ export async function runCli(args: string[], options: RunOptions = {}): Promise<
   registerGlobalOptions(program);
   for (const register of [
     registerLoginCommand,
+    registerLogoutCommand,
+    registerKubectlCredentialsCommand,
     registerClusterCommands,
     registerNodeGroupCommands,
     registerTokenCommands,
