@@ -61,7 +61,16 @@ describe('amphora replacement end to end', { skip: e2eSkip, concurrency: false }
     }
     return holders;
   };
-  const master = () => amphorae.find((a) => runtime().isRunning(a) && vrrp(a) === 'MASTER');
+  /**
+   * The one MASTER, once the pair has settled: only it reports MASTER and only it carries the
+   * VIP (right after a start or a handover both may claim it for an advert interval).
+   */
+  const settledMaster = async () => {
+    const claiming = amphorae.filter((a) => runtime().isRunning(a) && vrrp(a) === 'MASTER');
+    if (claiming.length !== 1) return undefined;
+    const holders = await vipHolders();
+    return holders.length === 1 && holders[0] === claiming[0]!.id ? claiming[0] : undefined;
+  };
   /** Twenty requests in a row through the floating IP, every one answered. */
   const steadyTraffic = async () => {
     await until('traffic through the VIP', () => whoAnswers(bed.fip, 80), { timeoutMs: 10_000 });
@@ -84,7 +93,7 @@ describe('amphora replacement end to end', { skip: e2eSkip, concurrency: false }
   }
 
   test('a killed active amphora is replaced as BACKUP; killing the new active moves the VIP back', async () => {
-    const first = await until('a MASTER', master, { timeoutMs: 15_000 });
+    const first = await until('one settled MASTER', settledMaster, { timeoutMs: 15_000 });
     const second = amphorae.find((a) => a.id !== first.id)!;
     assert.equal(await bed.provider.crashAmphora(bed.lb.id, 'active'), first.id);
     await expectHandover(first, second);
@@ -96,7 +105,7 @@ describe('amphora replacement end to end', { skip: e2eSkip, concurrency: false }
   });
 
   test('a gracefully stopped active amphora hands over at once and is replaced as BACKUP', async () => {
-    const active = await until('a MASTER', master, { timeoutMs: 15_000 });
+    const active = await until('one settled MASTER', settledMaster, { timeoutMs: 15_000 });
     const peer = amphorae.find((a) => a.id !== active.id)!;
     assert.equal(await bed.provider.stopAmphora(bed.lb.id, 'active'), active.id);
     await expectHandover(active, peer);
