@@ -17,6 +17,7 @@ import path from 'node:path';
 import { until } from '@berth/test-kit';
 import {
   kubectl,
+  kubectlSettled,
   nodes,
   skip,
   startBerth,
@@ -313,27 +314,15 @@ describe('cluster autoscaler on the local provider', { skip, concurrency: false 
     await b.berth('cluster', 'create', '-f', spec, '--wait');
     const real = path.join(env.dataDir, 'realscale.kubeconfig');
     await b.berth('cluster', 'kubeconfig', 'realscale', '--output-file', real);
-    // Right after create the controller-manager may not have made the default ServiceAccount.
-    await until(
-      'the pod is created',
-      () =>
-        kubectl(
-          real,
-          'run',
-          'one',
-          `--image=${registry}/berth/toolbox:latest`,
-          '--restart=Never',
-          '--',
-          'sleep',
-          '3600',
-        ).then(
-          () => true,
-          (err: { stderr?: string }) => {
-            if (!/serviceaccount "default" not found/.test(err.stderr ?? '')) throw err;
-            return undefined;
-          },
-        ),
-      { timeoutMs: 30_000, intervalMs: 1000 },
+    await kubectlSettled(
+      real,
+      'run',
+      'one',
+      `--image=${registry}/berth/toolbox:latest`,
+      '--restart=Never',
+      '--',
+      'sleep',
+      '3600',
     );
     await until(
       'the pod Running on a new real node',

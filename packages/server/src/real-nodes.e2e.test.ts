@@ -23,6 +23,7 @@ import {
   crashMachine,
   isReady,
   kubectl,
+  kubectlSettled,
   nodes,
   skip as e2eSkip,
   startBerth,
@@ -357,7 +358,7 @@ describe('real nodes on the local provider', { skip, concurrency: false }, () =>
         '--wait',
       );
       await b.berth('cluster', 'kubeconfig', 'older', '--output-file', file);
-      await kubectl(
+      await kubectlSettled(
         file,
         'run',
         'probe',
@@ -368,7 +369,7 @@ describe('real nodes on the local provider', { skip, concurrency: false }, () =>
         'echo up; sleep 600',
       );
       await kubectl(file, 'wait', '--for=condition=Ready', 'pod/probe', '--timeout=120s');
-      assert.equal((await kubectl(file, 'logs', 'probe')).trim(), 'up');
+      assert.equal((await kubectlSettled(file, 'logs', 'probe')).trim(), 'up');
       const [node] = await nodes(file);
       assert.match(
         node.status.nodeInfo.kubeletVersion,

@@ -130,6 +130,24 @@ export async function kubectl(kubeconfig: string, ...args: string[]): Promise<st
   return out.stdout;
 }
 
+/**
+ * kubectl, retried while a new cluster or node is still settling: the default ServiceAccount
+ * not made yet (pods are refused), or a new kubelet whose serving certificate is not approved
+ * yet (logs and exec get `tls: internal error`; Berth approves it on the node group's next pass).
+ */
+export async function kubectlSettled(kubeconfig: string, ...args: string[]): Promise<string> {
+  const settling = /serviceaccount "default" not found|remote error: tls: internal error/;
+  return until(
+    `kubectl ${args.slice(0, 2).join(' ')}`,
+    () =>
+      kubectl(kubeconfig, ...args).catch((err: { stderr?: string }) => {
+        if (!settling.test(err.stderr ?? '')) throw err;
+        return undefined;
+      }),
+    { timeoutMs: 45_000, intervalMs: 1000 },
+  );
+}
+
 export async function nodes(kubeconfig: string): Promise<Json[]> {
   return JSON.parse(await kubectl(kubeconfig, 'get', 'nodes', '-o', 'json')).items as Json[];
 }
