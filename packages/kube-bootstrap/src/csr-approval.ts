@@ -64,13 +64,20 @@ function decided(csr: V1CertificateSigningRequest): boolean {
   return (csr.status?.conditions ?? []).some((c) => c.type === 'Approved' || c.type === 'Denied');
 }
 
-/** Approves every pending kubelet-serving request that passes; returns the names approved. */
+export interface ServingCsrApproval {
+  /** Names of the requests approved in this pass. */
+  approved: string[];
+  /** Every request as listed before approving (with the approvals of this pass added). */
+  requests: V1CertificateSigningRequest[];
+}
+
+/** Approves every pending kubelet-serving request that passes. */
 export async function approveServingCsrs(
   api: KubeClient,
   addresses: ReadonlyMap<string, readonly string[]>,
   now: Date,
   signal?: AbortSignal,
-): Promise<string[]> {
+): Promise<ServingCsrApproval> {
   const opts = signal ? { signal } : {};
   const list = await api.call(
     'list certificate signing requests',
@@ -78,7 +85,9 @@ export async function approveServingCsrs(
     opts,
   );
   const approved: string[] = [];
+  const requests: V1CertificateSigningRequest[] = [];
   for (const csr of list.items) {
+    requests.push(csr);
     if (decided(csr) || servingCsrRefusal(csr, addresses) !== undefined) continue;
     const name = csr.metadata?.name ?? '';
     const body: V1CertificateSigningRequest = {
@@ -102,7 +111,33 @@ export async function approveServingCsrs(
       (k) => k.certificates.replaceCertificateSigningRequestApproval({ name, body }),
       opts,
     );
+    requests[requests.length - 1] = body;
     approved.push(name);
   }
-  return approved;
+  return { approved, requests };
+}
+
+/**
+ * How long after a node registers its serving certificate is still checked. kube-controller-
+ * manager deletes issued requests an hour after they were made (its CSR cleaner), so an older
+ * node may have none left to show; by then its kubelet has long had its certificate.
+ */
+export const SERVING_CERTIFICATE_GRACE_MS = 45 * 60_000;
+
+/**
+ * Whether a real kubelet named `node` still waits for its serving certificate: true until a
+ * kubelet-serving request from it carries an issued certificate. Until then the node may be
+ * Ready for Kubernetes while `kubectl logs`, `exec` and `port-forward` to it fail with a TLS
+ * error, so Berth does not count it ready yet.
+ */
+export function awaitsServingCertificate(
+  node: string,
+  requests: readonly V1CertificateSigningRequest[],
+): boolean {
+  return !requests.some(
+    (csr) =>
+      csr.spec.signerName === KUBELET_SERVING_SIGNER &&
+      csr.spec.username === `system:node:${node}` &&
+      (csr.status?.certificate ?? '') !== '',
+  );
 }

@@ -34,7 +34,7 @@ import { certificateInventory, type CertificateInfo } from './certificate-invent
 import type { MasterCertificates } from './cluster-certs.js';
 import type { NodeAgentPaths } from './node-agent-paths.js';
 import { nodeSettableLabels, nodeSpec } from './node-spec.js';
-import { listNodes, readinessOf } from './node-readiness.js';
+import { listNodes, usableReadinessOf } from './node-readiness.js';
 import { applyBootstrapRbac, applyObjects } from './rbac.js';
 import { clusterDnsObjects } from './cluster-dns.js';
 import type { KubeClient } from './kube-client.js';
@@ -358,10 +358,11 @@ export class KubeBootstrap implements ClusterBootstrap {
       new Map(servers.map((s) => [s.name, { ready: false, reason: 'ApiUnreachable' }]));
     if ('unreachable' in found) return unknown();
     try {
-      const approved = await approveServingCsrs(
+      const now = this.deps.clock();
+      const { approved, requests } = await approveServingCsrs(
         found.api,
         new Map(servers.map((s) => [s.name, s.ports.map((p) => p.fixedIp)])),
-        this.deps.clock(),
+        now,
         signal,
       );
       if (approved.length > 0)
@@ -375,7 +376,7 @@ export class KubeBootstrap implements ClusterBootstrap {
         missingRestrictedLabels(cluster, servers, nodes),
         signal,
       );
-      return new Map(nodes.map((n) => [n.metadata.name, readinessOf(n)]));
+      return new Map(nodes.map((n) => [n.metadata.name, usableReadinessOf(n, requests, now)]));
     } catch (err) {
       if (isBerthError(err) && err.code === 'BERTH_ERR_UNAVAILABLE') return unknown();
       throw err;

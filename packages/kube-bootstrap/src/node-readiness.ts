@@ -3,6 +3,8 @@
  * node-lifecycle controller keeps it (Unknown once the simulated kubelet stops renewing).
  */
 import type { NodeReadiness } from '@berth/controller-ports';
+import type { V1CertificateSigningRequest } from '@kubernetes/client-node';
+import { awaitsServingCertificate, SERVING_CERTIFICATE_GRACE_MS } from './csr-approval.js';
 import type { KubeClient } from './kube-client.js';
 
 export interface NodeCondition {
@@ -15,6 +17,7 @@ export interface NodeCondition {
 export interface NodeObject {
   metadata: {
     name: string;
+    creationTimestamp?: Date | string;
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
   };
@@ -23,7 +26,16 @@ export interface NodeObject {
     unschedulable?: boolean;
     taints?: { key: string; value?: string; effect: string }[];
   };
-  status?: { conditions?: NodeCondition[] };
+  status?: { conditions?: NodeCondition[]; nodeInfo?: { containerRuntimeVersion?: string } };
+}
+
+/**
+ * A node a real kubelet keeps: it reports a container runtime, and not kwok's (`kwok://`, the
+ * simulated nodes). A Node object written by hand reports none.
+ */
+export function hasRealKubelet(node: NodeObject): boolean {
+  const runtime = node.status?.nodeInfo?.containerRuntimeVersion ?? '';
+  return runtime !== '' && !runtime.startsWith('kwok://');
 }
 
 export async function listNodes(api: KubeClient, signal?: AbortSignal): Promise<NodeObject[]> {
@@ -39,6 +51,25 @@ export function readinessOf(node: NodeObject): NodeReadiness {
     ready: false,
     reason: ready.reason ?? (ready.status === 'Unknown' ? 'NodeStatusUnknown' : 'NodeNotReady'),
   };
+}
+
+/**
+ * Berth's view of a node: Kubernetes' Ready condition, and for a young real node also its
+ * kubelet's serving certificate (see `awaitsServingCertificate`), so that a node counts as ready
+ * only once `kubectl logs` and `exec` reach it.
+ */
+export function usableReadinessOf(
+  node: NodeObject,
+  requests: readonly V1CertificateSigningRequest[],
+  now: Date,
+): NodeReadiness {
+  const readiness = readinessOf(node);
+  if (!readiness.ready || !hasRealKubelet(node)) return readiness;
+  const created = node.metadata.creationTimestamp;
+  const age = created === undefined ? 0 : now.getTime() - new Date(created).getTime();
+  if (age < SERVING_CERTIFICATE_GRACE_MS && awaitsServingCertificate(node.metadata.name, requests))
+    return { ready: false, reason: 'ServingCertificatePending' };
+  return readiness;
 }
 
 export async function nodeReadinessByName(

@@ -131,12 +131,12 @@ export async function kubectl(kubeconfig: string, ...args: string[]): Promise<st
 }
 
 /**
- * kubectl, retried while a new cluster or node is still settling: the default ServiceAccount
- * not made yet (pods are refused), or a new kubelet whose serving certificate is not approved
- * yet (logs and exec get `tls: internal error`; Berth approves it on the node group's next pass).
+ * kubectl, retried while a new namespace is still settling: its default ServiceAccount not made
+ * yet (pods are refused). Not retried: a kubelet without its serving certificate (`tls: internal
+ * error` from logs and exec) — Berth counts a real node ready only once it has one.
  */
 export async function kubectlSettled(kubeconfig: string, ...args: string[]): Promise<string> {
-  const settling = /serviceaccount "default" not found|remote error: tls: internal error/;
+  const settling = /serviceaccount "default" not found/;
   return until(
     `kubectl ${args.slice(0, 2).join(' ')}`,
     () =>
