@@ -11,12 +11,11 @@ export const FS_TYPES = ['ext4'] as const;
 export const DEFAULT_FS_TYPE = 'ext4';
 export const GIB = 1024 ** 3;
 
-const SINGLE_NODE: readonly AccessMode[] = [
-  'SINGLE_NODE_WRITER',
-  'SINGLE_NODE_READER_ONLY',
-  'SINGLE_NODE_SINGLE_WRITER',
-  'SINGLE_NODE_MULTI_WRITER',
-];
+/**
+ * SINGLE_NODE_SINGLE_WRITER and SINGLE_NODE_MULTI_WRITER would need the SINGLE_NODE_MULTI_WRITER
+ * capability, which the driver does not advertise (yet), so they count as unsupported.
+ */
+const SINGLE_NODE: readonly AccessMode[] = ['SINGLE_NODE_WRITER', 'SINGLE_NODE_READER_ONLY'];
 
 /** Throws `BERTH_ERR_VALIDATION` for a capability without access mode or access type. */
 export function requireWellFormed(cap: VolumeCapability | null | undefined, field: string): void {
