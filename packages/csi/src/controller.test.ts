@@ -16,6 +16,7 @@ import { startCsiServer, type CsiServer } from './csi-server.js';
 import { DRIVER_NAME, IdentityService } from './identity.js';
 import { ProviderVolumes } from './provider-volumes.js';
 import { csiClient, type CsiClient } from './testing/csi-client.js';
+import { testCsiProto } from './testing/csi-proto.js';
 
 const signal = new AbortController().signal;
 const mountRwo = { mount: { fs_type: 'ext4' }, access_mode: { mode: 'SINGLE_NODE_WRITER' } };
@@ -33,6 +34,7 @@ describe('CSI controller on the memory provider', () => {
   let provider: MemoryProvider;
   let server: CsiServer;
   let csi: CsiClient;
+  let protoFile: string;
   const nodes: Record<string, string> = {};
 
   before(async () => {
@@ -58,12 +60,14 @@ describe('CSI controller on the memory provider', () => {
       driverName: DRIVER_NAME,
       scope: { 'berth.dev/cluster': 'c1' },
     });
+    protoFile = await testCsiProto();
     server = await startCsiServer({
       socket: path.join(dir, 'csi.sock'),
+      protoFile,
       identity: new IdentityService({ version: '0.1.0', controller: true }),
       controller: new ControllerService({ port, defaultVolumeType: 'ssd' }),
     });
-    csi = csiClient(server.endpoint);
+    csi = csiClient(server.endpoint, protoFile);
   });
 
   after(async () => {

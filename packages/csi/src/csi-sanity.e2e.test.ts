@@ -23,6 +23,7 @@ import { CommandMountHost } from './mount-host.js';
 import { MountNamespaceRunner } from './mount-namespace-runner.js';
 import { NodeService } from './node.js';
 import { ProviderVolumes } from './provider-volumes.js';
+import { testCsiProto } from './testing/csi-proto.js';
 
 const signal = new AbortController().signal;
 const tags = { 'berth.dev/cluster': 'csi-sanity' };
@@ -91,6 +92,7 @@ describe(
       const serverDir = path.join(env.dataDir, 'servers', server.id);
       csi = await startCsiServer({
         socket: path.join(workDir, 'csi.sock'),
+        protoFile: await testCsiProto(),
         identity: new IdentityService({ version: '0.1.0', controller: true }),
         controller: new ControllerService({
           port: new ProviderVolumes({ provider, driverName: DRIVER_NAME, scope: tags }),

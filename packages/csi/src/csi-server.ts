@@ -13,6 +13,8 @@ import { csiServices } from './proto.js';
 export interface CsiServerOptions {
   /** A unix socket path; an old socket file there is replaced. */
   socket: string;
+  /** The protocol: a verified `csi.proto`, as `ensureCsiProto` returns its path. */
+  protoFile: string;
   identity: IdentityService;
   controller?: ControllerService;
   node?: NodeService;
@@ -28,7 +30,7 @@ export interface CsiServer {
 type Handler = (request: never, signal: AbortSignal) => Promise<object> | object;
 
 export async function startCsiServer(options: CsiServerOptions): Promise<CsiServer> {
-  const services = csiServices();
+  const services = csiServices(options.protoFile);
   const server = new grpc.Server();
   const unary =
     (method: string, handler: Handler): grpc.handleUnaryCall<object, object> =>

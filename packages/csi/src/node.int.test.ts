@@ -18,6 +18,7 @@ import { CommandMountHost } from './mount-host.js';
 import { MountNamespaceRunner } from './mount-namespace-runner.js';
 import { NodeService } from './node.js';
 import { csiClient, type CsiClient } from './testing/csi-client.js';
+import { testCsiProto } from './testing/csi-proto.js';
 
 const has = (...files: string[]) => files.some((f) => fs.existsSync(f));
 const skip = skipUnless({
@@ -43,6 +44,7 @@ describe('CSI node service on a real loop device', { skip, concurrency: false },
   let device: string;
   let server: CsiServer;
   let csi: CsiClient;
+  let protoFile: string;
   const inNs = async (script: string, check = true) =>
     (
       await host.run('nsenter', [`--mount=${nsFile}`, '--', 'sh', '-c', script], { check })
@@ -62,8 +64,10 @@ describe('CSI node service on a real loop device', { skip, concurrency: false },
     fs.truncateSync(file, GIB);
     device = (await host.run('losetup', ['--find', '--show', file])).stdout.trim();
     const runner = new MountNamespaceRunner(host, nsFile);
+    protoFile = await testCsiProto();
     server = await startCsiServer({
       socket: path.join(dir, 'csi.sock'),
+      protoFile,
       identity: new IdentityService({ version: 'test', controller: false }),
       node: new NodeService({
         host: new CommandMountHost(runner),
@@ -72,7 +76,7 @@ describe('CSI node service on a real loop device', { skip, concurrency: false },
         deviceRoot: '/',
       }),
     });
-    csi = csiClient(server.endpoint);
+    csi = csiClient(server.endpoint, protoFile);
   });
 
   after(async () => {

@@ -1,7 +1,7 @@
 /** A CSI client for tests: each service's methods as promises, over the driver's socket. */
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { CSI_PROTO } from '../proto.js';
+import { CSI_LOADER_OPTIONS } from '../proto.js';
 
 type Call = (request?: object) => Promise<Record<string, unknown>>;
 type UnaryMethod = (
@@ -12,14 +12,9 @@ export type CsiClient = Record<'identity' | 'controller' | 'node', Record<string
   close(): void;
 };
 
-export function csiClient(endpoint: string): CsiClient {
-  const definition = protoLoader.loadSync(CSI_PROTO, {
-    keepCase: true,
-    longs: String,
-    enums: String,
-    defaults: true,
-    oneofs: true,
-  });
+/** A client of the driver at `endpoint`, speaking the protocol in `protoFile` (see ensureCsiProto). */
+export function csiClient(endpoint: string, protoFile: string): CsiClient {
+  const definition = protoLoader.loadSync(protoFile, CSI_LOADER_OPTIONS);
   const pkg = grpc.loadPackageDefinition(definition) as unknown as {
     csi: { v1: Record<string, grpc.ServiceClientConstructor> };
   };
