@@ -26,8 +26,27 @@ export type Flavor = Static<typeof Flavor>;
 export const Zone = Closed({ name: Type.String(), available: Type.Boolean() }, { title: 'Zone' });
 export type Zone = Static<typeof Zone>;
 
+export const VolumeLimits = Closed(
+  {
+    readIops: Type.Integer({ minimum: 1, description: 'Read operations per second' }),
+    writeIops: Type.Integer({ minimum: 1, description: 'Write operations per second' }),
+    readBytesPerSec: Type.Integer({ minimum: 1 }),
+    writeBytesPerSec: Type.Integer({ minimum: 1 }),
+  },
+  {
+    title: 'VolumeLimits',
+    description: 'What an attached volume of the type may do, enforced on its device',
+  },
+);
+export type VolumeLimits = Static<typeof VolumeLimits>;
+
 export const VolumeType = Closed(
-  { name: Type.String(), description: Type.String() },
+  {
+    name: Type.String(),
+    description: Type.String(),
+    maxSizeGb: Type.Integer({ minimum: 1, description: 'The largest volume of the type, GiB' }),
+    limits: VolumeLimits,
+  },
   { title: 'VolumeType' },
 );
 export type VolumeType = Static<typeof VolumeType>;

@@ -15,7 +15,19 @@ const catalog: CatalogSnapshot = {
     { name: 'az1', available: true },
     { name: 'az2', available: true },
   ],
-  volumeTypes: [{ name: 'ssd', description: 'SSD' }],
+  volumeTypes: [
+    {
+      name: 'ssd',
+      description: 'SSD',
+      maxSizeGb: 4096,
+      limits: {
+        readIops: 1000,
+        writeIops: 1000,
+        readBytesPerSec: 134217728,
+        writeBytesPerSec: 134217728,
+      },
+    },
+  ],
   addons: [
     { name: 'ingress-nginx', description: 'Ingress', versions: ['1.0'], defaultVersion: '1.0' },
   ],

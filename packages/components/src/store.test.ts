@@ -243,6 +243,7 @@ test('tools install in their own modules, probed with their environment, outside
   const results = await store.installTools();
   assert.deepEqual(results.map((r) => `${r.component}:${r.status}`).sort(), [
     'crane:installed',
+    'csi-sanity:installed',
     'opentofu:installed',
     'terraform:installed',
   ]);

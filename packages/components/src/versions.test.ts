@@ -162,7 +162,12 @@ test('a malformed manifest is rejected with what is wrong', () => {
 
 test('tools resolve on their own, each with a wrapper module, and belong to no release', () => {
   const tools = resolveTools(manifest);
-  assert.deepEqual(tools.map((c) => c.name).sort(), ['crane', 'opentofu', 'terraform']);
+  assert.deepEqual(tools.map((c) => c.name).sort(), [
+    'crane',
+    'csi-sanity',
+    'opentofu',
+    'terraform',
+  ]);
   for (const c of tools) {
     assert.match(c.version, /^v\d+\.\d+\.\d+$/);
     assert.ok(existsSync(join(defaultComponentsDir(), c.module ?? '-', 'go.mod')), `${c.module}`);

@@ -100,6 +100,10 @@ export const catalogue = {
     title: "A cluster's Kubernetes API refused a request",
     retryable: false,
   },
+  /** A size or count outside what is offered (e.g. a volume above its type's maximum). */
+  BERTH_ERR_OUT_OF_RANGE: { status: 400, title: 'Out of range', retryable: false },
+  /** A list's continuation token that this server did not issue or that expired. */
+  BERTH_ERR_INVALID_PAGE_TOKEN: { status: 400, title: 'Invalid page token', retryable: false },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof catalogue;

@@ -4,8 +4,8 @@
  * what its daemons expect, then execs the daemon, so a restarted daemon finds it in place and
  * the first one to start builds it (under a lock):
  *
- * - with a root disk (the node group's volume), the disk formatted on first use and
- *   loop-mounted, holding the node's kubelet, containerd, CNI and pod-log directories;
+ * - with a root disk (the node group's volume, a block device the provider shows in the
+ *   server), the disk formatted on first use and mounted, holding the node's kubelet, containerd, CNI and pod-log directories;
  * - the node's own directories bound over the standard paths (/etc/kubernetes,
  *   /var/lib/kubelet, /run/containerd, …) in the server's private mount namespace — kubelet,
  *   containerd, runc and the CNI plugins then run with their usual paths, and some of theirs
@@ -43,7 +43,7 @@ export const DISK_DIRS = [
 const DISK_WAIT_SECONDS = 60;
 
 export interface NodeDisk {
-  /** The device path inside the server (the provider links it into the server's root). */
+  /** The device path inside the server, relative to its root (the provider's attachment device). */
   device: string;
   /** Its volume type and size, for the record (a change rolls the node). */
   type: string;
@@ -75,7 +75,7 @@ export interface NodeExecInput {
   cniBinDir: string;
   flavor: { vcpus: number; ramMiB: number };
   /**
-   * The root disk: formatted ext4 on first use and loop-mounted in the node's mount namespace;
+   * The root disk: formatted ext4 on first use and mounted in the node's mount namespace;
    * DISK_DIRS live on it, so its size is the node's ephemeral-storage capacity.
    */
   disk?: NodeDisk;
@@ -148,7 +148,7 @@ function renderDiskMount(disk: NodeDisk): string {
   return `# The root disk (${disk.sizeGb} GiB, ${disk.type}): this node's kubelet, containerd, CNI and pod-log state.
 device="$root"${shq(disk.device)}
 waited=0
-until [ -e "$device" ]; do
+until [ -b "$device" ]; do
   if [ "$waited" -ge ${DISK_WAIT_SECONDS} ]; then
     echo "node-exec: root disk ${disk.device} is not attached after ${DISK_WAIT_SECONDS}s" >&2
     exit 1
@@ -160,6 +160,6 @@ disk="$root/run/berth/disk"
 mkdir -p "$disk"
 if ! mountpoint -q "$disk"; then
   blkid -p "$device" >/dev/null 2>&1 || mkfs.ext4 -q -F -L berth-root "$device"
-  mount -o loop "$device" "$disk"
+  mount "$device" "$disk"
 fi`;
 }

@@ -23,10 +23,25 @@ export interface Hypervisor {
   state: 'up' | 'down';
 }
 
+/**
+ * What an attached volume of a type may do, per volume (Cinder's front-end QoS specs
+ * `read_iops_sec`, `write_iops_sec`, `read_bytes_sec`, `write_bytes_sec`). The provider enforces
+ * them on the device inside the server.
+ */
+export interface VolumeLimits {
+  readIops: number;
+  writeIops: number;
+  readBytesPerSec: number;
+  writeBytesPerSec: number;
+}
+
 export interface VolumeType {
   /** e.g. `ssd`, `hdd`, `high-iops`. */
   name: string;
   description: string;
+  /** The largest volume of the type, whole GiB (create and extend above it are refused). */
+  maxSizeGb: number;
+  limits: VolumeLimits;
 }
 
 export interface GetFlavorInput {

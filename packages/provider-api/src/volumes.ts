@@ -1,16 +1,26 @@
 /**
  * Volumes (Cinder's model): a block device of a volume type and size in one zone, attached to at
- * most one server at a time. Moving a volume is detach from the old server, then attach to the
- * new one.
+ * most one server at a time (ReadWriteOnce). Moving a volume is detach from the old server, then
+ * attach to the new one. While attached, the device shows inside that server only, at the
+ * attachment's `device` path, limited to its type's `limits`.
  *
- * Status: `creating` → `available`; attach → `in-use`; detach → `available`. `attaching`,
- * `detaching` and `deleting` may show while an asynchronous provider works; `error` when it failed.
+ * Status: `creating` → `available`; attach → `in-use`; detach → `available`; extend →
+ * `available` or `in-use` again. `attaching`, `detaching`, `extending` and `deleting` may show
+ * while an asynchronous provider works; `error` when it failed.
  */
+import type { VolumeType } from './catalog.js';
 import type { CreateInput, FindInput, IdInput, ListInput, ProviderObject } from './common.js';
 import { providerErrors } from './provider-errors.js';
 
 export type VolumeStatus =
-  'creating' | 'available' | 'attaching' | 'in-use' | 'detaching' | 'deleting' | 'error';
+  | 'creating'
+  | 'available'
+  | 'attaching'
+  | 'in-use'
+  | 'detaching'
+  | 'extending'
+  | 'deleting'
+  | 'error';
 
 export interface VolumeAttachment {
   serverId: string;
@@ -31,7 +41,7 @@ export interface Volume extends ProviderObject {
 
 export interface CreateVolumeInput extends CreateInput {
   volumeType: string;
-  /** Whole GiB, ≥ 1. */
+  /** Whole GiB, ≥ 1, ≤ the type's `maxSizeGb`. */
   sizeGb: number;
   zone: string;
 }
@@ -55,6 +65,19 @@ export interface DetachVolumeInput {
    * Absent: detach from whatever server holds it.
    */
   serverId?: string;
+  /**
+   * Detach even while the device is in use inside the server (mounted or held open): the
+   * server loses the device as a VM loses a pulled disk. For a server that died or is being
+   * replaced; never while its workload still writes.
+   */
+  force?: boolean;
+}
+
+export interface ExtendVolumeInput {
+  /** The volume. */
+  id: string;
+  /** The new size, whole GiB: not below the current size, not above the type's `maxSizeGb`. */
+  sizeGb: number;
 }
 
 export interface VolumeService {
@@ -72,8 +95,52 @@ export interface VolumeService {
    * when the volume or server does not exist.
    */
   attach(input: AttachVolumeInput, signal: AbortSignal): Promise<Volume>;
-  /** Idempotent: detaching a detached volume returns it unchanged. */
+  /**
+   * Idempotent: detaching a detached volume returns it unchanged. `BERTH_ERR_CONFLICT` while the
+   * device is in use inside the server (mounted, held open) unless `force`.
+   */
   detach(input: DetachVolumeInput, signal: AbortSignal): Promise<Volume>;
+  /**
+   * Grows the volume, also while attached (the device inside the server grows; its filesystem
+   * is the server's to resize). Idempotent: the current size returns the volume unchanged.
+   * `BERTH_ERR_VALIDATION` (field `sizeGb`) when smaller than now or above the type's maximum;
+   * `BERTH_ERR_CONFLICT` while another transition runs; `BERTH_ERR_INVALID_STATE` in `error`.
+   */
+  extend(input: ExtendVolumeInput, signal: AbortSignal): Promise<Volume>;
+}
+
+/**
+ * The size checks every provider makes on create (`current` absent) and extend.
+ * @throws BerthError `BERTH_ERR_VALIDATION` naming `sizeGb`
+ */
+export function validateVolumeSize(sizeGb: number, type: VolumeType, current?: number): void {
+  if (!Number.isInteger(sizeGb) || sizeGb < 1) {
+    throw providerErrors.invalid('sizeGb', 'size is a whole number of GiB, at least 1');
+  }
+  if (current !== undefined && sizeGb < current) {
+    throw providerErrors.invalid(
+      'sizeGb',
+      `a volume only grows: ${sizeGb} GiB is below its ${current} GiB`,
+    );
+  }
+  if (sizeGb > type.maxSizeGb) {
+    throw providerErrors.invalid(
+      'sizeGb',
+      `volume type ${type.name} allows at most ${type.maxSizeGb} GiB, not ${sizeGb}`,
+    );
+  }
+}
+
+/**
+ * Whether a volume in `status` may be extended: `available` and `in-use` may; a transition in
+ * progress is `BERTH_ERR_CONFLICT` (retry); `error` is `BERTH_ERR_INVALID_STATE`.
+ */
+export function requireExtendable(volume: Volume): void {
+  if (volume.status === 'available' || volume.status === 'in-use') return;
+  if (volume.status === 'error') {
+    throw providerErrors.invalidState(`volume ${volume.id} is in error; it cannot be extended`);
+  }
+  throw providerErrors.conflict(`volume ${volume.id} is ${volume.status}; extend it after that`);
 }
 
 /**

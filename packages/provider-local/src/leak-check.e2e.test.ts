@@ -66,3 +66,38 @@ test(
     assert.equal(isClean(report), false);
   },
 );
+
+test(
+  'the leak checker reports volume files and loop devices over them, also once the file is deleted',
+  { skip: e2eSkip },
+  async (t) => {
+    const env = await createE2eEnv();
+    const file = path.join(env.dataDir, 'volumes', 'ssd', 'leaked.img');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, '');
+    fs.truncateSync(file, 64 * 1024 * 1024);
+    const device = (await env.runner.run('losetup', ['--find', '--show', file])).stdout.trim();
+    t.after(async () => {
+      await env.runner.run('losetup', ['--detach', device], { check: false });
+      fs.rmSync(env.dataDir, { recursive: true, force: true });
+    });
+    const check = () =>
+      checkLeaks({ runner: env.runner, prefix: env.prefix, dataDir: env.dataDir });
+    const report = await check();
+    assert.deepEqual(report.loopDevices, [`${device} → ${file}`]);
+    assert.deepEqual(report.files, ['volumes/ssd/leaked.img']);
+
+    fs.rmSync(file);
+    const afterDelete = await check();
+    assert.deepEqual(
+      afterDelete.loopDevices,
+      [`${device} → ${file}`],
+      'a deleted file still leaks',
+    );
+    assert.deepEqual(afterDelete.files, []);
+
+    await env.runner.run('losetup', ['--detach', device]);
+    await until('the loop device to go', async () => (await check()).loopDevices.length === 0);
+    assert.equal(isClean(await check()), true);
+  },
+);

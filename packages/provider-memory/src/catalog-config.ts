@@ -1,6 +1,8 @@
 /** The memory provider's configurable cloud: flavors, zones, hypervisors, volume types. */
 import type { Flavor, Hypervisor, VolumeType, Zone } from '@berth/provider-api';
 
+const MIB = 1024 * 1024;
+
 export interface MemoryCatalog {
   flavors: Flavor[];
   zones: Zone[];
@@ -32,9 +34,26 @@ export function defaultCatalog(): MemoryCatalog {
     zones: ZONES.map((name) => ({ name, available: true })),
     hypervisors: hypervisorsPerZone(ZONES, 3),
     volumeTypes: [
-      { name: 'ssd', description: 'Network SSD' },
-      { name: 'hdd', description: 'Network HDD' },
-      { name: 'high-iops', description: 'Local NVMe with guaranteed IOPS' },
+      volumeType('ssd', 'Network SSD', 4096, 1000, 128),
+      volumeType('hdd', 'Network HDD', 8192, 200, 64),
+      volumeType('high-iops', 'Local NVMe with guaranteed IOPS', 1024, 4000, 256),
     ],
+  };
+}
+
+/** A volume type whose reads and writes share one IOPS and one MiB/s figure. */
+export function volumeType(
+  name: string,
+  description: string,
+  maxSizeGb: number,
+  iops: number,
+  mibPerSec: number,
+): VolumeType {
+  const bytes = mibPerSec * MIB;
+  return {
+    name,
+    description,
+    maxSizeGb,
+    limits: { readIops: iops, writeIops: iops, readBytesPerSec: bytes, writeBytesPerSec: bytes },
   };
 }

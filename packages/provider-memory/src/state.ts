@@ -58,7 +58,11 @@ export type PoolRecord = Omit<
 >;
 export type MemberRecord = Omit<Member, LbStatusFields>;
 export type HealthMonitorRecord = Omit<HealthMonitor, LbStatusFields>;
-export type VolumeRecord = Omit<Volume, 'status'> & Settling;
+export type VolumeRecord = Omit<Volume, 'status'> &
+  Settling & {
+    /** Reads left that show `extending` after an extend (as `pendingReads` for create). */
+    extendingReads?: number;
+  };
 export type FloatingIpRecord = Omit<FloatingIp, 'status'>;
 
 export interface MemoryState {

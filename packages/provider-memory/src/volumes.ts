@@ -1,8 +1,12 @@
 import {
   providerErrors,
+  requireExtendable,
+  validateVolumeSize,
+  type VolumeType,
   type AttachVolumeInput,
   type CreateVolumeInput,
   type DetachVolumeInput,
+  type ExtendVolumeInput,
   type FindInput,
   type IdInput,
   type ListVolumesInput,
@@ -32,12 +36,7 @@ export class MemoryVolumes implements VolumeService {
       const { state, catalog } = this.ctx;
       const existing = existingFor(state.volumes, input);
       if (existing) return view(existing);
-      if (!catalog.volumeTypes.some((t) => t.name === input.volumeType)) {
-        throw providerErrors.invalid('volumeType', `unknown volume type "${input.volumeType}"`);
-      }
-      if (!Number.isInteger(input.sizeGb) || input.sizeGb < 1) {
-        throw providerErrors.invalid('sizeGb', 'sizeGb is a whole number of GiB, at least 1');
-      }
+      validateVolumeSize(input.sizeGb, this.requireType(input.volumeType));
       if (!catalog.zones.some((z) => z.name === input.zone && z.available)) {
         throw providerErrors.invalid('zone', `unknown or unavailable zone "${input.zone}"`);
       }
@@ -103,6 +102,8 @@ export class MemoryVolumes implements VolumeService {
       }
       if (volume.pendingReads > 0)
         throw providerErrors.conflict(`volume ${volume.name} is still being created`);
+      if ((volume.extendingReads ?? 0) > 0)
+        throw providerErrors.conflict(`volume ${volume.name} is being extended`);
       if (volume.zone !== server.zone) {
         throw providerErrors.invalid(
           'serverId',
@@ -118,6 +119,7 @@ export class MemoryVolumes implements VolumeService {
     });
   }
 
+  /** Memory has no mounts: nothing holds a device, so detach never refuses and `force` changes nothing. */
   detach(input: DetachVolumeInput, signal: AbortSignal): Promise<Volume> {
     return this.ctx.run('volumes.detach', input, signal, () => {
       const volume = mustGet(this.ctx.state.volumes, 'Volume', input.id);
@@ -125,6 +127,32 @@ export class MemoryVolumes implements VolumeService {
         volume.attachment = null;
       return view(volume);
     });
+  }
+
+  extend(input: ExtendVolumeInput, signal: AbortSignal): Promise<Volume> {
+    return this.ctx.run('volumes.extend', input, signal, () => {
+      const volume = mustGet(this.ctx.state.volumes, 'Volume', input.id);
+      const current = view(volume);
+      requireExtendable(current);
+      validateVolumeSize(input.sizeGb, this.requireType(volume.volumeType), volume.sizeGb);
+      if (input.sizeGb === volume.sizeGb) return current;
+      const all = Object.values(this.ctx.state.volumes);
+      this.ctx.checkQuota(
+        'volumeGb',
+        all.reduce((sum, v) => sum + v.sizeGb, 0),
+        input.sizeGb - volume.sizeGb,
+      );
+      volume.sizeGb = input.sizeGb;
+      volume.extendingReads = this.ctx.settleReads;
+      return view(volume);
+    });
+  }
+
+  private requireType(name: string): VolumeType {
+    const type = this.ctx.catalog.volumeTypes.find((t) => t.name === name);
+    if (type === undefined)
+      throw providerErrors.invalid('volumeType', `unknown volume type "${name}"`);
+    return type;
   }
 
   /** The lowest /dev/vdX the server does not use (vda is its root disk). */
@@ -145,13 +173,23 @@ export class MemoryVolumes implements VolumeService {
     if (record.pendingReads > 0) {
       record.pendingReads -= 1;
       this.ctx.markDirty();
+    } else if ((record.extendingReads ?? 0) > 0) {
+      record.extendingReads = (record.extendingReads ?? 0) - 1;
+      this.ctx.markDirty();
     }
     return volume;
   }
 }
 
 export function view(record: VolumeRecord): Volume {
-  const { pendingReads, ...rest } = record;
-  const status = pendingReads > 0 ? 'creating' : record.attachment ? 'in-use' : 'available';
+  const { pendingReads, extendingReads, ...rest } = record;
+  const status =
+    pendingReads > 0
+      ? 'creating'
+      : (extendingReads ?? 0) > 0
+        ? 'extending'
+        : record.attachment
+          ? 'in-use'
+          : 'available';
   return snapshot({ ...rest, status });
 }

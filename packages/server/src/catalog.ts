@@ -3,7 +3,7 @@
  * root) into /v1/versions; `providerCatalog` takes flavors, zones and volume types from the
  * infrastructure provider; `staticCatalog` serves a fixed snapshot (tests, offline setups).
  */
-import type { AddonItem, CatalogSnapshot, VersionItem } from '@berth/api-types';
+import type { AddonItem, CatalogSnapshot, VersionItem, VolumeType } from '@berth/api-types';
 import { BerthError } from '@berth/errors';
 import type { Catalog } from './deps.js';
 
@@ -91,10 +91,7 @@ export interface ProviderCatalogSource {
     input: Record<string, never>,
     signal: AbortSignal,
   ): Promise<Array<{ name: string; available: boolean }>>;
-  listVolumeTypes(
-    input: Record<string, never>,
-    signal: AbortSignal,
-  ): Promise<Array<{ name: string; description: string }>>;
+  listVolumeTypes(input: Record<string, never>, signal: AbortSignal): Promise<VolumeType[]>;
 }
 
 /**

@@ -11,9 +11,127 @@ function waitForVolume(env: ConformanceEnv, id: string, status: Volume['status']
   );
 }
 
+async function availableVolume(env: ConformanceEnv, suffix: string, sizeGb = 1): Promise<Volume> {
+  const { zone, volumeType } = await env.defaults();
+  const input = { name: env.name(suffix), tags: env.tags, volumeType, sizeGb, zone };
+  const created = await env.provider.volumes.create(input, env.signal);
+  return waitForVolume(env, created.id, 'available');
+}
+
 export const volumeScenarios: ScenarioGroup = {
   title: 'volumes',
   scenarios: [
+    {
+      name: 'every volume type states its maximum size and I/O limits; create above the maximum is refused',
+      needs: ['volumes'],
+      async run(env) {
+        const { volumes, catalog } = env.provider;
+        const { zone } = await env.defaults();
+        const types = await catalog.listVolumeTypes({}, env.signal);
+        for (const t of types) {
+          assert.ok(Number.isInteger(t.maxSizeGb) && t.maxSizeGb >= 1, `${t.name}: maxSizeGb`);
+          for (const [key, value] of Object.entries(t.limits)) {
+            assert.ok(Number.isInteger(value) && value > 0, `${t.name}: limits.${key} = ${value}`);
+          }
+        }
+        const type = types[0]!;
+        await rejectsWithCode(
+          volumes.create(
+            {
+              name: env.name('huge'),
+              tags: env.tags,
+              volumeType: type.name,
+              sizeGb: type.maxSizeGb + 1,
+              zone,
+            },
+            env.signal,
+          ),
+          'BERTH_ERR_VALIDATION',
+          'size above the type maximum',
+        );
+        assert.deepEqual(await volumes.list({ tags: env.tags }, env.signal), []);
+      },
+    },
+    {
+      name: 'extend grows a volume, detached or attached; smaller or above the type maximum is refused',
+      needs: ['volumes'],
+      async run(env) {
+        const { volumes, catalog } = env.provider;
+        const { volumeType } = await env.defaults();
+        const type = (await catalog.listVolumeTypes({}, env.signal)).find(
+          (t) => t.name === volumeType,
+        )!;
+        const volume = await availableVolume(env, 'grow', 1);
+        const grown = await volumes.extend({ id: volume.id, sizeGb: 2 }, env.signal);
+        assert.equal(grown.sizeGb, 2);
+        assert.ok(['extending', 'available'].includes(grown.status), `status ${grown.status}`);
+        assert.equal((await waitForVolume(env, volume.id, 'available')).sizeGb, 2);
+        const same = await volumes.extend({ id: volume.id, sizeGb: 2 }, env.signal);
+        assert.equal(same.sizeGb, 2, 'extend to the current size is a no-op');
+        await rejectsWithCode(
+          volumes.extend({ id: volume.id, sizeGb: 1 }, env.signal),
+          'BERTH_ERR_VALIDATION',
+          'shrink',
+        );
+        await rejectsWithCode(
+          volumes.extend({ id: volume.id, sizeGb: type.maxSizeGb + 1 }, env.signal),
+          'BERTH_ERR_VALIDATION',
+          'extend above the type maximum',
+        );
+        await rejectsWithCode(
+          volumes.extend({ id: 'no-such-volume', sizeGb: 3 }, env.signal),
+          'BERTH_ERR_NOT_FOUND',
+          'extend a missing volume',
+        );
+
+        const { subnet } = await env.network('net');
+        const server = await env.server('vm', subnet);
+        await volumes.attach({ id: volume.id, serverId: server.id }, env.signal);
+        await waitForVolume(env, volume.id, 'in-use');
+        await volumes.extend({ id: volume.id, sizeGb: 3 }, env.signal);
+        const attached = await waitForVolume(env, volume.id, 'in-use');
+        assert.equal(attached.sizeGb, 3);
+        assert.equal(attached.attachment?.serverId, server.id, 'extend kept the attachment');
+        await volumes.detach({ id: volume.id }, env.signal);
+        await waitForVolume(env, volume.id, 'available');
+      },
+    },
+    {
+      name: 'two servers racing to attach one volume: exactly one wins, the other gets CONFLICT',
+      needs: ['volumes'],
+      async run(env) {
+        const { volumes } = env.provider;
+        const { subnet } = await env.network('net');
+        const [a, b] = [await env.server('a', subnet), await env.server('b', subnet)];
+        const volume = await availableVolume(env, 'rwo');
+        const results = await Promise.allSettled([
+          volumes.attach({ id: volume.id, serverId: a.id }, env.signal),
+          volumes.attach({ id: volume.id, serverId: b.id }, env.signal),
+        ]);
+        const won = results.filter((r) => r.status === 'fulfilled');
+        const lost = results.filter((r) => r.status === 'rejected');
+        assert.equal(won.length, 1, `attaches that succeeded: ${won.length}`);
+        assert.equal((lost[0]!.reason as { code?: string }).code, 'BERTH_ERR_CONFLICT');
+        const inUse = await waitForVolume(env, volume.id, 'in-use');
+        const winner = results[0]!.status === 'fulfilled' ? a : b;
+        assert.equal(inUse.attachment?.serverId, winner.id);
+        const attachedTo = [
+          ...(await env.provider.servers.get({ id: a.id }, env.signal)).volumeAttachments,
+          ...(await env.provider.servers.get({ id: b.id }, env.signal)).volumeAttachments,
+        ];
+        assert.equal(attachedTo.length, 1, 'the volume is recorded on exactly one server');
+        await volumes.detach({ id: volume.id, force: true }, env.signal);
+        await waitForVolume(env, volume.id, 'available');
+        const loser = winner === a ? b : a;
+        await volumes.attach({ id: volume.id, serverId: loser.id }, env.signal);
+        assert.equal(
+          (await waitForVolume(env, volume.id, 'in-use')).attachment?.serverId,
+          loser.id,
+        );
+        await volumes.detach({ id: volume.id, serverId: loser.id }, env.signal);
+        await waitForVolume(env, volume.id, 'available');
+      },
+    },
     {
       name: 'attached to one server, a volume cannot attach to another until detached',
       needs: ['volumes'],

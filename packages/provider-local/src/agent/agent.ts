@@ -4,6 +4,7 @@
  * and, on SIGTERM or SIGINT, stops every service and exits.
  */
 import fs from 'node:fs';
+import { applyBlockLimits, blkioGroupOf, type DeviceLimits } from '../machine/blkio.js';
 import { errorMessage } from './errors.js';
 import type { ServerLayout } from './layout.js';
 import { applyFiles } from './files.js';
@@ -12,6 +13,9 @@ import { DEFAULT_BACKOFF, type BackoffPolicy } from './service-process.js';
 import { writeStatus, type AgentState } from './status.js';
 import { Supervisor } from './supervisor.js';
 import { validateUserData, type AgentConfig, type UserData } from './user-data.js';
+
+/** How soon a new container's group gets its node's block limits. */
+const BLOCK_LIMITS_INTERVAL_MS = 1000;
 
 export interface AgentOptions {
   layout: ServerLayout;
@@ -26,6 +30,7 @@ export class Agent {
   private readonly config: AgentConfig;
   private readonly supervisor: Supervisor;
   private work: Promise<void> = Promise.resolve();
+  private blockLimitTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: AgentOptions) {
     const { layout } = options;
@@ -47,6 +52,7 @@ export class Agent {
     await this.serialise(() => this.applyUserData(false));
     this.state = 'running';
     this.report();
+    this.keepBlockLimits();
     this.log('agent.started', { pid: process.pid });
   }
 
@@ -59,6 +65,7 @@ export class Agent {
   /** Stops every service, removes the pid file and reports `stopped`. */
   async shutdown(): Promise<void> {
     this.state = 'stopping';
+    clearInterval(this.blockLimitTimer);
     this.report();
     await this.serialise(() => this.supervisor.stopAll());
     this.state = 'stopped';
@@ -80,6 +87,27 @@ export class Agent {
       this.errors.push(errorMessage(err));
     }
     await this.supervisor.apply(data.services ?? [], isReload ? changed : []);
+  }
+
+  /**
+   * cgroup v1 block throttling is per group, and kubelet and runc make groups below the server's
+   * at any time: every second, the provider's limits go into each group that lacks them.
+   */
+  private keepBlockLimits(): void {
+    const group = blkioGroupOf(this.config.cgroupProcs ?? []);
+    if (group === undefined) return;
+    const apply = () => {
+      try {
+        const text = fs.readFileSync(this.options.layout.blockLimits, 'utf8');
+        applyBlockLimits(group, JSON.parse(text) as DeviceLimits[]);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+          this.log('agent.block-limits-failed', { error: errorMessage(err) });
+      }
+    };
+    apply();
+    this.blockLimitTimer = setInterval(apply, BLOCK_LIMITS_INTERVAL_MS);
+    this.blockLimitTimer.unref();
   }
 
   private readUserData(): UserData {

@@ -13,6 +13,11 @@ export interface ServerLayout {
   userData: string;
   /** Agent → provider: the agent's PidRecord. */
   agentPid: string;
+  /**
+   * Provider → agent: the attached volumes' block limits (DeviceLimits[]), re-applied to the
+   * server's cgroups every second (machine/blkio.ts).
+   */
+  blockLimits: string;
   /** Agent → provider: AgentStatus, replaced atomically on every change. */
   status: string;
   /** The agent's own stdout/stderr (opened by the provider). */
@@ -33,6 +38,7 @@ export function serverLayout(dir: string): ServerLayout {
     config: path.join(dir, 'agent.json'),
     userData: path.join(dir, 'user-data.json'),
     agentPid: path.join(dir, 'agent.pid'),
+    blockLimits: path.join(dir, 'block-limits.json'),
     status: path.join(dir, 'status.json'),
     agentLog: path.join(logDir, 'agent.log'),
     rootDir: path.join(dir, 'root'),

@@ -34,11 +34,28 @@ export const DEFAULT_CATALOG: CatalogConfig = {
     { name: 'az3', hypervisors: 3 },
   ],
   volumeTypes: [
-    { name: 'ssd', description: 'Sparse file on the host, labelled SSD' },
-    { name: 'hdd', description: 'Sparse file on the host, labelled HDD' },
-    { name: 'high-iops', description: 'Sparse file on the host, labelled high-IOPS' },
+    volumeType('ssd', 'Sparse file on the host, throttled as an SSD', 4096, 1000, 128),
+    volumeType('hdd', 'Sparse file on the host, throttled as an HDD', 8192, 200, 64),
+    volumeType('high-iops', 'Sparse file on the host, throttled as high-IOPS', 1024, 4000, 256),
   ],
 };
+
+/** A volume type whose reads and writes share one IOPS and one MiB/s figure. */
+export function volumeType(
+  name: string,
+  description: string,
+  maxSizeGb: number,
+  iops: number,
+  mibPerSec: number,
+): VolumeType {
+  const bytes = mibPerSec * 1024 * 1024;
+  return {
+    name,
+    description,
+    maxSizeGb,
+    limits: { readIops: iops, writeIops: iops, readBytesPerSec: bytes, writeBytesPerSec: bytes },
+  };
+}
 
 export function hypervisorsOf(config: CatalogConfig): Hypervisor[] {
   return config.zones.flatMap((z) =>
@@ -95,9 +112,11 @@ export class LocalCatalog implements CatalogService {
     }
   }
 
-  requireVolumeType(name: string): void {
-    if (!this.config.volumeTypes.some((t) => t.name === name)) {
+  requireVolumeType(name: string): VolumeType {
+    const type = this.config.volumeTypes.find((t) => t.name === name);
+    if (type === undefined) {
       throw providerErrors.invalid('volumeType', `unknown volume type "${name}"`);
     }
+    return type;
   }
 }

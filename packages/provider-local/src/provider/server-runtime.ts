@@ -11,6 +11,7 @@ const neverAborted = new AbortController().signal;
 import { serverDir, type ProviderContext } from './context.js';
 import type { FirewallSync } from './firewall-sync.js';
 import type { ServerLocal } from './records.js';
+import { VolumeDevices } from './volume-devices.js';
 import type { Entry } from './repo.js';
 
 export class ServerRuntime {
@@ -56,6 +57,8 @@ export class ServerRuntime {
     if (this.ctx.agents.find(dir) !== undefined) return;
     const flavor = await this.ctx.catalog.getFlavor({ name: entry.obj.flavor }, neverAborted);
     const machine = await this.ctx.machines.boot(entry.obj.id, dir, flavor, signal);
+    // Attached volumes show in the new mount namespace before anything in the server starts.
+    await new VolumeDevices(this.ctx).boot(entry.obj.id, signal);
     await this.ctx.agents.start({
       dir,
       netns: this.ctx.topology.names.server(entry.obj.id),

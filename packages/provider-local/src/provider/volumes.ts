@@ -1,24 +1,36 @@
 /**
  * Volumes (Cinder's model) as sparse files under the data dir, one folder per volume type.
- * Attachment is bookkeeping on the volume and the server, plus a symlink `dev/vdX` in the
- * server's root pointing at the file, so software in the server can find "its disk".
+ * Attachment is bookkeeping on the volume and the server, plus a real block device inside the
+ * server: a loop device over the file, shown as `root/dev/vdX` in the server's mount namespace
+ * and throttled to its type's limits (volume-devices.ts).
+ *
+ * Every call runs under the provider's writer lock; the transitional statuses (`attaching`,
+ * `detaching`, `extending`) are written while the host work runs, so another process reading
+ * the inventory sees them. One found by a call holding the lock was left by a call that died
+ * half-way: it counts as the settled status and the repeated call finishes the work.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { BerthError } from '@berth/errors';
 import {
   providerErrors,
+  requireExtendable,
   validateNameAndTags,
+  validateVolumeSize,
   type AttachVolumeInput,
   type CreateVolumeInput,
   type DetachVolumeInput,
+  type ExtendVolumeInput,
   type FindInput,
   type IdInput,
   type ListVolumesInput,
   type Volume,
   type VolumeService,
 } from '@berth/provider-api';
-import { mutate, newId, read, serverDir, type ProviderContext } from './context.js';
+import { releaseLoops } from '../machine/block-devices.js';
+import { mutate, newId, read, type ProviderContext } from './context.js';
 import { copy, findByName, findSame, withTags } from './repo.js';
+import { VolumeDevices } from './volume-devices.js';
 
 const GIB = 1024 ** 3;
 const DEVICES = 'bcdefghijklmnopqrstuvwxyz'.split('').map((c) => `/dev/vd${c}`);
@@ -29,10 +41,7 @@ export class LocalVolumes implements VolumeService {
   create(input: CreateVolumeInput, signal: AbortSignal): Promise<Volume> {
     return mutate(this.ctx, signal, async () => {
       validateNameAndTags(input.name, input.tags);
-      this.ctx.catalog.requireVolumeType(input.volumeType);
-      if (!Number.isInteger(input.sizeGb) || input.sizeGb < 1) {
-        throw providerErrors.invalid('sizeGb', 'size is a whole number of GiB, at least 1');
-      }
+      validateVolumeSize(input.sizeGb, this.ctx.catalog.requireVolumeType(input.volumeType));
       this.ctx.catalog.requireZone(input.zone);
       const existing = findSame(await this.ctx.repos.volumes.all(), input);
       if (existing !== undefined) return copy(existing.obj);
@@ -84,6 +93,7 @@ export class LocalVolumes implements VolumeService {
           `volume ${input.id} is attached to ${entry.obj.attachment.serverId}`,
         );
       }
+      await releaseLoops(this.ctx.runner, entry.local.file, 0, signal);
       fs.rmSync(entry.local.file, { force: true });
       removeEmptyDirs(path.dirname(entry.local.file), path.join(this.ctx.dataDir, 'volumes'));
       await this.ctx.repos.volumes.delete(input.id);
@@ -95,7 +105,14 @@ export class LocalVolumes implements VolumeService {
       const volume = await this.ctx.repos.volumes.require(input.id);
       const server = (await this.ctx.repos.servers.require(input.serverId)).obj;
       const current = volume.obj.attachment;
-      if (current?.serverId === server.id) return copy(volume.obj);
+      if (current?.serverId === server.id) {
+        if (volume.obj.status === 'in-use') return copy(volume.obj);
+        // Left `attaching` by a call that died half-way: finish it on the same device.
+        return copy(await attachVolume(this.ctx, input.id, server.id, current.device, signal));
+      }
+      if (volume.obj.status === 'error') {
+        throw providerErrors.invalidState(`volume ${input.id} is in error; it cannot be attached`);
+      }
       if (current !== null) {
         throw providerErrors.conflict(`volume ${input.id} is attached to ${current.serverId}`);
       }
@@ -109,7 +126,7 @@ export class LocalVolumes implements VolumeService {
       const device = DEVICES.find((d) => !used.has(d));
       if (device === undefined)
         throw providerErrors.quota('device', `server ${server.id} has no free device`);
-      return copy(await attachVolume(this.ctx, input.id, server.id, device));
+      return copy(await attachVolume(this.ctx, input.id, server.id, device, signal));
     });
   }
 
@@ -121,65 +138,160 @@ export class LocalVolumes implements VolumeService {
         current === null ||
         (input.serverId !== undefined && input.serverId !== current.serverId)
       ) {
-        return copy(volume);
+        return copy(settled(volume));
       }
-      return copy(await detachVolume(this.ctx, volume.id));
+      return copy(await detachVolume(this.ctx, volume.id, input.force ?? false, signal));
+    });
+  }
+
+  extend(input: ExtendVolumeInput, signal: AbortSignal): Promise<Volume> {
+    return mutate(this.ctx, signal, async () => {
+      const entry = await this.ctx.repos.volumes.require(input.id);
+      const volume = settled(entry.obj);
+      requireExtendable(volume);
+      const type = this.ctx.catalog.requireVolumeType(volume.volumeType);
+      validateVolumeSize(input.sizeGb, type, volume.sizeGb);
+      if (input.sizeGb === volume.sizeGb && entry.obj.status === volume.status) return copy(volume);
+      const file = entry.local.file;
+      const updated = await transition(
+        this.ctx,
+        volume,
+        'extending',
+        async () => {
+          // A grown sparse file costs no space; the loop device (if attached) takes the new size.
+          fs.truncateSync(file, Math.max(fs.statSync(file).size, input.sizeGb * GIB));
+          await new VolumeDevices(this.ctx).resize(file, signal);
+        },
+        (v) => {
+          v.sizeGb = input.sizeGb;
+        },
+      );
+      return copy(updated);
     });
   }
 }
 
-/** Records a checked attachment on both sides and links the device into the server's root. */
+/** The status a volume has once no call works on it (see the module comment). */
+function settled(volume: Volume): Volume {
+  const busy: Volume['status'][] = ['attaching', 'detaching', 'extending'];
+  if (!busy.includes(volume.status)) return volume;
+  return { ...volume, status: volume.attachment === null ? 'available' : 'in-use' };
+}
+
+/**
+ * Writes `during` as the volume's status, runs the host work, then applies `done` and the
+ * settled status. When the work fails the volume returns to its status before, and the error
+ * is rethrown (a BerthError as is, anything else as `BERTH_ERR_PROVIDER`).
+ */
+async function transition(
+  ctx: ProviderContext,
+  volume: Volume,
+  during: Volume['status'],
+  work: () => Promise<void>,
+  done: (volume: Volume) => void,
+): Promise<Volume> {
+  await ctx.repos.volumes.update(volume.id, (e) => {
+    e.obj.status = during;
+  });
+  try {
+    await work();
+  } catch (err) {
+    await ctx.repos.volumes.update(volume.id, (e) => {
+      e.obj.status = volume.status;
+    });
+    if (err instanceof BerthError && err.code !== 'BERTH_ERR_COMMAND_FAILED') throw err;
+    throw providerErrors.backend(`volume ${volume.id}: ${during} failed: ${String(err)}`, err);
+  }
+  const updated = await ctx.repos.volumes.update(volume.id, (e) => {
+    done(e.obj);
+    e.obj.status = e.obj.attachment === null ? 'available' : 'in-use';
+  });
+  return updated.obj;
+}
+
+/**
+ * Attaches a checked volume: the device set up on the host (and shown in the server when it
+ * runs), then the attachment recorded on both sides.
+ */
 export async function attachVolume(
   ctx: ProviderContext,
   volumeId: string,
   serverId: string,
   device: string,
+  signal?: AbortSignal,
 ): Promise<Volume> {
-  await ctx.repos.servers.update(serverId, (e) =>
-    e.obj.volumeAttachments.push({ volumeId, device }),
+  const entry = await ctx.repos.volumes.require(volumeId);
+  const volume = settled(entry.obj);
+  return transition(
+    ctx,
+    volume,
+    'attaching',
+    async () => {
+      await ctx.repos.servers.update(serverId, (e) => {
+        e.obj.volumeAttachments = e.obj.volumeAttachments.filter((a) => a.volumeId !== volumeId);
+        e.obj.volumeAttachments.push({ volumeId, device });
+      });
+      try {
+        await ctx.repos.volumes.update(volumeId, (e) => {
+          e.obj.attachment = { serverId, device, attachedAt: ctx.now() };
+        });
+        await new VolumeDevices(ctx).attach(entry.local.file, serverId, device, signal);
+      } catch (err) {
+        await forgetAttachment(ctx, volumeId, serverId);
+        throw err;
+      }
+    },
+    () => undefined,
   );
-  const updated = await ctx.repos.volumes.update(volumeId, (e) => {
-    e.obj.attachment = { serverId, device, attachedAt: ctx.now() };
-    e.obj.status = 'in-use';
-  });
-  linkDevice(ctx, serverId, device, updated.local.file);
-  return updated.obj;
 }
 
-/** Clears a volume's attachment on both sides. */
-export async function detachVolume(ctx: ProviderContext, volumeId: string): Promise<Volume> {
-  const volume = (await ctx.repos.volumes.require(volumeId)).obj;
+/**
+ * Detaches a volume: the device taken out of the server and the host (refused while mounted
+ * unless `force`, see VolumeDevices.detach), then the attachment cleared on both sides.
+ */
+export async function detachVolume(
+  ctx: ProviderContext,
+  volumeId: string,
+  force: boolean,
+  signal?: AbortSignal,
+): Promise<Volume> {
+  const entry = await ctx.repos.volumes.require(volumeId);
+  const volume = settled(entry.obj);
   const current = volume.attachment;
   if (current === null) return volume;
-  const server = await ctx.repos.servers.get(current.serverId);
-  if (server !== undefined) {
-    await ctx.repos.servers.update(current.serverId, (e) => {
+  return transition(
+    ctx,
+    volume,
+    'detaching',
+    async () => {
+      await new VolumeDevices(ctx).detach(entry.local.file, current, force, signal);
+      await forgetAttachment(ctx, volumeId, current.serverId);
+      await new VolumeDevices(ctx).syncLimits(current.serverId);
+    },
+    () => undefined,
+  );
+}
+
+/** Server delete: its machine is gone, so nothing in it holds a device any more. */
+export async function detachAllVolumes(ctx: ProviderContext, serverId: string): Promise<void> {
+  for (const entry of await ctx.repos.volumes.all()) {
+    if (entry.obj.attachment?.serverId === serverId) await detachVolume(ctx, entry.obj.id, true);
+  }
+}
+
+async function forgetAttachment(
+  ctx: ProviderContext,
+  volumeId: string,
+  serverId: string,
+): Promise<void> {
+  if ((await ctx.repos.servers.get(serverId)) !== undefined) {
+    await ctx.repos.servers.update(serverId, (e) => {
       e.obj.volumeAttachments = e.obj.volumeAttachments.filter((a) => a.volumeId !== volumeId);
     });
   }
-  fs.rmSync(devicePath(ctx, current.serverId, current.device), { force: true });
-  const updated = await ctx.repos.volumes.update(volumeId, (e) => {
+  await ctx.repos.volumes.update(volumeId, (e) => {
     e.obj.attachment = null;
-    e.obj.status = 'available';
   });
-  return updated.obj;
-}
-
-export async function detachAllVolumes(ctx: ProviderContext, serverId: string): Promise<void> {
-  for (const entry of await ctx.repos.volumes.all()) {
-    if (entry.obj.attachment?.serverId === serverId) await detachVolume(ctx, entry.obj.id);
-  }
-}
-
-function devicePath(ctx: ProviderContext, serverId: string, device: string): string {
-  return path.join(serverDir(ctx, serverId), 'root', device);
-}
-
-function linkDevice(ctx: ProviderContext, serverId: string, device: string, file: string): void {
-  const link = devicePath(ctx, serverId, device);
-  fs.mkdirSync(path.dirname(link), { recursive: true });
-  fs.rmSync(link, { force: true });
-  fs.symlinkSync(file, link);
 }
 
 function removeEmptyDirs(dir: string, stopAt: string): void {

@@ -24,8 +24,28 @@ export const TEST_CATALOG: CatalogSnapshot = {
     { name: 'az2', available: true },
   ],
   volumeTypes: [
-    { name: 'ssd', description: 'Network SSD' },
-    { name: 'hdd', description: 'Network HDD' },
+    {
+      name: 'ssd',
+      description: 'Network SSD',
+      maxSizeGb: 4096,
+      limits: {
+        readIops: 1000,
+        writeIops: 1000,
+        readBytesPerSec: 134217728,
+        writeBytesPerSec: 134217728,
+      },
+    },
+    {
+      name: 'hdd',
+      description: 'Network HDD',
+      maxSizeGb: 8192,
+      limits: {
+        readIops: 200,
+        writeIops: 200,
+        readBytesPerSec: 67108864,
+        writeBytesPerSec: 67108864,
+      },
+    },
   ],
   addons: BUILTIN_ADDONS,
 };
