@@ -277,7 +277,9 @@ export class NodeGroupReconciler implements Reconciler {
     const { store } = this.deps;
     const { cluster, nodeGroup } = pass;
     const drain = isTrue(cluster.status.conditions, 'ControlPlaneReady') && !cluster.spec.stopped;
-    for (const server of await listWorkers(pass)) await removeWorker(pass, server, drain);
+    for (const server of await listWorkers(pass)) {
+      await removeWorker(pass, server, drain, 'remove');
+    }
     await deleteWorkerGroup(pass);
     await store.finalizeNodeGroup(
       nodeGroup.metadata.uid,

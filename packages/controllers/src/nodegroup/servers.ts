@@ -4,6 +4,7 @@
  * Scale-up fills the lowest free slots; scale-down drains, then deletes, the highest ones.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isBerthError } from '@berth/errors';
 import type { Server, Volume } from '@berth/provider-api';
 import { hashUserData } from '@berth/provider-api';
 import { isTrue } from '../conditions.js';
@@ -131,19 +132,39 @@ export async function createWorker(
   return server;
 }
 
+/**
+ * What a removal does when its drain times out (a PodDisruptionBudget that allows no eviction,
+ * pods that cannot be placed elsewhere): `retry` — fail, and the next pass drains again (scale-
+ * down keeps honouring the budget); `remove` — record a warning and remove the node anyway (the
+ * whole group is being deleted: its pods may have nowhere to go, and waiting cannot change that).
+ */
+export type DrainTimeoutPolicy = 'retry' | 'remove';
+
 /** Drains the node (when the API can be asked) and deletes its server. */
 export async function removeWorker(
   pass: NodeGroupPass,
   server: Server,
   drain: boolean,
+  onDrainTimeout: DrainTimeoutPolicy = 'retry',
 ): Promise<void> {
   const { provider, bootstrap, store } = pass.deps;
   const { cluster, nodeGroup, signal } = pass;
   if (drain && server.status === 'ACTIVE') {
-    await bootstrap.drainNode(
-      { cluster, nodeName: server.name, vipAddress: pass.vipAddress },
-      signal,
-    );
+    try {
+      await bootstrap.drainNode(
+        { cluster, nodeName: server.name, vipAddress: pass.vipAddress },
+        signal,
+      );
+    } catch (err) {
+      if (onDrainTimeout === 'retry' || !isBerthError(err) || err.code !== 'BERTH_ERR_TIMEOUT')
+        throw err;
+      await store.recordEvent(cluster.metadata.uid, {
+        type: 'Warning',
+        reason: 'NodeDrainTimedOut',
+        message: `removing node ${server.name} of group ${nodeGroup.metadata.name} anyway, as the group is being deleted: ${err.message}`,
+        object: { kind: 'NodeGroup', name: nodeGroup.metadata.name },
+      });
+    }
     await awaitLoadBalancerDeregistration(pass, server);
   }
   await provider.servers.delete({ id: server.id }, signal);
