@@ -43,7 +43,9 @@ function offeredChain(url: string): Promise<string[]> {
     socket.once('secureConnect', () => {
       const pems: string[] = [];
       for (let c = socket.getPeerCertificate(true); c?.raw; c = c.issuerCertificate) {
-        pems.push(`-----BEGIN CERTIFICATE-----\n${c.raw.toString('base64')}\n-----END CERTIFICATE-----\n`);
+        pems.push(
+          `-----BEGIN CERTIFICATE-----\n${c.raw.toString('base64')}\n-----END CERTIFICATE-----\n`,
+        );
         if (c.issuerCertificate === c) break;
       }
       socket.end();

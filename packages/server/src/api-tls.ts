@@ -136,5 +136,9 @@ export async function loadApiTls(input: {
   });
   writeFileSync(path.join(input.dataDir, API_CA_FILE), caCert, { mode: 0o644 });
   // The chain ends with the CA, so a client that does not trust it yet can see what to pin.
-  return { certPem: `${serving.certPem.trimEnd()}\n${caCert}`, keyPem: serving.keyPem, caPem: caCert };
+  return {
+    certPem: `${serving.certPem.trimEnd()}\n${caCert}`,
+    keyPem: serving.keyPem,
+    caPem: caCert,
+  };
 }

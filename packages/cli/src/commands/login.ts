@@ -79,7 +79,8 @@ async function trustedCa(
   io: CliIo,
 ): Promise<string | undefined> {
   const endpoint = settings.endpoint!;
-  const expected = opts.caFingerprint === undefined ? undefined : parseFingerprint(opts.caFingerprint);
+  const expected =
+    opts.caFingerprint === undefined ? undefined : parseFingerprint(opts.caFingerprint);
   if (opts.caFile !== undefined) return readCaFile(opts.caFile);
   if (io.env.BERTH_CA_FILE) return settings.caCertificate;
   // A CA recorded for another endpoint says nothing about this one.

@@ -17,8 +17,7 @@ export interface OfferedCa {
 }
 
 export type ServerTrust =
-  | { trusted: true }
-  | { trusted: false; reason: string; offered: OfferedCa | undefined };
+  { trusted: true } | { trusted: false; reason: string; offered: OfferedCa | undefined };
 
 /** `sha256:` and the hex SHA-256 of the certificate's DER (the form `berth server` prints). */
 export function fingerprintOf(pem: string): string {
