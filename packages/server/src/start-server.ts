@@ -49,6 +49,7 @@ import type { RuntimeSupport } from './node-runtimes.js';
 import { startPlatformRegistry, type RunningPlatformRegistry } from './platform-registry.js';
 import { startClusterAutoscalers } from './cluster-autoscalers.js';
 import { seedAdminToken } from './seed-admin.js';
+import { explainConfigError, loadServerConfig, withConfigFile } from './server-config-file.js';
 import {
   localTopologyFromEnv,
   memoryDelayFromEnv,
@@ -85,6 +86,11 @@ export interface StartServerOptions {
   memoryProvider?: MemoryProviderOptions;
   /** Reads BERTH_* settings from here (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * A YAML file with the directory settings (server-config-file.ts); default
+   * BERTH_SERVER_CONFIG. A variable set in `env` wins over the file's key.
+   */
+  configFile?: string;
   appOptions?: AppOptions;
   /**
    * Run the platform registry (docs/registry.md): `true` with BERTH_REGISTRY_PORT/_HOST from the
@@ -125,7 +131,21 @@ const LEASE_MS = 15_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
 
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
-  const env = options.env ?? process.env;
+  const given = options.env ?? process.env;
+  const configFile = options.configFile ?? (given.BERTH_SERVER_CONFIG || undefined);
+  const config = configFile === undefined ? undefined : loadServerConfig(configFile);
+  const env = config ? withConfigFile(given, config) : given;
+  try {
+    return await startWith(options, env);
+  } catch (err) {
+    throw config ? explainConfigError(err, config, given) : err;
+  }
+}
+
+async function startWith(
+  options: StartServerOptions,
+  env: NodeJS.ProcessEnv,
+): Promise<RunningServer> {
   const address = parseListen(options.listen);
   const tlsOption = chooseApiTls({
     host: address.host,

@@ -93,3 +93,9 @@ test('berth server prints where its API CA is and its fingerprint; --insecure-ht
   assert.equal(plain.calls.options?.insecureHttp, true);
   assert.doesNotMatch(plain.calls.out, /API CA/);
 });
+
+test('berth server --config passes the file, resolved, to startServer', async () => {
+  const { deps, calls } = fakeDeps();
+  await program(deps).parseAsync(['server', '--config', 'etc/berth.yaml'], { from: 'user' });
+  assert.equal(calls.options?.configFile, `${process.cwd()}/etc/berth.yaml`);
+});

@@ -67,6 +67,7 @@ interface ServerFlags {
   tlsKey?: string;
   tls?: boolean;
   insecureHttp?: boolean;
+  config?: string;
 }
 
 function tlsOption(flags: ServerFlags): StartServerOptions['tls'] {
@@ -118,6 +119,10 @@ export function registerServerCommand(
       "serve HTTPS with a certificate from Berth's API CA, made on the first start (the default; env BERTH_TLS=auto)",
     )
     .option(
+      '--config <file>',
+      'YAML file with the directory (LDAP) settings; BERTH_LDAP_* variables win over it (env BERTH_SERVER_CONFIG)',
+    )
+    .option(
       '--insecure-http',
       'serve plain HTTP instead of HTTPS, on a loopback address only (tests; env BERTH_INSECURE_HTTP=true)',
     )
@@ -126,6 +131,7 @@ export function registerServerCommand(
       const base: StartServerOptions = {
         ...(tls === undefined ? {} : { tls }),
         ...(flags.insecureHttp ? { insecureHttp: true } : {}),
+        ...(flags.config === undefined ? {} : { configFile: path.resolve(flags.config) }),
         listen: flags.listen,
         dataDir: path.resolve(flags.dataDir),
         provider: flags.provider,
