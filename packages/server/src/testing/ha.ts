@@ -181,3 +181,33 @@ export async function etcdHealth(
   ]).catch((err: { stdout?: string }) => ({ stdout: err.stdout ?? '[]' }));
   return JSON.parse(stdout || '[]') as Array<{ endpoint: string; health: boolean }>;
 }
+
+/**
+ * The certificate a master's kube-apiserver presents on its own address (PEM), read from inside
+ * the master's network namespace — what a client of that master is shown, not what Berth stored.
+ */
+export async function presentedApiserverCertificate(
+  prefix: string,
+  master: { id: string; address: string },
+  port = 6443,
+): Promise<string> {
+  const script = `
+const tls = require('node:tls');
+const s = tls.connect({ host: process.argv[1], port: Number(process.argv[2]), rejectUnauthorized: false }, () => {
+  const raw = s.getPeerCertificate().raw.toString('base64');
+  process.stdout.write('-----BEGIN CERTIFICATE-----\\n' + raw.match(/.{1,64}/g).join('\\n') + '\\n-----END CERTIFICATE-----\\n');
+  s.end();
+});
+s.setTimeout(5000, () => s.destroy(new Error('timed out')));`;
+  const { stdout } = await run('ip', [
+    'netns',
+    'exec',
+    namespaceNames(prefix).server(master.id),
+    process.execPath,
+    '-e',
+    script,
+    master.address,
+    String(port),
+  ]);
+  return stdout;
+}
