@@ -89,7 +89,16 @@ async function trustedCa(
   if (!endpoint.startsWith('https:') || io.fetch !== undefined) return given;
   const trust = await checkServerTrust(endpoint, given);
   if (trust === undefined || trust.trusted) return given;
-  const { offered, reason } = trust;
+  return pinOfferedCa(endpoint, trust, expected, io);
+}
+
+/** Trust on first use: the CA the server offers, if the fingerprint matches or the user says yes. */
+async function pinOfferedCa(
+  endpoint: string,
+  { offered, reason }: { offered: OfferedCa | undefined; reason: string },
+  expected: string | undefined,
+  io: CliIo,
+): Promise<string> {
   if (offered === undefined)
     throw new UsageError(
       `the certificate of ${endpoint} is not trusted (${reason}) and the server offers no CA certificate to pin: give --ca-file`,
