@@ -202,7 +202,7 @@ describe('HA cluster: 3 masters behind an ACTIVE_STANDBY API load balancer', { s
       (await b.api('GET', '/v1/projects/default/clusters/ha/certificates')).items as Cert[];
     const before = await certificates();
     const mastersBefore = await masters();
-    const loop = startReadyzLoop(kubeconfig, 100, 10_000);
+    const loop = startReadyzLoop(kubeconfig, 100, 10_000, '/api/v1/namespaces/default');
     t.after(() => loop.stop()); // also when an assertion fails first
     await steady(loop);
     const startedAt = Date.now() - loop.started;

@@ -29,15 +29,22 @@ export interface ProbeLoop {
 }
 
 /**
- * `GET /readyz` every `intervalMs` with the kubeconfig's credentials, each bounded by
- * `timeoutMs`: short to time an address move, longer (as kubectl's) to tell a slow answer —
- * etcd electing a leader — from none.
+ * `GET /readyz` (or `path`) every `intervalMs` with the kubeconfig's credentials, each bounded
+ * by `timeoutMs`: short to time an address move, longer (as kubectl's) to tell a slow answer —
+ * etcd electing a leader — from none. A planned roll probes an ordinary request instead: an API
+ * server shutting down answers /readyz 500 on purpose (so load balancers drain it) while it
+ * still serves requests.
  */
-export function startReadyzLoop(kubeconfig: string, intervalMs = 50, timeoutMs = 1_000): ProbeLoop {
+export function startReadyzLoop(
+  kubeconfig: string,
+  intervalMs = 50,
+  timeoutMs = 1_000,
+  path = '/readyz',
+): ProbeLoop {
   const config = parse(fs.readFileSync(kubeconfig, 'utf8')) as Json;
   const cluster = config.clusters[0].cluster;
   const user = config.users[0].user;
-  const url = new URL('/readyz', cluster.server as string);
+  const url = new URL(path, cluster.server as string);
   const tls = {
     ca: Buffer.from(cluster['certificate-authority-data'], 'base64'),
     cert: Buffer.from(user['client-certificate-data'], 'base64'),
