@@ -67,6 +67,22 @@ const Zones = Type.Array(Type.String({ minLength: 1, maxLength: 63 }), {
   description: 'Availability zones the masters are spread over',
 });
 
+/**
+ * The last control-plane certificate renewal asked for (set by `:renew-certificates`): each
+ * request raises `serial`; a master whose certificates were issued for a lower serial gets new
+ * ones from the existing CAs (only if one of them expires within `onlyExpiringWithinDays` of
+ * `requestedAt`, when given) and is rolled.
+ */
+export const CertificateRenewal = Closed(
+  {
+    serial: Type.Integer({ minimum: 1 }),
+    requestedAt: Timestamp,
+    onlyExpiringWithinDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+  },
+  { title: 'CertificateRenewal', description: 'Set by POST …/clusters/{c}:renew-certificates' },
+);
+export type CertificateRenewal = Static<typeof CertificateRenewal>;
+
 export const ClusterSpec = Closed(
   {
     version: Version,
@@ -78,6 +94,7 @@ export const ClusterSpec = Closed(
     addons: Type.Array(ClusterAddon, { maxItems: LIMITS.maxAddonsPerCluster }),
     autoscaler: AutoscalerSettings,
     stopped: Type.Boolean({ description: 'Desired power state; set by :stop and :start' }),
+    certificateRenewal: Type.Optional(CertificateRenewal),
   },
   { title: 'ClusterSpec' },
 );
@@ -204,6 +221,20 @@ export type ClusterList = Static<typeof ClusterList>;
 export const UpgradeRequest = Closed({ version: Version });
 export type UpgradeRequest = Static<typeof UpgradeRequest>;
 
+export const RenewCertificatesRequest = Closed(
+  {
+    onlyExpiringWithinDays: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 3650,
+        description: 'Renew only masters with a certificate that expires within this many days',
+      }),
+    ),
+  },
+  { title: 'RenewCertificatesRequest' },
+);
+export type RenewCertificatesRequest = Static<typeof RenewCertificatesRequest>;
+
 /** The status a new cluster starts with; controllers take it from there. */
 export const CLUSTER_INITIAL_STATUS: ClusterStatus = {
   phase: 'Provisioning',
@@ -217,6 +248,7 @@ export const CLUSTER_IMMUTABLE_FIELDS = ['controlPlane', 'zones', 'network'] as 
 export const CLUSTER_ACTION_FIELDS = {
   version: 'POST …/clusters/{c}:upgrade',
   stopped: 'POST …/clusters/{c}:stop and :start',
+  certificateRenewal: 'POST …/clusters/{c}:renew-certificates',
   nodeGroups: '…/clusters/{c}/nodegroups',
 } as const;
 

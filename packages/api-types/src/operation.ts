@@ -15,6 +15,7 @@ export const OPERATION_KINDS = [
   'ClusterStart',
   'ClusterStop',
   'ClusterUpgrade',
+  'ClusterRenewCertificates',
   'NodeGroupCreate',
   'NodeGroupUpdate',
   'NodeGroupDelete',

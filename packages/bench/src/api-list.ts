@@ -43,6 +43,7 @@ async function measure(options: StoreOptions): Promise<LoadResult[]> {
       : fs.mkdtempSync(path.join(os.tmpdir(), 'berth-bench-'));
   const dataDir = ownDir ?? (options as { dataDir: string }).dataDir;
   const server = await startServer({
+    insecureHttp: true, // plain HTTP on loopback: the API is measured, not TLS
     listen: '127.0.0.1:0',
     dataDir,
     ...('databaseUrl' in options && options.databaseUrl

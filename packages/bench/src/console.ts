@@ -201,6 +201,7 @@ export async function benchConsole(): Promise<Table> {
   try {
     const token = await seed(dataDir);
     const server = await startServer({
+      insecureHttp: true, // plain HTTP on loopback: the API is measured, not TLS
       listen: '127.0.0.1:0',
       dataDir,
       provider: 'memory',

@@ -32,6 +32,7 @@ async function oneRun(): Promise<RunFigures> {
   const token = generateSecret();
   const cpuBefore = process.cpuUsage();
   const server = await startServer({
+    insecureHttp: true, // plain HTTP on loopback: the API is measured, not TLS
     listen: '127.0.0.1:0',
     dataDir,
     adminToken: token,

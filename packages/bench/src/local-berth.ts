@@ -30,12 +30,10 @@ export const clusterPath = (name: string) => `/v1/projects/default/clusters/${na
 
 /** Clients of a cluster's API, with the admin kubeconfig Berth hands out. */
 export async function kubeOf(b: LocalBerth, cluster: string) {
-  const res = await fetch(`http://127.0.0.1:${b.port}${clusterPath(cluster)}/kubeconfig`, {
-    headers: { authorization: `Bearer ${b.token}` },
-  });
-  if (!res.ok) throw new Error(`kubeconfig of ${cluster}: ${res.status} ${await res.text()}`);
+  const res = await b.request('GET', `${clusterPath(cluster)}/kubeconfig`);
+  if (res.status !== 200) throw new Error(`kubeconfig of ${cluster}: ${res.status} ${res.text}`);
   const config = new k8s.KubeConfig();
-  config.loadFromString(await res.text());
+  config.loadFromString(res.text);
   return {
     core: config.makeApiClient(k8s.CoreV1Api),
     apps: config.makeApiClient(k8s.AppsV1Api),
@@ -56,9 +54,7 @@ export async function deleteCluster(b: LocalBerth, name: string): Promise<void> 
   await until(
     `${name} deleted`,
     async () => {
-      const res = await fetch(`http://127.0.0.1:${b.port}${clusterPath(name)}`, {
-        headers: { authorization: `Bearer ${b.token}` },
-      });
+      const res = await b.request('GET', clusterPath(name));
       return res.status === 404 ? true : undefined;
     },
     { timeoutMs: 300_000, intervalMs: 500 },

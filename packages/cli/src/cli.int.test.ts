@@ -30,6 +30,7 @@ function harness(withControllers: boolean) {
   before(async () => {
     state.dir = await fs.mkdtemp(path.join(os.tmpdir(), 'berth-cli-int-'));
     state.server = await startServer({
+      insecureHttp: true, // plain HTTP on loopback (api-tls.int.test.ts covers HTTPS)
       listen: '127.0.0.1:0',
       dataDir: path.join(state.dir, 'data'),
       provider: 'memory',

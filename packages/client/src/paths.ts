@@ -16,8 +16,11 @@ export const paths = {
   token: (p: string, id: string) => `/v1/projects/${seg(p)}/tokens/${seg(id)}`,
   clusters: (p: string) => `/v1/projects/${seg(p)}/clusters`,
   cluster: (p: string, c: string) => `/v1/projects/${seg(p)}/clusters/${seg(c)}`,
-  clusterAction: (p: string, c: string, action: 'start' | 'stop' | 'upgrade') =>
-    `/v1/projects/${seg(p)}/clusters/${seg(c)}:${action}`,
+  clusterAction: (
+    p: string,
+    c: string,
+    action: 'start' | 'stop' | 'upgrade' | 'renew-certificates',
+  ) => `/v1/projects/${seg(p)}/clusters/${seg(c)}:${action}`,
   kubeconfig: (p: string, c: string) => `${paths.cluster(p, c)}/kubeconfig`,
   credentials: (p: string, c: string) => `${paths.cluster(p, c)}/credentials`,
   nodeGroups: (p: string, c: string) => `${paths.cluster(p, c)}/nodegroups`,

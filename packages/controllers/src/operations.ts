@@ -26,6 +26,7 @@ const goal: Record<OperationKind, string | 'gone'> = {
   ClusterUpdate: 'Running',
   ClusterStart: 'Running',
   ClusterUpgrade: 'Running',
+  ClusterRenewCertificates: 'Running',
   ClusterStop: 'Stopped',
   ClusterDelete: 'gone',
   NodeGroupCreate: 'Running',

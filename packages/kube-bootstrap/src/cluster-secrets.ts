@@ -2,6 +2,12 @@
  * A cluster's PKI, made once and kept in the SecretStore, so repeated passes (and a restarted
  * `berth server`) hand servers the same certificates and so the same user-data hash. Creation is
  * serialised per cluster: two reconcilers asking at once get one CA, not two.
+ *
+ * Renewal (`spec.certificateRenewal`, raised by `:renew-certificates`): each master's record and
+ * the admin certificate remember the renewal serial they were issued for; asked with a higher
+ * one, they are issued again from the same CAs — unless `onlyExpiringWithinDays` is given and
+ * none of them expires within that many days of the request — and the serial is recorded either
+ * way, so a renewal happens once however many passes ask (level-triggered, idempotent).
  */
 import {
   apiserverSans,
@@ -15,6 +21,7 @@ import {
   type MasterCertificates,
   type MasterIdentity,
 } from './cluster-certs.js';
+import { X509Certificate } from 'node:crypto';
 import type { IssuedCertificate } from './pki.js';
 import type { SecretStore } from './secret-store.js';
 
@@ -24,11 +31,29 @@ const AUTOSCALER = 'autoscaler';
 const API_ADDRESS = 'api-address';
 const USER_ISSUER = 'user-issuer';
 const AUDIT_LOGGING = 'audit-logging';
+const ADMIN_RENEWAL = 'admin-renewal';
 
 interface StoredMaster {
   /** What the certificates were issued for; a change (a new floating IP) reissues them. */
   identity: MasterIdentity;
   certs: MasterCertificates;
+  /** The renewal serial they were issued (or found current) for; absent: 0. */
+  renewal?: number;
+}
+
+/** A renewal asked for (the cluster's `spec.certificateRenewal`). */
+export interface RenewalRequest {
+  serial: number;
+  requestedAt: string;
+  onlyExpiringWithinDays?: number | undefined;
+}
+
+/** Whether `certs` are due under `renewal`: always without a window, else if one expires in it. */
+export function dueForRenewal(certs: IssuedCertificate[], renewal: RenewalRequest): boolean {
+  const days = renewal.onlyExpiringWithinDays;
+  if (days === undefined) return true;
+  const limit = Date.parse(renewal.requestedAt) + days * 86_400_000;
+  return certs.some((c) => Date.parse(new X509Certificate(c.certPem).validTo) <= limit);
 }
 
 export class ClusterSecrets {
@@ -53,16 +78,45 @@ export class ClusterSecrets {
   async masterCertificates(
     clusterUid: string,
     identity: MasterIdentity,
+    renewal?: RenewalRequest,
   ): Promise<MasterCertificates> {
     const cas = await this.authorities(clusterUid);
+    const serial = renewal?.serial ?? 0;
     return this.#locked(clusterUid, async () => {
       const key = `master/${identity.name}`;
       const text = await this.store.get(clusterUid, key);
       const stored = text === undefined ? undefined : (JSON.parse(text) as StoredMaster);
-      if (stored !== undefined && sameIdentity(stored.identity, identity)) return stored.certs;
+      if (stored !== undefined && sameIdentity(stored.identity, identity)) {
+        if ((stored.renewal ?? 0) >= serial) return stored.certs;
+        if (!dueForRenewal(Object.values(stored.certs), renewal!)) {
+          await this.store.put(clusterUid, key, JSON.stringify({ ...stored, renewal: serial }));
+          return stored.certs;
+        }
+      }
       const certs = await issueMasterCertificates(cas, identity, this.now());
-      await this.store.put(clusterUid, key, JSON.stringify({ identity, certs }));
+      const record: StoredMaster = { identity, certs, ...(serial > 0 ? { renewal: serial } : {}) };
+      await this.store.put(clusterUid, key, JSON.stringify(record));
       return certs;
+    });
+  }
+
+  /**
+   * Applies a renewal to the admin client certificate (Berth's own identity in the cluster and
+   * the admin kubeconfig's): issued again once per serial, when due. Nothing before it exists.
+   */
+  async renewAdminCertificate(clusterUid: string, renewal: RenewalRequest): Promise<void> {
+    const { ca } = await this.authorities(clusterUid);
+    await this.#locked(clusterUid, async () => {
+      const applied = Number((await this.store.get(clusterUid, ADMIN_RENEWAL)) ?? '0');
+      if (applied >= renewal.serial) return;
+      const text = await this.store.get(clusterUid, ADMIN);
+      if (text !== undefined && dueForRenewal([JSON.parse(text) as IssuedCertificate], renewal))
+        await this.store.put(
+          clusterUid,
+          ADMIN,
+          JSON.stringify(await issueAdminCertificate(ca, this.now())),
+        );
+      await this.store.put(clusterUid, ADMIN_RENEWAL, String(renewal.serial));
     });
   }
 

@@ -142,6 +142,8 @@ export class KubeBootstrap implements ClusterBootstrap {
       },
     );
     const audit = await this.#secrets.auditLogging(uid);
+    const renewal = cluster.spec.certificateRenewal;
+    if (renewal !== undefined) await this.#secrets.renewAdminCertificate(uid, renewal);
     const version = cluster.spec.version;
     const bin = (name: string) => this.deps.components(name, version);
     return renderMasterUserData({
@@ -160,13 +162,17 @@ export class KubeBootstrap implements ClusterBootstrap {
         etcdMemberScript: this.deps.nodeAgent.etcdMemberScript,
       },
       authorities: await this.#secrets.authorities(uid),
-      certs: await this.#secrets.masterCertificates(uid, {
-        name: master.name,
-        address: master.address,
-        vipAddress: input.vipAddress,
-        apiAddress: input.apiAddress,
-        servicesCidr: cluster.spec.network.servicesCidr,
-      }),
+      certs: await this.#secrets.masterCertificates(
+        uid,
+        {
+          name: master.name,
+          address: master.address,
+          vipAddress: input.vipAddress,
+          apiAddress: input.apiAddress,
+          servicesCidr: cluster.spec.network.servicesCidr,
+        },
+        renewal,
+      ),
       ...(issuer
         ? {
             authentication: {

@@ -185,6 +185,37 @@ export class ClusterService {
     );
   }
 
+  /**
+   * Asks for new control-plane leaf certificates (`spec.certificateRenewal`, its serial raised):
+   * the controllers re-issue them from the existing CAs and roll the masters one at a time.
+   * Only from Running (else 409).
+   */
+  async renewCertificates(
+    actor: Principal,
+    key: ClusterKey,
+    request: { onlyExpiringWithinDays?: number | undefined },
+  ): Promise<Required<ClusterResult>> {
+    const within = request.onlyExpiringWithinDays;
+    return this.#lifecycle(
+      actor,
+      key,
+      'renew-certificates',
+      (spec) => ({
+        ...spec,
+        certificateRenewal: {
+          serial: (spec.certificateRenewal?.serial ?? 0) + 1,
+          requestedAt: new Date().toISOString(),
+          ...(within === undefined ? {} : { onlyExpiringWithinDays: within }),
+        },
+      }),
+      'ClusterRenewCertificates',
+      'CertificateRenewalRequested',
+      within === undefined
+        ? 'Renewal of the control-plane certificates requested'
+        : `Renewal of the control-plane certificates expiring within ${within} days requested`,
+    );
+  }
+
   /** Requests deletion; the controllers remove the cluster once their finalizers are done. */
   async delete(actor: Principal, key: ClusterKey): Promise<Required<ClusterResult>> {
     return this.#store.transaction(async (tx) => {
@@ -216,7 +247,7 @@ export class ClusterService {
   async #lifecycle(
     actor: Principal,
     key: ClusterKey,
-    action: 'stop' | 'start' | 'upgrade',
+    action: 'stop' | 'start' | 'upgrade' | 'renew-certificates',
     change: (spec: ClusterSpecType, cluster: Cluster) => ClusterSpecType,
     kind: Operation['kind'],
     reason: string,

@@ -95,6 +95,7 @@ for (const backend of storeBackends()) {
       const options = await backend.freshOptions();
       dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-lifecycle-'));
       server = await startServer({
+        insecureHttp: true, // plain HTTP on loopback (api-tls.int.test.ts covers HTTPS)
         listen: '127.0.0.1:0',
         dataDir,
         ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),

@@ -20,7 +20,17 @@ function startServer(dataDir: string, port: number, env: NodeJS.ProcessEnv = {})
   const log = fs.openSync(path.join(dataDir, 'server.log'), 'a');
   return spawn(
     process.execPath,
-    [cli, 'server', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--provider', 'memory'],
+    // Plain HTTP on loopback: this test is about the store surviving a crash, not TLS.
+    [
+      cli,
+      'server',
+      '--listen',
+      `127.0.0.1:${port}`,
+      '--data-dir',
+      dataDir,
+      '--provider',
+      'memory',
+    ].concat('--insecure-http'),
     {
       env: { ...process.env, BERTH_ADMIN_TOKEN: token, BERTH_LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', log, log],

@@ -13,6 +13,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -38,6 +39,7 @@ import {
 
 const run = promisify(execFile);
 const BIN = fileURLToPath(new URL('../../../bin/', import.meta.url));
+const CLI = fileURLToPath(new URL('../../cli/dist/main.js', import.meta.url));
 const skip = e2eSkip || skipUnless({ slapd: slapdPresent() });
 const DEVS = 'cn=devs,ou=groups,dc=berth,dc=test';
 const ALICE = 'uid=alice,ou=people,dc=berth,dc=test';
@@ -50,16 +52,8 @@ describe('directory users and cluster access by group on a real cluster', { skip
   let adminConfig: string;
 
   const call = async (method: string, url: string, token?: string, body?: unknown) => {
-    const res = await fetch(`http://127.0.0.1:${b.port}${url}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    return { status: res.status, text, json: (): Json => JSON.parse(text) };
+    const res = await b.request(method, url, { token: token ?? '', body });
+    return { status: res.status, text: res.text, json: (): Json => JSON.parse(res.text) };
   };
 
   const login = async (username: string, password = PASSWORD) =>
@@ -79,6 +73,8 @@ describe('directory users and cluster access by group on a real cluster', { skip
             PATH: `${BIN}:${process.env.PATH ?? ''}`,
             HOME: process.env.HOME ?? env.dataDir,
             BERTH_CONFIG: path.join(env.dataDir, 'none.yaml'),
+            // The exec plugin verifies Berth's API (HTTPS) against its CA, like every CLI call.
+            BERTH_CA_FILE: b.caFile,
             BERTH_TOKEN: session,
           },
           timeout: 60_000,
@@ -163,6 +159,35 @@ subjects:
       ['web'],
     );
     assert.equal((await call('GET', '/v1/projects/default/clusters', session)).status, 404);
+  });
+
+  test('berth login --user over HTTPS pins the API CA by its fingerprint, then verifies with it', async () => {
+    const config = path.join(env.dataDir, 'alice-cli.yaml');
+    const berthAs = (...args: string[]) =>
+      run(process.execPath, [CLI, ...args], {
+        env: { ...process.env, BERTH_CONFIG: config, BERTH_PASSWORD: PASSWORD },
+      });
+    const caPem = b.caPem();
+    const fingerprint = `sha256:${new X509Certificate(caPem).fingerprint256.replaceAll(':', '').toLowerCase()}`;
+    // No CA and no terminal: refused, naming the fingerprint to check; nothing saved.
+    const refused = await berthAs('login', '--endpoint', b.url, '--user', 'alice').catch(
+      (err: { stderr?: string; code?: number }) => err,
+    );
+    assert.equal((refused as { code?: number }).code, 1);
+    assert.ok((refused as { stderr: string }).stderr.includes(fingerprint));
+    const signedIn = await berthAs(
+      ...['login', '--endpoint', b.url, '--user', 'alice', '--ca-fingerprint', fingerprint],
+    );
+    assert.match(
+      signedIn.stdout,
+      /Signed in to https:\/\/127\.0\.0\.1:\d+ as alice \(groups: devs\)/,
+    );
+    assert.match(await fs.readFile(config, 'utf8'), /caCertificate/);
+    const clusters = JSON.parse((await berthAs('cluster', 'list', '-o', 'json')).stdout) as Json;
+    assert.deepEqual(
+      (clusters.items as Json[]).map((c) => c.metadata.name),
+      ['web'],
+    );
   });
 
   test('kubectl as alice: her groups; devs may deploy in team-a, not in kube-system', async () => {

@@ -5,12 +5,14 @@
 import type { ClusterPhase } from '@berth/api-types';
 import { BerthError } from '@berth/errors';
 
-export type ClusterAction = 'stop' | 'start' | 'upgrade' | 'delete' | 'update';
+export type ClusterAction =
+  'stop' | 'start' | 'upgrade' | 'renew-certificates' | 'delete' | 'update';
 
 const allowedFrom: Record<ClusterAction, readonly ClusterPhase[] | 'any-but-deleting'> = {
   stop: ['Running'],
   start: ['Stopped'],
   upgrade: ['Running'],
+  'renew-certificates': ['Running'],
   delete: 'any-but-deleting',
   update: 'any-but-deleting',
 };
@@ -45,5 +47,6 @@ export const phaseAfter: Partial<Record<ClusterAction, ClusterPhase>> = {
   stop: 'Stopping',
   start: 'Starting',
   upgrade: 'Upgrading',
+  'renew-certificates': 'Reconciling',
   delete: 'Deleting',
 };

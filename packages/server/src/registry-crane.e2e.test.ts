@@ -41,6 +41,7 @@ test(
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-crane-'));
     t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
     const server = await startServer({
+      insecureHttp: true, // plain HTTP on loopback (api-tls.int.test.ts covers HTTPS)
       listen: '127.0.0.1:0',
       dataDir: path.join(dir, 'server'),
       adminToken: ADMIN,

@@ -43,6 +43,7 @@ test(
     const logs = logCapture();
     const port = await freePort();
     const options = {
+      insecureHttp: true, // plain HTTP on loopback (api-tls.int.test.ts covers HTTPS)
       listen: '127.0.0.1:0',
       dataDir: dir,
       adminToken: 'berth_registry-test-admin-token-0123456789',
@@ -177,6 +178,7 @@ test('without a registry, GET /v1/registry answers 501', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-registry-off-'));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const server = await startServer({
+    insecureHttp: true, // plain HTTP on loopback (api-tls.int.test.ts covers HTTPS)
     listen: '127.0.0.1:0',
     dataDir: dir,
     adminToken: 'berth_registry-test-admin-token-0123456789',

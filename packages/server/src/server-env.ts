@@ -55,7 +55,9 @@ function seconds(env: NodeJS.ProcessEnv, name: string, scale: number): number {
   if (raw === undefined || raw === '') return 0;
   const value = Number(raw);
   if (!Number.isFinite(value) || value < 0) {
-    throw new BerthError('BERTH_ERR_VALIDATION', `${name} must be a number ≥ 0, got "${raw}"`);
+    throw new BerthError('BERTH_ERR_VALIDATION', `${name} must be a number ≥ 0, got "${raw}"`, {
+      field: name,
+    });
   }
   return value * scale;
 }

@@ -25,6 +25,7 @@ test('first start prints an admin token once, never logs it, and serves catalog 
   const printed: string[] = [];
   const logs = logCapture();
   const options = {
+    insecureHttp: true, // plain HTTP on loopback (api-tls.int.test.ts covers HTTPS)
     listen: '127.0.0.1:0',
     dataDir: dir,
     print: (l: string) => printed.push(l),
@@ -59,6 +60,7 @@ test('BERTH_ADMIN_TOKEN seeds exactly that secret; a short one is refused', asyn
   const secret = 'berth_automation-secret-0123456789';
   const printed: string[] = [];
   const server = await startServer({
+    insecureHttp: true, // plain HTTP on loopback (api-tls.int.test.ts covers HTTPS)
     listen: '127.0.0.1:0',
     dataDir: dir,
     adminToken: secret,
@@ -79,6 +81,7 @@ test('the composition root runs the controllers; stop ends them and open SSE str
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const secret = 'berth_automation-secret-0123456789';
   const server = await startServer({
+    insecureHttp: true, // plain HTTP on loopback (api-tls.int.test.ts covers HTTPS)
     listen: '127.0.0.1:0',
     dataDir: dir,
     adminToken: secret,

@@ -27,7 +27,14 @@ import { MemoryProvider, type MemoryProviderOptions } from '@berth/provider-memo
 import { openStore, type Store } from '@berth/store';
 import { feedActivity } from './activity-feed.js';
 import { buildApp } from './app.js';
-import { apiTlsFromEnv, loadApiTls, requireTlsOffLoopback, type ApiTlsOption } from './api-tls.js';
+import {
+  API_CA_FILE,
+  apiTlsFromEnv,
+  certificateFingerprint,
+  chooseApiTls,
+  loadApiTls,
+  type ApiTlsOption,
+} from './api-tls.js';
 import { fileAudit, loggerAudit, teeAudit, type AuditLog } from './audit.js';
 import { ClusterActivity } from './cluster-activity.js';
 import { consoleBuilt, defaultConsoleDir } from './console-static.js';
@@ -42,6 +49,7 @@ import type { RuntimeSupport } from './node-runtimes.js';
 import { startPlatformRegistry, type RunningPlatformRegistry } from './platform-registry.js';
 import { startClusterAutoscalers } from './cluster-autoscalers.js';
 import { seedAdminToken } from './seed-admin.js';
+import { explainConfigError, loadServerConfig, withConfigFile } from './server-config-file.js';
 import {
   localTopologyFromEnv,
   memoryDelayFromEnv,
@@ -78,6 +86,11 @@ export interface StartServerOptions {
   memoryProvider?: MemoryProviderOptions;
   /** Reads BERTH_* settings from here (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * A YAML file with the directory settings (server-config-file.ts); default
+   * BERTH_SERVER_CONFIG. A variable set in `env` wins over the file's key.
+   */
+  configFile?: string;
   appOptions?: AppOptions;
   /**
    * Run the platform registry (docs/registry.md): `true` with BERTH_REGISTRY_PORT/_HOST from the
@@ -89,10 +102,13 @@ export interface StartServerOptions {
   berthVersion?: string;
   /**
    * HTTPS for the API (api-tls.ts): an operator's certificate and key files, or `auto` (Berth's
-   * API CA). Default BERTH_TLS_CERT/BERTH_TLS_KEY or BERTH_TLS=auto; else plain HTTP.
+   * API CA). Default BERTH_TLS_CERT/BERTH_TLS_KEY, else `auto`.
    */
   tls?: ApiTlsOption;
-  /** Allow plain HTTP on an address that is not loopback (default BERTH_INSECURE_HTTP=true). */
+  /**
+   * Serve plain HTTP instead, on a loopback address only (default BERTH_INSECURE_HTTP=true):
+   * for tests and benchmarks on one host.
+   */
   insecureHttp?: boolean;
 }
 
@@ -101,6 +117,8 @@ export interface RunningServer {
   url: string;
   /** PEM of Berth's API CA when it serves HTTPS with `tls: 'auto'` (also `<data-dir>/api-ca.crt`). */
   caCertificate?: string;
+  /** Where that CA certificate was written, with its fingerprint (`sha256:…`). */
+  caFile?: { path: string; fingerprint: string };
   app: App;
   store: Store;
   /** The platform registry, when it runs. */
@@ -113,14 +131,27 @@ const LEASE_MS = 15_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
 
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
-  const env = options.env ?? process.env;
+  const given = options.env ?? process.env;
+  const configFile = options.configFile ?? (given.BERTH_SERVER_CONFIG || undefined);
+  const config = configFile === undefined ? undefined : loadServerConfig(configFile);
+  const env = config ? withConfigFile(given, config) : given;
+  try {
+    return await startWith(options, env);
+  } catch (err) {
+    throw config ? explainConfigError(err, config, given) : err;
+  }
+}
+
+async function startWith(
+  options: StartServerOptions,
+  env: NodeJS.ProcessEnv,
+): Promise<RunningServer> {
   const address = parseListen(options.listen);
-  const tlsOption = options.tls ?? apiTlsFromEnv(env);
-  requireTlsOffLoopback(
-    address.host,
-    tlsOption,
-    options.insecureHttp ?? env.BERTH_INSECURE_HTTP === 'true',
-  );
+  const tlsOption = chooseApiTls({
+    host: address.host,
+    tls: options.tls ?? apiTlsFromEnv(env),
+    insecureHttp: options.insecureHttp ?? env.BERTH_INSECURE_HTTP === 'true',
+  });
   const logger = options.logger ?? createLogger();
   const kind = options.provider ?? 'memory';
   fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
@@ -267,15 +298,21 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     pruner.unref();
     stoppers.push(async () => clearInterval(pruner));
     const url = await app.listen({ host: address.host, port: address.port });
+    const caFile = tls?.caPem
+      ? {
+          path: path.join(options.dataDir, API_CA_FILE),
+          fingerprint: certificateFingerprint(tls.caPem),
+        }
+      : undefined;
     logger.info(
-      { url, dataDir: options.dataDir, store: store.dialect, provider: kind },
+      { url, dataDir: options.dataDir, store: store.dialect, provider: kind, apiCa: caFile },
       'berth server listening',
     );
     return {
       url,
       app,
       store,
-      ...(tls?.caPem ? { caCertificate: tls.caPem } : {}),
+      ...(tls?.caPem && caFile ? { caCertificate: tls.caPem, caFile } : {}),
       ...(platformRegistry ? { registry: platformRegistry } : {}),
       stop,
     };

@@ -121,7 +121,9 @@ describe('terraform: tofu apply on the local provider', { skip: reason }, () => 
       TF_CLI_CONFIG_FILE: cliConfig,
       TF_IN_AUTOMATION: '1',
       CHECKPOINT_DISABLE: '1',
-      BERTH_ENDPOINT: `http://127.0.0.1:${b.port}`,
+      BERTH_ENDPOINT: b.url,
+      // The provider verifies Berth's API (HTTPS by default) against its CA.
+      BERTH_CA_FILE: b.caFile,
       BERTH_TOKEN: b.token,
       BERTH_PROJECT: 'default',
     };

@@ -7,3 +7,4 @@ export { freePort } from './free-port.js';
 export { until, StopWaiting, type UntilOptions } from './until.js';
 export { assertGolden } from './golden.js';
 export { e2eRequired, skipUnless } from './prerequisites.js';
+export { requestText, spkiPin, type SimpleResponse } from './https-client.js';

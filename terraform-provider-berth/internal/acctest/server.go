@@ -5,6 +5,8 @@ package acctest
 
 import (
 	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -39,13 +41,18 @@ func RepoRoot() (string, error) {
 	return "", fmt.Errorf("no Berth repository above %s", dir)
 }
 
-// Server is one `berth server` child process with its own data dir and admin token.
+// Server is one `berth server` child process with its own data dir and admin token. It serves
+// HTTPS with Berth's API CA, as `berth server` does by default; CAFile is that CA, which the
+// provider under test and every client here verify the server against.
 type Server struct {
 	Endpoint string
 	Token    string
-	dataDir  string
-	cmd      *exec.Cmd
-	exited   chan struct{}
+	// CAFile is the PEM of the server's API CA (<data dir>/api-ca.crt); CAPEM its contents.
+	CAFile  string
+	CAPEM   string
+	dataDir string
+	cmd     *exec.Cmd
+	exited  chan struct{}
 }
 
 // StartServer starts `berth server --provider <provider>` on a free loopback port and waits
@@ -78,7 +85,8 @@ func StartServer(provider string, extraEnv ...string) (*Server, error) {
 	secret := make([]byte, 24)
 	_, _ = rand.Read(secret)
 	s := &Server{
-		Endpoint: fmt.Sprintf("http://127.0.0.1:%d", port),
+		Endpoint: fmt.Sprintf("https://127.0.0.1:%d", port),
+		CAFile:   filepath.Join(dataDir, "data", "api-ca.crt"),
 		Token:    "berth_" + hex.EncodeToString(secret),
 		dataDir:  dataDir,
 		exited:   make(chan struct{}),
@@ -104,12 +112,9 @@ func StartServer(provider string, extraEnv ...string) (*Server, error) {
 	go func() { _ = s.cmd.Wait(); close(s.exited) }()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		resp, err := http.Get(s.Endpoint + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return s, nil
-			}
+		// The server writes its CA before it listens; until then there is nothing to verify with.
+		if ready, err := s.ready(); err == nil && ready {
+			return s, nil
 		}
 		select {
 		case <-s.exited:
@@ -121,6 +126,30 @@ func StartServer(provider string, extraEnv ...string) (*Server, error) {
 			return nil, fmt.Errorf("berth server not ready after 60 s:\n%s", s.LogTail(30))
 		}
 	}
+}
+
+// ready reports whether /readyz answers 200 over HTTPS verified against the server's API CA.
+func (s *Server) ready() (bool, error) {
+	pemBytes, err := os.ReadFile(s.CAFile)
+	if err != nil {
+		return false, err
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pemBytes) {
+		return false, fmt.Errorf("%s holds no certificate", s.CAFile)
+	}
+	c := &http.Client{
+		Timeout:   5 * time.Second,
+		Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}},
+	}
+	defer c.CloseIdleConnections()
+	resp, err := c.Get(s.Endpoint + "/readyz")
+	if err != nil {
+		return false, err
+	}
+	resp.Body.Close()
+	s.CAPEM = string(pemBytes)
+	return resp.StatusCode == http.StatusOK, nil
 }
 
 // Stop ends the server by its PID (SIGTERM, then SIGKILL after 15 s) and removes its data dir.

@@ -75,7 +75,10 @@ func runTests(m *testing.M) int {
 	os.Setenv("BERTH_ENDPOINT", srv.Endpoint)
 	os.Setenv("BERTH_TOKEN", srv.Token)
 	os.Setenv("BERTH_PROJECT", client.DefaultProject)
-	accAPI, _ = client.New(client.Config{Endpoint: srv.Endpoint, Token: srv.Token})
+	// The server speaks HTTPS with its own CA: the provider reads it from BERTH_CA_FILE and
+	// verifies the server against it (TestAccProviderCACertificate covers the other sources).
+	os.Setenv("BERTH_CA_FILE", srv.CAFile)
+	accAPI, _ = client.New(client.Config{Endpoint: srv.Endpoint, Token: srv.Token, CACertificatePEM: srv.CAPEM})
 	fmt.Printf("acceptance tests: %s (%s) against berth server %s (memory provider)\n", cli.Path, cli.Kind, srv.Endpoint)
 	code := m.Run()
 	if code != 0 {

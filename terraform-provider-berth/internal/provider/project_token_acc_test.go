@@ -61,7 +61,7 @@ resource "berth_token" "t" {
 						if !strings.HasPrefix(attrs["secret"], attrs["prefix"]) || attrs["prefix"] == "" {
 							return fmt.Errorf("prefix %q is not the start of the secret", attrs["prefix"])
 						}
-						member, err := client.New(client.Config{Endpoint: accServer.Endpoint, Token: attrs["secret"]})
+						member, err := client.New(client.Config{Endpoint: accServer.Endpoint, Token: attrs["secret"], CACertificatePEM: accServer.CAPEM})
 						if err != nil {
 							return err
 						}

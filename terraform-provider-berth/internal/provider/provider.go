@@ -81,7 +81,7 @@ func (p *BerthProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 		Attributes: map[string]schema.Attribute{
 			"endpoint": schema.StringAttribute{
 				Optional:    true,
-				Description: "Berth API address, e.g. `http://127.0.0.1:8080` (env `BERTH_ENDPOINT`).",
+				Description: "Berth API address, e.g. `https://127.0.0.1:8080` (env `BERTH_ENDPOINT`).",
 			},
 			"token": schema.StringAttribute{
 				Optional:    true,
@@ -100,7 +100,7 @@ func (p *BerthProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 			"ca_certificate": schema.StringAttribute{
 				Optional: true,
 				Description: "PEM certificate of the CA that signed an https endpoint's certificate (instead of the system's CAs). " +
-					"Default: the file `BERTH_CA_FILE` names, else the CA `berth login --ca-file` recorded in the config file.",
+					"Default: the file `BERTH_CA_FILE` names, else the CA `berth login` recorded in the config file.",
 			},
 			"insecure": schema.BoolAttribute{
 				Optional:    true,

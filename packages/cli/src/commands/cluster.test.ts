@@ -243,3 +243,34 @@ test('without an endpoint the CLI says how to log in', async () => {
     /^berth: no Berth endpoint configured: run `berth login --endpoint URL --token TOKEN`/,
   );
 });
+
+test('renew-certificates posts the action with its window and waits like other actions', async (t) => {
+  const fake = await api(t);
+  fake.on('POST', /^\/v1\/projects\/default\/clusters\/demo:renew-certificates$/, (_q, res) =>
+    json(res, 202, { operation: operation('Succeeded') }),
+  );
+  fake.on('GET', /^\/v1\/operations\/op-1$/, (_q, res) => json(res, 200, operation('Succeeded')));
+  fake.on('GET', /^\/v1\/projects\/default\/clusters\/demo$/, (_q, res) =>
+    json(res, 200, cluster()),
+  );
+  const run = await runCli(
+    ['cluster', 'renew-certificates', 'demo', '--only-expiring-within-days', '30', '--wait'],
+    { env: login(fake) },
+  );
+  assert.equal(run.code, 0, run.stderr);
+  const post = fake.seen.find((r) => r.method === 'POST')!;
+  assert.equal(post.url, '/v1/projects/default/clusters/demo:renew-certificates');
+  assert.deepEqual(post.body, { onlyExpiringWithinDays: 30 });
+
+  const plain = await runCli(['cluster', 'renew-certificates', 'demo'], { env: login(fake) });
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.deepEqual(fake.seen.filter((r) => r.method === 'POST')[1]!.body, {});
+
+  const bad = await runCli(
+    ['cluster', 'renew-certificates', 'demo', '--only-expiring-within-days', '0'],
+    { env: login(fake) },
+  );
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /--only-expiring-within-days must be a whole number of days/);
+  assert.equal(fake.seen.filter((r) => r.method === 'POST').length, 2, 'nothing sent');
+});

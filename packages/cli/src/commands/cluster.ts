@@ -1,11 +1,14 @@
-/** `berth cluster …`: create, list, get, delete, start, stop, upgrade, kubeconfig, events, nodes. */
+/**
+ * `berth cluster …`: create, list, get, delete, start, stop, upgrade, renew-certificates,
+ * kubeconfig, events, nodes.
+ */
 import type { Command } from 'commander';
 import {
   buildCreateRequest,
   readRequestFile,
   type ClusterCreateFlags,
 } from '../lib/cluster-request.js';
-import { action } from '../lib/exit.js';
+import { action, UsageError } from '../lib/exit.js';
 import { processIo, type CliIo } from '../lib/io.js';
 import { writePrivateFile } from '../lib/private-file.js';
 import { eventHistory, followEvents } from '../lib/event-log.js';
@@ -154,6 +157,40 @@ export function registerClusterCommands(program: Command, io: CliIo = processIo(
     }),
   );
 
+  addWaitOptions(
+    leaf(
+      'renew-certificates',
+      "re-issue a cluster's control-plane certificates from its CAs, rolling its masters one at a time",
+    )
+      .argument('<name>')
+      .option(
+        '--only-expiring-within-days <days>',
+        'renew only masters with a certificate expiring within this many days',
+      ),
+  ).action(
+    action(
+      io,
+      async (name: string, opts: WaitFlags & { onlyExpiringWithinDays?: string }, cmd: Command) => {
+        const timeoutMs = waitTimeoutMs(opts);
+        const within =
+          opts.onlyExpiringWithinDays === undefined
+            ? undefined
+            : positiveDays(opts.onlyExpiringWithinDays);
+        const { client, settings } = await connect(cmd, io);
+        const out = printer(settings.output, io);
+        const accepted = await client.clusters.renewCertificates(
+          settings.project,
+          name,
+          within === undefined ? {} : { onlyExpiringWithinDays: within },
+        );
+        const what = `cluster "${name}" certificate renewal`;
+        await concludeAction({ client, io, out }, accepted, what, timeoutMs, async () => {
+          out.one(await client.clusters.get(settings.project, name), clusterView);
+        });
+      },
+    ),
+  );
+
   leaf('kubeconfig', "print or save the cluster's admin kubeconfig")
     .argument('<name>')
     .option('--output-file <path>', 'write it to this file (mode 0600) instead of stdout')
@@ -192,4 +229,14 @@ export function registerClusterCommands(program: Command, io: CliIo = processIo(
         printer(output, io).list(history, eventView);
       }),
     );
+}
+
+/** `--only-expiring-within-days`: whole days, 1 to 3650 (what the API accepts). */
+function positiveDays(value: string): number {
+  const days = Number(value);
+  if (!/^\d+$/.test(value) || days < 1 || days > 3650)
+    throw new UsageError(
+      `--only-expiring-within-days must be a whole number of days from 1 to 3650, not "${value}"`,
+    );
+  return days;
 }

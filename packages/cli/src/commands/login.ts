@@ -6,10 +6,17 @@
  * `--password-stdin`, else BERTH_PASSWORD, else a prompt on the terminal (never a flag: flags
  * show in `ps`); the session token the API returns is what gets saved. The project saved is
  * `--project` when given, else the first project the user has a role in.
+ *
+ * An https endpoint must be trusted: by the CA of `--ca-file` (or BERTH_CA_FILE, or the one this
+ * config already recorded for the same endpoint), else by the system's CAs. When it is not and
+ * no CA file was given, the CA certificate the server offers in its handshake is pinned — only
+ * if its fingerprint matches `--ca-fingerprint`, or the user says yes at a terminal after seeing
+ * it (trust on first use). Whatever CA was used is saved with the endpoint.
  */
 import type { Command } from 'commander';
 import type { BerthClient } from '@berth/client';
 import { readConfig, writeConfig } from '../lib/config-file.js';
+import { checkServerTrust, parseFingerprint, type OfferedCa } from '../lib/server-trust.js';
 import { UsageError, action } from '../lib/exit.js';
 import { processIo, type CliIo } from '../lib/io.js';
 import {
@@ -25,6 +32,7 @@ interface LoginOptions {
   user?: string;
   passwordStdin?: boolean;
   caFile?: string;
+  caFingerprint?: string;
 }
 
 export function registerLoginCommand(program: Command, io: CliIo = processIo()): void {
@@ -35,17 +43,18 @@ export function registerLoginCommand(program: Command, io: CliIo = processIo()):
     .option('--password-stdin', 'read the password from standard input (with --user)')
     .option(
       '--ca-file <file>',
-      "the CA an https endpoint's certificate must chain to (berth server --tls writes api-ca.crt); saved",
+      "the CA an https endpoint's certificate must chain to (berth server writes <data-dir>/api-ca.crt); saved",
+    )
+    .option(
+      '--ca-fingerprint <sha256:hex>',
+      'trust the CA the server offers if its SHA-256 fingerprint is this (berth server prints it); saved',
     );
   addGlobalOptions(login).action(
     action(io, async (opts: LoginOptions, cmd: Command) => {
       const resolved = await resolveSettings(globalOptions(cmd), io);
-      const settings =
-        opts.caFile === undefined
-          ? resolved
-          : { ...resolved, caCertificate: await readCaFile(opts.caFile) };
-      if (!settings.endpoint)
+      if (!resolved.endpoint)
         throw new UsageError('login needs --endpoint URL (or BERTH_ENDPOINT)');
+      const settings = { ...resolved, caCertificate: await trustedCa(resolved, opts, io) };
       if (opts.user !== undefined) return loginUser(settings, opts, cmd, io);
       if (!settings.token) throw new UsageError('login needs --token TOKEN (or BERTH_TOKEN)');
       const client = clientFor(settings, io);
@@ -58,6 +67,66 @@ export function registerLoginCommand(program: Command, io: CliIo = processIo()):
       );
     }),
   );
+}
+
+/**
+ * The CA to verify the endpoint with from now on (undefined: the system's CAs). Throws
+ * UsageError when the server is not trusted and the user did not confirm the CA it offers.
+ */
+async function trustedCa(
+  settings: Settings,
+  opts: LoginOptions,
+  io: CliIo,
+): Promise<string | undefined> {
+  const endpoint = settings.endpoint!;
+  const expected =
+    opts.caFingerprint === undefined ? undefined : parseFingerprint(opts.caFingerprint);
+  if (opts.caFile !== undefined) return readCaFile(opts.caFile);
+  if (io.env.BERTH_CA_FILE) return settings.caCertificate;
+  // A CA recorded for another endpoint says nothing about this one.
+  const recorded = (await readConfig(settings.configFile)).endpoint === endpoint;
+  const given = recorded ? settings.caCertificate : undefined;
+  if (!endpoint.startsWith('https:') || io.fetch !== undefined) return given;
+  const trust = await checkServerTrust(endpoint, given);
+  if (trust === undefined || trust.trusted) return given;
+  return pinOfferedCa(endpoint, trust, expected, io);
+}
+
+/** Trust on first use: the CA the server offers, if the fingerprint matches or the user says yes. */
+async function pinOfferedCa(
+  endpoint: string,
+  { offered, reason }: { offered: OfferedCa | undefined; reason: string },
+  expected: string | undefined,
+  io: CliIo,
+): Promise<string> {
+  if (offered === undefined)
+    throw new UsageError(
+      `the certificate of ${endpoint} is not trusted (${reason}) and the server offers no CA certificate to pin: give --ca-file`,
+    );
+  if (expected !== undefined) {
+    if (offered.fingerprint !== expected)
+      throw new UsageError(
+        `the CA ${endpoint} offers has fingerprint ${offered.fingerprint}, not ${expected}: not trusted (check the fingerprint berth server printed; someone may be in between)`,
+      );
+    return offered.pem;
+  }
+  if (io.confirm === undefined)
+    throw new UsageError(
+      `the certificate of ${endpoint} is not trusted (${reason}); the CA it offers is ${describeCa(offered)}. ` +
+        `If that is the fingerprint berth server printed, run again with --ca-fingerprint ${offered.fingerprint} (or give --ca-file)`,
+    );
+  io.stderr.write(
+    `The certificate of ${endpoint} is not trusted (${reason}).\n` +
+      `The server offers the CA ${describeCa(offered)}.\n` +
+      'Compare it with the fingerprint berth server printed at its start ("API CA: … sha256:…").\n',
+  );
+  if (!(await io.confirm(`Trust this CA for ${endpoint}? [y/N] `)))
+    throw new UsageError(`CA not trusted; nothing saved`);
+  return offered.pem;
+}
+
+function describeCa(ca: OfferedCa): string {
+  return `"${ca.subject}" with fingerprint ${ca.fingerprint}`;
 }
 
 async function loginUser(

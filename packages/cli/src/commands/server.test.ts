@@ -72,3 +72,30 @@ test('berth server runs the registry unless --no-registry; --registry-port sets 
   assert.deepEqual(await parse('--registry-port', '5443'), { port: 5443 });
   await assert.rejects(parse('--registry-port', 'x'), /port number/);
 });
+
+test('berth server prints where its API CA is and its fingerprint; --insecure-http asks for HTTP', async () => {
+  const { deps, calls } = fakeDeps();
+  const fingerprint = `sha256:${'0f'.repeat(32)}`;
+  deps.start = async (options) => {
+    calls.options = options;
+    return {
+      url: 'https://127.0.0.1:9999',
+      caFile: { path: '/data/api-ca.crt', fingerprint },
+      stop: async () => undefined,
+    } as never;
+  };
+  await program(deps).parseAsync(['server'], { from: 'user' });
+  assert.equal(calls.options?.insecureHttp, undefined);
+  assert.ok(calls.out.includes(`API CA: /data/api-ca.crt ${fingerprint}`), calls.out);
+  assert.ok(calls.out.includes(`--ca-fingerprint ${fingerprint}`), calls.out);
+  const plain = fakeDeps();
+  await program(plain.deps).parseAsync(['server', '--insecure-http'], { from: 'user' });
+  assert.equal(plain.calls.options?.insecureHttp, true);
+  assert.doesNotMatch(plain.calls.out, /API CA/);
+});
+
+test('berth server --config passes the file, resolved, to startServer', async () => {
+  const { deps, calls } = fakeDeps();
+  await program(deps).parseAsync(['server', '--config', 'etc/berth.yaml'], { from: 'user' });
+  assert.equal(calls.options?.configFile, `${process.cwd()}/etc/berth.yaml`);
+});

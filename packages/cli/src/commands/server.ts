@@ -10,9 +10,6 @@ import type { Command } from 'commander';
 import { defaultComponentsDir } from '@berth/components';
 import type { ProviderKind, RunningServer, StartServerOptions } from '@berth/server';
 
-/** Where `berth server --tls` writes its API CA (api-tls.ts; a value import would load the server). */
-const API_CA_FILE = 'api-ca.crt';
-
 export interface ServerCommandDeps {
   start: (options: StartServerOptions) => Promise<RunningServer>;
   /** Resolves when the process is asked to stop. */
@@ -70,6 +67,7 @@ interface ServerFlags {
   tlsKey?: string;
   tls?: boolean;
   insecureHttp?: boolean;
+  config?: string;
 }
 
 function tlsOption(flags: ServerFlags): StartServerOptions['tls'] {
@@ -118,14 +116,22 @@ export function registerServerCommand(
     .option('--tls-key <file>', 'and this key (PEM; env BERTH_TLS_KEY)')
     .option(
       '--tls',
-      "serve HTTPS with a certificate from Berth's API CA, made on the first start (env BERTH_TLS=auto)",
+      "serve HTTPS with a certificate from Berth's API CA, made on the first start (the default; env BERTH_TLS=auto)",
     )
-    .option('--insecure-http', 'allow plain HTTP on an address that is not loopback')
+    .option(
+      '--config <file>',
+      'YAML file with the directory (LDAP) settings; BERTH_LDAP_* variables win over it (env BERTH_SERVER_CONFIG)',
+    )
+    .option(
+      '--insecure-http',
+      'serve plain HTTP instead of HTTPS, on a loopback address only (tests; env BERTH_INSECURE_HTTP=true)',
+    )
     .action(async (flags: ServerFlags) => {
       const tls = tlsOption(flags);
       const base: StartServerOptions = {
         ...(tls === undefined ? {} : { tls }),
         ...(flags.insecureHttp ? { insecureHttp: true } : {}),
+        ...(flags.config === undefined ? {} : { configFile: path.resolve(flags.config) }),
         listen: flags.listen,
         dataDir: path.resolve(flags.dataDir),
         provider: flags.provider,
@@ -140,8 +146,11 @@ export function registerServerCommand(
       };
       const server = await deps.start(base);
       deps.out.write(`berth server listening on ${server.url}\n`);
-      if (server.caCertificate)
-        deps.out.write(`API CA: ${path.join(base.dataDir, API_CA_FILE)} (berth login --ca-file)\n`);
+      if (server.caFile)
+        deps.out.write(
+          `API CA: ${server.caFile.path} ${server.caFile.fingerprint}\n` +
+            `  (berth login --endpoint ${server.url} --ca-file ${server.caFile.path}, or --ca-fingerprint ${server.caFile.fingerprint})\n`,
+        );
       if (server.registry)
         deps.out.write(`platform registry at ${server.registry.info.endpoint}\n`);
       const signal = await deps.stopSignal();

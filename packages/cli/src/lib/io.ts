@@ -3,6 +3,7 @@
  * captured output, a chosen environment and a fake clock. `processIo()` is the real one.
  */
 import os from 'node:os';
+import { createInterface } from 'node:readline/promises';
 import type { Fetch } from '@berth/client';
 
 export interface Writer {
@@ -28,6 +29,8 @@ export interface CliIo {
   readStdin?: () => Promise<string>;
   /** Asks on the terminal without echo; undefined when there is no terminal. */
   readPassword?: ((prompt: string) => Promise<string>) | undefined;
+  /** Asks a yes/no question on the terminal (true for yes); undefined when there is no terminal. */
+  confirm?: ((prompt: string) => Promise<boolean>) | undefined;
 }
 
 export function processIo(): CliIo {
@@ -50,7 +53,18 @@ export function processIo(): CliIo {
       return Buffer.concat(chunks).toString('utf8');
     },
     readPassword: process.stdin.isTTY ? promptHidden : undefined,
+    confirm: process.stdin.isTTY && process.stderr.isTTY ? promptYes : undefined,
   };
+}
+
+/** Reads one answer line from the terminal; only `y` or `yes` (any case) is a yes. */
+async function promptYes(prompt: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(prompt)).trim());
+  } finally {
+    rl.close();
+  }
 }
 
 /** Reads one line from the terminal in raw mode, echoing nothing. */

@@ -25,7 +25,7 @@ export function clustersApi(t: Transport) {
   const action = async (
     project: string,
     cluster: string,
-    name: 'start' | 'stop' | 'upgrade',
+    name: 'start' | 'stop' | 'upgrade' | 'renew-certificates',
     body: unknown,
     o: CallOptions,
   ): Promise<Accepted<Cluster>> => {
@@ -70,6 +70,13 @@ export function clustersApi(t: Transport) {
       action(project, cluster, 'stop', undefined, o),
     upgrade: (project: string, cluster: string, version: string, o: CallOptions = {}) =>
       action(project, cluster, 'upgrade', { version }, o),
+    /** Re-issues the control-plane certificates and rolls the masters (3 or 5) one at a time. */
+    renewCertificates: (
+      project: string,
+      cluster: string,
+      request: { onlyExpiringWithinDays?: number } = {},
+      o: CallOptions = {},
+    ) => action(project, cluster, 'renew-certificates', request, o),
     /** What the server observed about the cluster: reconcile passes and API requests over time. */
     metrics: (project: string, cluster: string, o: CallOptions = {}) =>
       t.json<ClusterMetrics>({

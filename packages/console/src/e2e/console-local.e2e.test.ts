@@ -36,8 +36,9 @@ describe(
     before(async () => {
       buildBundle();
       ({ env, b } = await startBerth());
-      url = `http://127.0.0.1:${b.port}`;
-      browser = await launch();
+      // Berth serves HTTPS by default; the browser trusts its API CA and nothing else.
+      url = b.url;
+      browser = await launch(undefined, { trustCaPem: b.caPem() });
       page = browser.page;
     });
     after(async () => {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { skipUnless } from '@berth/test-kit';
+import { skipUnless, spkiPin } from '@berth/test-kit';
 
 export const CHROMIUM = process.env.BERTH_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -44,12 +44,24 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-export async function launch(viewport = { width: 1366, height: 860 }): Promise<Browser> {
+/**
+ * A headless Chromium in a fresh profile. `trustCaPem`: a CA (Berth's API CA) whose key the
+ * browser accepts in a server's chain — Chromium's SPKI pin list, honoured with a profile
+ * directory — so HTTPS pages from a server with that CA load, and no other untrusted ones.
+ */
+export async function launch(
+  viewport = { width: 1366, height: 860 },
+  options: { trustCaPem?: string } = {},
+): Promise<Browser> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-chromium-'));
+  const pin =
+    options.trustCaPem === undefined
+      ? []
+      : [`--ignore-certificate-errors-spki-list=${spkiPin(options.trustCaPem)}`];
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ARGS,
+    args: [...ARGS, ...pin],
     viewport,
     acceptDownloads: true,
   });

@@ -25,7 +25,16 @@ export async function startMemoryBerth(env: Record<string, string> = {}): Promis
   const log = path.join(dataDir, 'server.log');
   const out = fs.openSync(log, 'a');
   const cli = path.join(REPO, 'packages/cli/dist/main.js');
-  const argv = ['server', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir];
+  // Plain HTTP on loopback, so the suites' API client needs no CA; the console over HTTPS (the
+  // default) is exercised by console-local.e2e.test.ts through the server's e2e harness.
+  const argv = [
+    'server',
+    '--listen',
+    `127.0.0.1:${port}`,
+    '--data-dir',
+    dataDir,
+    '--insecure-http',
+  ];
   const child: ChildProcess = spawn(process.execPath, [cli, ...argv, '--provider', 'memory'], {
     env: { ...process.env, BERTH_ADMIN_TOKEN: token, BERTH_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', out, out],

@@ -1,15 +1,18 @@
 /**
  * Lifecycle actions: `POST …/clusters/{c}:stop` (only from Running), `:start` (only from
- * Stopped), `:upgrade {version}` (Running; known version, no downgrade, ≤ one minor up).
+ * Stopped), `:upgrade {version}` (Running; known version, no downgrade, ≤ one minor up),
+ * `:renew-certificates {onlyExpiringWithinDays?}` (Running, with a PKI and 3 or 5 masters).
  * A literal ':' in a path needs a regex-bounded parameter in find-my-way, hence `(^[^:/]+)`.
  */
-import { UpgradeRequest } from '@berth/api-types';
+import { RenewCertificatesRequest, UpgradeRequest } from '@berth/api-types';
+import { BerthError } from '@berth/errors';
 import { errorResponses, principalOf, ClusterParams, type RouteContext } from '../http.js';
+import { abortOnClose } from './cluster-views.js';
 import { ClusterAccepted } from './clusters.js';
 
 const ACTION_PREFIX = '/v1/projects/:project/clusters/:cluster(^[^:/]+)::';
 
-export function clusterActionRoutes({ app, auth, clusters }: RouteContext): void {
+export function clusterActionRoutes({ app, auth, clusters, deps, store }: RouteContext): void {
   const schema = (action: string, summary: string) => ({
     tags: ['clusters'],
     summary,
@@ -50,6 +53,48 @@ export function clusterActionRoutes({ app, auth, clusters }: RouteContext): void
       return reply
         .code(202)
         .send(await clusters.upgrade(principal, { project, name: cluster }, request.body.version));
+    },
+  });
+
+  app.post(`${ACTION_PREFIX}renew-certificates`, {
+    schema: {
+      ...schema(
+        'renewCertificates',
+        "Re-issue a Running cluster's control-plane certificates and roll its masters one at a time",
+      ),
+      operationId: 'renewClusterCertificates',
+      body: RenewCertificatesRequest,
+    },
+    handler: async (request, reply) => {
+      const principal = principalOf(request);
+      const { project, cluster } = request.params;
+      await auth.authorize(principal, project, 'member');
+      const found = await store.clusters.require({ project, name: cluster });
+      if (!deps.certificates)
+        throw new BerthError(
+          'BERTH_ERR_NOT_IMPLEMENTED',
+          'certificate renewal is not available: this server makes no cluster PKI (memory provider, or no controllers)',
+        );
+      const current = await deps.certificates.certificates(found, abortOnClose(request.raw));
+      if (current === undefined)
+        throw new BerthError(
+          'BERTH_ERR_INVALID_STATE',
+          `cluster "${cluster}" has no certificates yet (phase ${found.status.phase})`,
+          { details: { phase: found.status.phase } },
+        );
+      // New certificates reach a master by replacing it; a lone master holds the only copy of
+      // etcd's data, so it cannot be replaced (renewing it in place is not built yet).
+      if (found.spec.controlPlane.count < 3)
+        throw new BerthError(
+          'BERTH_ERR_NOT_IMPLEMENTED',
+          `renewing the certificates of a control plane of ${found.spec.controlPlane.count} master is not implemented: masters are renewed by rolling them, which needs 3 or 5`,
+          { field: 'spec.controlPlane.count' },
+        );
+      return reply
+        .code(202)
+        .send(
+          await clusters.renewCertificates(principal, { project, name: cluster }, request.body),
+        );
     },
   });
 }

@@ -24,7 +24,7 @@ function notWired(what: string): BerthError {
   );
 }
 
-function abortOnClose(raw: { on(event: 'close', fn: () => void): unknown }): AbortSignal {
+export function abortOnClose(raw: { on(event: 'close', fn: () => void): unknown }): AbortSignal {
   const controller = new AbortController();
   raw.on('close', () => controller.abort());
   return controller.signal;

@@ -19,7 +19,7 @@ import {
   serverLayout,
 } from '@berth/provider-local';
 import { createE2eEnv, e2eSkip, type E2eEnv } from '@berth/provider-local/testing';
-import { freePort, skipUnless, until } from '@berth/test-kit';
+import { freePort, requestText, skipUnless, until } from '@berth/test-kit';
 
 export { createE2eEnv, type E2eEnv };
 
@@ -38,7 +38,11 @@ export function exited(child: ChildProcess): Promise<void> {
     : new Promise((r) => child.once('exit', () => r()));
 }
 
-/** One `berth server --provider local` on its own data dir, prefix and external network. */
+/**
+ * One `berth server --provider local` on its own data dir, prefix and external network, over
+ * HTTPS as `berth server` serves by default: every call verifies it against the server's API CA
+ * (`caFile`), as users do after `berth login --ca-file`.
+ */
 export class Berth {
   readonly token = `berth_${randomBytes(24).toString('hex')}`;
   readonly serverData: string;
@@ -55,6 +59,38 @@ export class Berth {
 
   get providerData(): string {
     return path.join(this.serverData, 'local-provider');
+  }
+
+  /** The API's address. */
+  get url(): string {
+    return `https://127.0.0.1:${this.port}`;
+  }
+
+  /** Berth's API CA, which the server writes on its first start. */
+  get caFile(): string {
+    return path.join(this.serverData, 'api-ca.crt');
+  }
+
+  caPem(): string {
+    return fs.readFileSync(this.caFile, 'utf8');
+  }
+
+  /** One request to the API (verified against the API CA), whatever its status. */
+  request(
+    method: string,
+    url: string,
+    options: { token?: string | undefined; body?: unknown } = {},
+  ): Promise<{ status: number; text: string }> {
+    const { token = this.token, body } = options;
+    return requestText(`${this.url}${url}`, {
+      method,
+      caPem: this.caPem(),
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
   }
 
   async start(): Promise<void> {
@@ -77,7 +113,11 @@ export class Berth {
     fs.closeSync(log);
     await until(
       'berth server ready',
-      async () => ((await fetch(`http://127.0.0.1:${this.port}/readyz`)).ok ? true : undefined),
+      async () =>
+        fs.existsSync(this.caFile) &&
+        (await this.request('GET', '/readyz').catch(() => undefined))?.status === 200
+          ? true
+          : undefined,
       { timeoutMs: 30_000, intervalMs: 500 },
     );
   }
@@ -96,17 +136,10 @@ export class Berth {
   }
 
   async api(method: string, url: string, body?: unknown): Promise<Json> {
-    const res = await fetch(`http://127.0.0.1:${this.port}${url}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${this.token}`,
-        ...(body ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text}`);
-    return text ? JSON.parse(text) : undefined;
+    const res = await this.request(method, url, body ? { body } : {});
+    if (res.status < 200 || res.status > 299)
+      throw new Error(`${method} ${url}: ${res.status} ${res.text}`);
+    return res.text ? JSON.parse(res.text) : undefined;
   }
 
   async servers(cluster: string): Promise<Array<{ id: string; name: string }>> {
@@ -258,7 +291,7 @@ export async function startBerth(): Promise<{ env: E2eEnv; b: Berth }> {
   const env = await createE2eEnv();
   const b = new Berth(env, await freePort());
   await b.start();
-  await b.berth('login', '--endpoint', `http://127.0.0.1:${b.port}`, '--token', b.token);
+  await b.berth('login', '--endpoint', b.url, '--token', b.token, '--ca-file', b.caFile);
   return { env, b };
 }
 

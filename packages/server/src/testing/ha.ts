@@ -29,15 +29,22 @@ export interface ProbeLoop {
 }
 
 /**
- * `GET /readyz` every `intervalMs` with the kubeconfig's credentials, each bounded by
- * `timeoutMs`: short to time an address move, longer (as kubectl's) to tell a slow answer —
- * etcd electing a leader — from none.
+ * `GET /readyz` (or `path`) every `intervalMs` with the kubeconfig's credentials, each bounded
+ * by `timeoutMs`: short to time an address move, longer (as kubectl's) to tell a slow answer —
+ * etcd electing a leader — from none. A planned roll probes an ordinary request instead: an API
+ * server shutting down answers /readyz 500 on purpose (so load balancers drain it) while it
+ * still serves requests.
  */
-export function startReadyzLoop(kubeconfig: string, intervalMs = 50, timeoutMs = 1_000): ProbeLoop {
+export function startReadyzLoop(
+  kubeconfig: string,
+  intervalMs = 50,
+  timeoutMs = 1_000,
+  path = '/readyz',
+): ProbeLoop {
   const config = parse(fs.readFileSync(kubeconfig, 'utf8')) as Json;
   const cluster = config.clusters[0].cluster;
   const user = config.users[0].user;
-  const url = new URL('/readyz', cluster.server as string);
+  const url = new URL(path, cluster.server as string);
   const tls = {
     ca: Buffer.from(cluster['certificate-authority-data'], 'base64'),
     cert: Buffer.from(user['client-certificate-data'], 'base64'),
@@ -180,4 +187,34 @@ export async function etcdHealth(
     'json',
   ]).catch((err: { stdout?: string }) => ({ stdout: err.stdout ?? '[]' }));
   return JSON.parse(stdout || '[]') as Array<{ endpoint: string; health: boolean }>;
+}
+
+/**
+ * The certificate a master's kube-apiserver presents on its own address (PEM), read from inside
+ * the master's network namespace — what a client of that master is shown, not what Berth stored.
+ */
+export async function presentedApiserverCertificate(
+  prefix: string,
+  master: { id: string; address: string },
+  port = 6443,
+): Promise<string> {
+  const script = `
+const tls = require('node:tls');
+const s = tls.connect({ host: process.argv[1], port: Number(process.argv[2]), rejectUnauthorized: false }, () => {
+  const raw = s.getPeerCertificate().raw.toString('base64');
+  process.stdout.write('-----BEGIN CERTIFICATE-----\\n' + raw.match(/.{1,64}/g).join('\\n') + '\\n-----END CERTIFICATE-----\\n');
+  s.end();
+});
+s.setTimeout(5000, () => s.destroy(new Error('timed out')));`;
+  const { stdout } = await run('ip', [
+    'netns',
+    'exec',
+    namespaceNames(prefix).server(master.id),
+    process.execPath,
+    '-e',
+    script,
+    master.address,
+    String(port),
+  ]);
+  return stdout;
 }

@@ -112,6 +112,8 @@ export interface RunOptions {
   tty?: boolean;
   /** What standard input holds. */
   stdin?: string;
+  /** Answers yes/no questions as a user at a terminal would; none: no terminal. */
+  confirm?: (prompt: string) => boolean;
   /** Called once the command is running, with a function that presses Ctrl-C. */
   whileRunning?: (interrupt: () => void) => void;
 }
@@ -133,6 +135,7 @@ export async function runCli(args: string[], options: RunOptions = {}): Promise<
     setExitCode: (code) => (run.code = code),
     readStdin: async () => options.stdin ?? '',
     readPassword: undefined,
+    confirm: options.confirm && (async (prompt: string) => options.confirm!(prompt)),
   };
   const program = new Command('berth').exitOverride();
   program.configureOutput({
