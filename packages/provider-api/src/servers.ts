@@ -79,6 +79,12 @@ export interface CreateServerInput extends CreateInput {
   volumeIds?: string[];
 }
 
+export interface RebuildServerInput {
+  id: string;
+  /** What the server runs from now on. */
+  userData: UserData;
+}
+
 export interface ListServersInput extends ListInput {
   serverGroupId?: string;
 }
@@ -105,4 +111,12 @@ export interface ServerService {
   stop(input: IdInput, signal: AbortSignal): Promise<Server>;
   /** Hard reboot from any status: services restart from user data; → `ACTIVE`, fault cleared. */
   reboot(input: IdInput, signal: AbortSignal): Promise<Server>;
+  /**
+   * Nova's rebuild of a server whose disk is kept (`preserve_ephemeral`, a volume-backed root):
+   * new user data, then a hard reboot. Its id, name, addresses, volumes and disk stay; its
+   * services restart from the new user data; `userDataHash` follows. For a server that holds
+   * the only copy of something (a lone etcd member) where replacing it would lose that.
+   * @throws BerthError `BERTH_ERR_NOT_FOUND`
+   */
+  rebuild(input: RebuildServerInput, signal: AbortSignal): Promise<Server>;
 }

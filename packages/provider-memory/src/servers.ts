@@ -6,6 +6,7 @@ import {
   type FindInput,
   type IdInput,
   type ListServersInput,
+  type RebuildServerInput,
   type Server,
   type ServerPort,
   type ServerService,
@@ -105,6 +106,19 @@ export class MemoryServers implements ServerService {
     return this.ctx.run('servers.reboot', input, signal, () => {
       const server = mustGet(this.ctx.state.servers, 'Server', input.id);
       Object.assign(server, { status: 'ACTIVE', fault: null, pendingReads: 0 });
+      return this.view(server);
+    });
+  }
+
+  rebuild(input: RebuildServerInput, signal: AbortSignal): Promise<Server> {
+    return this.ctx.run('servers.rebuild', input, signal, () => {
+      const server = mustGet(this.ctx.state.servers, 'Server', input.id);
+      Object.assign(server, {
+        userData: structuredClone(input.userData),
+        status: 'ACTIVE',
+        fault: null,
+        pendingReads: 0,
+      });
       return this.view(server);
     });
   }

@@ -53,6 +53,30 @@ export const serverScenarios: ScenarioGroup = {
       },
     },
     {
+      name: 'rebuild: new user data on the same server (id, address kept), ACTIVE again',
+      async run(env) {
+        const { servers } = env.provider;
+        const { subnet } = await env.network('net');
+        const server = await env.server('vm', subnet, { userData: USER_DATA });
+        const next: UserData = {
+          files: [{ path: '/etc/berth/hello.txt', content: 'hello again', mode: 0o600 }],
+          services: [{ name: 'idle', command: ['sleep', '3601'] }],
+        };
+        await servers.rebuild({ id: server.id, userData: next }, env.signal);
+        const rebuilt = await env.waitForServer(server.id, 'ACTIVE');
+        assert.equal(rebuilt.userDataHash, hashUserData(next));
+        assert.notEqual(rebuilt.userDataHash, server.userDataHash);
+        assert.equal(rebuilt.name, server.name);
+        assert.equal(rebuilt.ports[0]?.fixedIp, server.ports[0]?.fixedIp, 'rebuild moved it');
+        assert.deepEqual(ids(await servers.list({ tags: env.tags }, env.signal)), [server.id]);
+        await rejectsWithCode(
+          servers.rebuild({ id: 'no-such-server', userData: next }, env.signal),
+          'BERTH_ERR_NOT_FOUND',
+          'rebuild of a missing server',
+        );
+      },
+    },
+    {
       name: 'create is idempotent, list by tags finds it, delete is idempotent',
       async run(env) {
         const { servers } = env.provider;

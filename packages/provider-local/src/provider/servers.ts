@@ -8,6 +8,7 @@ import {
   type FindInput,
   type IdInput,
   type ListServersInput,
+  type RebuildServerInput,
   type Server,
   type ServerService,
   chooseHypervisor,
@@ -164,7 +165,21 @@ export class LocalServers implements ServerService {
     });
   }
 
-  /** Fault injection (test providers only): kill -9 the server's process groups. */
+  rebuild(input: RebuildServerInput, signal: AbortSignal): Promise<Server> {
+    return mutate(this.ctx, signal, async () => {
+      await this.ctx.repos.servers.require(input.id);
+      await this.runtime.stopAgent(input.id);
+      await this.ctx.repos.servers.update(input.id, (e) => {
+        e.local.userData = input.userData;
+        e.obj.userDataHash = hashUserData(input.userData);
+        e.local.power = 'on';
+        delete e.local.buildError;
+      });
+      await this.build(input.id, signal);
+      return this.view(input.id);
+    });
+  }
+
   /**
    * Finishes builds a previous provider instance started but never completed (the process died
    * mid-create): provisioning is idempotent, so it simply runs again. Without this a server
@@ -181,6 +196,7 @@ export class LocalServers implements ServerService {
     });
   }
 
+  /** Fault injection (test providers only): kill -9 the server's process groups. */
   crash(id: string): Promise<void> {
     return this.ctx.lock.run(() => this.runtime.crash(id));
   }
