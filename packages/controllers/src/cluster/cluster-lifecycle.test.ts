@@ -215,6 +215,32 @@ test('an upgrade replaces masters one at a time and workers within maxUnavailabl
   assert.ok(reasons.includes('ClusterUpgrading'));
 });
 
+test('a lone master is rebuilt in place, never replaced: its disk holds etcd’s only copy', async (t) => {
+  const world = await startWorld();
+  t.after(() => world.stop());
+  const cluster = createCluster(world, 'lone', { nodeGroups: [{ name: 'default', count: 1 }] });
+  const uid = cluster.metadata.uid;
+  await until('Running', () => phaseOf(world, uid) === 'Running', { intervalMs: 20 });
+  const masterOf = async () =>
+    (await world.provider.servers.list(tagged(uid), never)).find((s) => s.name.includes('master'))!;
+  const before = await masterOf();
+
+  patchCluster(world, uid, (c) => (c.spec.version = '1.35'));
+  await until(
+    'upgraded',
+    () =>
+      phaseOf(world, uid) === 'Running' && world.store.clusters.get(uid)?.status.version === '1.35',
+    { timeoutMs: 20_000, intervalMs: 20 },
+  );
+
+  const after = await masterOf();
+  assert.equal(after.id, before.id, 'the same server');
+  assert.notEqual(after.userDataHash, before.userDataHash, 'with the new user data');
+  const reasons = world.store.eventReasons(uid);
+  assert.equal(reasons.filter((r) => r === 'MasterRebuilding').length, 1);
+  assert.equal(reasons.filter((r) => r === 'MasterReplacing').length, 0);
+});
+
 test('changing a node group’s labels or taints rolls its nodes so the change reaches them', async (t) => {
   const world = await startWorld();
   t.after(() => world.stop());

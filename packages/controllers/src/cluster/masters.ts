@@ -3,7 +3,7 @@
  * spread over the cluster's zones, each at its fixed address, behind the API load balancer.
  * Readiness comes from the bootstrap (the real one asks the API through the load balancer).
  */
-import type { Server } from '@berth/provider-api';
+import type { Server, UserData } from '@berth/provider-api';
 import { hashUserData } from '@berth/provider-api';
 import { isOutdated } from '../rolling.js';
 import { names, roleTags } from '../naming.js';
@@ -122,6 +122,10 @@ async function replaceOneOutdatedMaster(
     const userData = await desiredUserData(pass, plan, plans);
     const flavor = pass.cluster.spec.controlPlane.flavor;
     if (!isOutdated(master, { flavor, userData })) continue;
+    if (plans.length === 1 && master.flavor === flavor) {
+      await rebuildLoneMaster(pass, master, userData);
+      return;
+    }
     const refusal = replacementRefusal(pass, masters);
     if (refusal !== undefined) {
       wait(
@@ -141,6 +145,28 @@ async function replaceOneOutdatedMaster(
     );
     return;
   }
+}
+
+/**
+ * A lone master holds the only copy of etcd's data, so it is never replaced: new user data
+ * (certificates, a new release's flags) reaches it by a rebuild that keeps its disk. Its API is
+ * down while its services restart (tens of seconds); HA control planes roll instead.
+ */
+async function rebuildLoneMaster(pass: ClusterPass, master: Server, userData: UserData) {
+  await pass.deps.store.recordEvent(pass.cluster.metadata.uid, {
+    type: 'Normal',
+    reason: 'MasterRebuilding',
+    message: `rebuilding master ${master.name} in place with new user data: it is the only master, so its disk (etcd's data) is kept and its API is unavailable while it restarts`,
+    object: { kind: 'Server', name: master.name },
+  });
+  await pass.deps.provider.servers.rebuild({ id: master.id, userData }, pass.signal);
+  pass.deps.masterDowntime.forget(master.id);
+  wait(
+    pass,
+    ClusterConditions.controlPlane,
+    'RollingUpdate',
+    `rebuilt master ${master.name} in place; waiting for its API`,
+  );
 }
 
 function desiredUserData(pass: ClusterPass, plan: MasterPlan, plans: MasterPlan[]) {
