@@ -2,7 +2,8 @@
  * End to end, as a user works: `berth server --provider local` and the real CLI run as child
  * processes, kubectl talks to the clusters they create. Per Kubernetes version: create a
  * cluster with two node groups, check the nodes kubectl sees, run a Deployment, scale. On 1.34
- * also: a worker server's processes are SIGKILLed (its node must go NotReady, the node group
+ * also: `berth cluster renew-certificates` rebuilds the lone master in place (same server, the
+ * Deployment still there, every leaf certificate later), a worker server's processes are SIGKILLed (its node must go NotReady, the node group
  * must say so, and after the repair delay Berth must replace it with a Ready node), and `berth server` is SIGKILLed mid-create (after a restart the cluster must
  * reach Running with no duplicate servers). Every run uses its own name prefix and external
  * CIDR; whatever happens, clusters are deleted through the API, the server is stopped and the
@@ -137,6 +138,36 @@ function suite(version: string, faults: boolean): void {
     });
 
     if (!faults) return;
+
+    test('renew-certificates on the lone master: rebuilt in place, data kept, new certificates', async () => {
+      type Cert = { name: string; owner: string; kind: string; notAfter: string };
+      const certificates = async () =>
+        (await b.api('GET', '/v1/projects/default/clusters/demo/certificates')).items as Cert[];
+      const masterOf = async () =>
+        (await b.servers('demo')).find((s) => s.name.includes('master'))!;
+      const before = await certificates();
+      const master = await masterOf();
+      // Issued a second later at least, so every new notAfter is later than the old one.
+      await new Promise((r) => setTimeout(r, 1_100));
+      await b.berth('cluster', 'renew-certificates', 'demo', '--wait', '--timeout', '10m');
+
+      assert.equal((await masterOf()).id, master.id, 'the same server, not a replacement');
+      const after = await certificates();
+      for (const cert of after) {
+        const old = before.find((c) => c.owner === cert.owner && c.name === cert.name);
+        assert.ok(old !== undefined, `${cert.owner}/${cert.name} listed before`);
+        if (cert.kind === 'authority') assert.equal(cert.notAfter, old.notAfter, cert.name);
+        else assert.ok(cert.notAfter > old.notAfter, `${cert.owner}/${cert.name} advanced`);
+      }
+      // etcd's data survived the rebuild: the Deployment made before is still there.
+      const renewed = path.join(env.dataDir, 'demo-renewed.kubeconfig');
+      await b.berth('cluster', 'kubeconfig', 'demo', '--output-file', renewed);
+      assert.match(await kubectl(renewed, 'get', 'deployment', 'web', '--no-headers'), /^web /);
+      const events = (await b.api('GET', '/v1/projects/default/clusters/demo/events'))
+        .items as Json[];
+      assert.ok(events.some((e) => e.reason === 'MasterRebuilding'));
+      assert.ok(!events.some((e) => e.reason === 'MasterReplacing'));
+    });
 
     test('a worker crash: its node goes NotReady and the node group says so', async () => {
       const list = await nodes(kubeconfig);

@@ -82,14 +82,6 @@ export function clusterActionRoutes({ app, auth, clusters, deps, store }: RouteC
           `cluster "${cluster}" has no certificates yet (phase ${found.status.phase})`,
           { details: { phase: found.status.phase } },
         );
-      // New certificates reach a master by replacing it; a lone master holds the only copy of
-      // etcd's data, so it cannot be replaced (renewing it in place is not built yet).
-      if (found.spec.controlPlane.count < 3)
-        throw new BerthError(
-          'BERTH_ERR_NOT_IMPLEMENTED',
-          `renewing the certificates of a control plane of ${found.spec.controlPlane.count} master is not implemented: masters are renewed by rolling them, which needs 3 or 5`,
-          { field: 'spec.controlPlane.count' },
-        );
       return reply
         .code(202)
         .send(
