@@ -44,6 +44,23 @@ export interface VolumeType {
   limits: VolumeLimits;
 }
 
+/** A volume type whose reads and writes share one IOPS and one MiB/s figure. */
+export function volumeType(
+  name: string,
+  description: string,
+  maxSizeGb: number,
+  iops: number,
+  mibPerSec: number,
+): VolumeType {
+  const bytes = mibPerSec * 1024 * 1024;
+  return {
+    name,
+    description,
+    maxSizeGb,
+    limits: { readIops: iops, writeIops: iops, readBytesPerSec: bytes, writeBytesPerSec: bytes },
+  };
+}
+
 export interface GetFlavorInput {
   name: string;
 }

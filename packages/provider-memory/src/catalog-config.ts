@@ -1,7 +1,11 @@
 /** The memory provider's configurable cloud: flavors, zones, hypervisors, volume types. */
-import type { Flavor, Hypervisor, VolumeType, Zone } from '@berth/provider-api';
-
-const MIB = 1024 * 1024;
+import {
+  volumeType,
+  type Flavor,
+  type Hypervisor,
+  type VolumeType,
+  type Zone,
+} from '@berth/provider-api';
 
 export interface MemoryCatalog {
   flavors: Flavor[];
@@ -38,22 +42,5 @@ export function defaultCatalog(): MemoryCatalog {
       volumeType('hdd', 'Network HDD', 8192, 200, 64),
       volumeType('high-iops', 'Local NVMe with guaranteed IOPS', 1024, 4000, 256),
     ],
-  };
-}
-
-/** A volume type whose reads and writes share one IOPS and one MiB/s figure. */
-export function volumeType(
-  name: string,
-  description: string,
-  maxSizeGb: number,
-  iops: number,
-  mibPerSec: number,
-): VolumeType {
-  const bytes = mibPerSec * MIB;
-  return {
-    name,
-    description,
-    maxSizeGb,
-    limits: { readIops: iops, writeIops: iops, readBytesPerSec: bytes, writeBytesPerSec: bytes },
   };
 }

@@ -5,6 +5,7 @@
  */
 import {
   providerErrors,
+  volumeType,
   type CatalogService,
   type EmptyInput,
   type Flavor,
@@ -39,23 +40,6 @@ export const DEFAULT_CATALOG: CatalogConfig = {
     volumeType('high-iops', 'Sparse file on the host, throttled as high-IOPS', 1024, 4000, 256),
   ],
 };
-
-/** A volume type whose reads and writes share one IOPS and one MiB/s figure. */
-export function volumeType(
-  name: string,
-  description: string,
-  maxSizeGb: number,
-  iops: number,
-  mibPerSec: number,
-): VolumeType {
-  const bytes = mibPerSec * 1024 * 1024;
-  return {
-    name,
-    description,
-    maxSizeGb,
-    limits: { readIops: iops, writeIops: iops, readBytesPerSec: bytes, writeBytesPerSec: bytes },
-  };
-}
 
 export function hypervisorsOf(config: CatalogConfig): Hypervisor[] {
   return config.zones.flatMap((z) =>

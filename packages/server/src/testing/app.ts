@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
 import type { CatalogSnapshot } from '@berth/api-types';
 import type { Store } from '@berth/store';
+import { volumeType } from '@berth/provider-api';
 import { buildApp } from '../app.js';
 import { BUILTIN_ADDONS, staticCatalog } from '../catalog.js';
 import type { AppDeps } from '../deps.js';
@@ -24,28 +25,8 @@ export const TEST_CATALOG: CatalogSnapshot = {
     { name: 'az2', available: true },
   ],
   volumeTypes: [
-    {
-      name: 'ssd',
-      description: 'Network SSD',
-      maxSizeGb: 4096,
-      limits: {
-        readIops: 1000,
-        writeIops: 1000,
-        readBytesPerSec: 134217728,
-        writeBytesPerSec: 134217728,
-      },
-    },
-    {
-      name: 'hdd',
-      description: 'Network HDD',
-      maxSizeGb: 8192,
-      limits: {
-        readIops: 200,
-        writeIops: 200,
-        readBytesPerSec: 67108864,
-        writeBytesPerSec: 67108864,
-      },
-    },
+    volumeType('ssd', 'Network SSD', 4096, 1000, 128),
+    volumeType('hdd', 'Network HDD', 8192, 200, 64),
   ],
   addons: BUILTIN_ADDONS,
 };
