@@ -12,8 +12,8 @@ import { after, before, describe, it } from 'node:test';
 import { cacheDirFromEnv, createComponentStore, defaultComponentsDir } from '@berth/components';
 import { ProcessRunner } from '@berth/exec';
 import type { Server } from '@berth/provider-api';
-import { LocalProvider, checkLeaks } from '@berth/provider-local';
-import { createE2eEnv, e2eSkip, type E2eEnv } from '@berth/provider-local/testing';
+import { LocalProvider } from '@berth/provider-local';
+import { assertNoLeaks, createE2eEnv, e2eSkip, type E2eEnv } from '@berth/provider-local/testing';
 import { skipUnless, until } from '@berth/test-kit';
 import { GIB } from './capabilities.js';
 import { ControllerService } from './controller.js';
@@ -122,25 +122,9 @@ describe(
       for (const n of await provider.networks.list({ tags }, signal)) {
         await provider.networks.delete({ id: n.id }, signal);
       }
-      const leaks = await checkLeaks({
-        runner: env.runner,
-        prefix: env.prefix,
-        dataDir: env.dataDir,
-        allowFiles: ['inventory.json'],
-      });
       fs.rmSync(workDir, { recursive: true, force: true });
-      fs.rmSync(env.dataDir, { recursive: true, force: true });
       assert.deepEqual(leftVolumes, [], 'csi-sanity deleted every volume it created');
-      assert.deepEqual(leaks, {
-        namespaces: [],
-        links: [],
-        nftTables: [],
-        processes: [],
-        mounts: [],
-        cgroups: [],
-        loopDevices: [],
-        files: [],
-      });
+      await assertNoLeaks(env);
     });
 
     it('passes every spec that applies', { timeout: 900_000 }, async (t) => {

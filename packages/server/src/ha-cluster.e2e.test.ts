@@ -17,6 +17,8 @@ import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  assertLeavesRenewed,
+  clusterCertificates,
   crashServerProcesses,
   kubectl,
   skip,
@@ -197,10 +199,7 @@ describe('HA cluster: 3 masters behind an ACTIVE_STANDBY API load balancer', { s
   });
 
   test('renew-certificates: masters rolled one at a time, new certificates served, API up', async (t) => {
-    type Cert = { name: string; owner: string; kind: string; notAfter: string };
-    const certificates = async () =>
-      (await b.api('GET', '/v1/projects/default/clusters/ha/certificates')).items as Cert[];
-    const before = await certificates();
+    const before = await clusterCertificates(b, 'ha');
     const mastersBefore = await masters();
     const loop = startReadyzLoop(kubeconfig, 100, 10_000, '/api/v1/namespaces/default');
     t.after(() => loop.stop()); // also when an assertion fails first
@@ -217,13 +216,8 @@ describe('HA cluster: 3 masters behind an ACTIVE_STANDBY API load balancer', { s
     // per master rolled.
     assert.ok(outcome.failed <= 3, `failed probes: ${outcome.samples.join('; ')}`);
 
-    const after = await certificates();
-    for (const cert of after) {
-      const old = before.find((c) => c.owner === cert.owner && c.name === cert.name);
-      assert.ok(old !== undefined, `${cert.owner}/${cert.name} listed before`);
-      if (cert.kind === 'authority') assert.equal(cert.notAfter, old.notAfter, cert.name);
-      else assert.ok(cert.notAfter > old.notAfter, `${cert.owner}/${cert.name} advanced`);
-    }
+    const after = await clusterCertificates(b, 'ha');
+    assertLeavesRenewed(before, after);
     const mastersAfter = await masters();
     assert.equal(mastersAfter.length, 3);
     for (const master of mastersAfter) {

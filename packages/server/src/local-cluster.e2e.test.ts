@@ -13,6 +13,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
+  assertLeavesRenewed,
+  clusterCertificates,
   crashServerProcesses,
   isReady,
   kubectl,
@@ -140,25 +142,16 @@ function suite(version: string, faults: boolean): void {
     if (!faults) return;
 
     test('renew-certificates on the lone master: rebuilt in place, data kept, new certificates', async () => {
-      type Cert = { name: string; owner: string; kind: string; notAfter: string };
-      const certificates = async () =>
-        (await b.api('GET', '/v1/projects/default/clusters/demo/certificates')).items as Cert[];
       const masterOf = async () =>
         (await b.servers('demo')).find((s) => s.name.includes('master'))!;
-      const before = await certificates();
+      const before = await clusterCertificates(b, 'demo');
       const master = await masterOf();
       // Issued a second later at least, so every new notAfter is later than the old one.
       await new Promise((r) => setTimeout(r, 1_100));
       await b.berth('cluster', 'renew-certificates', 'demo', '--wait', '--timeout', '10m');
 
       assert.equal((await masterOf()).id, master.id, 'the same server, not a replacement');
-      const after = await certificates();
-      for (const cert of after) {
-        const old = before.find((c) => c.owner === cert.owner && c.name === cert.name);
-        assert.ok(old !== undefined, `${cert.owner}/${cert.name} listed before`);
-        if (cert.kind === 'authority') assert.equal(cert.notAfter, old.notAfter, cert.name);
-        else assert.ok(cert.notAfter > old.notAfter, `${cert.owner}/${cert.name} advanced`);
-      }
+      assertLeavesRenewed(before, await clusterCertificates(b, 'demo'));
       // etcd's data survived the rebuild: the Deployment made before is still there.
       const renewed = path.join(env.dataDir, 'demo-renewed.kubeconfig');
       await b.berth('cluster', 'kubeconfig', 'demo', '--output-file', renewed);

@@ -3,12 +3,9 @@
  * fresh provider with its own name prefix, external CIDR and data dir, and after it the host
  * must hold nothing of it (leak check).
  */
-import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import fs from 'node:fs';
 import { runProviderConformance } from '@berth/provider-api/conformance';
-import { checkLeaks } from '../leak-check.js';
-import { createE2eEnv, e2eSkip } from '../testing/e2e-env.js';
+import { assertNoLeaks, createE2eEnv, e2eSkip } from '../testing/e2e-env.js';
 import { LocalProvider } from './local-provider.js';
 
 if (e2eSkip === false) {
@@ -25,23 +22,7 @@ if (e2eSkip === false) {
       return {
         provider,
         cleanup: async () => {
-          const leaks = await checkLeaks({
-            runner: env.runner,
-            prefix: env.prefix,
-            dataDir: env.dataDir,
-            allowFiles: ['inventory.json'],
-          });
-          fs.rmSync(env.dataDir, { recursive: true, force: true });
-          assert.deepEqual(leaks, {
-            namespaces: [],
-            links: [],
-            nftTables: [],
-            processes: [],
-            mounts: [],
-            cgroups: [],
-            loopDevices: [],
-            files: [],
-          });
+          await assertNoLeaks(env);
         },
       };
     },

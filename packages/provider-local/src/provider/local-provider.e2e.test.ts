@@ -9,8 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { LoadBalancer, Server, Subnet } from '@berth/provider-api';
-import { checkLeaks } from '../leak-check.js';
-import { e2eSkip, createE2eEnv, type E2eEnv } from '../testing/e2e-env.js';
+import { assertNoLeaks, e2eSkip, createE2eEnv, type E2eEnv } from '../testing/e2e-env.js';
 import { until } from '@berth/test-kit';
 import { LocalProvider } from './local-provider.js';
 
@@ -107,23 +106,7 @@ describe('local provider end to end', { skip: e2eSkip, concurrency: false }, () 
       await provider.securityGroups.delete({ id: g.id }, signal);
     for (const n of await provider.networks.list({ tags }, signal))
       await provider.networks.delete({ id: n.id }, signal);
-    const leaks = await checkLeaks({
-      runner: env.runner,
-      prefix: env.prefix,
-      dataDir: env.dataDir,
-      allowFiles: ['inventory.json'],
-    });
-    fs.rmSync(env.dataDir, { recursive: true, force: true });
-    assert.deepEqual(leaks, {
-      namespaces: [],
-      links: [],
-      nftTables: [],
-      processes: [],
-      mounts: [],
-      cgroups: [],
-      loopDevices: [],
-      files: [],
-    });
+    await assertNoLeaks(env);
   });
 
   test('servers are ACTIVE, spread over hypervisors, and run their user data', async () => {

@@ -10,12 +10,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Server, Subnet, Volume } from '@berth/provider-api';
 import { skipUnless, until } from '@berth/test-kit';
-import { checkLeaks } from '../leak-check.js';
 import { THROTTLE_FILES, parseThrottleRules } from '../machine/blkio.js';
 import { loopsOf } from '../machine/block-devices.js';
 import { hierarchies } from '../machine/cgroups.js';
 import { mountNamespaceOf } from '../machine/mount-ns.js';
-import { e2eSkip, createE2eEnv, type E2eEnv } from '../testing/e2e-env.js';
+import { assertNoLeaks, e2eSkip, createE2eEnv, type E2eEnv } from '../testing/e2e-env.js';
 import { LocalProvider } from './local-provider.js';
 
 const signal = new AbortController().signal;
@@ -106,23 +105,7 @@ describe('local provider volumes as block devices', { skip, concurrency: false }
       await provider.volumes.delete({ id: v.id }, signal);
     for (const n of await provider.networks.list({ tags }, signal))
       await provider.networks.delete({ id: n.id }, signal);
-    const leaks = await checkLeaks({
-      runner: env.runner,
-      prefix: env.prefix,
-      dataDir: env.dataDir,
-      allowFiles: ['inventory.json'],
-    });
-    fs.rmSync(env.dataDir, { recursive: true, force: true });
-    assert.deepEqual(leaks, {
-      namespaces: [],
-      links: [],
-      nftTables: [],
-      processes: [],
-      mounts: [],
-      cgroups: [],
-      loopDevices: [],
-      files: [],
-    });
+    await assertNoLeaks(env);
   });
 
   test('an attached volume is a block device inside its server only', async () => {

@@ -12,6 +12,8 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { ProcessRunner, type CommandRunner } from '@berth/exec';
 import { skipUnless } from '@berth/test-kit';
+import assert from 'node:assert/strict';
+import { checkLeaks } from '../leak-check.js';
 
 export interface E2eEnv {
   runner: CommandRunner;
@@ -66,6 +68,31 @@ export async function createE2eEnv(): Promise<E2eEnv> {
       return out.stdout.trim();
     },
   };
+}
+
+/**
+ * The end of a suite: nothing the run made is left (namespaces, links, nftables tables,
+ * processes, mounts, cgroups, loop devices, files other than the empty inventory), then the
+ * data dir goes. The data dir is removed even when something leaked, before the assertion.
+ */
+export async function assertNoLeaks(env: E2eEnv): Promise<void> {
+  const leaks = await checkLeaks({
+    runner: env.runner,
+    prefix: env.prefix,
+    dataDir: env.dataDir,
+    allowFiles: ['inventory.json'],
+  });
+  fs.rmSync(env.dataDir, { recursive: true, force: true });
+  assert.deepEqual(leaks, {
+    namespaces: [],
+    links: [],
+    nftTables: [],
+    processes: [],
+    mounts: [],
+    cgroups: [],
+    loopDevices: [],
+    files: [],
+  });
 }
 
 /** A /24 in 198.18.0.0/15 (RFC 2544) that no host route touches yet. */

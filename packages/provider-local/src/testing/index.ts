@@ -1,5 +1,5 @@
 /** Test support for suites that drive the local provider on a real host (e2e, benchmarks). */
-export { createE2eEnv, e2eSkip, probeScript, type E2eEnv } from './e2e-env.js';
+export { assertNoLeaks, createE2eEnv, e2eSkip, probeScript, type E2eEnv } from './e2e-env.js';
 export {
   BACKEND_PORT,
   createLbTestbed,

@@ -158,6 +158,29 @@ export class Berth {
   }
 }
 
+/** One row of `GET …/clusters/{c}/certificates`. */
+export interface ListedCertificate {
+  name: string;
+  owner: string;
+  kind: string;
+  notAfter: string;
+}
+
+export async function clusterCertificates(b: Berth, cluster: string): Promise<ListedCertificate[]> {
+  return (await b.api('GET', `/v1/projects/default/clusters/${cluster}/certificates`))
+    .items as ListedCertificate[];
+}
+
+/** After a renewal: the same certificates listed, every leaf later, every authority unchanged. */
+export function assertLeavesRenewed(before: ListedCertificate[], after: ListedCertificate[]): void {
+  for (const cert of after) {
+    const old = before.find((c) => c.owner === cert.owner && c.name === cert.name);
+    assert.ok(old !== undefined, `${cert.owner}/${cert.name} listed before`);
+    if (cert.kind === 'authority') assert.equal(cert.notAfter, old.notAfter, cert.name);
+    else assert.ok(cert.notAfter > old.notAfter, `${cert.owner}/${cert.name} advanced`);
+  }
+}
+
 export async function kubectl(kubeconfig: string, ...args: string[]): Promise<string> {
   const out = await run('kubectl', ['--kubeconfig', kubeconfig, ...args], { maxBuffer: 32 << 20 });
   return out.stdout;
