@@ -28,3 +28,24 @@ export {
   type CsiProtoPin,
   type EnsureCsiProtoOptions,
 } from './csi-proto.js';
+export {
+  startNodePlugin,
+  nodePluginSockets,
+  nodePluginScript,
+  type NodePlugin,
+  type NodePluginOptions,
+} from './node-plugin.js';
+export {
+  startRegistrationServer,
+  registrationService,
+  PLUGINS_REGISTRY_DIR,
+  type PluginInfo,
+  type RegistrationStatus,
+} from './registration.js';
+export {
+  driverObjects,
+  PROVISIONER_NAME,
+  DEFAULT_CLASS_ANNOTATION,
+  type ClusterObject,
+  type DriverObjectsInput,
+} from './cluster-objects.js';

@@ -11,7 +11,12 @@ import type { PlatformRegistry } from '@berth/controller-ports';
 import type { CatalogService } from '@berth/provider-api';
 import { ClusterApi, type BootstrapLogger } from './cluster-api.js';
 import { ClusterSecrets } from './cluster-secrets.js';
-import { KubeBootstrap, type NodeImages, type UserIssuer } from './kube-bootstrap.js';
+import {
+  KubeBootstrap,
+  type ClusterStorageSetup,
+  type NodeImages,
+  type UserIssuer,
+} from './kube-bootstrap.js';
 import { DEFAULT_PORTS } from './layout.js';
 import { nodeAgentPaths } from './node-agent-paths.js';
 import { loadSecretKey } from './secret-key.js';
@@ -48,6 +53,8 @@ export interface CreateKubeBootstrapOptions {
   registry?: PlatformRegistry;
   /** Berth's JWT issuer for directory users; new masters' API servers trust it. */
   userIssuer?: UserIssuer;
+  /** Persistent volumes (CSI node plugin, CSIDriver, StorageClasses). */
+  storage?: ClusterStorageSetup;
 }
 
 export interface KubeBootstrapParts {
@@ -93,6 +100,7 @@ export async function createKubeBootstrapParts(
     logger: options.logger,
     ...(options.registry === undefined ? {} : { images: nodeImagesFrom(options.registry) }),
     ...(options.userIssuer === undefined ? {} : { userIssuer: options.userIssuer }),
+    ...(options.storage === undefined ? {} : { storage: options.storage }),
   });
   const clusterApi = new ClusterApi(
     new ClusterSecrets(secrets, clock),

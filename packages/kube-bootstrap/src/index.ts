@@ -20,6 +20,7 @@ export * from './node-agent-paths.js';
 export {
   KubeBootstrap,
   type KubeBootstrapDeps,
+  type ClusterStorageSetup,
   type BootstrapLogger,
   type UserIssuer,
 } from './kube-bootstrap.js';

@@ -36,7 +36,7 @@ import type { NodeAgentPaths } from './node-agent-paths.js';
 import { nodeSettableLabels, nodeSpec } from './node-spec.js';
 import { listNodes, usableReadinessOf } from './node-readiness.js';
 import { applyBootstrapRbac, applyObjects } from './rbac.js';
-import { clusterDnsObjects } from './cluster-dns.js';
+import { clusterDnsObjects, type KubeObject } from './cluster-dns.js';
 import type { KubeClient } from './kube-client.js';
 import { applyRestrictedLabels, missingRestrictedLabels } from './restricted-labels.js';
 import type { SecretStore } from './secret-store.js';
@@ -91,6 +91,18 @@ export interface KubeBootstrapDeps {
    */
   userIssuer?: UserIssuer;
   ports?: MasterPorts;
+  /**
+   * Persistent volumes: the CSI node plugin real nodes run, and the objects every cluster gets
+   * (the CSIDriver, a StorageClass per volume type). Absent: clusters have no volumes.
+   */
+  storage?: ClusterStorageSetup;
+}
+
+export interface ClusterStorageSetup {
+  /** The node plugin's program and the verified `csi.proto` it loads (host paths). */
+  nodePlugin(signal: AbortSignal): Promise<{ script: string; protoFile: string }>;
+  /** The driver's cluster objects, applied with server-side apply. */
+  objects(signal: AbortSignal): Promise<KubeObject[]>;
 }
 
 const DRAIN_TIMEOUT_MS = 90_000;
@@ -219,6 +231,7 @@ export class KubeBootstrap implements ClusterBootstrap {
       taints: nodeGroup.spec.taints,
     });
     const images = await this.#images(cluster);
+    const csi = await this.deps.storage?.nodePlugin(signal);
     const bin = (name: string) => this.deps.components(name, version);
     const bridge = await bin('bridge');
     return renderRealNodeUserData({
@@ -258,6 +271,9 @@ export class KubeBootstrap implements ClusterBootstrap {
         runc: await bin('runc'),
         cniBinDir: dirname(bridge),
       },
+      ...(csi === undefined
+        ? {}
+        : { csi: { node: this.deps.nodeAgent.node, ...csi, zone: nodeGroup.spec.zone } }),
     });
   }
 
@@ -332,8 +348,19 @@ export class KubeBootstrap implements ClusterBootstrap {
         const why = err instanceof Error ? err.message : String(err);
         return { ready: false, reason: 'ClusterDnsFailed', message: `applying CoreDNS: ${why}` };
       }
+      try {
+        if (this.deps.storage !== undefined)
+          await applyObjects(found.api, await this.deps.storage.objects(signal), signal);
+      } catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        return {
+          ready: false,
+          reason: 'StorageClassesFailed',
+          message: `applying the CSI driver and StorageClasses: ${why}`,
+        };
+      }
       this.#systemApplied.add(uid);
-      this.deps.logger.info({ cluster: uid }, 'bootstrap RBAC and cluster DNS applied');
+      this.deps.logger.info({ cluster: uid }, 'bootstrap RBAC, cluster DNS and storage classes applied');
     }
     return health;
   }

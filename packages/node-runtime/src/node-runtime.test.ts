@@ -36,6 +36,12 @@ const input = {
     runc: '/cache/runc/v1.5.3/runc',
     cniBinDir: '/cache/cni-plugins/v1.10.0',
   },
+  csi: {
+    node: '/cache/node/v26.12.1/bin/node',
+    script: '/berth/packages/csi/dist/bin/node-plugin.js',
+    protoFile: '/cache/components/csi-spec/v1.13.0/csi.proto',
+    zone: 'az1',
+  },
 };
 
 /** User data as reviewable text: each file with its mode, each service's argv and env. */
@@ -55,6 +61,11 @@ function describe(userData: ReturnType<typeof renderRealNodeUserData>): string {
 
 test('a real node renders as its golden user data', () => {
   assertGolden(TESTDATA, 'real-node', describe(renderRealNodeUserData(input)));
+});
+
+test('without a CSI plugin the node runs no csi-node service', () => {
+  const names = renderRealNodeUserData({ ...input, csi: undefined }).services.map((s) => s.name);
+  assert.deepEqual(names, ['containerd', 'kubelet', 'kube-proxy']);
 });
 
 test('without a platform registry no hosts.toml is written; no taints, no flag', () => {

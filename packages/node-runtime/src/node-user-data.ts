@@ -36,6 +36,24 @@ export interface NodeBinaries {
   cniBinDir: string;
 }
 
+/**
+ * Berth's CSI node plugin (`@berth/csi`), a Node.js program: kubelet finds it through its
+ * plugins_registry and mounts the cluster's persistent volumes with it.
+ */
+export interface CsiNodePlugin {
+  /** The Node.js runtime. */
+  node: string;
+  /** The plugin's program (`nodePluginScript()`). */
+  script: string;
+  /** A verified `csi.proto`. */
+  protoFile: string;
+  /** The node's zone: its volumes' topology. */
+  zone: string;
+}
+
+/** The plugin's heap: its idle live heap is a few MiB; the cap keeps it from growing lazily. */
+const CSI_PLUGIN_HEAP_MIB = 32;
+
 export interface NodeTaintSpec {
   key: string;
   value: string;
@@ -68,6 +86,8 @@ export interface RealNodeInput {
     credential?: { username: string; password: string };
   };
   binaries: NodeBinaries;
+  /** Without it, the node mounts no persistent volumes. */
+  csi?: CsiNodePlugin;
 }
 
 const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -189,5 +209,26 @@ function nodeServices(input: RealNodeInput): UserDataService[] {
       workingDir: '/',
       restart: 'always',
     },
+    ...(input.csi === undefined ? [] : [csiNodeService(input.csi, through, env)]),
   ];
+}
+
+function csiNodeService(
+  csi: CsiNodePlugin,
+  through: (argv: string[]) => string[],
+  env: Record<string, string>,
+): UserDataService {
+  return {
+    name: 'csi-node',
+    command: through([
+      csi.node,
+      `--max-old-space-size=${CSI_PLUGIN_HEAP_MIB}`,
+      csi.script,
+      `--proto-file=${csi.protoFile}`,
+      `--zone=${csi.zone}`,
+    ]),
+    env,
+    workingDir: '/',
+    restart: 'always',
+  };
 }

@@ -37,6 +37,7 @@ import {
 } from './api-tls.js';
 import { fileAudit, loggerAudit, teeAudit, type AuditLog } from './audit.js';
 import { ClusterActivity } from './cluster-activity.js';
+import { clusterStorageSetup } from './cluster-storage.js';
 import { consoleBuilt, defaultConsoleDir } from './console-static.js';
 import { providerCatalog, versionsFromManifest } from './catalog.js';
 import { StoreControllerAdapter } from './controller-store.js';
@@ -374,6 +375,11 @@ async function bootstrapFor(
     logger,
     catalog: provider.catalog,
     sealedSecrets: store.secrets,
+    storage: clusterStorageSetup({
+      cacheDir: cacheDirFromEnv(env),
+      runner: new ProcessRunner(),
+      catalog: provider.catalog,
+    }),
     ...(platformRegistry
       ? {
           registry: platformRegistry.nodes,
