@@ -9,3 +9,4 @@ export * from './services-ports.js';
 export * from './sources.js';
 export * from './registry-ports.js';
 export * from './autoscaler-ports.js';
+export * from './storage-ports.js';

@@ -25,3 +25,8 @@ export type {
 } from './services/desired.js';
 export { ServiceLoadBalancerReconciler } from './services/service-reconciler.js';
 export { deleteServiceLoadBalancers } from './services/cleanup.js';
+export {
+  StorageReconciler,
+  DEFAULT_STORAGE_POLICY,
+  type StoragePolicy,
+} from './storage/storage-reconciler.js';

@@ -10,11 +10,13 @@ test('intent reaches the owner and its readers; a status write never re-enqueues
     'services',
     'nodeGroupsOfCluster',
     'autoscaler',
+    'storage',
   ]);
   assert.deepEqual(watchersOf({ kind: 'Cluster', type: 'status', ...c }), [
     'nodeGroupsOfCluster',
     'services',
     'autoscaler',
+    'storage',
   ]);
   assert.deepEqual(watchersOf({ kind: 'NodeGroup', type: 'upsert', ...ng }), [
     'nodeGroup',

@@ -27,11 +27,17 @@ import type {
   ClusterAutoscalers,
   ClusterBootstrap,
   ClusterServicesApi,
+  ClusterStorageApi,
   ControllerSources,
   ControllerStore,
   ObjectChange,
 } from '@berth/controller-ports';
 import { ServiceLoadBalancerReconciler } from './services/service-reconciler.js';
+import {
+  DEFAULT_STORAGE_POLICY,
+  StorageReconciler,
+  type StoragePolicy,
+} from './storage/storage-reconciler.js';
 
 export interface ControllersOptions {
   store: ControllerStore;
@@ -58,6 +64,12 @@ export interface ControllersOptions {
    * cluster with an autoscaled node group (on the leader only) and reports what it says.
    */
   autoscalers?: ClusterAutoscalers;
+  /**
+   * Reaches clusters' storage objects. Given, a controller keyed by cluster uid provisions,
+   * attaches, resizes and reclaims their persistent volumes (the CSI driver's controller side).
+   */
+  storage?: ClusterStorageApi;
+  storagePolicy?: Partial<StoragePolicy>;
 }
 
 export interface RunningControllers {
@@ -67,6 +79,8 @@ export interface RunningControllers {
   services?: Controller;
   /** The autoscaler controller, when `autoscalers` was given. */
   autoscaler?: Controller;
+  /** The storage controller, when `storage` was given. */
+  storage?: Controller;
   manager: ControllerManager;
   stop(): Promise<void>;
 }
@@ -111,8 +125,24 @@ export async function startControllers(options: ControllersOptions): Promise<Run
           }),
           ...common,
         });
+  const storage =
+    options.storage === undefined
+      ? undefined
+      : new Controller({
+          name: 'storage',
+          reconciler: new StorageReconciler({
+            store: options.store,
+            provider: options.provider,
+            storage: options.storage,
+            logger: options.logger,
+            now: deps.now,
+            policy: { ...DEFAULT_STORAGE_POLICY, ...options.storagePolicy },
+          }),
+          ...common,
+          timeoutMs: 120_000,
+        });
   const manager = new ControllerManager({
-    controllers: [clusters, nodeGroups, services, autoscaler].filter(
+    controllers: [clusters, nodeGroups, services, autoscaler, storage].filter(
       (c): c is Controller => c !== undefined,
     ),
     logger: options.logger,
@@ -123,6 +153,7 @@ export async function startControllers(options: ControllersOptions): Promise<Run
     keys.clusters.forEach((k) => clusters.enqueue(k));
     keys.clusters.forEach((k) => services?.enqueue(k));
     keys.clusters.forEach((k) => autoscaler?.enqueue(k));
+    keys.clusters.forEach((k) => storage?.enqueue(k));
     keys.nodeGroups.forEach((k) => nodeGroups.enqueue(k));
   };
   manager.onLeadershipChange((leading) => {
@@ -139,6 +170,7 @@ export async function startControllers(options: ControllersOptions): Promise<Run
       if (target === 'cluster') clusters.enqueue(change.clusterUid);
       else if (target === 'services') services?.enqueue(change.clusterUid);
       else if (target === 'autoscaler') autoscaler?.enqueue(change.clusterUid);
+      else if (target === 'storage') storage?.enqueue(change.clusterUid);
       else if (target === 'nodeGroup') nodeGroups.enqueue(change.uid);
       else
         enqueueNodeGroupsOf(change.clusterUid).catch((err: unknown) =>
@@ -157,6 +189,7 @@ export async function startControllers(options: ControllersOptions): Promise<Run
     nodeGroups,
     ...(services === undefined ? {} : { services }),
     ...(autoscaler === undefined ? {} : { autoscaler }),
+    ...(storage === undefined ? {} : { storage }),
     manager,
     stop: async () => {
       unsubscribe();
@@ -166,7 +199,8 @@ export async function startControllers(options: ControllersOptions): Promise<Run
   };
 }
 
-type Watcher = 'cluster' | 'services' | 'nodeGroup' | 'nodeGroupsOfCluster' | 'autoscaler';
+type Watcher =
+  'cluster' | 'services' | 'nodeGroup' | 'nodeGroupsOfCluster' | 'autoscaler' | 'storage';
 
 /**
  * Which controllers a change concerns. Intent (`upsert`, `delete`) concerns the object's own
@@ -177,8 +211,8 @@ type Watcher = 'cluster' | 'services' | 'nodeGroup' | 'nodeGroupsOfCluster' | 'a
 export function watchersOf(change: ObjectChange): Watcher[] {
   if (change.kind === 'Cluster') {
     return change.type === 'status'
-      ? ['nodeGroupsOfCluster', 'services', 'autoscaler']
-      : ['cluster', 'services', 'nodeGroupsOfCluster', 'autoscaler'];
+      ? ['nodeGroupsOfCluster', 'services', 'autoscaler', 'storage']
+      : ['cluster', 'services', 'nodeGroupsOfCluster', 'autoscaler', 'storage'];
   }
   return change.type === 'status' ? ['cluster'] : ['nodeGroup', 'cluster', 'autoscaler'];
 }

@@ -4,7 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { assertGolden } from '@berth/test-kit';
 import { driverObjects } from './cluster-objects.js';
 
-const TESTDATA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'testdata');
+const TESTDATA = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'src',
+  'testdata',
+);
 
 test('the CSIDriver and one StorageClass per volume type, ssd the default', () => {
   const objects = driverObjects({ volumeTypes: ['ssd', 'hdd', 'high-iops'], defaultType: 'ssd' });

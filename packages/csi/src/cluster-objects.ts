@@ -45,22 +45,20 @@ export function driverObjects(input: DriverObjectsInput): ClusterObject[] {
       requiresRepublish: false,
     },
   };
-  const classes = [...input.volumeTypes].sort().map(
-    (type): ClusterObject => ({
-      apiVersion: 'storage.k8s.io/v1',
-      kind: 'StorageClass',
-      metadata: {
-        name: type,
-        labels: LABELS,
-        annotations: { [DEFAULT_CLASS_ANNOTATION]: String(type === input.defaultType) },
-      },
-      provisioner: PROVISIONER_NAME,
-      parameters: { [TYPE_PARAMETER]: type },
-      reclaimPolicy: 'Delete',
-      // The volume is made in the zone of the node the pod is scheduled to.
-      volumeBindingMode: 'WaitForFirstConsumer',
-      allowVolumeExpansion: true,
-    }),
-  );
+  const classes = [...input.volumeTypes].sort().map((type): ClusterObject => ({
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: {
+      name: type,
+      labels: LABELS,
+      annotations: { [DEFAULT_CLASS_ANNOTATION]: String(type === input.defaultType) },
+    },
+    provisioner: PROVISIONER_NAME,
+    parameters: { [TYPE_PARAMETER]: type },
+    reclaimPolicy: 'Delete',
+    // The volume is made in the zone of the node the pod is scheduled to.
+    volumeBindingMode: 'WaitForFirstConsumer',
+    allowVolumeExpansion: true,
+  }));
   return [driver, ...classes];
 }

@@ -32,6 +32,29 @@ export interface ControllerOptions {
 /** The StorageClass parameter naming the volume type. */
 export const TYPE_PARAMETER = 'type';
 
+/** Berth's provisioner passes the StorageClass's reclaim policy (kept as this tag). */
+export const RECLAIM_POLICY_TAG = 'berth.dev/reclaim-policy';
+
+/**
+ * The parameters a Kubernetes provisioner adds about the claim (upstream's
+ * `--extra-create-metadata` keys), kept with the volume as these tags.
+ */
+export const CLAIM_PARAMETER_TAGS: Readonly<Record<string, string>> = {
+  'csi.storage.k8s.io/pvc/namespace': 'berth.dev/pvc-namespace',
+  'csi.storage.k8s.io/pvc/name': 'berth.dev/pvc-name',
+  'csi.storage.k8s.io/pv/name': 'berth.dev/pv-name',
+  [RECLAIM_POLICY_TAG]: RECLAIM_POLICY_TAG,
+};
+
+function claimLabels(parameters: Record<string, string>): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const [parameter, tag] of Object.entries(CLAIM_PARAMETER_TAGS)) {
+    const value = parameters[parameter];
+    if (value !== undefined && value !== '') labels[tag] = value;
+  }
+  return labels;
+}
+
 export const CONTROLLER_CAPABILITIES = [
   'CREATE_DELETE_VOLUME',
   'PUBLISH_UNPUBLISH_VOLUME',
@@ -64,7 +87,7 @@ export class ControllerService {
       return { volume: csiVolume(existing) };
     }
     const created = await this.options.port.create(
-      { name: req.name, volumeType: type.name, sizeGb, zone },
+      { name: req.name, volumeType: type.name, sizeGb, zone, labels: claimLabels(req.parameters) },
       signal,
     );
     return { volume: csiVolume(created) };
@@ -97,15 +120,17 @@ export class ControllerService {
     return { publish_context: { device } };
   }
 
+  /** `force` (not in CSI: Berth's own call for a fenced node) detaches even while in use. */
   async unpublish(
     req: { volume_id: string; node_id: string },
     signal: AbortSignal,
+    force = false,
   ): Promise<object> {
     if (!req.volume_id) throw csiErrors.invalid('volume_id', 'volume_id is required');
     const volume = await this.options.port.get(req.volume_id, signal);
     if (volume?.attachedTo == null) return {};
     if (req.node_id && volume.attachedTo !== req.node_id) return {};
-    await this.options.port.detach(req.volume_id, volume.attachedTo, signal);
+    await this.options.port.detach(req.volume_id, volume.attachedTo, signal, force);
     return {};
   }
 

@@ -11,13 +11,16 @@ export {
   ControllerService,
   CONTROLLER_CAPABILITIES,
   TYPE_PARAMETER,
+  CLAIM_PARAMETER_TAGS,
+  RECLAIM_POLICY_TAG,
   type ControllerOptions,
 } from './controller.js';
 export { NodeService, NODE_CAPABILITIES, type NodeOptions } from './node.js';
 export { CommandMountHost, type MountHost, type Mounted } from './mount-host.js';
 export type { VolumePort, PortVolume, CreatePortVolume } from './volume-port.js';
 export { ProviderVolumes, DRIVER_TAG, type ProviderVolumesOptions } from './provider-volumes.js';
-export { ZONE_KEY, GIB } from './capabilities.js';
+export { ZONE_KEY, GIB, sizeGbFor } from './capabilities.js';
+export type { VolumeCapability, CsiVolume } from './messages.js';
 export { csiServices, type CsiServiceDefinitions } from './proto.js';
 export {
   ensureCsiProto,

@@ -28,7 +28,8 @@ export class ProviderVolumes implements VolumePort {
 
   async create(input: CreatePortVolume, signal: AbortSignal): Promise<PortVolume> {
     const { volumes } = this.options.provider;
-    const created = await volumes.create({ ...input, tags: this.tags }, signal);
+    const { labels, ...volume } = input;
+    const created = await volumes.create({ ...volume, tags: { ...labels, ...this.tags } }, signal);
     return view(await this.settle(created.id, ['available', 'in-use'], signal));
   }
 
@@ -55,9 +56,12 @@ export class ProviderVolumes implements VolumePort {
     return { device: volume.attachment.device };
   }
 
-  async detach(id: string, nodeId: string, signal: AbortSignal): Promise<void> {
+  async detach(id: string, nodeId: string, signal: AbortSignal, force = false): Promise<void> {
     if ((await this.find(id, signal)) === undefined) return;
-    await this.options.provider.volumes.detach({ id, serverId: nodeId }, signal);
+    await this.options.provider.volumes.detach(
+      { id, serverId: nodeId, ...(force ? { force } : {}) },
+      signal,
+    );
     await this.settle(id, ['available', 'in-use'], signal);
   }
 

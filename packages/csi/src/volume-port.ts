@@ -23,6 +23,8 @@ export interface CreatePortVolume {
   volumeType: string;
   sizeGb: number;
   zone: string;
+  /** What the volume is for (its claim and PV), kept with it: see `claimTags`. */
+  labels?: Record<string, string>;
 }
 
 export interface VolumePort {
@@ -39,8 +41,11 @@ export interface VolumePort {
    * `BERTH_ERR_NOT_FOUND` no such volume or node
    */
   attach(id: string, nodeId: string, signal: AbortSignal): Promise<{ device: string }>;
-  /** Detaches from `nodeId` only; a volume attached elsewhere or gone is left alone. */
-  detach(id: string, nodeId: string, signal: AbortSignal): Promise<void>;
+  /**
+   * Detaches from `nodeId` only; a volume attached elsewhere or gone is left alone. `force`
+   * takes it even while the node uses it (a dead node's, fenced).
+   */
+  detach(id: string, nodeId: string, signal: AbortSignal, force?: boolean): Promise<void>;
   /** Grows to `sizeGb` and resolves once settled. */
   extend(id: string, sizeGb: number, signal: AbortSignal): Promise<PortVolume>;
   nodeExists(nodeId: string, signal: AbortSignal): Promise<boolean>;

@@ -27,6 +27,10 @@ import {
   type SecretStore,
 } from './secret-store.js';
 import { KubeClusterServices } from './services/kube-cluster-services.js';
+import { KubeClusterStorage } from './storage/kube-storage-client.js';
+
+/** The CSI driver whose node ids Nodes carry (`@berth/csi`'s DRIVER_NAME). */
+const CSI_DRIVER_NAME = 'volume.berth.dev';
 
 export interface CreateKubeBootstrapOptions {
   /** Berth's data dir: secrets go to `<dataDir>/secrets/`. */
@@ -61,6 +65,8 @@ export interface KubeBootstrapParts {
   bootstrap: KubeBootstrap;
   /** Reaches clusters' Services, Nodes and EndpointSlices as their admin (same secrets). */
   services: KubeClusterServices;
+  /** Reaches clusters' storage objects (PVCs, PVs, VolumeAttachments) as their admin. */
+  storage: KubeClusterStorage;
   /** A verified component binary of a release (e.g. cluster-autoscaler of 1.34). */
   components(binary: string, version: string): Promise<string>;
   /** The exact Kubernetes version of a release. */
@@ -110,6 +116,7 @@ export async function createKubeBootstrapParts(
   return {
     bootstrap,
     services: new KubeClusterServices(clusterApi),
+    storage: new KubeClusterStorage(clusterApi, CSI_DRIVER_NAME),
     components: (binary, version) => store.path(binary, version),
     kubernetesVersion: (version) => store.resolve(version).kubernetesVersion,
   };

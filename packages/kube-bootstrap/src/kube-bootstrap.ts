@@ -360,7 +360,10 @@ export class KubeBootstrap implements ClusterBootstrap {
         };
       }
       this.#systemApplied.add(uid);
-      this.deps.logger.info({ cluster: uid }, 'bootstrap RBAC, cluster DNS and storage classes applied');
+      this.deps.logger.info(
+        { cluster: uid },
+        'bootstrap RBAC, cluster DNS and storage classes applied',
+      );
     }
     return health;
   }

@@ -15,6 +15,7 @@ import {
   CertificatesV1Api,
   CoordinationV1Api,
   CoreV1Api,
+  StorageV1Api,
   createConfiguration,
   DiscoveryV1Api,
   KubeConfig,
@@ -87,6 +88,7 @@ export interface KubeApis {
   readonly certificates: CertificatesV1Api;
   readonly discovery: DiscoveryV1Api;
   readonly coordination: CoordinationV1Api;
+  readonly storage: StorageV1Api;
   readonly objects: KubernetesObjectApi;
 }
 
@@ -164,6 +166,7 @@ export class KubeClient {
       certificates: new CertificatesV1Api(configuration),
       discovery: new DiscoveryV1Api(configuration),
       coordination: new CoordinationV1Api(configuration),
+      storage: new StorageV1Api(configuration),
       get objects() {
         return (objects ??= new KubernetesObjectApi(configuration));
       },

@@ -3,12 +3,7 @@
  * nodes run (its program from @berth/csi, its `csi.proto` fetched once into the component
  * cache and verified) and the driver's cluster objects from the provider's volume types.
  */
-import {
-  driverObjects,
-  ensureCsiProto,
-  nodePluginScript,
-  type ClusterObject,
-} from '@berth/csi';
+import { driverObjects, ensureCsiProto, nodePluginScript, type ClusterObject } from '@berth/csi';
 import type { CommandRunner } from '@berth/exec';
 import type { ClusterStorageSetup } from '@berth/kube-bootstrap';
 import type { CatalogService } from '@berth/provider-api';

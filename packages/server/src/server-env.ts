@@ -49,6 +49,16 @@ export function repairDelayFromEnv(
   return { replaceAfterMs: seconds(env, name, 1000) };
 }
 
+/**
+ * BERTH_NODE_FENCE_AFTER_SECONDS: how long a node stays NotReady with its server down before
+ * its volumes are force-detached (default 30).
+ */
+export function fenceDelayFromEnv(env: NodeJS.ProcessEnv): { fenceAfterMs?: number } {
+  const name = 'BERTH_NODE_FENCE_AFTER_SECONDS';
+  if (env[name] === undefined || env[name] === '') return {};
+  return { fenceAfterMs: seconds(env, name, 1000) };
+}
+
 /** A number ≥ 0 from `env[name]` times `scale`; 0 when unset; a clear error when malformed. */
 function seconds(env: NodeJS.ProcessEnv, name: string, scale: number): number {
   const raw = env[name];

@@ -56,6 +56,7 @@ import {
   memoryDelayFromEnv,
   registryFromEnv,
   repairDelayFromEnv,
+  fenceDelayFromEnv,
   identityFromEnv,
   userTokenTtlFromEnv,
 } from './server-env.js';
@@ -229,6 +230,8 @@ async function startWith(
         provider,
         bootstrap: kube.bootstrap,
         ...(kube.services === undefined ? {} : { services: kube.services }),
+        ...(kube.parts === undefined ? {} : { storage: kube.parts.storage }),
+        storagePolicy: fenceDelayFromEnv(env),
         ...(scaling === undefined ? {} : { autoscalers: scaling.autoscalers }),
         registry,
         logger,

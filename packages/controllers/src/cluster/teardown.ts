@@ -27,6 +27,12 @@ export async function teardownCluster(pass: ClusterPass): Promise<void> {
   for (const volume of await provider.volumes.list({ tags: roleTags(cluster, 'worker') }, signal)) {
     await provider.volumes.delete({ id: volume.id }, signal);
   }
+  // Persistent volumes (the CSI driver's), whatever their reclaim policy: the cluster is gone.
+  for (const volume of await provider.volumes.list({ tags: roleTags(cluster, 'volume') }, signal)) {
+    if (volume.attachment !== null)
+      await provider.volumes.detach({ id: volume.id, force: true }, signal);
+    await provider.volumes.delete({ id: volume.id }, signal);
+  }
   await deleteMasters(pass);
   await deleteApiLoadBalancer(pass);
   await deleteSecurityGroups(pass);
