@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { assertGolden } from '@berth/test-kit';
 import { buildImage, type OciImage } from './image.js';
 import { ociArchive, ociLayout } from './layout.js';
-import { corednsImage, pauseImage, toolboxImage } from './platform-images.js';
+import { corednsImage, fioImage, pauseImage, toolboxImage } from './platform-images.js';
 import { tarArchive } from './tar.js';
 
 const testdata = fileURLToPath(new URL('../src/testdata/', import.meta.url));
@@ -37,10 +37,24 @@ test('platform images are reproducible: golden manifests and configs', () => {
     berthVersion: '0.1.0',
   });
   assert.deepEqual(toolbox.tags, ['latest', '0.1.0']);
+  const fio = fioImage({
+    fio: fakeBinary('fio'),
+    version: '3.33',
+    libraries: [
+      { path: '/usr/lib/x86_64-linux-gnu/ceph/libceph-common.so.2', content: fakeBinary('ceph') },
+      { path: '/lib64/ld-linux-x86-64.so.2', content: fakeBinary('ld.so'), mode: 0o755 },
+      { path: '/lib/x86_64-linux-gnu/libc.so.6', content: fakeBinary('libc'), mode: 0o644 },
+    ],
+    busybox: fakeBinary('busybox'),
+    busyboxVersion: '1.35.0',
+    applets: APPLETS,
+  });
+  assert.deepEqual([fio.repository, fio.tags], ['berth/fio', ['3.33', 'latest']]);
   for (const [name, image] of [
     ['pause', pause],
     ['coredns', coredns],
     ['toolbox', toolbox],
+    ['fio', fio],
   ] as const) {
     const built = buildImage(image.spec);
     assert.deepEqual(buildImage(image.spec), built, `${name} builds the same bytes twice`);
@@ -88,6 +102,35 @@ test('the layer is a tar that GNU tar reads: modes, symlinks, parents before chi
   assert.equal(spawnSync('tar', ['-xf', '-', '-C', dir], { input: layer.bytes }).status, 0);
   assert.equal(fs.readlinkSync(path.join(dir, 'usr/bin/nc')), '/bin/busybox');
   assert.equal(fs.readFileSync(path.join(dir, 'bin/busybox'), 'utf8'), '#!fake busybox binary\n');
+});
+
+test('the fio image holds fio, its loader and libraries where the loader looks, and busybox', () => {
+  const fio = fioImage({
+    fio: fakeBinary('fio'),
+    version: '3.33',
+    libraries: [
+      { path: '/lib64/ld-linux-x86-64.so.2', content: fakeBinary('ld.so'), mode: 0o755 },
+      { path: '/lib/x86_64-linux-gnu/libc.so.6', content: fakeBinary('libc'), mode: 0o644 },
+    ],
+    busybox: fakeBinary('busybox'),
+    busyboxVersion: '1.35.0',
+    applets: APPLETS,
+  });
+  const listing = spawnSync('tar', ['-tvf', '-', '--numeric-owner'], {
+    input: buildImage(fio.spec).layers[0]!.bytes,
+  });
+  if (listing.status !== 0) return;
+  const entry = (name: string) =>
+    listing.stdout
+      .toString()
+      .split('\n')
+      .find((l) => l.endsWith(` ${name}`))
+      ?.split(/\s+/)[0];
+  assert.equal(entry('usr/bin/fio'), '-rwxr-xr-x');
+  assert.equal(entry('lib64/ld-linux-x86-64.so.2'), '-rwxr-xr-x');
+  assert.equal(entry('lib/x86_64-linux-gnu/libc.so.6'), '-rw-r--r--');
+  assert.equal(entry('bin/sh -> /bin/busybox'), 'lrwxrwxrwx');
+  assert.equal(entry('tmp/'), 'drwxrwxrwt');
 });
 
 test('long paths use the ustar prefix; climbing and duplicate paths are refused', () => {

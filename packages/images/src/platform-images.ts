@@ -1,9 +1,9 @@
 /**
  * The images Berth publishes in its registry under `berth/`, as specs over the binaries the
- * component cache holds. Pure: callers read the binaries (and busybox's applet list) and pass
- * the bytes in.
+ * component cache holds, and fio from the host. Pure: callers read the binaries (and busybox's
+ * applet list, fio's libraries) and pass the bytes in.
  */
-import type { ImageSpec } from './image.js';
+import type { ImageFile, ImageSpec } from './image.js';
 
 /** The repository prefix of platform images: public pull, pushed only by Berth itself. */
 export const PLATFORM_NAMESPACE = 'berth';
@@ -67,23 +67,14 @@ export interface ToolboxInput {
  * entrypoint it would run `sh sh` and fail to open a script named "sh".
  */
 export function toolboxImage(input: ToolboxInput): PlatformImage {
-  const applets = [...new Set(input.applets.map((a) => a.trim()).filter((a) => a !== ''))]
-    .filter((a) => a !== 'bin/busybox')
-    .sort();
+  const busybox = busyboxFiles(input.busybox, input.applets);
   return {
     repository: `${PLATFORM_NAMESPACE}/toolbox`,
     tags: ['latest', input.berthVersion],
     spec: {
-      files: [
-        { path: '/bin/busybox', content: input.busybox },
-        { path: '/etc/passwd', content: text(PASSWD), mode: 0o644 },
-        { path: '/etc/group', content: text(GROUP), mode: 0o644 },
-      ],
-      symlinks: applets.map((a) => ({ path: `/${a}`, target: '/bin/busybox' })),
-      dirs: [
-        { path: '/tmp', mode: 0o1777 },
-        { path: '/root', mode: 0o700 },
-      ],
+      files: busybox.files,
+      symlinks: busybox.symlinks,
+      dirs: busybox.dirs,
       env: [`PATH=${DEFAULT_PATH}`],
       cmd: ['sh'],
       labels: {
@@ -91,6 +82,66 @@ export function toolboxImage(input: ToolboxInput): PlatformImage {
         'dev.berth.busybox.version': input.busyboxVersion,
       },
     },
+  };
+}
+
+export interface FioImageInput {
+  /** The fio program, e.g. Debian's `/usr/bin/fio`. */
+  fio: Uint8Array;
+  /** `fioVersion(fio --version)`, e.g. `3.33`: the image's tag. */
+  version: string;
+  /** Its interpreter and libraries at their paths in the image (`sharedLibraryClosure`). */
+  libraries: readonly ImageFile[];
+  busybox: Uint8Array;
+  busyboxVersion: string;
+  /** `busybox --list-full`, as for the toolbox. */
+  applets: readonly string[];
+}
+
+/**
+ * `berth/fio:<fio version>` and `:latest`: fio at `/usr/bin/fio` with exactly the loader and
+ * libraries it maps, and the toolbox's busybox layout, so `kubectl exec … -- sh -c 'fio …'`
+ * works and a pod can `sleep`. For measuring a volume's IOPS inside a pod (docs/storage.md).
+ * No entrypoint, `Cmd ["sh"]`, as the toolbox.
+ */
+export function fioImage(input: FioImageInput): PlatformImage {
+  const busybox = busyboxFiles(input.busybox, input.applets);
+  return {
+    repository: `${PLATFORM_NAMESPACE}/fio`,
+    tags: [input.version, 'latest'],
+    spec: {
+      files: [...busybox.files, { path: '/usr/bin/fio', content: input.fio }, ...input.libraries],
+      symlinks: busybox.symlinks,
+      dirs: busybox.dirs,
+      env: [`PATH=${DEFAULT_PATH}`],
+      cmd: ['sh'],
+      labels: {
+        ...source('fio', input.version),
+        'dev.berth.busybox.version': input.busyboxVersion,
+      },
+    },
+  };
+}
+
+/**
+ * busybox laid out as `busybox --install -s` would (every applet a link to /bin/busybox), with
+ * the users and directories a shell expects.
+ */
+function busyboxFiles(busybox: Uint8Array, appletList: readonly string[]) {
+  const applets = [...new Set(appletList.map((a) => a.trim()).filter((a) => a !== ''))]
+    .filter((a) => a !== 'bin/busybox')
+    .sort();
+  return {
+    files: [
+      { path: '/bin/busybox', content: busybox },
+      { path: '/etc/passwd', content: text(PASSWD), mode: 0o644 },
+      { path: '/etc/group', content: text(GROUP), mode: 0o644 },
+    ],
+    symlinks: applets.map((a) => ({ path: `/${a}`, target: '/bin/busybox' })),
+    dirs: [
+      { path: '/tmp', mode: 0o1777 },
+      { path: '/root', mode: 0o700 },
+    ],
   };
 }
 

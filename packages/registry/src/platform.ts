@@ -9,7 +9,10 @@ import { promisify } from 'node:util';
 import {
   buildImage,
   corednsImage,
+  fioImage,
+  fioVersion,
   pauseImage,
+  sharedLibraryClosure,
   toolboxImage,
   type PlatformImage,
   type RegistryClient,
@@ -24,11 +27,30 @@ export interface PlatformImageSources {
   pause: readonly BinaryAtVersion[];
   coredns: readonly BinaryAtVersion[];
   busybox?: BinaryAtVersion;
+  /**
+   * The host's fio (Debian's `/usr/bin/fio`, `scripts/install-host-deps --with-test-deps`): with
+   * busybox, `berth/fio`. Dynamically linked: its libraries come from the host too.
+   */
+  fio?: string;
   berthVersion: string;
 }
 
-/** Reads the binaries (and busybox's applet list) and returns the image specs, deduplicated. */
-export async function loadPlatformImages(sources: PlatformImageSources): Promise<PlatformImage[]> {
+export interface LoadPlatformImagesOptions {
+  /**
+   * Told when an optional image (`berth/fio`) cannot be built, e.g. a library is missing; the
+   * others are still returned. Without it such an image is skipped silently.
+   */
+  skipped?: (repository: string, err: unknown) => void;
+}
+
+/**
+ * Reads the binaries (and busybox's applet list, fio's libraries) and returns the image specs,
+ * deduplicated.
+ */
+export async function loadPlatformImages(
+  sources: PlatformImageSources,
+  options: LoadPlatformImagesOptions = {},
+): Promise<PlatformImage[]> {
   const images: PlatformImage[] = [];
   const seen = new Set<string>();
   const once = (key: string) => (seen.has(key) ? false : (seen.add(key), true));
@@ -39,17 +61,40 @@ export async function loadPlatformImages(sources: PlatformImageSources): Promise
     if (once(`coredns:${c.version}`))
       images.push(corednsImage({ binary: await readFile(c.path), version: c.version }));
   if (sources.busybox) {
-    const { stdout } = await promisify(execFile)(sources.busybox.path, ['--list-full']);
-    images.push(
-      toolboxImage({
-        busybox: await readFile(sources.busybox.path),
-        busyboxVersion: sources.busybox.version,
-        applets: stdout.split('\n'),
-        berthVersion: sources.berthVersion,
-      }),
-    );
+    const { stdout } = await run(sources.busybox.path, ['--list-full']);
+    const busybox = {
+      busybox: await readFile(sources.busybox.path),
+      busyboxVersion: sources.busybox.version,
+      applets: stdout.split('\n'),
+    };
+    images.push(toolboxImage({ ...busybox, berthVersion: sources.berthVersion }));
+    if (sources.fio !== undefined)
+      await loadFioImage(sources.fio, busybox).then(
+        (image) => images.push(image),
+        (err: unknown) => options.skipped?.('berth/fio', err),
+      );
   }
   return images;
+}
+
+const run = promisify(execFile);
+
+async function loadFioImage(
+  fioPath: string,
+  busybox: { busybox: Buffer; busyboxVersion: string; applets: string[] },
+): Promise<PlatformImage> {
+  const fio = await readFile(fioPath);
+  const libraries = await sharedLibraryClosure({ path: fioPath, content: fio }, readIfExists);
+  const version = fioVersion((await run(fioPath, ['--version'])).stdout);
+  return fioImage({ fio, version, libraries, ...busybox });
+}
+
+/** A host file's bytes (through symlinks), or undefined when there is none. */
+async function readIfExists(file: string): Promise<Buffer | undefined> {
+  return readFile(file).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return undefined;
+    throw err;
+  });
 }
 
 export interface PublishedImage {

@@ -1,11 +1,12 @@
 /**
  * The platform registry as `berth server` runs it: PKI from the server's secrets, the
  * distribution binary from the component cache, Berth API tokens and node pull credentials as
- * the token endpoint's credentials, and the platform images (pause, CoreDNS, toolbox) published
- * in the background. Returns what the API (`GET /v1/registry`) and the node runtime
+ * the token endpoint's credentials, and the platform images (pause, CoreDNS, toolbox, and fio when
+ * the host has it) published in the background. Returns what the API (`GET /v1/registry`) and the node runtime
  * (`PlatformRegistry`) need. See docs/registry.md.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { access } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { ComponentStore } from '@berth/components';
@@ -44,6 +45,11 @@ export interface PlatformRegistryOptions {
   berthVersion: string;
   /** Lifetime of directory users' cluster tokens; default 5 min. */
   userTokenTtlMs?: number;
+  /**
+   * The host's fio, packed with its libraries as `berth/fio` when it exists (storage benchmarks,
+   * docs/storage.md); default Debian's `/usr/bin/fio` (`scripts/install-host-deps --with-test-deps`).
+   */
+  fio?: string;
 }
 
 export interface RunningPlatformRegistry {
@@ -63,6 +69,7 @@ export interface RunningPlatformRegistry {
 
 const NODE_USER = /^berth-node\.([a-z0-9-]+)\.([A-Za-z0-9_-]+)$/;
 const PUBLISH_ATTEMPTS = 3;
+const DEFAULT_FIO = '/usr/bin/fio';
 
 export async function startPlatformRegistry(
   options: PlatformRegistryOptions,
@@ -203,7 +210,10 @@ async function publishWithRetries(
 ): Promise<PublishedImage[]> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const images = await loadPlatformImages(await imageSources(options));
+      const images = await loadPlatformImages(await imageSources(options), {
+        skipped: (repository, err) =>
+          options.logger.warn({ err, repository }, 'platform image skipped'),
+      });
       const published = await publishPlatformImages(client, images);
       options.logger.info(
         { images: published.map((p) => `${p.repository}:${p.tags.join(',')}`) },
@@ -221,7 +231,10 @@ async function publishWithRetries(
   }
 }
 
-/** Every release's pause and CoreDNS that the cache holds, and busybox; missing ones are skipped. */
+/**
+ * Every release's pause and CoreDNS that the cache holds, busybox, and the host's fio; missing
+ * ones are skipped.
+ */
 async function imageSources(options: PlatformRegistryOptions) {
   const find = async (binary: string, release: string): Promise<BinaryAtVersion | undefined> => {
     const component = options.components
@@ -245,5 +258,17 @@ async function imageSources(options: PlatformRegistryOptions) {
     if (c) coredns.push(c);
   }
   const busybox = await find('busybox', 'default');
-  return { pause, coredns, ...(busybox ? { busybox } : {}), berthVersion: options.berthVersion };
+  const fio = options.fio ?? DEFAULT_FIO;
+  const hasFio = await access(fio).then(
+    () => true,
+    () => false,
+  );
+  if (!hasFio) options.logger.debug({ fio }, 'no berth/fio: the host has no fio');
+  return {
+    pause,
+    coredns,
+    ...(busybox ? { busybox } : {}),
+    ...(hasFio ? { fio } : {}),
+    berthVersion: options.berthVersion,
+  };
 }

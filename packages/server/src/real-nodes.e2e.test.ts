@@ -4,20 +4,21 @@
  * one master and three real workers (kubelet, containerd, kube-proxy) runs a Deployment of an
  * image the test pushed, behind a LoadBalancer Service with PROXY protocol and
  * `externalTrafficPolicy: Local`; the host reaches it through the floating IP and the pod sees
- * the host's address. Then: kubectl logs/exec/port-forward/attach, cluster DNS, pod-to-pod across nodes, a missing
- * image, a killed node whose pods come back elsewhere, a scale-down that drains real pods, one
+ * the host's address. Then: kubectl logs/exec/port-forward/attach, cluster DNS, pod-to-pod
+ * across nodes, fio in a pod from `berth/fio`, a missing image, a killed node whose pods come back
+ * elsewhere, a scale-down that drains real pods, one
  * real node on the other supported release, and a teardown the leak checker finds clean.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { cacheDirFromEnv, createComponentStore, defaultComponentsDir } from '@berth/components';
 import { ProcessRunner } from '@berth/exec';
-import { tarArchive } from '@berth/images';
+import { fioVersion, parseFioIops, tarArchive } from '@berth/images';
 import { skipUnless, until } from '@berth/test-kit';
 import {
   crashMachine,
@@ -46,6 +47,10 @@ const versions = JSON.parse(
   fs.readFileSync(path.join(defaultComponentsDir(), 'versions.json'), 'utf8'),
 ) as { defaultRelease: string; releases: Record<string, unknown> };
 const otherRelease = Object.keys(versions.releases).find((r) => r !== versions.defaultRelease);
+/** The server packs the host's fio as `berth/fio:<version>` (platform-registry.ts). */
+const hostFio = fs.existsSync('/usr/bin/fio')
+  ? fioVersion(execFileSync('/usr/bin/fio', ['--version'], { encoding: 'utf8' }))
+  : undefined;
 
 /** Answers every connection with its pod name and the first line it got (the PROXY header). */
 const ECHO = `echo "started $HOSTNAME"; exec nc -ll -p 8080 -e sh -c 'read line; echo "$HOSTNAME $line"'`;
@@ -289,6 +294,22 @@ describe('real nodes on the local provider', { skip, concurrency: false }, () =>
     const viaService = await exec('echo hi | nc -w 3 echo 80');
     assert.match(viaService.trim(), /^echo-\S+ hi$/);
   });
+
+  test(
+    'fio runs in a pod from berth/fio and reads at a positive rate',
+    { skip: hostFio === undefined ? 'no fio (scripts/install-host-deps --with-test-deps)' : false },
+    async () => {
+      const fioImage = `${registry}/berth/fio:${hostFio!}`;
+      await k('run', 'fio', `--image=${fioImage}`, '--restart=Never', '--', 'sleep', '300');
+      await k('wait', '--for=condition=Ready', 'pod/fio', '--timeout=120s');
+      const job =
+        'fio --name=t --filename=/tmp/f --size=8M --rw=randread --bs=4k --direct=0 --runtime=2 --time_based --output-format=json';
+      const { readIops, writeIops } = parseFioIops(await k('exec', 'fio', '--', 'sh', '-c', job));
+      assert.ok(readIops > 0, `read IOPS ${readIops}`);
+      assert.equal(writeIops, 0);
+      await k('delete', 'pod', 'fio', '--grace-period=1', '--wait=false');
+    },
+  );
 
   test('an image that does not exist is the pod’s ErrImagePull, nothing else', async () => {
     await k('run', 'missing', `--image=${registry}/default/does-not-exist:1`);

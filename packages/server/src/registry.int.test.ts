@@ -4,13 +4,14 @@
  * cluster's node pull credential, and the same CA after a restart.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { cacheDirFromEnv, createComponentStore, defaultComponentsDir } from '@berth/components';
 import { ProcessRunner } from '@berth/exec';
-import { buildImage, RegistryClient } from '@berth/images';
+import { buildImage, fioVersion, RegistryClient } from '@berth/images';
 import { freePort, skipUnless } from '@berth/test-kit';
 import { createLogger } from './logger.js';
 import { startServer } from './start-server.js';
@@ -94,8 +95,11 @@ test(
 
     const published = await server.registry!.published;
     const refs = published.flatMap((p) => p.tags.map((tag) => `${p.repository}:${tag}`));
+    // berth/fio is there when the host has fio (scripts/install-host-deps --with-test-deps).
+    const fio = hostFioVersion();
     assert.deepEqual(refs.sort(), [
       'berth/coredns:v1.14.7',
+      ...(fio === undefined ? [] : [`berth/fio:${fio}`, 'berth/fio:latest']),
       'berth/pause:v3.10.1',
       'berth/toolbox:0.1.0',
       'berth/toolbox:latest',
@@ -192,3 +196,9 @@ test('without a registry, GET /v1/registry answers 501', async (t) => {
   assert.equal(res.status, 501);
   assert.equal(((await res.json()) as { code: string }).code, 'BERTH_ERR_NOT_IMPLEMENTED');
 });
+
+/** `3.33` when the host has Debian's fio (what the server packs as `berth/fio`). */
+function hostFioVersion(): string | undefined {
+  if (!fs.existsSync('/usr/bin/fio')) return undefined;
+  return fioVersion(execFileSync('/usr/bin/fio', ['--version'], { encoding: 'utf8' }));
+}
