@@ -11,6 +11,7 @@ import { benchHaCluster } from './ha-cluster.js';
 import { benchLbFailover } from './lb-failover.js';
 import { benchLocalCluster } from './local-cluster.js';
 import { benchRealNodes } from './real-nodes.js';
+import { benchStorage } from './storage.js';
 import { appendReport, renderTable, type Table } from './report.js';
 
 const suites: Record<string, () => Promise<Table>> = {
@@ -21,6 +22,7 @@ const suites: Record<string, () => Promise<Table>> = {
   'real-nodes': benchRealNodes,
   'ha-cluster': benchHaCluster,
   autoscaler: benchAutoscaler,
+  storage: benchStorage,
   console: benchConsole,
 };
 
