@@ -33,12 +33,23 @@ export class ClusterApi {
     private readonly reachPrivateAddresses = false,
   ) {}
 
-  /** An admin client for the first address that answers, or why none did. */
-  async connect(cluster: Cluster, vipAddress: string, signal: AbortSignal): Promise<Connection> {
+  /**
+   * A client for the first address that answers, or why none did: as the cluster's admin, or
+   * as a narrower identity of Berth's (`storage`: the storage controller, rbac.ts).
+   */
+  async connect(
+    cluster: Cluster,
+    vipAddress: string,
+    signal: AbortSignal,
+    as: 'admin' | 'storage' = 'admin',
+  ): Promise<Connection> {
     const uid = cluster.metadata.uid;
     const cas = await this.secrets.existingAuthorities(uid);
     if (cas === undefined) return { unreachable: 'the cluster has no certificates yet' };
-    const admin = await this.secrets.adminCertificate(uid);
+    const admin =
+      as === 'admin'
+        ? await this.secrets.adminCertificate(uid)
+        : await this.secrets.storageCertificate(uid);
     const failures: string[] = [];
     const candidates = await this.#candidates(cluster, vipAddress);
     if (candidates.length === 0) {

@@ -46,6 +46,8 @@ export const ADMIN_USER = 'kubernetes-admin';
 export const KUBELET_CLIENT_USER = 'kube-apiserver-kubelet-client';
 /** The cluster autoscaler Berth runs for the cluster; rbac.ts gives it its rights. */
 export const AUTOSCALER_USER = 'berth:cluster-autoscaler';
+/** Berth's storage controller (provisioner, attacher, resizer) as the cluster knows it. */
+export const STORAGE_USER = 'berth:storage-controller';
 
 export async function createAuthorities(now?: Date): Promise<ClusterAuthorities> {
   const at = now === undefined ? {} : { now };
@@ -179,6 +181,18 @@ export function issueAutoscalerCertificate(
   return issueCertificate({
     ca,
     commonName: AUTOSCALER_USER,
+    usage: 'client',
+    ...(now === undefined ? {} : { now }),
+  });
+}
+
+export function issueStorageCertificate(
+  ca: CertificateAuthority,
+  now?: Date,
+): Promise<IssuedCertificate> {
+  return issueCertificate({
+    ca,
+    commonName: STORAGE_USER,
     usage: 'client',
     ...(now === undefined ? {} : { now }),
   });

@@ -14,6 +14,7 @@ import {
   createAuthorities,
   issueAdminCertificate,
   issueAutoscalerCertificate,
+  issueStorageCertificate,
   issueMasterCertificates,
   issueKubeProxyCertificate,
   issueNodeCertificate,
@@ -28,6 +29,7 @@ import type { SecretStore } from './secret-store.js';
 const AUTHORITIES = 'authorities';
 const ADMIN = 'admin';
 const AUTOSCALER = 'autoscaler';
+const STORAGE = 'storage-controller';
 const API_ADDRESS = 'api-address';
 const USER_ISSUER = 'user-issuer';
 const AUDIT_LOGGING = 'audit-logging';
@@ -198,6 +200,12 @@ export class ClusterSecrets {
     return this.#getOrCreate(clusterUid, AUTOSCALER, () =>
       issueAutoscalerCertificate(ca, this.now()),
     );
+  }
+
+  /** The storage controller's client certificate (`berth:storage-controller`, see rbac.ts). */
+  async storageCertificate(clusterUid: string): Promise<IssuedCertificate> {
+    const { ca } = await this.authorities(clusterUid);
+    return this.#getOrCreate(clusterUid, STORAGE, () => issueStorageCertificate(ca, this.now()));
   }
 
   /** Remembers the address clients reach the API by (the masters' user data names it). */

@@ -9,7 +9,7 @@
  * kubelets renew their client certificate through a CSR the controller-manager approves when
  * the node may ask for its own (kubeadm's node-autoapprove-certificate-rotation binding).
  */
-import { AUTOSCALER_USER, KUBELET_CLIENT_USER } from './cluster-certs.js';
+import { AUTOSCALER_USER, KUBELET_CLIENT_USER, STORAGE_USER } from './cluster-certs.js';
 import { PatchStrategy, type KubeClient } from './kube-client.js';
 
 const RBAC = 'rbac.authorization.k8s.io';
@@ -47,6 +47,7 @@ export interface ClusterRoleBinding {
 const LABELS = { 'app.kubernetes.io/managed-by': 'berth' };
 export const SIMULATED_KUBELET_ROLE = 'berth:simulated-kubelet';
 export const AUTOSCALER_ROLE = 'berth:cluster-autoscaler';
+export const STORAGE_ROLE = 'berth:storage-controller';
 
 export type RbacObject = ClusterRole | ClusterRoleBinding | Role | RoleBinding;
 const NODE_LEASES = 'kube-node-lease';
@@ -117,6 +118,44 @@ export function bootstrapRbac(): RbacObject[] {
       roleRef: { apiGroup: RBAC, kind: 'Role', name: AUTOSCALER_ROLE },
       subjects: [{ apiGroup: RBAC, kind: 'User', name: AUTOSCALER_USER }],
     },
+    // Berth's storage controller: what upstream's external provisioner, attacher and resizer
+    // are granted, plus tainting a dead node out-of-service.
+    {
+      apiVersion: `${RBAC}/v1`,
+      kind: 'ClusterRole',
+      metadata: { name: STORAGE_ROLE, labels: LABELS },
+      rules: [
+        {
+          apiGroups: ['storage.k8s.io'],
+          resources: ['storageclasses', 'csinodes'],
+          verbs: ['get', 'list', 'watch'],
+        },
+        {
+          apiGroups: [''],
+          resources: ['persistentvolumes'],
+          verbs: ['get', 'list', 'watch', 'create', 'delete', 'patch', 'update'],
+        },
+        { apiGroups: [''], resources: ['persistentvolumeclaims'], verbs: ['get', 'list', 'watch'] },
+        {
+          apiGroups: [''],
+          resources: ['persistentvolumeclaims/status'],
+          verbs: ['patch', 'update'],
+        },
+        {
+          apiGroups: ['storage.k8s.io'],
+          resources: ['volumeattachments'],
+          verbs: ['get', 'list', 'watch', 'patch', 'update'],
+        },
+        {
+          apiGroups: ['storage.k8s.io'],
+          resources: ['volumeattachments/status'],
+          verbs: ['patch', 'update'],
+        },
+        { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch', 'patch'] },
+        { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
+      ],
+    },
+    binding(STORAGE_ROLE, STORAGE_ROLE, { kind: 'User', name: STORAGE_USER }),
     binding(
       'berth:node-client-certificate-renewal',
       'system:certificates.k8s.io:certificatesigningrequests:selfnodeclient',

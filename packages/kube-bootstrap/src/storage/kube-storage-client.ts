@@ -28,7 +28,17 @@ import type {
   V1StorageClass,
 } from '@kubernetes/client-node';
 import { PatchStrategy, type KubeClient } from '../kube-client.js';
-import type { ClusterConnector } from '../services/kube-cluster-services.js';
+import type { Connection } from '../cluster-api.js';
+
+/** What this needs of ClusterApi: a client as the storage controller, or why there is none. */
+export interface StorageConnector {
+  connect(
+    cluster: Cluster,
+    vipAddress: string,
+    signal: AbortSignal,
+    as: 'storage',
+  ): Promise<Connection>;
+}
 
 /** `source.component` of the Events Berth writes about volumes. */
 export const STORAGE_EVENT_SOURCE = 'berth-storage';
@@ -37,7 +47,7 @@ const ZONE_LABELS = ['topology.berth.dev/zone', 'topology.kubernetes.io/zone'];
 
 export class KubeClusterStorage implements ClusterStorageApi {
   constructor(
-    private readonly connector: ClusterConnector,
+    private readonly connector: StorageConnector,
     private readonly driverName: string,
   ) {}
 
@@ -46,7 +56,8 @@ export class KubeClusterStorage implements ClusterStorageApi {
     vipAddress: string,
     signal: AbortSignal,
   ): Promise<ClusterStorageConnection> {
-    const found = await this.connector.connect(cluster, vipAddress, signal);
+    // Its own identity with only what it needs (rbac.ts STORAGE_ROLE), not the admin's.
+    const found = await this.connector.connect(cluster, vipAddress, signal, 'storage');
     if ('unreachable' in found) return { unreachable: found.unreachable };
     return { client: new KubeStorageClient(found.api, this.driverName) };
   }
