@@ -139,14 +139,18 @@ export class FakeStorageApi implements ClusterStorageApi {
           if (pv !== undefined) pv.capacityBytes = bytes;
         }),
       setClaimResize: (ref, update) =>
-        this.#call('setClaimResize', `${ref.namespace}/${ref.name}`, () => {
-          const claim = this.claim(ref.name, ref.namespace);
-          if (claim === undefined || claim.uid !== ref.uid) return;
-          claim.allocatedBytes = update.allocatedBytes;
-          if (update.status === undefined) delete claim.resizeStatus;
-          else claim.resizeStatus = update.status;
-          if (update.capacityBytes !== undefined) claim.capacityBytes = update.capacityBytes;
-        }),
+        this.#call(
+          'setClaimResize',
+          `${ref.namespace}/${ref.name} ${update.status ?? 'done'}`,
+          () => {
+            const claim = this.claim(ref.name, ref.namespace);
+            if (claim === undefined || claim.uid !== ref.uid) return;
+            claim.allocatedBytes = update.allocatedBytes;
+            if (update.status === undefined) delete claim.resizeStatus;
+            else claim.resizeStatus = update.status;
+            if (update.capacityBytes !== undefined) claim.capacityBytes = update.capacityBytes;
+          },
+        ),
       setAttachmentFinalizer: (name, present) =>
         this.#call('setAttachmentFinalizer', `${name} ${present}`, () => {
           const va = this.attachments.get(name);
