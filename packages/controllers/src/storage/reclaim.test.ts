@@ -41,12 +41,18 @@ test('a Retain PV keeps its volume, also after the PV itself is deleted', async 
 test('a Released PV still attached is kept until its attachment is gone', async () => {
   const h = await storageHarness();
   const { pvName, volume } = await h.provisioned('data');
+  const pending = await h.provisioned('pending');
   h.addAttachment('csi-a', { nodeName: 'node-a', pvName });
+  // Not attached on the provider (its node has not registered the driver), yet still wanted.
+  h.addAttachment('csi-pending', { nodeName: 'node-x', pvName: pending.pvName });
   await h.pass();
   h.api.deleteClaim('data');
+  h.api.deleteClaim('pending');
   await h.pass();
   assert.ok(h.api.volumes.has(pvName), 'kept while a VolumeAttachment names it');
-  assert.deepEqual(await volumeIds(h), [volume.id]);
+  assert.ok(h.api.volumes.has(pending.pvName), 'kept even before the provider attached it');
+  assert.deepEqual(await volumeIds(h), [volume.id, pending.volume.id].sort());
+  h.api.attachments.delete('csi-pending');
 
   h.api.deleteAttachment('csi-a');
   await h.pass();
