@@ -131,6 +131,29 @@ test('a refused claim gets one ProvisioningFailed event naming the problem, and 
   assert.equal(h.api.volumes.size, 0, 'no PV');
 });
 
+test('a selected node that is unknown or has no zone yet is waited for, not guessed at', async () => {
+  const h = await storageHarness();
+  h.addClass('fast');
+  const annotations = (node: string) => ({
+    'volume.kubernetes.io/storage-provisioner': PROVISIONER_NAME,
+    [SELECTED_NODE]: node,
+  });
+  const unzoned = h.addClaim('unzoned', { annotations: annotations('node-b') });
+  const unknown = h.addClaim('unknown', { annotations: annotations('node-z') });
+  delete h.api.nodes.get('node-b')!.zone;
+  await h.pass();
+  assert.deepEqual(await h.volumes(), []);
+  assert.match(h.api.eventsOf(unzoned.uid)[0] ?? '', /^Warning ProvisioningFailed: .*node-b/);
+  assert.match(h.api.eventsOf(unknown.uid)[0] ?? '', /^Warning ProvisioningFailed: .*node-z/);
+
+  h.api.nodes.get('node-b')!.zone = 'az2';
+  await h.pass();
+  assert.deepEqual(
+    (await h.volumes()).map((v) => [v.tags['berth.dev/pvc-name'], v.zone]),
+    [['unzoned', 'az2']],
+  );
+});
+
 test('a PV write that fails after the volume was made is retried with the same volume', async () => {
   const h = await storageHarness();
   h.addClass('fast', { volumeBindingMode: 'Immediate' });
