@@ -92,3 +92,24 @@ test('the taint goes when the node is Ready again, and a second death is news ag
   assert.equal(node.outOfService, true, 'fenced again');
   assert.equal(fencedEvents(h, node.uid).length, 2, 'each fencing is told');
 });
+
+test('a fenced node’s volume moves: forced off the dead server, attached on a live one', async () => {
+  const h = await storageHarness();
+  const { pvName, volume } = await h.provisioned('data');
+  h.addAttachment('va-a', { nodeName: 'node-a', pvName });
+  await h.pass();
+  goNotReady(h);
+  await h.provider.servers.stop({ id: h.servers['node-a']!.id }, never);
+  advance(h, FENCE_AFTER_MS + 1);
+  await h.pass();
+  assert.equal(h.api.nodes.get('node-a')!.outOfService, true);
+  // Kubernetes deletes the fenced node's pods; their replacements land on node-c.
+  h.api.deleteAttachment('va-a');
+  h.addAttachment('va-c', { nodeName: 'node-c', pvName });
+  await h.pass();
+  await h.pass();
+  const onProvider = await h.provider.volumes.get({ id: volume.id }, never);
+  assert.equal(onProvider.attachment?.serverId, h.servers['node-c']!.id);
+  assert.equal(h.api.attachments.has('va-a'), false);
+  assert.equal(h.api.attachments.get('va-c')?.attached, true);
+});

@@ -1,6 +1,6 @@
 /**
  * Test harness for the storage reconciler: a Running cluster in a memory store, the memory
- * provider with two worker servers (node-a in az1, node-b in az2) that the fake cluster API
+ * provider with three worker servers (node-a and node-c in az1, node-b in az2) that the fake API
  * reports as Ready nodes registered with the driver, a clock the test moves, and shortcuts to
  * the objects a test starts from (a class, a claim, a provisioned and bound claim).
  */
@@ -26,7 +26,7 @@ export interface StorageHarness {
   cluster: Cluster;
   api: FakeStorageApi;
   reconciler: StorageReconciler;
-  /** node-a (az1) and node-b (az2), by node name. */
+  /** node-a (az1), node-b (az2) and node-c (az1), by node name. */
   servers: Record<string, Server>;
   /** What `now()` returns to the reconciler; tests move it. */
   clock: { now: Date };
@@ -188,5 +188,9 @@ async function startServers(
       { name, tags, flavor: 'std-2-4', zone, ports: [{ networkId: network.id }] },
       never,
     );
-  return { 'node-a': await server('node-a', 'az1'), 'node-b': await server('node-b', 'az2') };
+  return {
+    'node-a': await server('node-a', 'az1'),
+    'node-b': await server('node-b', 'az2'),
+    'node-c': await server('node-c', 'az1'),
+  };
 }
