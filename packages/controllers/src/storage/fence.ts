@@ -15,6 +15,7 @@ export async function fencePhase(pass: StoragePass): Promise<void> {
   for (const node of pass.objects.nodes) {
     if (node.ready && node.outOfService) {
       await pass.client.setOutOfService(node.name, false, pass.signal);
+      pass.forget(node);
       pass.logger.info({ node: node.name }, 'node ready again: out-of-service taint removed');
     } else if (!node.ready && !node.outOfService && (await shouldFence(pass, node))) {
       await pass.client.setOutOfService(node.name, true, pass.signal);

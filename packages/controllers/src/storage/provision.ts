@@ -61,6 +61,15 @@ async function provision(pass: StoragePass, claim: ClaimView, sc: StorageClassVi
   if (sc.volumeBindingMode === 'WaitForFirstConsumer' && selected === undefined) return;
   const nodeZone =
     selected === undefined ? undefined : pass.objects.nodes.find((n) => n.name === selected)?.zone;
+  // Without a zone the volume would land anywhere, likely where the pod cannot reach it.
+  if (selected !== undefined && nodeZone === undefined)
+    throw new Error(`node ${selected} is unknown or has no zone yet (driver not registered)`);
+  // The driver takes a preferred zone before the requisite ones (CSI asks preferred ⊆ requisite),
+  // so a node outside the class's zones must be refused here, as upstream's provisioner does.
+  if (nodeZone !== undefined && sc.allowedZones.length > 0 && !sc.allowedZones.includes(nodeZone))
+    throw new Error(
+      `node ${selected} is in zone ${nodeZone}, outside the class's allowed zones: ${sc.allowedZones.join(', ')}`,
+    );
   const name = volumeNameOf(claim);
   const topology = (zone: string) => ({ segments: { [ZONE_KEY]: zone } });
   const { volume } = await pass.driver.createVolume(

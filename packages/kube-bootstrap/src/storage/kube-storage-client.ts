@@ -421,23 +421,41 @@ function toNode(node: V1Node, driverName: string): StorageNodeView {
   };
 }
 
-const SUFFIXES: Record<string, number> = {
-  '': 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  Ki: 1024,
-  Mi: 1024 ** 2,
-  Gi: 1024 ** 3,
-  Ti: 1024 ** 4,
-  Pi: 1024 ** 5,
+/** Each suffix as base ** power. */
+const SUFFIXES: Record<string, [bigint, number]> = {
+  '': [10n, 0],
+  m: [10n, -3],
+  k: [10n, 3],
+  M: [10n, 6],
+  G: [10n, 9],
+  T: [10n, 12],
+  P: [10n, 15],
+  E: [10n, 18],
+  Ki: [2n, 10],
+  Mi: [2n, 20],
+  Gi: [2n, 30],
+  Ti: [2n, 40],
+  Pi: [2n, 50],
+  Ei: [2n, 60],
 };
+const QUANTITY = /^(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+)|(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei))?$/;
 
-/** Bytes of a Kubernetes quantity (`10Gi`, `1G`, `1073741824`, `1.5Gi`). */
+/**
+ * Bytes of a Kubernetes quantity (`10Gi`, `1G`, `1073741824`, `1.5Gi`, `500m`, `1e9`), rounded
+ * up to a whole byte as Kubernetes' `Value()` does; computed exactly (no binary fractions).
+ * @throws for anything that is not a non-negative quantity
+ */
 export function parseQuantity(q: string): number {
-  const m = /^([0-9.]+)(|k|M|G|T|P|Ki|Mi|Gi|Ti|Pi)$/.exec(q.trim());
-  if (m === null) throw new Error(`unreadable quantity "${q}"`);
-  return Math.ceil(Number(m[1]) * SUFFIXES[m[2]!]!);
+  const m = QUANTITY.exec(q.trim());
+  const whole = m?.[1] ?? '';
+  const fraction = m?.[2] ?? '';
+  if (m === null || whole + fraction === '') throw new Error(`unreadable quantity "${q}"`);
+  const [base, power] = m[3] === undefined ? SUFFIXES[m[4] ?? '']! : [10n, Number(m[3])];
+  // Bounded so a hostile `1e999999999` cannot make a billion-digit BigInt.
+  if (Math.abs(power) > 64) throw new Error(`quantity "${q}" is out of range`);
+  let numerator = BigInt(whole + fraction);
+  let denominator = 10n ** BigInt(fraction.length);
+  if (power >= 0) numerator *= base ** BigInt(power);
+  else denominator *= base ** BigInt(-power);
+  return Number((numerator + denominator - 1n) / denominator);
 }
