@@ -67,7 +67,10 @@ function view(
   return result;
 }
 
-/** The tags that select a scope's objects and the names of its clusters by uid; none: no such cluster. */
+/**
+ * The tags that select a scope's objects, and the project's cluster names by uid; undefined
+ * when the scope names a cluster the project does not have.
+ */
 async function resolve(
   directory: ClusterDirectory,
   scope: InfraScope,
