@@ -150,6 +150,24 @@ describe('with controllers', () => {
     assert.match(events.stdout, /^ID +TIME +TYPE +REASON +OBJECT +MESSAGE\n/);
     assert.match(events.stdout, / Normal +CreateRequested +Cluster\/demo +/);
 
+    // Each node has its root disk, attached to it; no PVCs yet.
+    const volumes = JSON.parse(
+      ok(await berth(['volume', 'list', '--cluster', 'demo', '-o', 'json'])).stdout,
+    ) as {
+      items: Array<{ name: string; purpose: string; state: string; node?: { name?: string } }>;
+    };
+    assert.equal(volumes.items.length, 5);
+    for (const v of volumes.items) {
+      assert.deepEqual([v.purpose, v.state], ['node-disk', 'in-use']);
+      assert.match(v.node?.name ?? '', /^demo-(web|batch)-[0-9a-z]{5}$/);
+      assert.equal(v.name, `${v.node?.name}-root`);
+    }
+    const table = ok(await berth(['volume', 'list']));
+    assert.match(
+      table.stdout,
+      /^demo-web-\w{5}-root +demo +node-disk +in-use +\S+ +\d+Gi +az1 +- +demo-web-\w{5} +/m,
+    );
+
     const deleted = ok(await berth(['cluster', 'delete', 'demo', '--wait']));
     assert.equal(deleted.stdout, 'cluster "demo" deleted\n');
     assert.equal(ok(await berth(['cluster', 'list'])).stdout, 'No resources found.\n');

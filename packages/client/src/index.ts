@@ -41,5 +41,11 @@ export type {
   NodeGroupsApi,
   NodesApi,
 } from './resources/cluster-parts.js';
-export type { CatalogApi, InfraApi, OperationsApi, RegistryApi } from './resources/platform.js';
+export type {
+  CatalogApi,
+  InfraApi,
+  InfraCallOptions,
+  OperationsApi,
+  RegistryApi,
+} from './resources/platform.js';
 export type { CallOptions, ListOptions, ProjectsApi, TokensApi } from './resources/projects.js';

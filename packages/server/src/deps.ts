@@ -14,6 +14,7 @@ import type {
   ClusterNode,
   InfraKind,
   InfraObject,
+  InfraVolume,
 } from '@berth/api-types';
 import type { Store } from '@berth/store';
 import type { AuditLog } from './audit.js';
@@ -58,13 +59,18 @@ export interface NodeSource {
   listNodes(cluster: Cluster, signal: AbortSignal): Promise<ClusterNode[]>;
 }
 
+/** The project, and optionally the name of one of its clusters, an infrastructure view covers. */
+export interface InfraScope {
+  project: string;
+  cluster?: string;
+}
+
 /** Read-only view of the infrastructure Berth made, by the `berth.dev/project` tag. */
 export interface InfraReader {
-  list(
-    kind: InfraKind,
-    scope: { project: string; cluster?: string },
-    signal: AbortSignal,
-  ): Promise<InfraObject[]>;
+  /** Every kind in the generic shape; `volumes` also has its own view below. */
+  list(kind: InfraKind, scope: InfraScope, signal: AbortSignal): Promise<InfraObject[]>;
+  /** Volumes with what they are for, their claim and their node. */
+  volumes(scope: InfraScope, signal: AbortSignal): Promise<InfraVolume[]>;
 }
 
 export type { RegistryInfo };

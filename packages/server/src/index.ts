@@ -9,6 +9,7 @@ export type {
   AppOptions,
   Catalog,
   InfraReader,
+  InfraScope,
   KubeconfigSource,
   NodeSource,
 } from './deps.js';
@@ -28,7 +29,11 @@ export {
   type RunningServer,
   type StartServerOptions,
 } from './start-server.js';
-export { providerInfraReader, type ClusterDirectory } from './infra-reader.js';
+export {
+  providerInfraReader,
+  storeClusterDirectory,
+  type ClusterDirectory,
+} from './infra-reader.js';
 export { parseListen, type ListenAddress } from './listen.js';
 export { API_CA_FILE, type ApiTlsOption } from './api-tls.js';
 export { StoreControllerAdapter } from './controller-store.js';

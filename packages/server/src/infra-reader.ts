@@ -4,11 +4,23 @@
  */
 import type { InfraKind, InfraObject } from '@berth/api-types';
 import { TagKeys, type InfraProvider, type ProviderObject, type Tags } from '@berth/provider-api';
-import type { InfraReader } from './deps.js';
+import type { Store } from '@berth/store';
+import type { InfraReader, InfraScope } from './deps.js';
+import { volumeView } from './infra-volumes.js';
 
 /** Maps a project's cluster names to uids and back. */
 export interface ClusterDirectory {
   clusterUids(project: string): Promise<Map<string, string>>;
+}
+
+/** The directory of the clusters in the store (deleted ones are gone from it). */
+export function storeClusterDirectory(store: Store): ClusterDirectory {
+  return {
+    clusterUids: async (project) => {
+      const keys = await store.clusters.listKeys();
+      return new Map(keys.filter((k) => k.project === project).map((k) => [k.name, k.uid]));
+    },
+  };
 }
 
 type Lister = (
@@ -55,22 +67,48 @@ function view(
   return result;
 }
 
+/**
+ * The tags that select a scope's objects, and the project's cluster names by uid; undefined
+ * when the scope names a cluster the project does not have.
+ */
+async function resolve(
+  directory: ClusterDirectory,
+  scope: InfraScope,
+): Promise<{ tags: Tags; names: Map<string, string> } | undefined> {
+  const uidsByName = await directory.clusterUids(scope.project);
+  const names = new Map([...uidsByName].map(([name, uid]) => [uid, name]));
+  const tags: Record<string, string> = { [TagKeys.project]: scope.project };
+  if (scope.cluster !== undefined) {
+    const uid = uidsByName.get(scope.cluster);
+    if (uid === undefined) return undefined;
+    tags[TagKeys.cluster] = uid;
+  }
+  return { tags, names };
+}
+
 export function providerInfraReader(
   provider: InfraProvider,
   directory: ClusterDirectory,
 ): InfraReader {
   return {
     list: async (kind, scope, signal) => {
-      const uidsByName = await directory.clusterUids(scope.project);
-      const namesByUid = new Map([...uidsByName].map(([name, uid]) => [uid, name]));
-      const tags: Record<string, string> = { [TagKeys.project]: scope.project };
-      if (scope.cluster !== undefined) {
-        const uid = uidsByName.get(scope.cluster);
-        if (uid === undefined) return [];
-        tags[TagKeys.cluster] = uid;
-      }
-      const objects = await listers[kind](provider, tags, signal);
-      return objects.map((o) => view(kind, scope.project, o, namesByUid));
+      const found = await resolve(directory, scope);
+      if (found === undefined) return [];
+      const objects = await listers[kind](provider, found.tags, signal);
+      return objects.map((o) => view(kind, scope.project, o, found.names));
+    },
+    volumes: async (scope, signal) => {
+      const found = await resolve(directory, scope);
+      if (found === undefined) return [];
+      const volumes = await provider.volumes.list({ tags: found.tags }, signal);
+      // A node of the cluster is a server of the project; one server list names them all.
+      const servers = volumes.some((v) => v.attachment !== null)
+        ? await provider.servers.list({ tags: { [TagKeys.project]: scope.project } }, signal)
+        : [];
+      const serverNames = new Map(servers.map((s) => [s.id, s.name]));
+      return volumes.map((v) =>
+        volumeView(view('volumes', scope.project, v, found.names), v, serverNames),
+      );
     },
   };
 }

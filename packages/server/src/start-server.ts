@@ -43,7 +43,7 @@ import { providerCatalog, versionsFromManifest } from './catalog.js';
 import { StoreControllerAdapter } from './controller-store.js';
 import type { AppOptions, CertificateSource, KubeconfigSource, NodeSource } from './deps.js';
 import type { App } from './http.js';
-import { providerInfraReader } from './infra-reader.js';
+import { providerInfraReader, storeClusterDirectory } from './infra-reader.js';
 import { parseListen } from './listen.js';
 import { createLogger } from './logger.js';
 import type { RuntimeSupport } from './node-runtimes.js';
@@ -280,7 +280,7 @@ async function startWith(
       catalog,
       logger,
       metrics: registry,
-      infra: providerInfraReader(provider, clusterDirectory(store)),
+      infra: providerInfraReader(provider, storeClusterDirectory(store)),
       kubeconfigs: kube.kubeconfigs,
       ...(kube.certificates ? { certificates: kube.certificates } : {}),
       nodes,
@@ -479,13 +479,4 @@ function loadVersions(dir: string, logger: Logger): VersionItem[] {
     return [];
   }
   return versionsFromManifest(JSON.parse(fs.readFileSync(file, 'utf8')) as unknown);
-}
-
-function clusterDirectory(store: Store) {
-  return {
-    clusterUids: async (project: string) => {
-      const keys = await store.clusters.listKeys();
-      return new Map(keys.filter((k) => k.project === project).map((k) => [k.name, k.uid]));
-    },
-  };
 }

@@ -11,6 +11,7 @@ import { registerProjectCommands } from './project.js';
 import { registerRegistryCommands } from './registry.js';
 import { registerServerCommand } from './server.js';
 import { registerTokenCommands } from './token.js';
+import { registerVolumeCommands } from './volume.js';
 import { registerWaitCommand } from './wait.js';
 import { registerGlobalOptions } from '../lib/settings.js';
 
@@ -24,6 +25,7 @@ export const commandGroups: Array<(program: Command) => void> = [
   (program) => registerKubectlCredentialsCommand(program),
   (program) => registerClusterCommands(program),
   (program) => registerNodeGroupCommands(program),
+  (program) => registerVolumeCommands(program),
   (program) => registerTokenCommands(program),
   (program) => registerProjectCommands(program),
   (program) => registerRegistryCommands(program),

@@ -3,6 +3,7 @@ import type {
   Cluster,
   ClusterEvent,
   ClusterNode,
+  InfraVolume,
   NodeGroup,
   Operation,
   Project,
@@ -115,5 +116,21 @@ export const conditionView: View<NonNullable<Cluster['status']>['conditions'][nu
     cell(c.reason),
     cell(c.message),
     age(c.lastTransitionTime, now),
+  ],
+};
+
+export const volumeView: View<InfraVolume> = {
+  headers: ['NAME', 'CLUSTER', 'PURPOSE', 'STATE', 'TYPE', 'SIZE', 'ZONE', 'PVC', 'NODE', 'AGE'],
+  row: (v, now) => [
+    v.name,
+    cell(v.cluster),
+    v.purpose,
+    v.state,
+    v.volumeType,
+    `${v.sizeGb}Gi`,
+    v.zone,
+    v.pvc ? `${v.pvc.namespace}/${v.pvc.name}` : '-',
+    cell(v.node?.name ?? v.node?.serverId),
+    age(typeof v.attributes.createdAt === 'string' ? v.attributes.createdAt : undefined, now),
   ],
 };

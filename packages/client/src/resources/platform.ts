@@ -5,6 +5,8 @@ import type {
   InfraKind,
   InfraList,
   InfraObject,
+  InfraVolume,
+  InfraVolumeList,
   Operation,
   RegistryInfo,
   VersionItem,
@@ -29,18 +31,34 @@ export function catalogApi(t: Transport) {
   };
 }
 
+/** `cluster`: only the objects of this cluster (by name). */
+export interface InfraCallOptions extends CallOptions {
+  cluster?: string | undefined;
+}
+
 export function infraApi(t: Transport) {
-  const list = (project: string, kind: InfraKind, o: ListOptions = {}) =>
+  const list = (project: string, kind: InfraKind, o: ListOptions & InfraCallOptions = {}) =>
     t.json<InfraList>({
       method: 'GET',
       path: paths.infra(project, kind),
-      query: page(o),
+      query: { ...page(o), cluster: o.cluster },
+      signal: o.signal,
+    });
+  const listVolumes = (project: string, o: ListOptions & InfraCallOptions = {}) =>
+    t.json<InfraVolumeList>({
+      method: 'GET',
+      path: paths.infra(project, 'volumes'),
+      query: { ...page(o), cluster: o.cluster },
       signal: o.signal,
     });
   return {
     list,
-    listAll: (project: string, kind: InfraKind, o: CallOptions = {}) =>
+    listAll: (project: string, kind: InfraKind, o: InfraCallOptions = {}) =>
       collectAll<InfraObject>((q) => list(project, kind, { ...q, ...o })),
+    /** Volumes with their purpose, claim, node and state. */
+    listVolumes,
+    listAllVolumes: (project: string, o: InfraCallOptions = {}) =>
+      collectAll<InfraVolume>((q) => listVolumes(project, { ...q, ...o })),
   };
 }
 

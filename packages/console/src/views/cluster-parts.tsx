@@ -14,6 +14,7 @@ import {
   useNow,
 } from '../components/common.js';
 import { ConfirmDialog } from '../components/confirm.js';
+import { VolumesTable } from './volumes-table.js';
 
 function unavailable(err: unknown): boolean {
   return isApiError(err) && err.code === 'BERTH_ERR_NOT_IMPLEMENTED';
@@ -545,30 +546,34 @@ export function InfraPanel({
   const name = cluster.metadata.name;
   const infra = useAsync(
     async (signal) => {
-      const [lbs, fips] = await Promise.all([
+      const [lbs, fips, volumes] = await Promise.all([
         client.infra.listAll(project, 'loadbalancers', { signal }),
         client.infra.listAll(project, 'floatingips', { signal }),
+        client.infra.listAllVolumes(project, { cluster: name, signal }),
       ]);
       const mine = (o: InfraObject) => o.cluster === name;
-      return { lbs: lbs.filter(mine), fips: fips.filter(mine) };
+      return { lbs: lbs.filter(mine), fips: fips.filter(mine), volumes };
     },
     [client, project, name, revision],
   );
   if (unavailable(infra.error))
     return <Notice>The infrastructure views are not available on this server.</Notice>;
   return (
-    <div className="grid2">
+    <div>
       <ErrorBanner error={infra.error} />
-      <InfraTable
-        title="Load balancers"
-        items={infra.data?.lbs ?? []}
-        attrs={['vipAddress', 'topology', 'operatingStatus']}
-      />
-      <InfraTable
-        title="Floating IPs"
-        items={infra.data?.fips ?? []}
-        attrs={['address', 'fixedIp']}
-      />
+      <div className="grid2">
+        <InfraTable
+          title="Load balancers"
+          items={infra.data?.lbs ?? []}
+          attrs={['vipAddress', 'topology', 'operatingStatus']}
+        />
+        <InfraTable
+          title="Floating IPs"
+          items={infra.data?.fips ?? []}
+          attrs={['address', 'fixedIp']}
+        />
+      </div>
+      <VolumesTable items={infra.data?.volumes ?? []} />
     </div>
   );
 }

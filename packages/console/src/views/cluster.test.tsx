@@ -316,3 +316,48 @@ test('a directory user who is a viewer may still download their own kubeconfig, 
   await waitFor(() => api.seen.some((r) => r.path === `${PATH}/kubeconfig`));
   events.end();
 });
+
+test("the infrastructure tab lists the cluster's volumes with their claim, node and state", async () => {
+  const events = new SseStream();
+  const volume = {
+    id: 'vol-1',
+    kind: 'volumes',
+    name: 'pvc-0d4c',
+    project: 'default',
+    cluster: 'web',
+    status: 'in-use',
+    attributes: {},
+    purpose: 'persistent-volume',
+    state: 'in-use',
+    volumeType: 'hdd',
+    sizeGb: 2,
+    zone: 'az1',
+    pvc: { namespace: 'shop', name: 'data-db-0' },
+    persistentVolume: 'pvc-0d4c',
+    node: { name: 'web-a-x7k2p', serverId: 'srv-1', device: '/dev/vdc' },
+  };
+  const api = clusterApi('viewer', events)
+    .on('GET', '/v1/projects/default/loadbalancers', () => json({ metadata: {}, items: [] }))
+    .on('GET', '/v1/projects/default/floatingips', () => json({ metadata: {}, items: [] }))
+    .on('GET', '/v1/projects/default/volumes?cluster=web', () =>
+      json({ metadata: {}, items: [volume] }),
+    );
+  const { container } = await renderSignedIn(
+    <ClusterPage project="default" name="web" tab="infrastructure" />,
+    api,
+    'viewer',
+  );
+  const table = await waitFor(() => container.querySelector('table[aria-label="Volumes"]'));
+  const cells = [...table.querySelectorAll('tbody tr > *')].map((c) => c.textContent);
+  assert.deepEqual(cells, [
+    'pvc-0d4c',
+    'PersistentVolume',
+    'in-use',
+    'hdd',
+    '2 GiB',
+    'az1',
+    'shop/data-db-0',
+    'web-a-x7k2p (/dev/vdc)',
+  ]);
+  events.end();
+});

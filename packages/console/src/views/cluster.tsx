@@ -26,7 +26,7 @@ const TAB_LABELS: Record<ClusterTab, string> = {
   overview: 'Overview',
   nodegroups: 'Node groups',
   nodes: 'Nodes',
-  infrastructure: 'Load balancers & IPs',
+  infrastructure: 'Infrastructure',
   events: 'Events',
   charts: 'Charts',
 };

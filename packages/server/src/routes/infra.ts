@@ -1,11 +1,13 @@
 /**
  * `GET /v1/projects/{p}/{networks,routers,servers,securitygroups,loadbalancers,volumes,floatingips}`:
  * read-only views of the infrastructure Berth made for the project (`?cluster=` narrows to one
- * cluster). 501 until the composition root wires an InfraReader.
+ * cluster). Volumes come as `InfraVolume`s (purpose, claim, node). 501 until the composition
+ * root wires an InfraReader.
  */
 import { Type } from '@sinclair/typebox';
-import { INFRA_KINDS, InfraList, NO_CONTROL_CHARS } from '@berth/api-types';
+import { INFRA_KINDS, InfraList, InfraVolumeList, NO_CONTROL_CHARS } from '@berth/api-types';
 import { BerthError } from '@berth/errors';
+import type { InfraScope } from '../deps.js';
 import { ok, principalOf, ProjectParams, type RouteContext } from '../http.js';
 
 const InfraQuery = Type.Object(
@@ -30,7 +32,7 @@ export function infraRoutes({ app, auth, deps }: RouteContext): void {
         operationId: `list${kind[0]!.toUpperCase()}${kind.slice(1)}`,
         params: ProjectParams,
         querystring: InfraQuery,
-        response: ok(InfraList),
+        response: ok(kind === 'volumes' ? InfraVolumeList : InfraList),
       },
       handler: async (request) => {
         const { project } = request.params;
@@ -43,11 +45,15 @@ export function infraRoutes({ app, auth, deps }: RouteContext): void {
         }
         const controller = new AbortController();
         request.raw.on('close', () => controller.abort());
-        const scope =
+        const scope: InfraScope =
           request.query.cluster === undefined
             ? { project }
             : { project, cluster: request.query.cluster };
-        return { metadata: {}, items: await deps.infra.list(kind, scope, controller.signal) };
+        const items =
+          kind === 'volumes'
+            ? await deps.infra.volumes(scope, controller.signal)
+            : await deps.infra.list(kind, scope, controller.signal);
+        return { metadata: {}, items };
       },
     });
   }

@@ -16,6 +16,7 @@ import { registerNodeGroupCommands } from '../../commands/nodegroup.js';
 import { registerProjectCommands } from '../../commands/project.js';
 import { registerRegistryCommands } from '../../commands/registry.js';
 import { registerTokenCommands } from '../../commands/token.js';
+import { registerVolumeCommands } from '../../commands/volume.js';
 import { registerWaitCommand } from '../../commands/wait.js';
 import type { CliIo } from '../io.js';
 import { registerGlobalOptions } from '../settings.js';
@@ -149,6 +150,7 @@ export async function runCli(args: string[], options: RunOptions = {}): Promise<
     registerKubectlCredentialsCommand,
     registerClusterCommands,
     registerNodeGroupCommands,
+    registerVolumeCommands,
     registerTokenCommands,
     registerProjectCommands,
     registerRegistryCommands,
