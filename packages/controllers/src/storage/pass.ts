@@ -36,6 +36,11 @@ export interface StoragePass {
   logger: Logger;
   /** Records an event once while its message stays the same. */
   event(object: ObjectRef, event: StorageEvent): Promise<void>;
+  /**
+   * Names of volumes this controller made whose PV is not known to exist yet (kept across passes
+   * of the cluster): one whose claim goes first is deleted by the reclaim phase.
+   */
+  unwritten: Set<string>;
   /** Forgets what was said about an object (it succeeded: a new failure is news again). */
   forget(object: { uid: string }): void;
 }

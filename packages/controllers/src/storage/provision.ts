@@ -92,6 +92,7 @@ async function provision(pass: StoragePass, claim: ClaimView, sc: StorageClassVi
     },
     pass.signal,
   );
+  pass.unwritten.add(name);
   await pass.client.createVolume(
     {
       name,
@@ -109,6 +110,7 @@ async function provision(pass: StoragePass, claim: ClaimView, sc: StorageClassVi
     },
     pass.signal,
   );
+  pass.unwritten.delete(name);
   pass.forget(claim);
   pass.logger.info(
     { claim: `${claim.namespace}/${claim.name}`, volume: volume.volume_id },

@@ -2,11 +2,12 @@
  * Reclaiming, as upstream's external-provisioner deletes: a PV Berth provisioned whose claim is
  * gone (Released) with reclaim policy Delete loses its volume (DeleteVolume; refused while still
  * attached, so retried next pass), then the PV itself. A Retain PV is left alone, its volume
- * kept. A volume whose claim and PV are both gone — provisioning interrupted by the claim's
- * deletion — is deleted too, so nothing half-created stays.
+ * kept. A volume this controller made whose PV could not be written, and whose claim is gone
+ * since, is deleted too, so nothing half-created stays. (Only those it knows to be such: a volume
+ * merely without PV may be one an admin retained by hand — `kubectl patch pv … Retain` and the PV
+ * deleted — and is never touched.)
  */
-import { DRIVER_NAME, PROVISIONER_NAME, RECLAIM_POLICY_TAG } from '@berth/csi';
-import { roleTags } from '../naming.js';
+import { DRIVER_NAME, PROVISIONER_NAME } from '@berth/csi';
 import { errorMessage } from '../failures.js';
 import { PROVISIONED_BY } from './provision.js';
 import type { StoragePass } from './pass.js';
@@ -39,15 +40,13 @@ export async function reclaimPhase(pass: StoragePass): Promise<void> {
   }
   const pvNames = new Set(volumes.map((v) => v.name));
   const claimUids = new Set(claims.map((c) => `pvc-${c.uid}`));
-  // Only Delete volumes: a Retain volume outlives its PV by design.
-  const deletable = await pass.provider.volumes.list(
-    { tags: { ...roleTags(pass.cluster, 'volume'), [RECLAIM_POLICY_TAG]: 'Delete' } },
-    pass.signal,
-  );
-  for (const volume of deletable) {
-    if (pvNames.has(volume.name) || claimUids.has(volume.name) || volume.attachment !== null)
-      continue;
-    await pass.port.delete(volume.id, pass.signal);
-    pass.logger.info({ volume: volume.id, name: volume.name }, 'orphaned volume deleted');
+  for (const name of [...pass.unwritten]) {
+    if (pvNames.has(name)) pass.unwritten.delete(name);
+    else if (!claimUids.has(name)) {
+      const volume = (await pass.port.list(pass.signal)).find((v) => v.name === name);
+      if (volume !== undefined) await pass.port.delete(volume.id, pass.signal);
+      pass.unwritten.delete(name);
+      pass.logger.info({ volume: volume?.id, name }, 'volume of a vanished claim deleted');
+    }
   }
 }

@@ -73,6 +73,20 @@ test('beyond the type’s maximum the resize is infeasible, said once, and not r
   assert.equal(await sizeOf(h, volume.id), 30);
 });
 
+test('an infeasible request taken back ends the resize at the volume’s size', async () => {
+  const h = await storageHarness();
+  await h.provisioned('data');
+  h.api.claim('data')!.requestBytes = 5000 * GIB;
+  await h.pass();
+  assert.equal(h.api.claim('data')!.resizeStatus, 'ControllerResizeInfeasible');
+  h.api.claim('data')!.requestBytes = 10 * GIB;
+  await h.pass();
+  const claim = h.api.claim('data')!;
+  assert.equal(claim.resizeStatus, undefined);
+  assert.equal(claim.allocatedBytes, 10 * GIB);
+  assert.equal(claim.capacityBytes, 10 * GIB);
+});
+
 test('a provider failure leaves the resize in progress and the next pass finishes it', async () => {
   const h = await storageHarness();
   const { volume } = await h.provisioned('data');

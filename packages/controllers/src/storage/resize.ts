@@ -18,7 +18,16 @@ export async function resizePhase(pass: StoragePass): Promise<void> {
     const pv = volumes.find((v) => v.name === claim.volumeName);
     if (claim.phase !== 'Bound' || pv?.driver !== DRIVER_NAME || pv.volumeHandle === undefined)
       continue;
-    if (claim.requestBytes <= pv.capacityBytes) continue;
+    if (claim.requestBytes <= pv.capacityBytes) {
+      // The user took back a request the volume could not reach: the resize is over.
+      if (claim.resizeStatus === 'ControllerResizeInfeasible')
+        await pass.client.setClaimResize(
+          claim,
+          { allocatedBytes: pv.capacityBytes, capacityBytes: pv.capacityBytes },
+          pass.signal,
+        );
+      continue;
+    }
     if (!classes.find((c) => c.name === claim.storageClassName)?.allowVolumeExpansion) continue;
     // Already refused at this size: wait for the user to change the request.
     if (

@@ -66,15 +66,25 @@ export interface StorageControllerDeps {
   policy: StoragePolicy;
 }
 
+/** What the controller remembers of a cluster between passes. */
+interface ClusterMemory {
+  /** Last event recorded per object uid and reason: a failure yields one event, not one a pass. */
+  said: Map<string, string>;
+  /** See StoragePass.unwritten. */
+  unwritten: Set<string>;
+}
+
 export class StorageReconciler implements Reconciler {
-  /** Last event recorded per object uid and reason, so a failure yields one event, not one a pass. */
-  readonly #said = new Map<string, string>();
+  readonly #memory = new Map<string, ClusterMemory>();
 
   constructor(private readonly deps: StorageControllerDeps) {}
 
   async reconcile(uid: string, signal: AbortSignal): Promise<Result | void> {
     const cluster = await this.deps.store.getCluster(uid);
-    if (cluster === undefined || cluster.metadata.deletionRequestedAt !== undefined) return;
+    if (cluster === undefined || cluster.metadata.deletionRequestedAt !== undefined) {
+      this.#memory.delete(uid);
+      return;
+    }
     if (!SERVING_PHASES.has(cluster.status?.phase ?? '')) return { requeueAfterMs: IDLE_MS };
     const vip = apiVipAddress(cluster.spec.network.subnetCidr);
     const connection = await this.deps.storage.connect(cluster, vip, signal);
@@ -106,6 +116,11 @@ export class StorageReconciler implements Reconciler {
       client.listAttachments(signal),
       client.listNodes(signal),
     ]);
+    const memory = this.#memoryOf(cluster.metadata.uid);
+    // Events said about objects that are gone are forgotten.
+    const live = new Set([...claims, ...volumes, ...attachments, ...nodes].map((o) => o.uid));
+    for (const key of [...memory.said.keys()])
+      if (!live.has(key.slice(0, key.indexOf('/')))) memory.said.delete(key);
     const port = new ProviderVolumes({
       provider: this.deps.provider,
       driverName: DRIVER_NAME,
@@ -122,24 +137,35 @@ export class StorageReconciler implements Reconciler {
       driver: new ControllerService({ port, defaultVolumeType: DEFAULT_VOLUME_TYPE }),
       objects: { classes, claims, volumes, attachments, nodes },
       logger: this.deps.logger.child({ cluster: cluster.metadata.uid, controller: 'storage' }),
-      event: (object, event) => this.#event(client, object, event, signal),
+      event: (object, event) => this.#event(memory, client, object, event, signal),
       forget: (object) => {
-        for (const key of [...this.#said.keys()])
-          if (key.startsWith(`${object.uid}/`)) this.#said.delete(key);
+        for (const key of [...memory.said.keys()])
+          if (key.startsWith(`${object.uid}/`)) memory.said.delete(key);
       },
+      unwritten: memory.unwritten,
     };
+  }
+
+  #memoryOf(uid: string): ClusterMemory {
+    let memory = this.#memory.get(uid);
+    if (memory === undefined) {
+      memory = { said: new Map(), unwritten: new Set() };
+      this.#memory.set(uid, memory);
+    }
+    return memory;
   }
 
   /** Records an event once per object and reason while its message stays the same. */
   async #event(
+    memory: ClusterMemory,
     client: ClusterStorageClient,
     object: ObjectRef,
     event: StorageEvent,
     signal: AbortSignal,
   ): Promise<void> {
     const key = `${object.uid}/${event.reason}`;
-    if (this.#said.get(key) === event.message) return;
-    this.#said.set(key, event.message);
+    if (memory.said.get(key) === event.message) return;
+    memory.said.set(key, event.message);
     await client.recordEvent(object, event, signal);
   }
 }
