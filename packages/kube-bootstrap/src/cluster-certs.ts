@@ -174,25 +174,15 @@ export function issueAdminCertificate(
   });
 }
 
-export function issueAutoscalerCertificate(
+/** A client certificate for one of Berth's own identities (AUTOSCALER_USER, STORAGE_USER). */
+export function issueClientCertificate(
   ca: CertificateAuthority,
+  commonName: string,
   now?: Date,
 ): Promise<IssuedCertificate> {
   return issueCertificate({
     ca,
-    commonName: AUTOSCALER_USER,
-    usage: 'client',
-    ...(now === undefined ? {} : { now }),
-  });
-}
-
-export function issueStorageCertificate(
-  ca: CertificateAuthority,
-  now?: Date,
-): Promise<IssuedCertificate> {
-  return issueCertificate({
-    ca,
-    commonName: STORAGE_USER,
+    commonName,
     usage: 'client',
     ...(now === undefined ? {} : { now }),
   });

@@ -13,8 +13,9 @@ import {
   apiserverSans,
   createAuthorities,
   issueAdminCertificate,
-  issueAutoscalerCertificate,
-  issueStorageCertificate,
+  issueClientCertificate,
+  AUTOSCALER_USER,
+  STORAGE_USER,
   issueMasterCertificates,
   issueKubeProxyCertificate,
   issueNodeCertificate,
@@ -198,14 +199,16 @@ export class ClusterSecrets {
   async autoscalerCertificate(clusterUid: string): Promise<IssuedCertificate> {
     const { ca } = await this.authorities(clusterUid);
     return this.#getOrCreate(clusterUid, AUTOSCALER, () =>
-      issueAutoscalerCertificate(ca, this.now()),
+      issueClientCertificate(ca, AUTOSCALER_USER, this.now()),
     );
   }
 
   /** The storage controller's client certificate (`berth:storage-controller`, see rbac.ts). */
   async storageCertificate(clusterUid: string): Promise<IssuedCertificate> {
     const { ca } = await this.authorities(clusterUid);
-    return this.#getOrCreate(clusterUid, STORAGE, () => issueStorageCertificate(ca, this.now()));
+    return this.#getOrCreate(clusterUid, STORAGE, () =>
+      issueClientCertificate(ca, STORAGE_USER, this.now()),
+    );
   }
 
   /** Remembers the address clients reach the API by (the masters' user data names it). */

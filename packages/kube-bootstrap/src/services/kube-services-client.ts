@@ -18,6 +18,7 @@ import {
 } from '@berth/controller-ports';
 import type { V1Service } from '@kubernetes/client-node';
 import { PatchStrategy, type KubeClient } from '../kube-client.js';
+import { recordKubeEvent } from '../kube-events.js';
 import type { NodeObject } from '../node-readiness.js';
 import { readinessOf } from '../node-readiness.js';
 import { EXCLUDE_FROM_LOAD_BALANCERS } from '../drain.js';
@@ -130,30 +131,9 @@ export class KubeServicesClient implements ClusterServicesClient {
   }
 
   async recordEvent(service: ServiceRef, event: ServiceEvent, signal: AbortSignal): Promise<void> {
-    const { api } = this;
-    const now = new Date();
     const { namespace, name, uid } = service;
-    await api.call(
-      `record event on ${namespace}/${name}`,
-      (k) =>
-        k.core.createNamespacedEvent({
-          namespace,
-          body: {
-            apiVersion: 'v1',
-            kind: 'Event',
-            metadata: { generateName: `${name}.`, namespace },
-            involvedObject: { apiVersion: 'v1', kind: 'Service', namespace, name, uid },
-            type: event.type,
-            reason: event.reason,
-            message: event.message,
-            source: { component: EVENT_SOURCE },
-            firstTimestamp: now,
-            lastTimestamp: now,
-            count: 1,
-          },
-        }),
-      { signal },
-    );
+    const object = { apiVersion: 'v1', kind: 'Service', namespace, name, uid };
+    await recordKubeEvent(this.api, object, event, EVENT_SOURCE, signal);
   }
 
   async #editFinalizers(

@@ -28,6 +28,7 @@ import type {
   V1StorageClass,
 } from '@kubernetes/client-node';
 import { PatchStrategy, type KubeClient } from '../kube-client.js';
+import { recordKubeEvent } from '../kube-events.js';
 import type { Connection } from '../cluster-api.js';
 
 /** What this needs of ClusterApi: a client as the storage controller, or why there is none. */
@@ -295,35 +296,14 @@ export class KubeStorageClient implements ClusterStorageClient {
   }
 
   async recordEvent(object: ObjectRef, event: StorageEvent, signal: AbortSignal): Promise<void> {
-    const now = new Date();
-    const namespace = object.namespace ?? 'default';
-    await this.api.call(
-      `record event on ${object.kind} ${object.name}`,
-      (k) =>
-        k.core.createNamespacedEvent({
-          namespace,
-          body: {
-            apiVersion: 'v1',
-            kind: 'Event',
-            metadata: { generateName: `${object.name}.`, namespace },
-            involvedObject: {
-              apiVersion: object.kind === 'VolumeAttachment' ? 'storage.k8s.io/v1' : 'v1',
-              kind: object.kind,
-              name: object.name,
-              uid: object.uid,
-              ...(object.namespace === undefined ? {} : { namespace: object.namespace }),
-            },
-            type: event.type,
-            reason: event.reason,
-            message: event.message,
-            source: { component: STORAGE_EVENT_SOURCE },
-            firstTimestamp: now,
-            lastTimestamp: now,
-            count: 1,
-          },
-        }),
-      { signal },
-    );
+    const involved = {
+      apiVersion: object.kind === 'VolumeAttachment' ? 'storage.k8s.io/v1' : 'v1',
+      kind: object.kind,
+      name: object.name,
+      uid: object.uid,
+      ...(object.namespace === undefined ? {} : { namespace: object.namespace }),
+    };
+    await recordKubeEvent(this.api, involved, event, STORAGE_EVENT_SOURCE, signal);
   }
 }
 
