@@ -5,14 +5,10 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { API_VERSION, ClusterName, Condition, CreateMeta, ListMeta, ObjectMeta } from './meta.js';
-import { ClusterNodeGroup, ClusterNodeGroupInput } from './node-group.js';
+import { ClusterNodeGroup, ClusterNodeGroupInput, Version } from './node-group.js';
 import { Closed, IntegerEnum, Ipv4Cidr, StringEnum, Timestamp } from './schema-helpers.js';
 import { LIMITS } from './limits.js';
 
-export const Version = Type.String({
-  pattern: '^[0-9]+\\.[0-9]+(\\.[0-9]+)?$',
-  description: 'A minor ("1.34") or exact patch ("1.34.2") from /v1/versions',
-});
 
 export const ControlPlane = Closed({
   count: IntegerEnum(LIMITS.controlPlaneCounts, { description: 'Masters: 1, 3 or 5' }),
@@ -179,6 +175,12 @@ export const ClusterStatus = Closed(
     phase: StringEnum(CLUSTER_PHASES),
     apiEndpoint: Type.Optional(Type.String({ description: 'https://<address>:6443' })),
     version: Type.Optional(Type.String({ description: 'Exact running version, e.g. 1.34.2' })),
+    controlPlaneVersion: Type.Optional(
+      Type.String({
+        description:
+          'The version every master runs (set once the last master of an upgrade is up); node groups follow it, never overtake it',
+      }),
+    ),
     conditions: Type.Array(Condition),
     observedGeneration: Type.Integer(),
     message: Type.Optional(Type.String()),
@@ -218,7 +220,18 @@ export const ClusterList = Closed({
 });
 export type ClusterList = Static<typeof ClusterList>;
 
-export const UpgradeRequest = Closed({ version: Version });
+export const UpgradeRequest = Closed(
+  {
+    version: Version,
+    controlPlaneOnly: Type.Optional(
+      Type.Boolean({
+        description:
+          'Upgrade the masters only: every node group that follows the cluster is pinned to the version it runs now (its spec.version), to be upgraded later through its own :upgrade',
+      }),
+    ),
+  },
+  { title: 'UpgradeRequest' },
+);
 export type UpgradeRequest = Static<typeof UpgradeRequest>;
 
 export const RenewCertificatesRequest = Closed(

@@ -64,6 +64,7 @@ export function applyNodeGroupDefaults(
       sizeGb: input.volume?.sizeGb ?? d.volume.sizeGb,
     },
     runtime: input.runtime ?? d.runtime,
+    ...(input.version === undefined ? {} : { version: input.version }),
   };
 }
 

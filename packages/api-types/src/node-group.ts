@@ -69,6 +69,22 @@ export type Volume = Static<typeof Volume>;
 export const NODE_RUNTIMES = ['containerd', 'simulated'] as const;
 export type NodeRuntime = (typeof NODE_RUNTIMES)[number];
 
+export const Version = Type.String({
+  pattern: '^[0-9]+\\.[0-9]+(\\.[0-9]+)?$',
+  description: 'A minor ("1.34") or exact patch ("1.34.2") from /v1/versions',
+});
+
+/**
+ * A node group's own Kubernetes version: absent, the group follows its cluster's `spec.version`
+ * (and upgrades right after the control plane); set, the group stays at it — up to three minors
+ * behind the control plane (upstream's kubelet skew), never ahead — until changed.
+ */
+const NodeGroupVersion = Type.String({
+  pattern: Version.pattern,
+  description:
+    "The group's Kubernetes version (minor or patch from /v1/versions); absent = the cluster's. At most 3 minors older than the control plane, never newer",
+});
+
 /** "1" (servers) or "25%" (of count): how many servers a rolling update may take down at once. */
 export const MaxUnavailable = Type.String({ pattern: '^(0|[1-9][0-9]{0,2})%?$' });
 
@@ -86,6 +102,7 @@ export const NodeGroupSpec = Closed(
     runtime: StringEnum(NODE_RUNTIMES, {
       description: 'containerd (real nodes) or simulated (kwok); immutable',
     }),
+    version: Type.Optional(NodeGroupVersion),
   },
   { title: 'NodeGroupSpec' },
 );
@@ -116,6 +133,7 @@ export const NodeGroupSpecInput = Closed({
   taints: Type.Optional(NodeGroupSpec.properties.taints),
   maxUnavailable: Type.Optional(MaxUnavailable),
   runtime: Type.Optional(NodeGroupSpec.properties.runtime),
+  version: Type.Optional(NodeGroupVersion),
   volume: Type.Optional(
     Closed({
       type: Type.Optional(Volume.properties.type),
@@ -190,6 +208,9 @@ export const NodeGroupStatus = Closed(
     conditions: Type.Array(Condition),
     observedGeneration: Type.Integer(),
     message: Type.Optional(Type.String()),
+    version: Type.Optional(
+      Type.String({ description: 'The Kubernetes version every node of the group runs' }),
+    ),
     autoscaler: Type.Optional(AutoscalerStatus),
   },
   { title: 'NodeGroupStatus' },

@@ -9,7 +9,7 @@ import type { ClusterSpec } from './cluster.js';
 import type { NodeGroupSpec } from './node-group.js';
 import { LIMITS } from './limits.js';
 import { canonicalCidr, cidrsOverlap, hasHostBits, readCidr, type Cidr } from '@berth/net';
-import { resolveVersion } from './versions.js';
+import { resolveVersion, skewRefusal } from './versions.js';
 
 /** What a spec may name; pass it to check catalog membership, omit it to skip those checks. */
 export interface CatalogSnapshot {
@@ -108,6 +108,27 @@ export function validateNodeGroupSpec(
   checkNamed(spec.flavor, catalog?.flavors, `${path}.flavor`, 'flavor');
   checkNamed(spec.zone, catalog?.zones, `${path}.zone`, 'zone');
   checkNamed(spec.volume.type, catalog?.volumeTypes, `${path}.volume.type`, 'volume type');
+  if (spec.version !== undefined && catalog && !resolveVersion(spec.version, catalog.versions)) {
+    const known = catalog.versions.map((v) => v.version).join(', ');
+    throw errors.invalid(
+      `${path}.version`,
+      `unsupported version "${spec.version}"; supported: ${known}`,
+    );
+  }
+}
+
+/**
+ * A node group's own version against the cluster's (upstream's kubelet skew: never newer, at
+ * most three minors older). `path` names the group's spec.
+ */
+export function validateNodeGroupVersion(
+  groupVersion: string | undefined,
+  clusterVersion: string,
+  path = 'spec',
+): void {
+  if (groupVersion === undefined) return;
+  const refusal = skewRefusal(groupVersion, clusterVersion);
+  if (refusal) throw errors.invalid(`${path}.version`, refusal);
 }
 
 function checkAddons(addons: ClusterSpec['addons'], catalog?: CatalogSnapshot): void {
@@ -150,6 +171,7 @@ export function validateClusterSpec(spec: ClusterSpec, catalog?: CatalogSnapshot
   spec.nodeGroups.forEach((group, i) => {
     const { name: _name, ...groupSpec } = group;
     validateNodeGroupSpec(groupSpec, `spec.nodeGroups[${i}]`, catalog);
+    validateNodeGroupVersion(groupSpec.version, spec.version, `spec.nodeGroups[${i}]`);
   });
   checkAddons(spec.addons, catalog);
 }

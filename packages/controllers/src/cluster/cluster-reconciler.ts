@@ -7,7 +7,7 @@
 import type { NodeGroup } from '@berth/api-types';
 import type { Reconciler, Result } from '@berth/controller-kit';
 import { isTerminal } from '@berth/controller-kit';
-import { transitions } from '../conditions.js';
+import { findCondition, transitions } from '../conditions.js';
 import { advanceOperations, finishWhenGone } from '../operations.js';
 import { errorMessage, problemOf } from '../failures.js';
 import { ClusterConditions, newPass, type ClusterDeps, type ClusterPass } from './context.js';
@@ -19,6 +19,7 @@ import { clusterPhase } from './phase.js';
 import { powerOff } from './power.js';
 import { reconcileSecurityGroups } from './security-groups.js';
 import { teardownCluster } from './teardown.js';
+import { reportUpgrade, UPGRADED } from './upgrade-status.js';
 
 /** While converging, look again soon; once Running, re-check now and then (nodes can die). */
 const WAIT_REQUEUE_MS = 1000;
@@ -76,6 +77,7 @@ export class ClusterReconciler implements Reconciler {
     if (status.phase === 'Running' && !status.version?.startsWith(cluster.spec.version)) {
       status.version = cluster.spec.version;
     }
+    reportUpgrade(pass, nodeGroups, failure);
     if (status.phase !== cluster.status.phase)
       status.lastTransitionTime = this.deps.now().toISOString();
     if (JSON.stringify(status) !== JSON.stringify(cluster.status)) {
@@ -95,10 +97,21 @@ export class ClusterReconciler implements Reconciler {
   private async recordTransitions(pass: ClusterPass): Promise<void> {
     const { cluster, status } = pass;
     for (const c of transitions(cluster.status.conditions, status.conditions)) {
+      if (c.type === UPGRADED) continue;
       await this.deps.store.recordEvent(cluster.metadata.uid, {
         type: WARNING_REASONS.has(c.reason) ? 'Warning' : 'Normal',
         reason: c.reason,
         message: `${c.type}: ${c.message}`,
+      });
+    }
+    // Every step of an upgrade (each master, each node group, a failure) is an event.
+    const before = findCondition(cluster.status.conditions, UPGRADED);
+    const after = findCondition(status.conditions, UPGRADED);
+    if (after !== undefined && before !== undefined && after.message !== before.message) {
+      await this.deps.store.recordEvent(cluster.metadata.uid, {
+        type: after.reason === 'UpgradeFailed' ? 'Warning' : 'Normal',
+        reason: after.reason,
+        message: after.message,
       });
     }
     if (status.phase !== cluster.status.phase) {

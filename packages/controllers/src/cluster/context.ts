@@ -40,6 +40,8 @@ export interface ClusterPass {
   vipPortId?: string;
   apiAddress?: string;
   poolId?: string;
+  /** Masters whose server runs outdated user data, once the control plane was found ready. */
+  mastersOutdated?: number;
   /** Set by a phase that is still waiting for the world (e.g. servers building). */
   waitingFor?: string;
 }

@@ -44,7 +44,12 @@ export async function reconcileMasters(pass: ClusterPass): Promise<void> {
   }
   pass.deps.masterDowntime.judge(masters, new Set(), pass.deps.now());
   condition(pass, ClusterConditions.controlPlane, 'True', readiness.reason, readiness.message);
-  await replaceOneOutdatedMaster(pass, plans, masters);
+  const outdated = await outdatedMasters(pass, plans, masters);
+  pass.mastersOutdated = outdated.length;
+  // Node groups follow `controlPlaneVersion`: it moves only once every master is up, ready and
+  // runs the new release, so no kubelet is ever newer than an API server.
+  if (outdated.length === 0) pass.status.controlPlaneVersion = pass.cluster.spec.version;
+  else await replaceOutdatedMaster(pass, plans, masters, outdated[0]!);
 }
 
 /**
@@ -108,43 +113,54 @@ async function replaceMaster(
   await ensureMaster(pass, plan, plans);
 }
 
+/** The slots whose master runs other user data (or flavor) than its plan now asks for. */
+async function outdatedMasters(
+  pass: ClusterPass,
+  plans: MasterPlan[],
+  masters: Server[],
+): Promise<{ index: number; userData: UserData }[]> {
+  const flavor = pass.cluster.spec.controlPlane.flavor;
+  const outdated: { index: number; userData: UserData }[] = [];
+  for (const [index, plan] of plans.entries()) {
+    const userData = await desiredUserData(pass, plan, plans);
+    if (isOutdated(masters[index]!, { flavor, userData })) outdated.push({ index, userData });
+  }
+  return outdated;
+}
+
 /**
  * Rolls the control plane one master at a time, and only while every master is up and the
  * control plane is ready, so quorum is never lost by Berth's own action.
  */
-async function replaceOneOutdatedMaster(
+async function replaceOutdatedMaster(
   pass: ClusterPass,
   plans: MasterPlan[],
   masters: Server[],
+  outdated: { index: number; userData: UserData },
 ): Promise<void> {
-  for (const [index, plan] of plans.entries()) {
-    const master = masters[index]!;
-    const userData = await desiredUserData(pass, plan, plans);
-    const flavor = pass.cluster.spec.controlPlane.flavor;
-    if (!isOutdated(master, { flavor, userData })) continue;
-    if (plans.length === 1 && master.flavor === flavor) {
-      await rebuildLoneMaster(pass, master, userData);
-      return;
-    }
-    const refusal = replacementRefusal(pass, masters);
-    if (refusal !== undefined) {
-      wait(
-        pass,
-        ClusterConditions.controlPlane,
-        'ReplacementUnsafe',
-        `${master.name} runs outdated user data but is not replaced: ${refusal}`,
-      );
-      return;
-    }
-    await replaceMaster(pass, plan, plans, master, 'MasterReplacing', 'it runs outdated user data');
+  const plan = plans[outdated.index]!;
+  const master = masters[outdated.index]!;
+  if (plans.length === 1 && master.flavor === pass.cluster.spec.controlPlane.flavor) {
+    await rebuildLoneMaster(pass, master, outdated.userData);
+    return;
+  }
+  const refusal = replacementRefusal(pass, masters);
+  if (refusal !== undefined) {
     wait(
       pass,
       ClusterConditions.controlPlane,
-      'RollingUpdate',
-      `replaced master ${master.name}; rolling the control plane`,
+      'ReplacementUnsafe',
+      `${master.name} runs outdated user data but is not replaced: ${refusal}`,
     );
     return;
   }
+  await replaceMaster(pass, plan, plans, master, 'MasterReplacing', 'it runs outdated user data');
+  wait(
+    pass,
+    ClusterConditions.controlPlane,
+    'RollingUpdate',
+    `replaced master ${master.name}; rolling the control plane`,
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 /** NodesReady: the cluster's view of its node groups, each reconciled by its own controller. */
 import type { ClusterNodesSummary, NodeGroup } from '@berth/api-types';
 import { ClusterConditions, condition, type ClusterPass } from './context.js';
+import { groupTarget } from './upgrade-status.js';
 
 export function summariseNodes(pass: ClusterPass, nodeGroups: NodeGroup[]): void {
   const live = nodeGroups.filter((ng) => ng.metadata.deletionRequestedAt === undefined);
@@ -9,7 +10,8 @@ export function summariseNodes(pass: ClusterPass, nodeGroups: NodeGroup[]): void
     (ng) =>
       ng.status.readyReplicas !== ng.spec.count ||
       ng.status.observedGeneration < ng.metadata.generation ||
-      !upToDate(ng, generation),
+      !upToDate(ng, generation) ||
+      ng.status.version !== groupTarget(pass, ng),
   );
   const ready = live.reduce((n, ng) => n + ng.status.readyReplicas, 0);
   const wanted = live.reduce((n, ng) => n + ng.spec.count, 0);

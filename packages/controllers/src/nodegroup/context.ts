@@ -1,5 +1,6 @@
 /** One reconcile pass over one node group, and the cluster objects it builds on. */
 import type { Cluster, ConditionStatus, NodeGroup, NodeGroupStatus } from '@berth/api-types';
+import { nodeGroupTargetVersion } from '@berth/api-types';
 import type { InfraProvider, Network, SecurityGroup, Subnet } from '@berth/provider-api';
 import { setCondition } from '../conditions.js';
 import { clusterTags, names, roleTags } from '../naming.js';
@@ -26,6 +27,18 @@ export interface NodeGroupPass {
   waitingFor?: string;
   /** Names of the servers this pass removed at the autoscaler's request. */
   removed: string[];
+  /** The Kubernetes version the group's nodes should run now (see `nodeGroupTargetVersion`). */
+  version: string;
+}
+
+/**
+ * The cluster as a worker of this group sees it: its `spec.version` is the group's target, so
+ * the bootstrap renders the kubelet of that release (it reads the version from the cluster).
+ */
+export function workerView(pass: NodeGroupPass): Cluster {
+  const { cluster } = pass;
+  if (cluster.spec.version === pass.version) return cluster;
+  return { ...cluster, spec: { ...cluster.spec, version: pass.version } };
 }
 
 export interface ClusterFabric {
@@ -68,6 +81,11 @@ export function newNodeGroupPass(
     signal,
     status: structuredClone(nodeGroup.status),
     removed: [],
+    version: nodeGroupTargetVersion(
+      nodeGroup.spec.version,
+      cluster.spec.version,
+      cluster.status.controlPlaneVersion ?? cluster.status.version,
+    ),
     vipAddress: apiVipAddress(cluster.spec.network.subnetCidr),
   };
 }

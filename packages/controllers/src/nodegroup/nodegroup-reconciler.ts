@@ -14,6 +14,7 @@ import {
   type ClusterFabric,
   ngCondition,
   ngWait,
+  workerView,
   type NodeGroupDeps,
   type NodeGroupPass,
 } from './context.js';
@@ -125,7 +126,11 @@ export class NodeGroupReconciler implements Reconciler {
     );
   }
 
-  /** Replaces servers whose user data is outdated, within the group's maxUnavailable budget. */
+  /**
+   * Replaces servers whose user data is outdated (a new version, flavor, labels or taints),
+   * within the group's maxUnavailable budget; each leaves by a drain that honours
+   * PodDisruptionBudgets (a drain that times out fails the pass, and the next one retries it).
+   */
   private async rollOutdated(
     pass: NodeGroupPass,
     fabric: ClusterFabric,
@@ -135,26 +140,32 @@ export class NodeGroupReconciler implements Reconciler {
     const outdated: number[] = [];
     for (const [slot, server] of slots) {
       const userData = await this.deps.bootstrap.workerUserData(
-        { cluster, nodeGroup, serverName: server.name, vipAddress: pass.vipAddress },
+        { cluster: workerView(pass), nodeGroup, serverName: server.name, vipAddress: pass.vipAddress },
         signal,
       );
       if (isOutdated(server, { flavor: nodeGroup.spec.flavor, userData })) outdated.push(slot);
     }
     const current = cluster.metadata.generation;
     if (outdated.length === 0) {
+      await this.recordVersionChange(pass, 'NodeGroupUpgraded');
+      pass.status.version = pass.version;
       pass.status.conditions = setCondition(
         pass.status.conditions,
         {
           type: 'UpToDate',
           status: 'True',
           reason: 'AllNodesCurrent',
-          message: `every node runs Kubernetes ${cluster.spec.version} on ${nodeGroup.spec.flavor} with the group's settings`,
+          message: `every node runs Kubernetes ${pass.version} on ${nodeGroup.spec.flavor} with the group's settings`,
         },
         this.deps.now(),
         current,
       );
       return;
     }
+    const wasRolling = nodeGroup.status.conditions.some(
+      (c) => c.type === 'UpToDate' && c.status === 'False',
+    );
+    if (!wasRolling) await this.recordVersionChange(pass, 'NodeGroupUpgrading');
     const servers = [...slots.values()];
     const readiness = await this.deps.bootstrap.nodeReadiness(
       { cluster, servers, vipAddress: pass.vipAddress },
@@ -163,11 +174,9 @@ export class NodeGroupReconciler implements Reconciler {
     const notReady = servers.filter((s) => readiness.get(s.name)?.ready !== true).length;
     const budget =
       maxUnavailableCount(nodeGroup.spec.maxUnavailable, nodeGroup.spec.count) - notReady;
-    for (const slot of outdated.slice(0, Math.max(0, budget))) {
-      await removeWorker(pass, slots.get(slot)!, true);
-      slots.set(slot, await createWorker(pass, fabric, slot));
-    }
-    const message = `replacing ${outdated.length} outdated node(s), ${Math.max(1, budget)} at a time`;
+    const upgrading = pass.status.version !== undefined && pass.status.version !== pass.version;
+    const what = upgrading ? `to Kubernetes ${pass.version}` : 'outdated';
+    const message = `replacing ${outdated.length} ${upgrading ? `node(s) ${what}` : 'outdated node(s)'}, ${Math.max(1, budget)} at a time (drained first)`;
     pass.status.conditions = setCondition(
       pass.status.conditions,
       { type: 'UpToDate', status: 'False', reason: 'RollingUpdate', message },
@@ -175,6 +184,29 @@ export class NodeGroupReconciler implements Reconciler {
       current,
     );
     pass.waitingFor ??= message;
+    for (const slot of outdated.slice(0, Math.max(0, budget))) {
+      await removeWorker(pass, slots.get(slot)!, true);
+      slots.set(slot, await createWorker(pass, fabric, slot));
+    }
+  }
+
+  /** An event when the group starts or ends a move to another Kubernetes version. */
+  private async recordVersionChange(
+    pass: NodeGroupPass,
+    reason: 'NodeGroupUpgrading' | 'NodeGroupUpgraded',
+  ): Promise<void> {
+    const from = pass.nodeGroup.status.version;
+    if (from === undefined || from === pass.version) return;
+    const name = pass.nodeGroup.metadata.name;
+    await this.deps.store.recordEvent(pass.cluster.metadata.uid, {
+      type: 'Normal',
+      reason,
+      message:
+        reason === 'NodeGroupUpgrading'
+          ? `node group ${name}: replacing its nodes (${from} → ${pass.version}), ${pass.nodeGroup.spec.maxUnavailable} at most at a time, each drained first`
+          : `node group ${name}: every node runs ${pass.version}`,
+      object: { kind: 'NodeGroup', name },
+    });
   }
 
   /** Reports readiness; `known` is what this pass already read of the same servers. */
@@ -213,6 +245,18 @@ export class NodeGroupReconciler implements Reconciler {
     // nodes are missing: the condition says so, with the error's code as the reason.
     if (failure !== undefined && !pass.nodeGroup.metadata.deletionRequestedAt) {
       ngCondition(pass, 'NodesReady', 'False', failureReason(failure), errorMessage(failure));
+      // A rolling update that failed half-way (a drain a PodDisruptionBudget blocked, a server
+      // that could not be made) says so where the cluster's upgrade status looks for it.
+      const rolling = status.conditions.find((c) => c.type === 'UpToDate');
+      if (rolling?.status === 'False') {
+        ngCondition(
+          pass,
+          'UpToDate',
+          'False',
+          'RollingUpdateFailed',
+          `${rolling.message.replace(/; failed: .*$/, '')}; failed: ${errorMessage(failure)}`,
+        );
+      }
     }
     status.phase = terminal ? 'Error' : nodeGroupPhase(pass);
     status.observedGeneration = nodeGroup.metadata.generation;

@@ -9,7 +9,7 @@ import type { Server, Volume } from '@berth/provider-api';
 import { hashUserData } from '@berth/provider-api';
 import { isTrue } from '../conditions.js';
 import { names, nodeGroupTags, roleTags } from '../naming.js';
-import type { ClusterFabric, NodeGroupPass } from './context.js';
+import { workerView, type ClusterFabric, type NodeGroupPass } from './context.js';
 
 export async function listWorkers(pass: NodeGroupPass): Promise<Server[]> {
   return pass.deps.provider.servers.list(
@@ -100,7 +100,7 @@ export async function createWorker(
   const name = names.worker(cluster, nodeGroup, slot);
   const group = await workerServerGroup(pass);
   const userData = await bootstrap.workerUserData(
-    { cluster, nodeGroup, serverName: name, vipAddress: pass.vipAddress },
+    { cluster: workerView(pass), nodeGroup, serverName: name, vipAddress: pass.vipAddress },
     signal,
   );
   const disk = await freshDisk(pass, name);

@@ -1,0 +1,103 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { until } from '@berth/test-kit';
+import {
+  createCluster,
+  patchCluster,
+  putNodeGroup,
+  startWorld,
+  type World,
+} from '../testing/world.js';
+
+const clusterOf = (world: World, uid: string) => world.store.clusters.get(uid)!;
+const groupOf = (world: World, name: string) =>
+  [...world.store.nodeGroups.values()].find((ng) => ng.metadata.name === name)!;
+const upgraded = (world: World, uid: string) =>
+  clusterOf(world, uid).status.conditions.find((c) => c.type === 'Upgraded');
+
+test('an upgrade rolls every master before any node: kubelets never run ahead of an API server', async (t) => {
+  const world = await startWorld();
+  t.after(() => world.stop());
+  const cluster = createCluster(world, 'order', {
+    controlPlane: { count: 3 },
+    nodeGroups: [{ name: 'default', count: 2 }],
+  });
+  const uid = cluster.metadata.uid;
+  await until('Running', () => clusterOf(world, uid).status.phase === 'Running', {
+    intervalMs: 20,
+  });
+  assert.equal(upgraded(world, uid)?.reason, 'UpgradeComplete');
+  assert.equal(groupOf(world, 'default').status.version, '1.34');
+
+  const seen = new Set<string>();
+  const watch = setInterval(() => {
+    const reason = upgraded(world, uid)?.reason;
+    if (reason !== undefined) seen.add(reason);
+  }, 5);
+  t.after(() => clearInterval(watch));
+  patchCluster(world, uid, (c) => (c.spec.version = '1.35'));
+  await until(
+    'upgraded',
+    () =>
+      clusterOf(world, uid).status.phase === 'Running' &&
+      clusterOf(world, uid).status.version === '1.35',
+    { timeoutMs: 20_000, intervalMs: 20 },
+  );
+
+  const events = world.store.events.filter((e) => e.clusterUid === uid);
+  const reasons = events.map((e) => e.reason);
+  const lastMaster = reasons.lastIndexOf('MasterReplacing');
+  const firstNodeRemoved = reasons.indexOf('NodeRemoved');
+  assert.equal(reasons.filter((r) => r === 'MasterReplacing').length, 3);
+  assert.ok(firstNodeRemoved > lastMaster, `nodes after masters: ${reasons.join(' ')}`);
+  assert.ok(reasons.includes('NodeGroupUpgrading'));
+  assert.ok(reasons.includes('NodeGroupUpgraded'));
+  assert.ok(reasons.indexOf('ControlPlaneUpgrading') < reasons.indexOf('NodeGroupUpgrading'));
+  assert.ok(seen.has('ControlPlaneUpgrading'), [...seen].join(' '));
+  assert.equal(upgraded(world, uid)?.reason, 'UpgradeComplete');
+  assert.equal(upgraded(world, uid)?.status, 'True');
+  const stored = clusterOf(world, uid);
+  assert.equal(stored.status.controlPlaneVersion, '1.35');
+  assert.equal(groupOf(world, 'default').status.version, '1.35');
+  const op = [...world.store.operations.values()].at(-1);
+  assert.equal(op?.phase, 'Succeeded');
+});
+
+test('a pinned node group stays at its version while the control plane moves, then follows its own change', async (t) => {
+  const world = await startWorld();
+  t.after(() => world.stop());
+  const cluster = createCluster(world, 'pinned', {
+    nodeGroups: [
+      { name: 'follows', count: 1 },
+      { name: 'held', count: 1, version: '1.34' },
+    ],
+  });
+  const uid = cluster.metadata.uid;
+  await until('Running', () => clusterOf(world, uid).status.phase === 'Running', {
+    intervalMs: 20,
+  });
+  const tags = { tags: { 'berth.dev/cluster': uid } };
+  const never = new AbortController().signal;
+  const heldServer = async () =>
+    (await world.provider.servers.list(tags, never)).find((s) => s.name.includes('held'))!;
+  const before = await heldServer();
+
+  patchCluster(world, uid, (c) => (c.spec.version = '1.35'));
+  await until('upgraded', () => clusterOf(world, uid).status.version === '1.35', {
+    timeoutMs: 20_000,
+    intervalMs: 20,
+  });
+  assert.equal((await heldServer()).id, before.id, 'the pinned group kept its node');
+  assert.equal(groupOf(world, 'held').status.version, '1.34');
+  assert.equal(groupOf(world, 'follows').status.version, '1.35');
+  assert.match(upgraded(world, uid)?.message ?? '', /pinned: held at 1\.34/);
+
+  const held = groupOf(world, 'held');
+  putNodeGroup(world, clusterOf(world, uid), 'held', { count: 1, version: '1.35' }, 2);
+  await until('group upgraded', () => groupOf(world, 'held').status.version === '1.35', {
+    timeoutMs: 20_000,
+    intervalMs: 20,
+  });
+  assert.notEqual((await heldServer()).id, before.id, 'its node replaced');
+  assert.equal(held.metadata.uid, groupOf(world, 'held').metadata.uid);
+});
