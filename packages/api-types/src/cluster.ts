@@ -9,7 +9,6 @@ import { ClusterNodeGroup, ClusterNodeGroupInput, Version } from './node-group.j
 import { Closed, IntegerEnum, Ipv4Cidr, StringEnum, Timestamp } from './schema-helpers.js';
 import { LIMITS } from './limits.js';
 
-
 export const ControlPlane = Closed({
   count: IntegerEnum(LIMITS.controlPlaneCounts, { description: 'Masters: 1, 3 or 5' }),
   flavor: Type.String({ minLength: 1, maxLength: 63 }),

@@ -237,6 +237,13 @@ export const NodeGroupCreateRequest = Closed({
 });
 export type NodeGroupCreateRequest = Static<typeof NodeGroupCreateRequest>;
 
+/** `POST …/nodegroups/{g}:upgrade`: the cluster's own version makes the group follow it again. */
+export const NodeGroupUpgradeRequest = Closed(
+  { version: Version },
+  { title: 'NodeGroupUpgradeRequest' },
+);
+export type NodeGroupUpgradeRequest = Static<typeof NodeGroupUpgradeRequest>;
+
 export const NodeGroupList = Closed({
   apiVersion: Type.Literal(API_VERSION),
   kind: Type.Literal('NodeGroupList'),

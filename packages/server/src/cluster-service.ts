@@ -7,10 +7,12 @@ import {
   INFRASTRUCTURE_FINALIZER,
   ClusterSpec,
   resolveVersion,
+  skewRefusal,
   upgradeRefusal,
   validateClusterSpec,
   type Cluster,
   type ClusterCreateRequest,
+  type NodeGroup,
   type ClusterSpec as ClusterSpecType,
   type Operation,
 } from '@berth/api-types';
@@ -155,12 +157,19 @@ export class ClusterService {
     );
   }
 
-  /** Validated against the catalog: a known version, no downgrade, at most one minor up. */
+  /**
+   * Validated against the catalog: a known version, no downgrade, at most one minor up, no node
+   * group left more than three minors behind (400 on `version`); only from Running (409). The
+   * same version again while that upgrade has not finished (Upgrading or Error) is a retry: a new
+   * operation, and the controllers take up the failed step at once. `controlPlaneOnly` pins every
+   * group that follows the cluster to the version it runs now.
+   */
   async upgrade(
     actor: Principal,
     key: ClusterKey,
-    version: string,
+    request: { version: string; controlPlaneOnly?: boolean | undefined },
   ): Promise<Required<ClusterResult>> {
+    const { version } = request;
     const catalog = await this.#catalog.snapshot();
     if (!resolveVersion(version, catalog.versions)) {
       const known = catalog.versions.map((v) => v.version).join(', ');
@@ -170,19 +179,64 @@ export class ClusterService {
         { field: 'version' },
       );
     }
-    return this.#lifecycle(
-      actor,
-      key,
-      'upgrade',
-      (spec, cluster) => {
-        const refusal = upgradeRefusal(cluster.status.version ?? spec.version, version);
-        if (refusal) throw new BerthError('BERTH_ERR_VALIDATION', refusal, { field: 'version' });
-        return { ...spec, version };
-      },
-      'ClusterUpgrade',
-      'UpgradeRequested',
-      `Upgrade to ${version} requested`,
+    return this.#store.transaction(async (tx) => {
+      const current = await tx.clusters.require(key);
+      if (isRetry(current, version)) return this.#retryUpgrade(tx, actor, key, current);
+      checkAction(
+        key.name,
+        current.status.phase,
+        current.metadata.deletionRequestedAt !== undefined,
+        'upgrade',
+      );
+      const from = current.status.version ?? current.spec.version;
+      const refusal = upgradeRefusal(from, version);
+      if (refusal) throw new BerthError('BERTH_ERR_VALIDATION', refusal, { field: 'version' });
+      const groups = await tx.nodeGroups.listByClusterUid(current.metadata.uid);
+      const pinned = request.controlPlaneOnly ? await pinFollowers(tx, key, groups, current) : [];
+      refuseSkew(groups, version);
+      const cluster = await tx.clusters.update(key, {
+        spec: { ...current.spec, version },
+        status: (s) => ({ ...s, phase: 'Upgrading' }),
+      });
+      const operation = await recordAction(tx, {
+        cluster,
+        kind: 'ClusterUpgrade',
+        reason: 'UpgradeRequested',
+        message: pinned.length
+          ? `Upgrade of the control plane to ${version} requested; node groups ${pinned.join(', ')} stay at ${from}`
+          : `Upgrade to ${version} requested`,
+        actor,
+      });
+      return { cluster, operation };
+    });
+  }
+
+  async #retryUpgrade(
+    tx: Repositories,
+    actor: Principal,
+    key: ClusterKey,
+    current: Cluster,
+  ): Promise<Required<ClusterResult>> {
+    checkAction(
+      key.name,
+      current.status.phase,
+      current.metadata.deletionRequestedAt !== undefined,
+      'retry-upgrade',
     );
+    // Rewriting the spec (unchanged) wakes the cluster's and its groups' controllers now,
+    // instead of after the backoff of the step that failed.
+    const cluster = await tx.clusters.update(key, {
+      spec: current.spec,
+      status: (s) => ({ ...s, phase: 'Upgrading' }),
+    });
+    const operation = await recordAction(tx, {
+      cluster,
+      kind: 'ClusterUpgrade',
+      reason: 'UpgradeRetried',
+      message: `Upgrade to ${current.spec.version} retried`,
+      actor,
+    });
+    return { cluster, operation };
   }
 
   /**
@@ -247,7 +301,7 @@ export class ClusterService {
   async #lifecycle(
     actor: Principal,
     key: ClusterKey,
-    action: 'stop' | 'start' | 'upgrade' | 'renew-certificates',
+    action: 'stop' | 'start' | 'renew-certificates',
     change: (spec: ClusterSpecType, cluster: Cluster) => ClusterSpecType,
     kind: Operation['kind'],
     reason: string,
@@ -268,4 +322,48 @@ export class ClusterService {
       return { cluster, operation };
     });
   }
+}
+
+/** The same version again while the upgrade to it has not finished. */
+function isRetry(cluster: Cluster, version: string): boolean {
+  return (
+    version === cluster.spec.version &&
+    cluster.status.version !== undefined &&
+    !cluster.status.version.startsWith(cluster.spec.version)
+  );
+}
+
+/** 400 on `version` when a pinned node group would fall more than three minors behind. */
+function refuseSkew(groups: NodeGroup[], version: string): void {
+  for (const group of groups) {
+    if (group.spec.version === undefined || group.metadata.deletionRequestedAt) continue;
+    const refusal = skewRefusal(group.spec.version, version);
+    if (refusal === undefined) continue;
+    throw new BerthError(
+      'BERTH_ERR_VALIDATION',
+      `node group "${group.metadata.name}" runs ${group.spec.version}, which an upgrade to ${version} would leave unsupported: ${refusal}; upgrade the node group first`,
+      { field: 'version', details: { nodeGroup: group.metadata.name } },
+    );
+  }
+}
+
+/** `controlPlaneOnly`: groups that follow the cluster get its current version as their own. */
+async function pinFollowers(
+  tx: Repositories,
+  key: ClusterKey,
+  groups: NodeGroup[],
+  cluster: Cluster,
+): Promise<string[]> {
+  const pinned: string[] = [];
+  for (const group of groups) {
+    if (group.spec.version !== undefined || group.metadata.deletionRequestedAt) continue;
+    const runs = group.status.version ?? cluster.status.version ?? cluster.spec.version;
+    const pinnedGroup = await tx.nodeGroups.update(
+      { project: key.project, cluster: key.name, name: group.metadata.name },
+      { spec: { ...group.spec, version: runs } },
+    );
+    group.spec = pinnedGroup.spec;
+    pinned.push(group.metadata.name);
+  }
+  return pinned;
 }

@@ -6,12 +6,23 @@ import type { ClusterPhase } from '@berth/api-types';
 import { BerthError } from '@berth/errors';
 
 export type ClusterAction =
-  'stop' | 'start' | 'upgrade' | 'renew-certificates' | 'delete' | 'update';
+  | 'stop'
+  | 'start'
+  | 'upgrade'
+  | 'retry-upgrade'
+  | 'upgrade-node-group'
+  | 'renew-certificates'
+  | 'delete'
+  | 'update';
 
 const allowedFrom: Record<ClusterAction, readonly ClusterPhase[] | 'any-but-deleting'> = {
   stop: ['Running'],
   start: ['Stopped'],
   upgrade: ['Running'],
+  // The same version again while its upgrade has not finished.
+  'retry-upgrade': ['Upgrading', 'Error'],
+  // A node group follows its own version while its cluster runs (or upgrades, or converges).
+  'upgrade-node-group': ['Running', 'Reconciling', 'Upgrading'],
   'renew-certificates': ['Running'],
   delete: 'any-but-deleting',
   update: 'any-but-deleting',

@@ -4,7 +4,12 @@
  */
 import {
   applyNodeGroupDefaults,
+  compareVersions,
   INFRASTRUCTURE_FINALIZER,
+  resolveVersion,
+  skewRefusal,
+  validateNodeGroupVersion,
+  type Cluster,
   NodeGroupSpec,
   validateNodeGroupSpec,
   type NodeGroup,
@@ -67,6 +72,7 @@ export class NodeGroupService {
       );
       const spec = applyNodeGroupDefaults(body.spec ?? {}, owner.spec.zones[0] ?? 'az1');
       validateNodeGroupSpec(spec, 'spec', catalog);
+      validateNodeGroupVersion(spec.version, owner.spec.version);
       refuseUnavailableRuntime(spec, 'spec', this.#runtimes);
       const name = body.metadata.name;
       const nodeGroup = await tx.nodeGroups.create(cluster, {
@@ -134,6 +140,7 @@ export class NodeGroupService {
         );
       }
       validateNodeGroupSpec(spec, 'spec', catalog);
+      refuseVersionChange(owner, current, spec.version);
       const specChanged = !sameJson(spec, current.spec);
       const nodeGroup = await tx.nodeGroups.update(key, { spec, labels });
       if (!specChanged) return { nodeGroup };
@@ -145,6 +152,65 @@ export class NodeGroupService {
         message: onlyCount
           ? `Node group ${key.name} scaled from ${current.spec.count} to ${spec.count}`
           : `Node group ${key.name} change requested (generation ${nodeGroup.metadata.generation})`,
+        actor,
+        nodeGroup: { name: key.name, generation: nodeGroup.metadata.generation },
+      });
+      return { nodeGroup, operation };
+    });
+  }
+
+  /**
+   * Moves a node group to `version` (`:upgrade`): known, not older than what the group runs, not
+   * newer than its cluster's version, at most three minors behind it (else 400 on `version`).
+   * The cluster's own version clears `spec.version`: the group follows the cluster again.
+   * Its nodes are replaced once every master runs at least that version.
+   */
+  async upgrade(
+    actor: Principal,
+    key: NodeGroupKey,
+    version: string,
+  ): Promise<Required<NodeGroupResult>> {
+    const catalog = await this.#catalog.snapshot();
+    if (!resolveVersion(version, catalog.versions)) {
+      const known = catalog.versions.map((v) => v.version).join(', ');
+      throw new BerthError(
+        'BERTH_ERR_VALIDATION',
+        `unsupported version "${version}"; supported: ${known}`,
+        { field: 'version' },
+      );
+    }
+    return this.#store.transaction(async (tx) => {
+      const owner = await tx.clusters.require({ project: key.project, name: key.cluster });
+      const current = await tx.nodeGroups.require(key);
+      if (current.metadata.deletionRequestedAt !== undefined) {
+        throw new BerthError(
+          'BERTH_ERR_INVALID_STATE',
+          `node group "${key.name}" is Deleting; it cannot upgrade`,
+        );
+      }
+      checkAction(
+        key.cluster,
+        owner.status.phase,
+        owner.metadata.deletionRequestedAt !== undefined,
+        'upgrade-node-group',
+      );
+      const follows = version === owner.spec.version;
+      const { version: _old, ...rest } = current.spec;
+      const spec: NodeGroupSpecType = follows ? rest : { ...rest, version };
+      refuseVersionChange(owner, current, version, 'version');
+      if (sameJson(spec, current.spec)) {
+        throw new BerthError(
+          'BERTH_ERR_VALIDATION',
+          `node group "${key.name}" already ${follows ? `follows the cluster (${version})` : `is at ${version}`}`,
+          { field: 'version' },
+        );
+      }
+      const nodeGroup = await tx.nodeGroups.update(key, { spec });
+      const operation = await recordAction(tx, {
+        cluster: owner,
+        kind: 'NodeGroupUpdate',
+        reason: 'NodeGroupUpgradeRequested',
+        message: `Upgrade of node group ${key.name} to ${version} requested${follows ? ' (it follows the cluster again)' : ''}`,
         actor,
         nodeGroup: { name: key.name, generation: nodeGroup.metadata.generation },
       });
@@ -179,4 +245,29 @@ export class NodeGroupService {
       };
     });
   }
+}
+
+/**
+ * A node group's version may only move forward from what its nodes run, and stay within
+ * upstream's kubelet skew of its cluster's version (400 on `field`).
+ */
+function refuseVersionChange(
+  owner: Cluster,
+  current: NodeGroup,
+  next: string | undefined,
+  field = 'spec.version',
+): void {
+  const before = current.spec.version ?? owner.spec.version;
+  const after = next ?? owner.spec.version;
+  if (after === before && next === current.spec.version) return;
+  const runs = current.status.version ?? before;
+  if (compareVersions(after, runs) < 0) {
+    throw new BerthError(
+      'BERTH_ERR_VALIDATION',
+      `node group "${current.metadata.name}" runs ${runs}; ${after} would be a downgrade, which is not supported`,
+      { field },
+    );
+  }
+  const refusal = skewRefusal(after, owner.spec.version);
+  if (refusal) throw new BerthError('BERTH_ERR_VALIDATION', refusal, { field });
 }

@@ -1,6 +1,7 @@
 /**
  * Lifecycle actions: `POST …/clusters/{c}:stop` (only from Running), `:start` (only from
- * Stopped), `:upgrade {version}` (Running; known version, no downgrade, ≤ one minor up),
+ * Stopped), `:upgrade {version, controlPlaneOnly?}` (Running; known version, no downgrade,
+ * ≤ one minor up, no group left > 3 minors behind; the same version again retries),
  * `:renew-certificates {onlyExpiringWithinDays?}` (Running, with a PKI and 3 or 5 masters).
  * A literal ':' in a path needs a regex-bounded parameter in find-my-way, hence `(^[^:/]+)`.
  */
@@ -43,7 +44,10 @@ export function clusterActionRoutes({ app, auth, clusters, deps, store }: RouteC
 
   app.post(`${ACTION_PREFIX}upgrade`, {
     schema: {
-      ...schema('upgrade', 'Upgrade a Running cluster by at most one minor version'),
+      ...schema(
+        'upgrade',
+        'Upgrade a Running cluster by at most one minor version: masters first, then node groups',
+      ),
       body: UpgradeRequest,
     },
     handler: async (request, reply) => {
@@ -52,7 +56,7 @@ export function clusterActionRoutes({ app, auth, clusters, deps, store }: RouteC
       await auth.authorize(principal, project, 'member');
       return reply
         .code(202)
-        .send(await clusters.upgrade(principal, { project, name: cluster }, request.body.version));
+        .send(await clusters.upgrade(principal, { project, name: cluster }, request.body));
     },
   });
 

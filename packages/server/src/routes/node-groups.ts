@@ -7,6 +7,7 @@ import {
   NodeGroupCreateRequest,
   NodeGroupList,
   Operation,
+  NodeGroupUpgradeRequest,
 } from '@berth/api-types';
 import {
   errorResponses,
@@ -109,6 +110,32 @@ export function nodeGroupRoutes({ app, auth, nodeGroups, store }: RouteContext):
       if (result.operation)
         return reply.code(202).send({ nodeGroup: result.nodeGroup, operation: result.operation });
       return reply.code(200).send({ nodeGroup: result.nodeGroup });
+    },
+  });
+
+  app.post(`${COLLECTION}/:nodeGroup(^[^:/]+)::upgrade`, {
+    schema: {
+      tags: ['node groups'],
+      summary:
+        "Move a node group to another Kubernetes version (at most 3 minors behind the cluster's, never newer); the cluster's own version makes it follow the cluster again",
+      operationId: 'upgradeNodeGroup',
+      params: NodeGroupParams,
+      body: NodeGroupUpgradeRequest,
+      response: { 202: NodeGroupAccepted, ...errorResponses },
+    },
+    handler: async (request, reply) => {
+      const principal = principalOf(request);
+      const { project, cluster, nodeGroup } = request.params;
+      await auth.authorize(principal, project, 'member');
+      return reply
+        .code(202)
+        .send(
+          await nodeGroups.upgrade(
+            principal,
+            { project, cluster, name: nodeGroup },
+            request.body.version,
+          ),
+        );
     },
   });
 
