@@ -25,6 +25,8 @@ export const paths = {
   credentials: (p: string, c: string) => `${paths.cluster(p, c)}/credentials`,
   nodeGroups: (p: string, c: string) => `${paths.cluster(p, c)}/nodegroups`,
   nodeGroup: (p: string, c: string, ng: string) => `${paths.cluster(p, c)}/nodegroups/${seg(ng)}`,
+  nodeGroupUpgrade: (p: string, c: string, ng: string) =>
+    `${paths.cluster(p, c)}/nodegroups/${seg(ng)}:upgrade`,
   nodes: (p: string, c: string) => `${paths.cluster(p, c)}/nodes`,
   clusterMetrics: (p: string, c: string) => `${paths.cluster(p, c)}/metrics`,
   events: (p: string, c: string) => `${paths.cluster(p, c)}/events`,

@@ -141,20 +141,36 @@ export function registerClusterCommands(program: Command, io: CliIo = processIo(
   }
 
   addWaitOptions(
-    leaf('upgrade', 'upgrade a cluster to another Kubernetes version')
+    leaf(
+      'upgrade',
+      'upgrade a cluster one minor (or patch) at a time: masters first, then its node groups',
+    )
       .argument('<name>')
-      .requiredOption('--version <version>', 'target version, minor or patch (e.g. 1.35)'),
+      .requiredOption('--version <version>', 'target version, minor or patch (e.g. 1.35)')
+      .option(
+        '--control-plane-only',
+        'upgrade the masters only; node groups stay at their version (berth nodegroup upgrade later)',
+      ),
   ).action(
-    action(io, async (name: string, opts: WaitFlags & { version: string }, cmd: Command) => {
-      const timeoutMs = waitTimeoutMs(opts);
-      const { client, settings } = await connect(cmd, io);
-      const out = printer(settings.output, io);
-      const accepted = await client.clusters.upgrade(settings.project, name, opts.version);
-      const what = `cluster "${name}" upgrade to ${opts.version}`;
-      await concludeAction({ client, io, out }, accepted, what, timeoutMs, async () => {
-        out.one(await client.clusters.get(settings.project, name), clusterView);
-      });
-    }),
+    action(
+      io,
+      async (
+        name: string,
+        opts: WaitFlags & { version: string; controlPlaneOnly?: boolean },
+        cmd: Command,
+      ) => {
+        const timeoutMs = waitTimeoutMs(opts);
+        const { client, settings } = await connect(cmd, io);
+        const out = printer(settings.output, io);
+        const accepted = await client.clusters.upgrade(settings.project, name, opts.version, {
+          controlPlaneOnly: opts.controlPlaneOnly === true,
+        });
+        const what = `cluster "${name}" upgrade to ${opts.version}`;
+        await concludeAction({ client, io, out }, accepted, what, timeoutMs, async () => {
+          out.one(await client.clusters.get(settings.project, name), clusterView);
+        });
+      },
+    ),
   );
 
   addWaitOptions(

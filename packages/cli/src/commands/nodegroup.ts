@@ -1,4 +1,4 @@
-/** `berth nodegroup …`: create, list, get, scale, autoscale and delete the worker pools of a cluster. */
+/** `berth nodegroup …`: create, list, get, scale, upgrade, autoscale and delete the worker pools of a cluster. */
 import type { Command } from 'commander';
 import { UsageError, action } from '../lib/exit.js';
 import { processIo, type CliIo } from '../lib/io.js';
@@ -131,6 +131,40 @@ export function registerNodeGroupCommands(program: Command, io: CliIo = processI
           what,
           timeoutMs,
           show,
+        );
+      },
+    ),
+  );
+
+  addWaitOptions(
+    leaf(
+      'upgrade',
+      "move a node group to another Kubernetes version (the cluster's version: it follows the cluster again)",
+    )
+      .argument('<cluster>')
+      .argument('<name>')
+      .requiredOption('--version <version>', 'minor or patch, at most 3 minors behind the cluster'),
+  ).action(
+    action(
+      io,
+      async (
+        cluster: string,
+        name: string,
+        opts: WaitFlags & { version: string },
+        cmd: Command,
+      ) => {
+        const timeoutMs = waitTimeoutMs(opts);
+        const { client, settings } = await connect(cmd, io);
+        const out = printer(settings.output, io);
+        const accepted = await client.nodeGroups.upgrade(
+          settings.project,
+          cluster,
+          name,
+          opts.version,
+        );
+        const what = `node group "${name}" of cluster "${cluster}" upgrade to ${opts.version}`;
+        await concludeAction({ client, io, out }, accepted, what, timeoutMs, async () =>
+          out.one(await client.nodeGroups.get(settings.project, cluster, name), nodeGroupView),
         );
       },
     ),

@@ -71,6 +71,22 @@ export function nodeGroupsApi(t: Transport) {
       });
       return toPatched<NodeGroup>(answer);
     },
+    /**
+     * Moves the group to `version` (at most 3 minors behind the cluster, never newer); the
+     * cluster's own version makes it follow the cluster again.
+     */
+    upgrade: async (
+      project: string,
+      cluster: string,
+      name: string,
+      version: string,
+      o: CallOptions = {},
+    ) => {
+      const path = paths.nodeGroupUpgrade(project, cluster, name);
+      const body = { version };
+      const answer = await t.json<unknown>({ method: 'POST', path, body, signal: o.signal });
+      return toAccepted<NodeGroup>(answer, `upgrade node group ${name}`);
+    },
     delete: async (project: string, cluster: string, name: string, o: CallOptions = {}) => {
       const path = paths.nodeGroup(project, cluster, name);
       const answer = await t.json<unknown>({ method: 'DELETE', path, signal: o.signal });

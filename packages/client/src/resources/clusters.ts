@@ -68,8 +68,23 @@ export function clustersApi(t: Transport) {
       action(project, cluster, 'start', undefined, o),
     stop: (project: string, cluster: string, o: CallOptions = {}) =>
       action(project, cluster, 'stop', undefined, o),
-    upgrade: (project: string, cluster: string, version: string, o: CallOptions = {}) =>
-      action(project, cluster, 'upgrade', { version }, o),
+    /**
+     * Masters first, then the node groups that follow the cluster; `controlPlaneOnly` pins those
+     * groups at the version they run (upgrade them later with `nodeGroups.upgrade`).
+     */
+    upgrade: (
+      project: string,
+      cluster: string,
+      version: string,
+      o: CallOptions & { controlPlaneOnly?: boolean } = {},
+    ) =>
+      action(
+        project,
+        cluster,
+        'upgrade',
+        o.controlPlaneOnly ? { version, controlPlaneOnly: true } : { version },
+        o,
+      ),
     /** Re-issues the control-plane certificates and rolls the masters (3 or 5) one at a time. */
     renewCertificates: (
       project: string,
