@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { BerthError } from '@berth/errors';
 import { until } from '@berth/test-kit';
+import { SimulatedBootstrap } from '../simulated-bootstrap.js';
 import {
   createCluster,
   patchCluster,
@@ -100,4 +102,53 @@ test('a pinned node group stays at its version while the control plane moves, th
   });
   assert.notEqual((await heldServer()).id, before.id, 'its node replaced');
   assert.equal(held.metadata.uid, groupOf(world, 'held').metadata.uid);
+});
+
+/** Drains time out (a PodDisruptionBudget that allows nothing) until `stuck` is cleared. */
+class BlockedDrains extends SimulatedBootstrap {
+  stuck = true;
+  override async drainNode(): Promise<void> {
+    if (!this.stuck) return;
+    throw new BerthError(
+      'BERTH_ERR_TIMEOUT',
+      'draining node: 1 pods have not left yet: web/api-0 (its PodDisruptionBudget allows no disruption now)',
+    );
+  }
+}
+
+test('a node group step that fails stops there, says why, keeps the nodes, and goes on once the cause is gone', async (t) => {
+  const bootstrap = new BlockedDrains();
+  const world = await startWorld({}, {}, bootstrap);
+  t.after(() => world.stop());
+  const cluster = createCluster(world, 'stuck', {
+    controlPlane: { count: 3 },
+    nodeGroups: [{ name: 'web', count: 2 }],
+  });
+  const uid = cluster.metadata.uid;
+  await until('Running', () => clusterOf(world, uid).status.phase === 'Running', {
+    intervalMs: 20,
+  });
+  const tags = { tags: { 'berth.dev/cluster': uid, 'berth.dev/role': 'worker' } };
+  const never = new AbortController().signal;
+  const before = (await world.provider.servers.list(tags, never)).map((s) => s.id).sort();
+
+  patchCluster(world, uid, (c) => (c.spec.version = '1.35'));
+  await until('failed', () => upgraded(world, uid)?.reason === 'UpgradeFailed', {
+    timeoutMs: 20_000,
+    intervalMs: 20,
+  });
+  const failed = upgraded(world, uid)!;
+  assert.match(failed.message, /node group web to 1\.35 failed: .*PodDisruptionBudget/);
+  assert.equal(clusterOf(world, uid).status.controlPlaneVersion, '1.35', 'masters done');
+  assert.equal(clusterOf(world, uid).status.phase, 'Upgrading');
+  assert.ok(world.store.events.some((e) => e.reason === 'UpgradeFailed' && e.type === 'Warning'));
+  const workers = (await world.provider.servers.list(tags, never)).map((s) => s.id).sort();
+  assert.deepEqual(workers, before, 'every node still serving on the old release');
+
+  bootstrap.stuck = false;
+  await until('upgraded', () => clusterOf(world, uid).status.version === '1.35', {
+    timeoutMs: 30_000,
+    intervalMs: 20,
+  });
+  assert.equal(upgraded(world, uid)?.reason, 'UpgradeComplete');
 });

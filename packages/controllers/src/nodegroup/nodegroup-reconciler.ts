@@ -140,7 +140,12 @@ export class NodeGroupReconciler implements Reconciler {
     const outdated: number[] = [];
     for (const [slot, server] of slots) {
       const userData = await this.deps.bootstrap.workerUserData(
-        { cluster: workerView(pass), nodeGroup, serverName: server.name, vipAddress: pass.vipAddress },
+        {
+          cluster: workerView(pass),
+          nodeGroup,
+          serverName: server.name,
+          vipAddress: pass.vipAddress,
+        },
         signal,
       );
       if (isOutdated(server, { flavor: nodeGroup.spec.flavor, userData })) outdated.push(slot);
