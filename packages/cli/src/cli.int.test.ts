@@ -135,11 +135,11 @@ describe('with controllers', () => {
     ]);
 
     const groups = ok(await berth(['nodegroup', 'list', 'demo']));
-    assert.match(groups.stdout, /^web +Running +std-2-4 +az1 +2\/2 +off +/m);
-    assert.match(groups.stdout, /^batch +Running +std-4-8 +az2 +1\/1 +off +/m);
+    assert.match(groups.stdout, /^web +Running +1\.34 +std-2-4 +az1 +2\/2 +off +/m);
+    assert.match(groups.stdout, /^batch +Running +1\.34 +std-4-8 +az2 +1\/1 +off +/m);
 
     const scaled = ok(await berth(['nodegroup', 'scale', 'demo', 'web', '--count', '4', '--wait']));
-    assert.match(scaled.stdout, /^web +Running +std-2-4 +az1 +4\/4 +off +/m);
+    assert.match(scaled.stdout, /^web +Running +1\.34 +std-2-4 +az1 +4\/4 +off +/m);
     const web = JSON.parse(
       ok(await berth(['nodegroup', 'get', 'demo', 'web', '-o', 'json'])).stdout,
     );

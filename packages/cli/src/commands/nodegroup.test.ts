@@ -90,7 +90,7 @@ test('scale sends a merge patch of the count and waits for its operation', async
   assert.deepEqual(patch?.body, { spec: { count: 5 } });
   assert.match(
     run.stdout,
-    /^NAME +PHASE +FLAVOR +ZONE +READY +AUTOSCALE +AGE\nweb +Running +std-2-4 +az1 +5\/5 +off +60m\n$/,
+    /^NAME +PHASE +VERSION +FLAVOR +ZONE +READY +AUTOSCALE +AGE\nweb +Running +\S+ +std-2-4 +az1 +5\/5 +off +60m\n$/,
   );
   const bad = await runCli(['nodegroup', 'scale', 'demo', 'web', '--count', '-1'], {
     env: env(fake),
@@ -112,5 +112,5 @@ test('delete --wait reports the deletion; list prints the table', async (t) => {
   assert.equal(deleted.code, 0, deleted.stderr);
   assert.equal(deleted.stdout, 'node group "web" of cluster "demo" deleted\n');
   const list = await runCli(['nodegroup', 'list', 'demo'], { env: env(fake) });
-  assert.match(list.stdout, /\nweb +Running +std-2-4 +az1 +3\/3 +off +60m\n$/);
+  assert.match(list.stdout, /\nweb +Running +\S+ +std-2-4 +az1 +3\/3 +off +60m\n$/);
 });

@@ -92,6 +92,15 @@ test('the cluster table (golden)', () => {
   );
 });
 
+test('the node group table shows a pinned version the group is moving to', () => {
+  const group = {
+    metadata: { name: 'old', createdAt: '2025-06-01T10:00:00Z' },
+    spec: { flavor: 'std-4-8', zone: 'az2', count: 1, version: '1.33', autoscaling: {} },
+    status: { phase: 'Updating', readyReplicas: 1, version: '1.32' },
+  } as unknown as NodeGroup;
+  assert.equal(nodeGroupView.row(group, now)[2], '1.32→1.33');
+});
+
 test('the node group table shows ready/desired and autoscaling bounds', () => {
   const group = {
     metadata: { name: 'web', createdAt: '2025-06-01T10:00:00Z' },
@@ -101,11 +110,12 @@ test('the node group table shows ready/desired and autoscaling bounds', () => {
       count: 4,
       autoscaling: { enabled: true, min: 2, max: 8 },
     },
-    status: { phase: 'Scaling', readyReplicas: 3 },
+    status: { phase: 'Scaling', readyReplicas: 3, version: '1.34' },
   } as unknown as NodeGroup;
   assert.deepEqual(nodeGroupView.row(group, now), [
     'web',
     'Scaling',
+    '1.34',
     'std-4-8',
     'az2',
     '3/4',

@@ -38,10 +38,16 @@ function autoscaleCell(g: NodeGroup): string {
 }
 
 export const nodeGroupView: View<NodeGroup> = {
-  headers: ['NAME', 'PHASE', 'FLAVOR', 'ZONE', 'READY', 'AUTOSCALE', 'AGE'],
+  headers: ['NAME', 'PHASE', 'VERSION', 'FLAVOR', 'ZONE', 'READY', 'AUTOSCALE', 'AGE'],
   row: (g, now) => [
     g.metadata.name,
     cell(g.status?.phase),
+    // What the nodes run; a pinned group shows its own version while it moves to it.
+    cell(
+      g.spec.version !== undefined && g.status?.version !== g.spec.version
+        ? `${g.status?.version ?? '-'}→${g.spec.version}`
+        : g.status?.version,
+    ),
     cell(g.spec.flavor),
     cell(g.spec.zone),
     `${g.status?.readyReplicas ?? 0}/${g.spec.count}`,
