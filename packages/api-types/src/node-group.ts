@@ -85,7 +85,10 @@ const NodeGroupVersion = Type.String({
     "The group's Kubernetes version (minor or patch from /v1/versions); absent = the cluster's. At most 3 minors older than the control plane, never newer",
 });
 
-/** "1" (servers) or "25%" (of count): how many servers a rolling update may take down at once. */
+/**
+ * "1" (servers) or "25%" (of count): how many servers a rolling update replaces at once (their
+ * successors are made and Ready before they are drained).
+ */
 export const MaxUnavailable = Type.String({ pattern: '^(0|[1-9][0-9]{0,2})%?$' });
 
 /** The full, defaulted spec of a node group (what GET returns and controllers read). */

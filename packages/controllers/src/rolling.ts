@@ -1,7 +1,8 @@
 /**
  * Rolling replacement: a server whose flavor or user data differs from what its role should run
- * now (a new flavor, a new Kubernetes version, changed labels or taints) is replaced — drained, deleted and created again
- * in the same slot — at most `maxUnavailable` at a time, counting nodes already not ready.
+ * now (a new flavor, a new Kubernetes version, changed labels or taints) is replaced — masters
+ * in their slot, one at a time (cluster/masters.ts); workers by surge, `maxUnavailable` at a
+ * time (nodegroup/rolling-update.ts).
  */
 import { hashUserData, type Server, type UserData } from '@berth/provider-api';
 

@@ -184,7 +184,7 @@ test('provider failures are retried and never duplicate resources', async (t) =>
   assert.equal(failedMember.fired, 1);
 });
 
-test('an upgrade replaces masters one at a time and workers within maxUnavailable', async (t) => {
+test('an upgrade replaces masters one at a time and workers by surge, maxUnavailable at a time', async (t) => {
   const world = await startWorld();
   t.after(() => world.stop());
   const cluster = createCluster(world, 'upg', {
@@ -204,7 +204,13 @@ test('an upgrade replaces masters one at a time and workers within maxUnavailabl
   );
 
   const after = await world.provider.servers.list(tagged(uid), never);
-  assert.deepEqual(after.map((s) => s.name).sort(), before.map((s) => s.name).sort(), 'same slots');
+  const masterNames = (list: typeof after) =>
+    list
+      .filter((s) => s.tags['berth.dev/role'] === 'master')
+      .map((s) => s.name)
+      .sort();
+  assert.deepEqual(masterNames(after), masterNames(before), 'masters keep their slots');
+  assert.equal(after.length, before.length, 'the group is back at its count');
   assert.equal(
     after.filter((s) => before.some((b) => b.id === s.id)).length,
     0,
@@ -212,6 +218,13 @@ test('an upgrade replaces masters one at a time and workers within maxUnavailabl
   );
   const reasons = world.store.eventReasons(uid);
   assert.equal(reasons.filter((r) => r === 'MasterReplacing').length, 3);
+  // Surge: every removal of a worker comes after its successor was created.
+  const workerEvents = reasons.filter((r) => r === 'NodeCreated' || r === 'NodeRemoved');
+  let surplus = 0;
+  for (const r of workerEvents.slice(4)) {
+    surplus += r === 'NodeCreated' ? 1 : -1;
+    assert.ok(surplus >= 0, `a node removed before its successor: ${workerEvents.join(' ')}`);
+  }
   assert.ok(reasons.includes('ClusterUpgrading'));
 });
 

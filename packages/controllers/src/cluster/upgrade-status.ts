@@ -63,7 +63,7 @@ export function reportUpgrade(pass: ClusterPass, nodeGroups: NodeGroup[], failur
       UPGRADED,
       'False',
       'NodeGroupUpgrading',
-      `upgrading ${step}: at most ${group.spec.maxUnavailable} of its nodes at a time, each drained honouring PodDisruptionBudgets, then replaced${rest}`,
+      `upgrading ${step}: ${group.spec.maxUnavailable} of its nodes at a time, new nodes first, then the old ones drained honouring PodDisruptionBudgets${rest}`,
     );
     return;
   }

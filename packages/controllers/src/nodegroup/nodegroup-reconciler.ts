@@ -1,7 +1,7 @@
 /**
  * NodeGroupReconciler: fetch → (delete | stop | wait for the control plane | scale → start →
- * readiness) → status, events and operations in `finally`. Workers join only once the cluster's
- * control plane is ready; scale-down drains before it deletes.
+ * roll (rolling-update.ts) → readiness) → status, events and operations in `finally`. Workers
+ * join only once the cluster's control plane is ready; scale-down drains before it deletes.
  */
 import { isTrue } from '../conditions.js';
 import type { Reconciler, Result } from '@berth/controller-kit';
@@ -11,17 +11,15 @@ import { errorMessage, failureReason, problemOf } from '../failures.js';
 import {
   findFabric,
   newNodeGroupPass,
-  type ClusterFabric,
   ngCondition,
   ngWait,
-  workerView,
   type NodeGroupDeps,
   type NodeGroupPass,
 } from './context.js';
 import { repairDownNodes } from './node-repair.js';
+import { outdatedSlots, removeSurplus, rollOutdated } from './rolling-update.js';
 import { nodeGroupPhase } from './phase.js';
 import {
-  createWorker,
   createWorkers,
   deleteWorkerGroup,
   listWorkers,
@@ -31,8 +29,6 @@ import {
 } from './servers.js';
 import type { Server } from '@berth/provider-api';
 import type { NodeReadiness } from '@berth/controller-ports';
-import { isOutdated, maxUnavailableCount } from '../rolling.js';
-import { setCondition } from '../conditions.js';
 import { MAX_SLOTS } from './phase.js';
 
 const WAIT_REQUEUE_MS = 1000;
@@ -94,7 +90,7 @@ export class NodeGroupReconciler implements Reconciler {
       servers = servers.filter((s) => !pass.removed.includes(s.name));
     }
     // Then the group converges on `count`: new servers take the lowest free slots, and extra
-    // ones (a manual scale-down) leave from the highest.
+    // ones leave — outdated ones first (a rolling update's surge), then the highest slots.
     const free: number[] = [];
     for (
       let slot = 0;
@@ -104,114 +100,22 @@ export class NodeGroupReconciler implements Reconciler {
       if (!slots.has(slot)) free.push(slot);
     }
     await createWorkers(pass, fabric, slots, free);
-    const extra = [...slots.keys()]
-      .sort((a, b) => b - a)
-      .slice(0, slots.size - nodeGroup.spec.count);
-    for (const slot of extra) {
-      await removeWorker(pass, slots.get(slot)!, true);
-      slots.delete(slot);
-    }
-    for (const server of servers.filter((s) => ![...slots.values()].includes(s))) {
+    const inSlots = new Set([...slots.values()].map((s) => s.id));
+    const outdated = await outdatedSlots(pass, slots);
+    await removeSurplus(pass, slots, outdated);
+    for (const server of servers.filter((s) => !inSlots.has(s.id))) {
       await removeWorker(pass, server, true); // a server of ours in no slot: a leftover
     }
     for (const server of slots.values()) {
       if (server.status === 'SHUTOFF') await provider.servers.start({ id: server.id }, signal);
     }
-    await this.rollOutdated(pass, fabric, slots);
+    await rollOutdated(pass, fabric, slots, outdated);
     const readiness = await repairDownNodes(pass, fabric, slots);
     await this.observeReadiness(
       pass,
       [...slots.values()].map((s) => s.id),
       readiness,
     );
-  }
-
-  /**
-   * Replaces servers whose user data is outdated (a new version, flavor, labels or taints),
-   * within the group's maxUnavailable budget; each leaves by a drain that honours
-   * PodDisruptionBudgets (a drain that times out fails the pass, and the next one retries it).
-   */
-  private async rollOutdated(
-    pass: NodeGroupPass,
-    fabric: ClusterFabric,
-    slots: Map<number, Server>,
-  ): Promise<void> {
-    const { cluster, nodeGroup, signal } = pass;
-    const outdated: number[] = [];
-    for (const [slot, server] of slots) {
-      const userData = await this.deps.bootstrap.workerUserData(
-        {
-          cluster: workerView(pass),
-          nodeGroup,
-          serverName: server.name,
-          vipAddress: pass.vipAddress,
-        },
-        signal,
-      );
-      if (isOutdated(server, { flavor: nodeGroup.spec.flavor, userData })) outdated.push(slot);
-    }
-    const current = cluster.metadata.generation;
-    if (outdated.length === 0) {
-      await this.recordVersionChange(pass, 'NodeGroupUpgraded');
-      pass.status.version = pass.version;
-      pass.status.conditions = setCondition(
-        pass.status.conditions,
-        {
-          type: 'UpToDate',
-          status: 'True',
-          reason: 'AllNodesCurrent',
-          message: `every node runs Kubernetes ${pass.version} on ${nodeGroup.spec.flavor} with the group's settings`,
-        },
-        this.deps.now(),
-        current,
-      );
-      return;
-    }
-    const wasRolling = nodeGroup.status.conditions.some(
-      (c) => c.type === 'UpToDate' && c.status === 'False',
-    );
-    if (!wasRolling) await this.recordVersionChange(pass, 'NodeGroupUpgrading');
-    const servers = [...slots.values()];
-    const readiness = await this.deps.bootstrap.nodeReadiness(
-      { cluster, servers, vipAddress: pass.vipAddress },
-      signal,
-    );
-    const notReady = servers.filter((s) => readiness.get(s.name)?.ready !== true).length;
-    const budget =
-      maxUnavailableCount(nodeGroup.spec.maxUnavailable, nodeGroup.spec.count) - notReady;
-    const upgrading = pass.status.version !== undefined && pass.status.version !== pass.version;
-    const what = upgrading ? `to Kubernetes ${pass.version}` : 'outdated';
-    const message = `replacing ${outdated.length} ${upgrading ? `node(s) ${what}` : 'outdated node(s)'}, ${Math.max(1, budget)} at a time (drained first)`;
-    pass.status.conditions = setCondition(
-      pass.status.conditions,
-      { type: 'UpToDate', status: 'False', reason: 'RollingUpdate', message },
-      this.deps.now(),
-      current,
-    );
-    pass.waitingFor ??= message;
-    for (const slot of outdated.slice(0, Math.max(0, budget))) {
-      await removeWorker(pass, slots.get(slot)!, true);
-      slots.set(slot, await createWorker(pass, fabric, slot));
-    }
-  }
-
-  /** An event when the group starts or ends a move to another Kubernetes version. */
-  private async recordVersionChange(
-    pass: NodeGroupPass,
-    reason: 'NodeGroupUpgrading' | 'NodeGroupUpgraded',
-  ): Promise<void> {
-    const from = pass.nodeGroup.status.version;
-    if (from === undefined || from === pass.version) return;
-    const name = pass.nodeGroup.metadata.name;
-    await this.deps.store.recordEvent(pass.cluster.metadata.uid, {
-      type: 'Normal',
-      reason,
-      message:
-        reason === 'NodeGroupUpgrading'
-          ? `node group ${name}: replacing its nodes (${from} → ${pass.version}), ${pass.nodeGroup.spec.maxUnavailable} at most at a time, each drained first`
-          : `node group ${name}: every node runs ${pass.version}`,
-      object: { kind: 'NodeGroup', name },
-    });
   }
 
   /** Reports readiness; `known` is what this pass already read of the same servers. */

@@ -15,5 +15,6 @@ export function nodeGroupPhase(pass: NodeGroupPass): NodeGroupPhase {
   if (previous === 'Stopped' || previous === 'Stopping' || previous === 'Starting')
     return 'Starting';
   if (previous === 'Provisioning' || status.observedGeneration === 0) return 'Provisioning';
-  return status.replicas === nodeGroup.spec.count ? 'Updating' : 'Scaling';
+  const rolling = status.conditions.some((c) => c.type === 'UpToDate' && c.status === 'False');
+  return rolling || status.replicas === nodeGroup.spec.count ? 'Updating' : 'Scaling';
 }
