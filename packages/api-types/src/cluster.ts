@@ -90,6 +90,13 @@ export const ClusterSpec = Closed(
     autoscaler: AutoscalerSettings,
     stopped: Type.Boolean({ description: 'Desired power state; set by :stop and :start' }),
     certificateRenewal: Type.Optional(CertificateRenewal),
+    upgradeRetry: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description:
+          'Raised by POST :upgrade with the version of an unfinished upgrade: its failed step is tried again now',
+      }),
+    ),
   },
   { title: 'ClusterSpec' },
 );
@@ -261,6 +268,7 @@ export const CLUSTER_ACTION_FIELDS = {
   version: 'POST …/clusters/{c}:upgrade',
   stopped: 'POST …/clusters/{c}:stop and :start',
   certificateRenewal: 'POST …/clusters/{c}:renew-certificates',
+  upgradeRetry: 'POST …/clusters/{c}:upgrade (the same version again)',
   nodeGroups: '…/clusters/{c}/nodegroups',
 } as const;
 

@@ -223,10 +223,10 @@ export class ClusterService {
       current.metadata.deletionRequestedAt !== undefined,
       'retry-upgrade',
     );
-    // Rewriting the spec (unchanged) wakes the cluster's and its groups' controllers now,
-    // instead of after the backoff of the step that failed.
+    // A spec change wakes the cluster's and its groups' controllers now, instead of after the
+    // backoff of the step that failed; nothing a server runs depends on the serial.
     const cluster = await tx.clusters.update(key, {
-      spec: current.spec,
+      spec: { ...current.spec, upgradeRetry: (current.spec.upgradeRetry ?? 0) + 1 },
       status: (s) => ({ ...s, phase: 'Upgrading' }),
     });
     const operation = await recordAction(tx, {

@@ -127,6 +127,12 @@ for (const backend of storeBackends()) {
         (e: { reason: string }) => e.reason,
       );
       assert.ok(reasons.includes('UpgradeRetried'));
+      assert.equal(retried.body.cluster.spec.upgradeRetry, 1);
+      assert.equal(
+        retried.body.cluster.metadata.generation,
+        accepted.body.cluster.metadata.generation + 1,
+        'a spec change, so the controllers wake at once',
+      );
       const other = await api.post(upgrade, { version: '1.34' });
       assert.deepEqual(problemOf(other), { status: 409, code: 'BERTH_ERR_INVALID_STATE' });
 
