@@ -14,6 +14,7 @@ import type {
   TemplateNode,
 } from '@berth/autoscaler';
 import type { AutoscalerStatus, Cluster, NodeGroup, NodeGroupStatus } from '@berth/api-types';
+import { nodeGroupTargetVersion } from '@berth/api-types';
 import { nodeGroupTags } from '@berth/controllers';
 import { BerthError, errors } from '@berth/errors';
 import { nodeSpec } from '@berth/kube-bootstrap';
@@ -214,7 +215,14 @@ export class AutoscalerBackend implements CloudProviderBackend {
       taints: spec.taints,
       capacity: spec.capacity,
       allocatable: spec.capacity,
-      kubeletVersion: this.#deps.kubernetesVersion(cluster.spec.version),
+      // What a new node of this group runs: its own version, never past the masters'.
+      kubeletVersion: this.#deps.kubernetesVersion(
+        nodeGroupTargetVersion(
+          group.spec.version,
+          cluster.spec.version,
+          cluster.status.controlPlaneVersion ?? cluster.status.version,
+        ),
+      ),
     };
   }
 
