@@ -56,6 +56,12 @@ test('an upgrade rolls every master before any node: kubelets never run ahead of
   assert.ok(reasons.includes('NodeGroupUpgraded'));
   assert.ok(reasons.indexOf('ControlPlaneUpgrading') < reasons.indexOf('NodeGroupUpgrading'));
   assert.ok(seen.has('ControlPlaneUpgrading'), [...seen].join(' '));
+  const steps = events.filter((e) => e.reason === 'ControlPlaneUpgrading').map((e) => e.message);
+  assert.deepEqual(
+    steps.map((m) => /\d\/3 masters/.exec(m)?.[0]),
+    ['0/3 masters', '1/3 masters', '2/3 masters'],
+    steps.join('\n'),
+  );
   assert.equal(upgraded(world, uid)?.reason, 'UpgradeComplete');
   assert.equal(upgraded(world, uid)?.status, 'True');
   const stored = clusterOf(world, uid);

@@ -48,7 +48,13 @@ export function reportUpgrade(pass: ClusterPass, nodeGroups: NodeGroup[], failur
     const step = `control plane to ${target} (${done}; node groups wait for it)`;
     if (failure !== undefined) return failed(pass, step, errorMessage(failure));
     if (blocked?.reason === 'ReplacementUnsafe') return failed(pass, step, blocked.message);
-    condition(pass, UPGRADED, 'False', 'ControlPlaneUpgrading', `upgrading the ${step}`);
+    // While a replaced master starts, the last count stands (one event per master, not two).
+    const shown = findCondition(cluster.status.conditions, UPGRADED);
+    const message =
+      pass.mastersOutdated === undefined && shown?.reason === 'ControlPlaneUpgrading'
+        ? shown.message
+        : `upgrading the ${step}`;
+    condition(pass, UPGRADED, 'False', 'ControlPlaneUpgrading', message);
     return;
   }
   const behind = groupsBehind(pass, live);
