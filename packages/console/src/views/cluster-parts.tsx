@@ -66,6 +66,7 @@ export function NodeGroupsPanel({
           <tr>
             <th scope="col">Name</th>
             <th scope="col">Phase</th>
+            <th scope="col">Version</th>
             <th scope="col">Ready / count</th>
             <th scope="col">Flavor</th>
             <th scope="col">Zone</th>
@@ -81,6 +82,12 @@ export function NodeGroupsPanel({
               <th scope="row">{g.metadata.name}</th>
               <td>
                 <PhaseBadge phase={g.status.phase} />
+              </td>
+              <td className="mono small">
+                {g.status.version ?? '—'}
+                {g.spec.version !== undefined && g.spec.version !== g.status.version
+                  ? ` → ${g.spec.version}`
+                  : ''}
               </td>
               <td className="num">
                 {g.status.readyReplicas}/{g.spec.count}
