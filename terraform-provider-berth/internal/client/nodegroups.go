@@ -20,6 +20,7 @@ type NodeGroupSpecInput struct {
 	MaxUnavailable string            `json:"maxUnavailable,omitempty"`
 	Volume         *Volume           `json:"volume,omitempty"`
 	Runtime        string            `json:"runtime,omitempty"`
+	Version        string            `json:"version,omitempty"`
 }
 
 type nodeGroupAnswer struct {

@@ -109,6 +109,8 @@ type NodeGroupSpec struct {
 	MaxUnavailable string            `json:"maxUnavailable"`
 	Volume         Volume            `json:"volume"`
 	Runtime        string            `json:"runtime"`
+	// Version is the group's own Kubernetes version; empty: it follows its cluster's.
+	Version string `json:"version,omitempty"`
 }
 
 // NodeGroupStatus is what the controllers report about a node group.
@@ -117,6 +119,7 @@ type NodeGroupStatus struct {
 	Replicas      int64  `json:"replicas"`
 	ReadyReplicas int64  `json:"readyReplicas"`
 	Message       string `json:"message,omitempty"`
+	Version       string `json:"version,omitempty"`
 }
 
 // NodeGroup is a pool of worker servers of one flavor in one zone.

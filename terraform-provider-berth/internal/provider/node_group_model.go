@@ -29,6 +29,7 @@ type nodeGroupModel struct {
 	MaxUnavailable types.String   `tfsdk:"max_unavailable"`
 	Volume         types.Object   `tfsdk:"volume"`
 	Runtime        types.String   `tfsdk:"runtime"`
+	Version        types.String   `tfsdk:"version"`
 	Status         types.String   `tfsdk:"status"`
 	Servers        types.Int64    `tfsdk:"servers"`
 	ReadyNodes     types.Int64    `tfsdk:"ready_nodes"`
@@ -102,6 +103,10 @@ func (m *nodeGroupModel) fromAPI(ng *client.NodeGroup) {
 		"type": types.StringValue(ng.Spec.Volume.Type), "size_gb": types.Int64Value(ng.Spec.Volume.SizeGB),
 	})
 	m.Runtime = types.StringValue(ng.Spec.Runtime)
+	m.Version = types.StringNull()
+	if ng.Spec.Version != "" {
+		m.Version = types.StringValue(ng.Spec.Version)
+	}
 	m.Status = types.StringValue(ng.Status.Phase)
 	m.Servers = types.Int64Value(ng.Status.Replicas)
 	m.ReadyNodes = types.Int64Value(ng.Status.ReadyReplicas)
@@ -153,6 +158,9 @@ func (m *nodeGroupModel) createSpec(ctx context.Context) (client.NodeGroupSpecIn
 	}
 	if !m.Runtime.IsNull() && !m.Runtime.IsUnknown() {
 		spec.Runtime = m.Runtime.ValueString()
+	}
+	if !m.Version.IsNull() && !m.Version.IsUnknown() {
+		spec.Version = m.Version.ValueString()
 	}
 	if !m.Count.IsNull() && !m.Count.IsUnknown() {
 		count := m.Count.ValueInt64()
@@ -215,6 +223,14 @@ func nodeGroupPatch(ctx context.Context, state, plan *nodeGroupModel) (map[strin
 		var v volumeModel
 		diags.Append(plan.Volume.As(ctx, &v, objectAsOptions)...)
 		spec["volume"] = client.Volume{Type: v.Type.ValueString(), SizeGB: v.SizeGB.ValueInt64()}
+	}
+	if !plan.Version.Equal(state.Version) {
+		// null in a merge patch removes spec.version: the group follows its cluster again.
+		if plan.Version.IsNull() {
+			spec["version"] = nil
+		} else {
+			spec["version"] = plan.Version.ValueString()
+		}
 	}
 	if len(spec) == 0 {
 		return nil, nil, diags

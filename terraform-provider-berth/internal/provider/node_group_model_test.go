@@ -51,3 +51,38 @@ func TestNodeGroupRuntimeRoundTrip(t *testing.T) {
 		})
 	}
 }
+
+// TestNodeGroupVersion: an unset version is null in state (the group follows its cluster), a
+// create carries it only when set, and clearing it patches `null` (follow the cluster again).
+func TestNodeGroupVersion(t *testing.T) {
+	stored := client.NodeGroup{Spec: client.NodeGroupSpec{
+		Flavor: "std-2-4", Zone: "az1", Count: 1, MaxUnavailable: "25%",
+		Volume: client.Volume{Type: "ssd", SizeGB: 20}, Runtime: "containerd",
+	}}
+	var follows nodeGroupModel
+	follows.fromAPI(&stored)
+	if !follows.Version.IsNull() {
+		t.Fatalf("state version %v, want null", follows.Version)
+	}
+	stored.Spec.Version = "1.33"
+	var pinned nodeGroupModel
+	pinned.fromAPI(&stored)
+	if pinned.Version.ValueString() != "1.33" {
+		t.Fatalf("state version %v, want 1.33", pinned.Version)
+	}
+	spec, _, diags := pinned.createSpec(bg)
+	if diags.HasError() || spec.Version != "1.33" {
+		t.Fatalf("create spec version %q (%v)", spec.Version, diags)
+	}
+	patch, _, diags := nodeGroupPatch(bg, &pinned, &follows)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	raw, err := json.Marshal(patch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(raw), `"version":null`) {
+		t.Errorf("patch %s, want version null", raw)
+	}
+}

@@ -30,7 +30,7 @@ type nodeGroupResource struct{ data *providerData }
 // nodeGroupErrors maps API fields to this resource's attributes: the group's node labels are
 // spec.labels; its object labels (metadata.labels) are not managed here.
 var nodeGroupErrors = apiErrorContext{
-	attributes: attributeSet("name", "flavor", "zone", "node_count", "autoscaling", "labels", "taints", "max_unavailable", "volume", "runtime"),
+	attributes: attributeSet("name", "flavor", "zone", "node_count", "autoscaling", "labels", "taints", "max_unavailable", "volume", "runtime", "version"),
 	renames: map[string]string{
 		"metadata.labels": "metadata.objectLabels",
 		"spec.count":      "node_count",

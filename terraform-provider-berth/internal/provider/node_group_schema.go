@@ -147,11 +147,18 @@ func nodeGroupSchema(ctx context.Context) schema.Schema {
 					},
 				}},
 			},
+			"version": schema.StringAttribute{
+				Optional: true,
+				Description: "The group's own Kubernetes version (minor or patch from `berth_kubernetes_versions`): at most 3 minors " +
+					"older than the cluster's, never newer, never lowered. Unset: the group follows the cluster and is upgraded with it, " +
+					"right after the control plane. A change replaces the group's nodes by surge, once every master runs at least that version.",
+				Validators: []validator.String{check("a Kubernetes version", validate.Version)},
+			},
 			"max_unavailable": schema.StringAttribute{
 				Optional:    true,
 				Computed:    true,
 				Default:     stringdefault.StaticString(defaultMaxUnavailable),
-				Description: "Servers a rolling update may take down at once: a number (`\"1\"`) or a percentage of node_count (`\"25%\"`, the default).",
+				Description: "Servers a rolling update replaces at once (their successors are made and Ready first): a number (`\"1\"`) or a percentage of node_count (`\"25%\"`, the default).",
 				Validators:  []validator.String{check("a count or a percentage", validate.MaxUnavailable)},
 			},
 			"volume": schema.SingleNestedAttribute{
