@@ -36,6 +36,10 @@ export function groupsBehind(pass: ClusterPass, nodeGroups: NodeGroup[]): NodeGr
 export function reportUpgrade(pass: ClusterPass, nodeGroups: NodeGroup[], failure: unknown): void {
   const { cluster, status } = pass;
   if (status.version === undefined || cluster.spec.stopped) return;
+  // A cluster from before controlPlaneVersion existed, not upgrading: wait for the first pass
+  // that finds its masters ready rather than report a step nobody asked for.
+  if (status.controlPlaneVersion === undefined && status.version.startsWith(cluster.spec.version))
+    return;
   const target = cluster.spec.version;
   const live = nodeGroups.filter((ng) => ng.metadata.deletionRequestedAt === undefined);
   if (status.controlPlaneVersion !== target) {
