@@ -154,12 +154,6 @@ async function replaceOutdatedMaster(
     );
     return;
   }
-  // The API load balancer stops sending to it first, so clients meet no half-stopped server;
-  // its successor (same address) rejoins the pool once it runs (`syncApiMembers` next pass).
-  await syncApiMembers(
-    pass,
-    masters.filter((m) => m.id !== master.id),
-  );
   await replaceMaster(pass, plan, plans, master, 'MasterReplacing', 'it runs outdated user data');
   wait(
     pass,
