@@ -7,7 +7,7 @@
  * the host's address. Then: kubectl logs/exec/port-forward/attach, cluster DNS, pod-to-pod
  * across nodes, fio in a pod from `berth/fio`, a missing image, a killed node whose pods come back
  * elsewhere, a scale-down that drains real pods, one
- * real node on the other supported release, and a teardown the leak checker finds clean.
+ * real node on every other supported release, and a teardown the leak checker finds clean.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -46,7 +46,7 @@ const skip =
 const versions = JSON.parse(
   fs.readFileSync(path.join(defaultComponentsDir(), 'versions.json'), 'utf8'),
 ) as { defaultRelease: string; releases: Record<string, unknown> };
-const otherRelease = Object.keys(versions.releases).find((r) => r !== versions.defaultRelease);
+const otherReleases = Object.keys(versions.releases).filter((r) => r !== versions.defaultRelease);
 /** The server packs the host's fio as `berth/fio:<version>` (platform-registry.ts). */
 const hostFio = fs.existsSync('/usr/bin/fio')
   ? fioVersion(execFileSync('/usr/bin/fio', ['--version'], { encoding: 'utf8' }))
@@ -363,43 +363,53 @@ describe('real nodes on the local provider', { skip, concurrency: false }, () =>
     for (const pod of now) assert.ok(left.includes(pod.spec.nodeName), 'on a remaining node');
   });
 
+  /**
+   * One cluster of a master and one real node per release other than the default (the rest of
+   * this file runs the default): kubelet, containerd and kube-proxy of that minor start on this
+   * host and run a pod. The clusters are made side by side to keep the wall time to about one.
+   */
   test(
-    `a real node on Kubernetes ${otherRelease ?? '(no other release)'}`,
-    { skip: otherRelease === undefined ? 'versions.json has one release' : false },
+    `a real node on each other release: ${otherReleases.join(', ') || '(none)'}`,
+    { skip: otherReleases.length === 0 ? 'versions.json has one release' : false },
     async () => {
-      const file = path.join(env.dataDir, 'older.kubeconfig');
-      await b.berth(
-        'cluster',
-        'create',
-        'older',
-        '--version',
-        otherRelease!,
-        '--nodegroup',
-        'default:count=1',
-        '--wait',
-      );
-      await b.berth('cluster', 'kubeconfig', 'older', '--output-file', file);
-      await kubectlSettled(
-        file,
-        'run',
-        'probe',
-        `--image=${image}`,
-        '--',
-        'sh',
-        '-c',
-        'echo up; sleep 600',
-      );
-      await kubectl(file, 'wait', '--for=condition=Ready', 'pod/probe', '--timeout=120s');
-      // No retry: `--wait` returned, so the new kubelet already serves with its certificate.
-      assert.equal((await kubectl(file, 'logs', 'probe')).trim(), 'up');
-      const [node] = await nodes(file);
-      assert.match(
-        node.status.nodeInfo.kubeletVersion,
-        new RegExp(`^v${otherRelease!.replace('.', '\\.')}\\.`),
-      );
-      await b.berth('cluster', 'delete', 'older', '--wait');
+      await Promise.all(otherReleases.map((release) => realNodeOn(release)));
     },
   );
+
+  async function realNodeOn(release: string): Promise<void> {
+    const name = `v${release.replace('.', '-')}`;
+    const file = path.join(env.dataDir, `${name}.kubeconfig`);
+    await b.berth(
+      'cluster',
+      'create',
+      name,
+      '--version',
+      release,
+      '--nodegroup',
+      'default:count=1',
+      '--wait',
+    );
+    await b.berth('cluster', 'kubeconfig', name, '--output-file', file);
+    await kubectlSettled(
+      file,
+      'run',
+      'probe',
+      `--image=${image}`,
+      '--',
+      'sh',
+      '-c',
+      'echo up; sleep 600',
+    );
+    await kubectl(file, 'wait', '--for=condition=Ready', 'pod/probe', '--timeout=120s');
+    // No retry: `--wait` returned, so the new kubelet already serves with its certificate.
+    assert.equal((await kubectl(file, 'logs', 'probe')).trim(), 'up', release);
+    const [node] = await nodes(file);
+    assert.match(
+      node.status.nodeInfo.kubeletVersion,
+      new RegExp(`^v${release.replace('.', '\\.')}\\.`),
+    );
+    await b.berth('cluster', 'delete', name, '--wait');
+  }
 });
 
 /** One TCP exchange: sends a line, returns what comes back (or an error text). */
