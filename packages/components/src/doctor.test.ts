@@ -52,7 +52,10 @@ async function fixture(t: { after(fn: () => Promise<void>): void }, installed: b
     tmp.dir,
     createFakeGo(() => ''),
   );
-  const store = storeWith(tmp.dir, createFakeGo(versionsByPackage(probe, probe.versions.defaultRelease)));
+  const store = storeWith(
+    tmp.dir,
+    createFakeGo(versionsByPackage(probe, probe.versions.defaultRelease)),
+  );
   if (installed) await store.install(store.versions.defaultRelease);
   return {
     store,
