@@ -138,6 +138,7 @@ describe('real nodes on the local provider', { skip, concurrency: false }, () =>
     );
     for (const node of list) {
       assert.match(node.status.nodeInfo.containerRuntimeVersion, /^containerd:\/\/2\./);
+      assert.match(node.status.nodeInfo.kubeletVersion, minorPattern(versions.defaultRelease));
       assert.doesNotMatch(node.status.nodeInfo.osImage, /simulated/i);
       assert.equal(node.status.allocatable.cpu, '2', 'std-2-4: 2 CPUs');
       assert.equal(node.status.allocatable.memory, '4Gi', 'std-2-4: 4 GiB');
@@ -390,11 +391,12 @@ describe('real nodes on the local provider', { skip, concurrency: false }, () =>
       '--wait',
     );
     await b.berth('cluster', 'kubeconfig', name, '--output-file', file);
+    // The platform's toolbox image, so this test needs no image an earlier test pushed.
     await kubectlSettled(
       file,
       'run',
       'probe',
-      `--image=${image}`,
+      `--image=${registry}/berth/toolbox:latest`,
       '--',
       'sh',
       '-c',
@@ -404,13 +406,15 @@ describe('real nodes on the local provider', { skip, concurrency: false }, () =>
     // No retry: `--wait` returned, so the new kubelet already serves with its certificate.
     assert.equal((await kubectl(file, 'logs', 'probe')).trim(), 'up', release);
     const [node] = await nodes(file);
-    assert.match(
-      node.status.nodeInfo.kubeletVersion,
-      new RegExp(`^v${release.replace('.', '\\.')}\\.`),
-    );
+    assert.match(node.status.nodeInfo.kubeletVersion, minorPattern(release));
     await b.berth('cluster', 'delete', name, '--wait');
   }
 });
+
+/** `v1.37.` and nothing else for release `1.37`. */
+function minorPattern(release: string): RegExp {
+  return new RegExp(`^v${release.replace('.', '\\.')}\\.`);
+}
 
 /** One TCP exchange: sends a line, returns what comes back (or an error text). */
 function ask(host: string, port: number, line = 'hello\n'): Promise<string> {
