@@ -6,7 +6,16 @@ export const VersionItem = Closed(
   {
     version: Type.String({ description: 'Minor version, e.g. 1.34' }),
     patch: Type.String({ description: 'Exact patch release served for this minor, e.g. 1.34.2' }),
-    default: Type.Boolean(),
+    default: Type.Boolean({ description: 'Whether a cluster that names no version gets this one' }),
+    endOfSupport: Type.String({
+      format: 'date',
+      description:
+        "Last day upstream supports this minor with patches (published, or expected from upstream's ~14-month cycle)",
+    }),
+    upgradesTo: Type.Array(Type.String(), {
+      description:
+        'Exact patches a cluster on this version may upgrade to: the next minor, one at a time; empty for the newest',
+    }),
   },
   { title: 'Version' },
 );

@@ -7,8 +7,20 @@ import type { ClusterSpec } from './cluster.js';
 
 const catalog: CatalogSnapshot = {
   versions: [
-    { version: '1.33', patch: '1.33.5', default: false },
-    { version: '1.34', patch: '1.34.2', default: true },
+    {
+      version: '1.35',
+      patch: '1.35.4',
+      default: false,
+      endOfSupport: '2027-02-28',
+      upgradesTo: [],
+    },
+    {
+      version: '1.34',
+      patch: '1.34.2',
+      default: true,
+      endOfSupport: '2026-10-27',
+      upgradesTo: ['1.35.4'],
+    },
   ],
   flavors: [{ name: 'std-2-4', vcpus: 2, ramMiB: 4096, diskGb: 20 }],
   zones: [

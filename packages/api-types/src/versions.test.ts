@@ -19,7 +19,9 @@ test('upgrade rules: forward by at most one minor, patches upward', () => {
 });
 
 test('resolveVersion accepts a minor or its exact patch', () => {
-  const versions = [{ version: '1.34', patch: '1.34.2', default: true }];
+  const versions = [
+    { version: '1.34', patch: '1.34.2', default: true, endOfSupport: '2026-10-27', upgradesTo: [] },
+  ];
   assert.equal(resolveVersion('1.34.2', versions)?.version, '1.34');
   assert.equal(resolveVersion('1.34', versions)?.patch, '1.34.2');
   assert.equal(resolveVersion('1.34.1', versions), undefined);

@@ -198,13 +198,13 @@ describe('without controllers', () => {
       ...s,
       phase: 'Error',
       observedGeneration: cluster.metadata.generation,
-      message: 'kube-apiserver v1.33.13 is not installed. Fix: berth components install 1.33',
+      message: 'kube-apiserver v1.35.4 is not installed. Fix: berth components install 1.35',
     }));
     const scaled = await scaling;
     assert.equal(scaled.code, 2, scaled.stderr);
     assert.match(
       scaled.stderr,
-      /berth: NodeGroupUpdate of NodeGroup "default" cannot finish: cluster "broken" is in Error: kube-apiserver v1\.33\.13 is not installed\. Fix: berth components install 1\.33/,
+      /berth: NodeGroupUpdate of NodeGroup "default" cannot finish: cluster "broken" is in Error: kube-apiserver v1\.35\.4 is not installed\. Fix: berth components install 1\.35/,
     );
     assert.ok(Date.now() - failedAt < 15_000, 'no wait for the timeout');
   });

@@ -202,14 +202,14 @@ test('a target in Error ends the wait at once; one still converging does not', a
   state.cluster = {
     phase: 'Error',
     observedGeneration: 1,
-    message: 'kube-apiserver v1.33.13 is not installed',
+    message: 'kube-apiserver v1.35.4 is not installed',
   };
   const began = Date.now();
   await assert.rejects(
     client.waitForOperation('op-1', { pollIntervalMs: 60_000, timeoutMs: 60_000 }),
     (err: unknown) =>
       err instanceof TargetFailedError &&
-      /cluster "demo" is in Error: kube-apiserver v1\.33\.13 is not installed/.test(err.message),
+      /cluster "demo" is in Error: kube-apiserver v1\.35\.4 is not installed/.test(err.message),
   );
   assert.ok(Date.now() - began < 5_000);
 });

@@ -52,7 +52,10 @@ async function fixture(t: { after(fn: () => Promise<void>): void }, installed: b
     tmp.dir,
     createFakeGo(() => ''),
   );
-  const store = storeWith(tmp.dir, createFakeGo(versionsByPackage(probe)));
+  const store = storeWith(
+    tmp.dir,
+    createFakeGo(versionsByPackage(probe, probe.versions.defaultRelease)),
+  );
   if (installed) await store.install(store.versions.defaultRelease);
   return {
     store,
@@ -146,7 +149,7 @@ test('building runc and pause needs gcc, static libc and libseccomp; required on
 
 test('missing node binaries fail node-components alone, with the node install command', async (t) => {
   const f = await fixture(t, false);
-  await f.store.install('1.34', {
+  await f.store.install('1.37', {
     only: ['control-plane', 'simulated', 'images', 'platform', 'autoscaler'],
   });
   const checks = await runDoctor({ runner: hostRunner(), ...f });
@@ -157,13 +160,13 @@ test('missing node binaries fail node-components alone, with the node install co
   for (const binary of ['containerd-shim-runc-v2', 'runc', 'portmap', 'kubelet', 'kube-proxy'])
     assert.match(node?.detail ?? '', new RegExp(`${binary} missing`));
   assert.doesNotMatch(node?.detail ?? '', /etcd|pause|coredns/);
-  assert.equal(node?.fix, 'berth components install 1.34 --only node');
+  assert.equal(node?.fix, 'berth components install 1.37 --only node');
   assert.equal(checks.find((c) => c.name === 'go')?.required, true, 'Go builds them');
 });
 
 test('node-components names every node binary when they are installed', async (t) => {
   const f = await fixture(t, false);
-  await f.store.install('1.34', { only: ['node'] });
+  await f.store.install('1.37', { only: ['node'] });
   const checks = await runDoctor({ runner: hostRunner(), ...f });
   const node = checks.find((c) => c.name === 'node-components');
   assert.equal(node?.ok, true);
@@ -175,7 +178,7 @@ test('node-components names every node binary when they are installed', async (t
   assert.equal(components?.ok, false);
   assert.match(components?.detail ?? '', /etcd missing \(control-plane\)/);
   assert.doesNotMatch(components?.detail ?? '', /kubelet|runc/);
-  assert.equal(components?.fix, 'berth components install 1.34');
+  assert.equal(components?.fix, 'berth components install 1.37');
 });
 
 test('a Go older than the modules need is a miss', async (t) => {

@@ -29,7 +29,7 @@ async function scratch(t: { after(fn: () => Promise<void>): void }) {
 
 test("pause: the source comes from the release's own k8s.io/kubernetes module", async (t) => {
   const dir = await scratch(t);
-  for (const minor of ['1.34', '1.33']) {
+  for (const minor of ['1.37', '1.34']) {
     const pause = componentOfBinary(release(minor), 'pause');
     const runner = createFakeGo(() => pause.version);
     const outFile = join(dir, `pause-${minor}`);

@@ -27,14 +27,47 @@ test('minor, patch and v-prefixed patch resolve to the same release', () => {
   assert.equal(resolveRelease(manifest, 'default').minor, manifest.defaultRelease);
 });
 
-test('a release carries its own kubernetes and the shared etcd and kwok', () => {
-  const names = resolveRelease(manifest, '1.33').components.map((c) => `${c.name}@${c.version}`);
-  assert.ok(names.includes(`kubernetes@${manifest.releases['1.33']?.kubernetes?.version}`));
-  assert.ok(names.includes(`etcd@${manifest.shared.etcd?.version}`));
+test('a release carries its own kubernetes and etcd, and the shared kwok', () => {
+  const names = resolveRelease(manifest, '1.35').components.map((c) => `${c.name}@${c.version}`);
+  assert.ok(names.includes(`kubernetes@${manifest.releases['1.35']?.kubernetes?.version}`));
+  assert.ok(names.includes(`etcd@${manifest.releases['1.35']?.etcd?.version}`));
   assert.ok(names.includes(`kwok@${manifest.shared.kwok?.version}`));
-  // cluster-autoscaler: the one tag the module proxy serves, as its pseudo-version, for both.
+  // cluster-autoscaler: the one tag the module proxy serves, as its pseudo-version, for all.
   assert.ok(names.includes('cluster-autoscaler@v0.0.0-20250613073258-1959f5f61f6c'));
 });
+
+test("etcd follows kubeadm's line per minor: 3.6 up to 1.36, 3.7 from 1.37", () => {
+  const etcd = (minor: string) => componentOfBinary(resolveRelease(manifest, minor), 'etcd');
+  for (const minor of ['1.34', '1.35', '1.36']) assert.match(etcd(minor).version, /^v3\.6\./);
+  assert.match(etcd('1.37').version, /^v3\.7\./);
+  assert.equal(etcd('1.37').module, 'etcd-3.7');
+  assert.equal(manifest.shared.etcd, undefined, 'etcd is no longer shared');
+});
+
+test('the default is the newest release and every release has an end-of-support date', () => {
+  const minors = Object.keys(manifest.releases).sort((a, b) => minorNumber(b) - minorNumber(a));
+  assert.equal(manifest.defaultRelease, minors[0]);
+  for (const minor of minors) {
+    assert.match(manifest.endOfSupport[minor] ?? '', /^\d{4}-\d{2}-\d{2}$/, minor);
+  }
+  const base = JSON.parse(JSON.stringify(manifest)) as Record<string, unknown>;
+  assert.throws(
+    () => parseVersionsManifest({ ...base, endOfSupport: { '1.34': '2026-10-27' } }),
+    /release 1\.3[5-9] has no endOfSupport date/,
+  );
+  assert.throws(
+    () =>
+      parseVersionsManifest({
+        ...base,
+        endOfSupport: { ...manifest.endOfSupport, '1.34': 'October 2026' },
+      }),
+    /release 1\.34 has no endOfSupport date \(YYYY-MM-DD\)/,
+  );
+});
+
+function minorNumber(minor: string): number {
+  return Number(minor.split('.')[1]);
+}
 
 test('unknown versions fail with the supported list', () => {
   for (const bad of ['1.20', '1.34.0', 'latest', 'v2']) {

@@ -76,6 +76,11 @@ export interface ComponentPin {
 export interface VersionsManifest {
   defaultRelease: string;
   releases: Record<string, Record<string, ComponentPin>>;
+  /**
+   * Per release, the last day (`YYYY-MM-DD`) upstream supports its minor with patches, published
+   * or expected; every release has one. A `$comment` key may explain the dates.
+   */
+  endOfSupport: Record<string, string>;
   shared: Record<string, ComponentPin>;
   /**
    * Command-line tools that belong to no release (OpenTofu and Terraform for the provider's
@@ -127,6 +132,10 @@ export function parseVersionsManifest(raw: unknown, source = 'versions.json'): V
   if (!(m.defaultRelease in m.releases)) throw broken(`defaultRelease ${m.defaultRelease} unknown`);
   for (const [minor, pins] of Object.entries(m.releases)) {
     if (!pins.kubernetes) throw broken(`release ${minor} has no kubernetes version`);
+    const date = m.endOfSupport?.[minor];
+    if (date === undefined || !isIsoDate(date)) {
+      throw broken(`release ${minor} has no endOfSupport date (YYYY-MM-DD)`);
+    }
     for (const name of Object.keys(pins)) {
       if (!m.components[name]) throw broken(`release ${minor} pins unknown component ${name}`);
     }
@@ -161,6 +170,10 @@ export function parseVersionsManifest(raw: unknown, source = 'versions.json'): V
     if (unknown.length > 0) throw broken(`set ${set} names unknown binaries ${unknown.join(', ')}`);
   }
   return m as VersionsManifest;
+}
+
+function isIsoDate(text: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`));
 }
 
 /** Whether Berth can make this component's binaries here (build or extract), not only import them. */

@@ -1,10 +1,15 @@
 /**
- * Command lines of kube-controller-manager and kube-scheduler (flags checked against the v1.34
- * and v1.33 binaries' `--help`), as pure functions of their inputs. Both elect a leader, so every
+ * Command lines of kube-controller-manager and kube-scheduler (flags checked against the
+ * v1.34–v1.37 binaries' `--help`), as pure functions of their inputs. Both elect a leader, so every
  * master runs them and one at a time works.
  */
 
 export interface ControllerManagerFlagsInput {
+  /**
+   * Kubernetes minor of the binary, e.g. `1.37`; absent: before 1.37. Decides which controllers
+   * may be named (see `controllersFor`).
+   */
+  minor?: string;
   /** Kubeconfig of `system:kube-controller-manager`, pointing at the local apiserver. */
   kubeconfig: string;
   bindAddress: string;
@@ -35,6 +40,23 @@ export const CONTROLLERS = [
   '-cloud-node-lifecycle-controller',
 ];
 
+/**
+ * `CONTROLLERS` for a minor. kube-controller-manager 1.37 no longer has the in-tree cloud
+ * controllers (`cmd/kube-controller-manager/app/controller_descriptor.go` registers them up to
+ * 1.36) and refuses to start when `--controllers` names them ("… is not in the list of known
+ * controllers"), so from 1.37 they are left out — they cannot run there anyway.
+ */
+export function controllersFor(minor: string | undefined): string[] {
+  const number = minor === undefined ? 0 : Number(minor.split('.')[1]);
+  return number >= 37 ? CONTROLLERS.filter((c) => !CLOUD_CONTROLLERS.includes(c)) : CONTROLLERS;
+}
+
+const CLOUD_CONTROLLERS = [
+  '-node-route-controller',
+  '-service-lb-controller',
+  '-cloud-node-lifecycle-controller',
+];
+
 export function controllerManagerArgs(input: ControllerManagerFlagsInput): string[] {
   return [
     `--kubeconfig=${input.kubeconfig}`,
@@ -44,7 +66,7 @@ export function controllerManagerArgs(input: ControllerManagerFlagsInput): strin
     `--secure-port=${input.securePort}`,
     '--leader-elect=true',
     '--use-service-account-credentials=true',
-    `--controllers=${CONTROLLERS.join(',')}`,
+    `--controllers=${controllersFor(input.minor).join(',')}`,
     `--cluster-name=${input.clusterName}`,
     '--allocate-node-cidrs=true',
     `--cluster-cidr=${input.clusterCidr}`,

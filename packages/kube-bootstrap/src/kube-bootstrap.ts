@@ -161,6 +161,7 @@ export class KubeBootstrap implements ClusterBootstrap {
     return renderMasterUserData({
       audit,
       clusterName: cluster.metadata.name,
+      minor: minorOf(this.deps.kubernetesVersion(version)),
       master: { name: master.name, address: master.address },
       masters: masters.map((m) => ({ name: m.name, address: m.address })),
       network: cluster.spec.network,

@@ -21,6 +21,8 @@ import { asFile, paths, type MasterPorts } from './layout.js';
 
 export interface MasterUserDataInput {
   clusterName: string;
+  /** Kubernetes minor the binaries are, e.g. `1.37` (flags differ by minor); absent: before 1.37. */
+  minor?: string;
   /**
    * `advertiseAddress` (default: `address`) is what the apiserver publishes as the `kubernetes`
    * Service's endpoint; tests on loopback set a non-loopback one, which the API requires.
@@ -171,6 +173,7 @@ function masterServices(input: MasterUserDataInput): UserDataService[] {
     },
   });
   const controllerManager = controllerManagerArgs({
+    ...(input.minor === undefined ? {} : { minor: input.minor }),
     kubeconfig: paths.controllerManagerConf,
     bindAddress: '127.0.0.1',
     securePort: ports.controllerManager,

@@ -38,37 +38,49 @@ export const BUILTIN_ADDONS: AddonItem[] = [
 interface ManifestShape {
   defaultRelease?: unknown;
   releases?: Record<string, { kubernetes?: { version?: unknown } }>;
+  endOfSupport?: Record<string, unknown>;
 }
 
 /**
  * /v1/versions from the supported-versions manifest: one entry per release (Kubernetes minor)
- * with its exact patch, newest first. Throws BERTH_ERR_INTERNAL for a malformed manifest.
+ * with its exact patch, whether it is the default, its end-of-support date and the patch of the
+ * next minor it may upgrade to (one minor at a time; one patch per minor is offered, so no
+ * same-minor target exists), newest first. Throws BERTH_ERR_INTERNAL for a malformed manifest.
  */
 export function versionsFromManifest(raw: unknown): VersionItem[] {
   const manifest = raw as ManifestShape | null;
   if (!manifest || typeof manifest.defaultRelease !== 'string' || !manifest.releases) {
-    throw new BerthError(
-      'BERTH_ERR_INTERNAL',
-      'versions manifest lacks defaultRelease or releases',
-      { retryable: false },
-    );
+    throw internal('versions manifest lacks defaultRelease or releases');
   }
-  const items = Object.entries(manifest.releases).map(([minor, pins]) => {
+  const releases = Object.entries(manifest.releases).map(([minor, pins]) => {
     const exact = pins.kubernetes?.version;
     if (typeof exact !== 'string') {
-      throw new BerthError(
-        'BERTH_ERR_INTERNAL',
-        `versions manifest: release ${minor} has no kubernetes version`,
-        { retryable: false },
-      );
+      throw internal(`versions manifest: release ${minor} has no kubernetes version`);
     }
-    return {
-      version: minor,
-      patch: exact.replace(/^v/, ''),
-      default: minor === manifest.defaultRelease,
-    };
+    const endOfSupport = manifest.endOfSupport?.[minor];
+    if (typeof endOfSupport !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(endOfSupport)) {
+      throw internal(`versions manifest: release ${minor} has no endOfSupport date`);
+    }
+    return { minor, patch: exact.replace(/^v/, ''), endOfSupport };
   });
+  const patchOf = new Map(releases.map((r) => [r.minor, r.patch]));
+  const items = releases.map((r): VersionItem => ({
+    version: r.minor,
+    patch: r.patch,
+    default: r.minor === manifest.defaultRelease,
+    endOfSupport: r.endOfSupport,
+    upgradesTo: [patchOf.get(nextMinor(r.minor))].filter((p): p is string => p !== undefined),
+  }));
   return items.sort((a, b) => compareMinor(b.version, a.version));
+}
+
+function internal(message: string): BerthError {
+  return new BerthError('BERTH_ERR_INTERNAL', message, { retryable: false });
+}
+
+function nextMinor(minor: string): string {
+  const [major = 0, number = 0] = minor.split('.').map(Number);
+  return `${major}.${number + 1}`;
 }
 
 function compareMinor(a: string, b: string): number {

@@ -142,7 +142,7 @@ for (const backend of storeBackends()) {
       assert.equal(withJson.status, 202);
       const problems: Array<[unknown, string]> = [
         [{ spec: { network: { podsCidr: '10.200.0.0/16' } } }, 'spec.network'],
-        [{ spec: { version: '1.33' } }, 'spec.version'],
+        [{ spec: { version: '1.35' } }, 'spec.version'],
         [{ spec: { nodeGroups: [] } }, 'spec.nodeGroups'],
         [{ spec: { controlPlane: { count: 2 } } }, 'spec.controlPlane.count'],
         [{ spec: { bogus: 1 } }, 'spec.bogus'],
@@ -160,7 +160,7 @@ for (const backend of storeBackends()) {
 
     test('stop only from Running, start only from Stopped, upgrade rules, delete sets Deleting', async () => {
       assert.equal(
-        (await api.post(BASE, { metadata: { name: 'life' }, spec: { version: '1.33' } })).status,
+        (await api.post(BASE, { metadata: { name: 'life' }, spec: { version: '1.35' } })).status,
         202,
       );
       const stopEarly = await api.post(`${BASE}/life:stop`);
@@ -184,14 +184,14 @@ for (const backend of storeBackends()) {
         code: 'BERTH_ERR_VALIDATION',
         field: 'version',
       });
-      assert.deepEqual(problemOf(await api.post(`${BASE}/life:upgrade`, { version: '1.33' })), {
+      assert.deepEqual(problemOf(await api.post(`${BASE}/life:upgrade`, { version: '1.34' })), {
         status: 400,
         code: 'BERTH_ERR_VALIDATION',
         field: 'version',
       });
-      const upgraded = await api.post(`${BASE}/life:upgrade`, { version: '1.34' });
+      const upgraded = await api.post(`${BASE}/life:upgrade`, { version: '1.36' });
       assert.equal(upgraded.status, 202, upgraded.text);
-      assert.equal(upgraded.body.cluster.spec.version, '1.34');
+      assert.equal(upgraded.body.cluster.spec.version, '1.36');
       assert.equal(upgraded.body.cluster.status.phase, 'Upgrading');
       const deleted = await api.delete(`${BASE}/life`);
       assert.equal(deleted.status, 202);

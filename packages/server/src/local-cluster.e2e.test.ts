@@ -1,8 +1,8 @@
 /**
  * End to end, as a user works: `berth server --provider local` and the real CLI run as child
  * processes, kubectl talks to the clusters they create. Per Kubernetes version: create a
- * cluster with two node groups, check the nodes kubectl sees, run a Deployment, scale. On 1.34
- * also: `berth cluster renew-certificates` rebuilds the lone master in place (same server, the
+ * cluster with two node groups, check the nodes kubectl sees, run a Deployment, scale. On the
+ * default release also: `berth cluster renew-certificates` rebuilds the lone master in place (same server, the
  * Deployment still there, every leaf certificate later), a worker server's processes are SIGKILLed (its node must go NotReady, the node group
  * must say so, and after the repair delay Berth must replace it with a Ready node), and `berth server` is SIGKILLed mid-create (after a restart the cluster must
  * reach Running with no duplicate servers). Every run uses its own name prefix and external
@@ -11,7 +11,9 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
+import { defaultComponentsDir } from '@berth/components';
 import {
   assertLeavesRenewed,
   clusterCertificates,
@@ -267,5 +269,13 @@ function suite(version: string, faults: boolean): void {
   });
 }
 
-suite('1.34', true);
-suite('1.33', false);
+// The default release with the fault drills; the oldest, where upgrades start, without them.
+// (real-nodes.e2e.test.ts runs a real node on every other release.)
+const manifest = JSON.parse(
+  fs.readFileSync(path.join(defaultComponentsDir(), 'versions.json'), 'utf8'),
+) as { defaultRelease: string; releases: Record<string, unknown> };
+const oldest = Object.keys(manifest.releases).sort(
+  (a, b) => Number(a.split('.')[1]) - Number(b.split('.')[1]),
+)[0];
+suite(manifest.defaultRelease, true);
+if (oldest !== undefined && oldest !== manifest.defaultRelease) suite(oldest, false);

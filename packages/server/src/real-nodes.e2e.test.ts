@@ -7,7 +7,7 @@
  * the host's address. Then: kubectl logs/exec/port-forward/attach, cluster DNS, pod-to-pod
  * across nodes, fio in a pod from `berth/fio`, a missing image, a killed node whose pods come back
  * elsewhere, a scale-down that drains real pods, one
- * real node on the other supported release, and a teardown the leak checker finds clean.
+ * real node on every other supported release, and a teardown the leak checker finds clean.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -46,7 +46,7 @@ const skip =
 const versions = JSON.parse(
   fs.readFileSync(path.join(defaultComponentsDir(), 'versions.json'), 'utf8'),
 ) as { defaultRelease: string; releases: Record<string, unknown> };
-const otherRelease = Object.keys(versions.releases).find((r) => r !== versions.defaultRelease);
+const otherReleases = Object.keys(versions.releases).filter((r) => r !== versions.defaultRelease);
 /** The server packs the host's fio as `berth/fio:<version>` (platform-registry.ts). */
 const hostFio = fs.existsSync('/usr/bin/fio')
   ? fioVersion(execFileSync('/usr/bin/fio', ['--version'], { encoding: 'utf8' }))
@@ -138,6 +138,7 @@ describe('real nodes on the local provider', { skip, concurrency: false }, () =>
     );
     for (const node of list) {
       assert.match(node.status.nodeInfo.containerRuntimeVersion, /^containerd:\/\/2\./);
+      assert.match(node.status.nodeInfo.kubeletVersion, minorPattern(versions.defaultRelease));
       assert.doesNotMatch(node.status.nodeInfo.osImage, /simulated/i);
       assert.equal(node.status.allocatable.cpu, '2', 'std-2-4: 2 CPUs');
       assert.equal(node.status.allocatable.memory, '4Gi', 'std-2-4: 4 GiB');
@@ -363,44 +364,57 @@ describe('real nodes on the local provider', { skip, concurrency: false }, () =>
     for (const pod of now) assert.ok(left.includes(pod.spec.nodeName), 'on a remaining node');
   });
 
+  /**
+   * One cluster of a master and one real node per release other than the default (the rest of
+   * this file runs the default): kubelet, containerd and kube-proxy of that minor start on this
+   * host and run a pod. The clusters are made side by side to keep the wall time to about one.
+   */
   test(
-    `a real node on Kubernetes ${otherRelease ?? '(no other release)'}`,
-    { skip: otherRelease === undefined ? 'versions.json has one release' : false },
+    `a real node on each other release: ${otherReleases.join(', ') || '(none)'}`,
+    { skip: otherReleases.length === 0 ? 'versions.json has one release' : false },
     async () => {
-      const file = path.join(env.dataDir, 'older.kubeconfig');
-      await b.berth(
-        'cluster',
-        'create',
-        'older',
-        '--version',
-        otherRelease!,
-        '--nodegroup',
-        'default:count=1',
-        '--wait',
-      );
-      await b.berth('cluster', 'kubeconfig', 'older', '--output-file', file);
-      await kubectlSettled(
-        file,
-        'run',
-        'probe',
-        `--image=${image}`,
-        '--',
-        'sh',
-        '-c',
-        'echo up; sleep 600',
-      );
-      await kubectl(file, 'wait', '--for=condition=Ready', 'pod/probe', '--timeout=120s');
-      // No retry: `--wait` returned, so the new kubelet already serves with its certificate.
-      assert.equal((await kubectl(file, 'logs', 'probe')).trim(), 'up');
-      const [node] = await nodes(file);
-      assert.match(
-        node.status.nodeInfo.kubeletVersion,
-        new RegExp(`^v${otherRelease!.replace('.', '\\.')}\\.`),
-      );
-      await b.berth('cluster', 'delete', 'older', '--wait');
+      await Promise.all(otherReleases.map((release) => realNodeOn(release)));
     },
   );
+
+  async function realNodeOn(release: string): Promise<void> {
+    const name = `v${release.replace('.', '-')}`;
+    const file = path.join(env.dataDir, `${name}.kubeconfig`);
+    await b.berth(
+      'cluster',
+      'create',
+      name,
+      '--version',
+      release,
+      '--nodegroup',
+      'default:count=1',
+      '--wait',
+    );
+    await b.berth('cluster', 'kubeconfig', name, '--output-file', file);
+    // The platform's toolbox image, so this test needs no image an earlier test pushed.
+    await kubectlSettled(
+      file,
+      'run',
+      'probe',
+      `--image=${registry}/berth/toolbox:latest`,
+      '--',
+      'sh',
+      '-c',
+      'echo up; sleep 600',
+    );
+    await kubectl(file, 'wait', '--for=condition=Ready', 'pod/probe', '--timeout=120s');
+    // No retry: `--wait` returned, so the new kubelet already serves with its certificate.
+    assert.equal((await kubectl(file, 'logs', 'probe')).trim(), 'up', release);
+    const [node] = await nodes(file);
+    assert.match(node.status.nodeInfo.kubeletVersion, minorPattern(release));
+    await b.berth('cluster', 'delete', name, '--wait');
+  }
 });
+
+/** `v1.37.` and nothing else for release `1.37`. */
+function minorPattern(release: string): RegExp {
+  return new RegExp(`^v${release.replace('.', '\\.')}\\.`);
+}
 
 /** One TCP exchange: sends a line, returns what comes back (or an error text). */
 function ask(host: string, port: number, line = 'hello\n'): Promise<string> {

@@ -1,29 +1,76 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { versionsFromManifest } from './catalog.js';
 import { canonicalJson } from './idempotency.js';
 import { parseListen } from './listen.js';
 import { repairDelayFromEnv } from './server-env.js';
 
-test('versions come from the manifest, newest first, with exact patches', () => {
+test('versions come from the manifest, newest first, with exact patches and upgrade targets', () => {
   const versions = versionsFromManifest({
-    defaultRelease: '1.34',
+    defaultRelease: '1.36',
     releases: {
       '1.9': { kubernetes: { version: 'v1.9.1' } },
       '1.34': { kubernetes: { version: 'v1.34.10' } },
-      '1.33': { kubernetes: { version: 'v1.33.13' } },
+      '1.36': { kubernetes: { version: 'v1.36.3' } },
+      '1.35': { kubernetes: { version: 'v1.35.4' } },
+    },
+    endOfSupport: {
+      $comment: 'ignored',
+      '1.9': '2018-09-29',
+      '1.34': '2026-10-27',
+      '1.35': '2027-02-28',
+      '1.36': '2027-06-28',
     },
   });
   assert.deepEqual(versions, [
-    { version: '1.34', patch: '1.34.10', default: true },
-    { version: '1.33', patch: '1.33.13', default: false },
-    { version: '1.9', patch: '1.9.1', default: false },
+    { version: '1.36', patch: '1.36.3', default: true, endOfSupport: '2027-06-28', upgradesTo: [] },
+    {
+      version: '1.35',
+      patch: '1.35.4',
+      default: false,
+      endOfSupport: '2027-02-28',
+      upgradesTo: ['1.36.3'],
+    },
+    {
+      version: '1.34',
+      patch: '1.34.10',
+      default: false,
+      endOfSupport: '2026-10-27',
+      upgradesTo: ['1.35.4'],
+    },
+    // 1.10 is not offered: nothing to upgrade to (one minor at a time).
+    { version: '1.9', patch: '1.9.1', default: false, endOfSupport: '2018-09-29', upgradesTo: [] },
   ]);
   assert.throws(() => versionsFromManifest({ releases: {} }), /defaultRelease/);
   assert.throws(
     () => versionsFromManifest({ defaultRelease: '1.1', releases: { '1.1': {} } }),
     /no kubernetes version/,
   );
+  assert.throws(
+    () =>
+      versionsFromManifest({
+        defaultRelease: '1.1',
+        releases: { '1.1': { kubernetes: { version: 'v1.1.0' } } },
+        endOfSupport: { '1.1': 'soon' },
+      }),
+    /release 1\.1 has no endOfSupport date/,
+  );
+});
+
+test("the repository's manifest: 1.34–1.37, default the newest, each upgrading to the next", () => {
+  const versions = versionsFromManifest(
+    JSON.parse(readFileSync(new URL('../../../components/versions.json', import.meta.url), 'utf8')),
+  );
+  assert.deepEqual(
+    versions.map((v) => v.version),
+    ['1.37', '1.36', '1.35', '1.34'],
+  );
+  assert.equal(versions.find((v) => v.default)?.version, '1.37');
+  for (const [i, v] of versions.entries()) {
+    assert.deepEqual(v.upgradesTo, i === 0 ? [] : [versions[i - 1]?.patch]);
+    assert.match(v.endOfSupport, /^\d{4}-\d{2}-\d{2}$/);
+  }
 });
 
 test('canonical JSON ignores key order, keeps array order', () => {

@@ -190,9 +190,11 @@ type Token struct {
 // Catalog items.
 type (
 	Version struct {
-		Version string `json:"version"`
-		Patch   string `json:"patch"`
-		Default bool   `json:"default"`
+		Version      string   `json:"version"`
+		Patch        string   `json:"patch"`
+		Default      bool     `json:"default"`
+		EndOfSupport string   `json:"endOfSupport"`
+		UpgradesTo   []string `json:"upgradesTo"`
 	}
 	Flavor struct {
 		Name   string `json:"name"`

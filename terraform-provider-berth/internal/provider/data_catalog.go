@@ -54,9 +54,12 @@ func (d *catalogDataSource) Read(ctx context.Context, _ datasource.ReadRequest, 
 }
 
 var (
-	versionTypes = map[string]attr.Type{"version": types.StringType, "patch": types.StringType, "default": types.BoolType}
-	flavorTypes  = map[string]attr.Type{"name": types.StringType, "vcpus": types.Int64Type, "ram_mib": types.Int64Type, "disk_gb": types.Int64Type}
-	zoneTypes    = map[string]attr.Type{"name": types.StringType, "available": types.BoolType}
+	versionTypes = map[string]attr.Type{
+		"version": types.StringType, "patch": types.StringType, "default": types.BoolType,
+		"end_of_support": types.StringType, "upgrades_to": types.ListType{ElemType: types.StringType},
+	}
+	flavorTypes = map[string]attr.Type{"name": types.StringType, "vcpus": types.Int64Type, "ram_mib": types.Int64Type, "disk_gb": types.Int64Type}
+	zoneTypes   = map[string]attr.Type{"name": types.StringType, "available": types.BoolType}
 )
 
 func computedList(description string, attrs map[string]schema.Attribute) schema.ListNestedAttribute {
@@ -88,6 +91,10 @@ func NewVersionsDataSource() datasource.DataSource {
 				"version": computed("string", "Minor, e.g. `1.34` (what a cluster's `version` takes)."),
 				"patch":   computed("string", "Exact patch served for it, e.g. `1.34.10`."),
 				"default": computed("bool", "Whether clusters get this minor when they name none."),
+				"end_of_support": computed("string",
+					"Last day upstream supports this minor with patches (`YYYY-MM-DD`, published or expected)."),
+				"upgrades_to": schema.ListAttribute{Computed: true, ElementType: types.StringType,
+					Description: "Exact patches a cluster on this minor may upgrade to (the next minor; empty for the newest)."},
 			}),
 			"default_version": computed("string", "The default minor."),
 		},
@@ -101,6 +108,7 @@ func NewVersionsDataSource() datasource.DataSource {
 			for _, v := range items {
 				values = append(values, types.ObjectValueMust(versionTypes, map[string]attr.Value{
 					"version": types.StringValue(v.Version), "patch": types.StringValue(v.Patch), "default": types.BoolValue(v.Default),
+					"end_of_support": types.StringValue(v.EndOfSupport), "upgrades_to": stringList(v.UpgradesTo),
 				}))
 				if v.Default {
 					def = types.StringValue(v.Version)

@@ -112,7 +112,7 @@ func TestUnavailableRuntimeNamesTheAttribute(t *testing.T) {
 // operation's problem and the events that followed its request.
 func TestFailedOperationShowsItsErrorAndEvents(t *testing.T) {
 	op := &client.Operation{ID: "op-1", Kind: "ClusterCreate", Phase: "Failed",
-		Error: &client.Problem{Code: "BERTH_ERR_COMPONENT_MISSING", Detail: "kube-apiserver v1.33.13 is not installed"}}
+		Error: &client.Problem{Code: "BERTH_ERR_COMPONENT_MISSING", Detail: "kube-apiserver v1.35.4 is not installed"}}
 	err := &client.OperationFailed{Operation: op, Events: []client.Event{
 		{Time: "2026-01-01T00:00:00Z", Type: "Normal", Reason: "CreateRequested", Message: "Cluster demo requested"},
 		{Time: "2026-01-01T00:00:05Z", Type: "Warning", Reason: "ClusterError", Message: "cluster is Error"},
@@ -121,7 +121,7 @@ func TestFailedOperationShowsItsErrorAndEvents(t *testing.T) {
 	addAPIError(&diags, "Creating cluster demo failed", err, clusterErrors)
 	detail := onlyError(t, diags).Detail()
 	for _, want := range []string{
-		"operation op-1 (ClusterCreate) failed: kube-apiserver v1.33.13 is not installed (BERTH_ERR_COMPONENT_MISSING)",
+		"operation op-1 (ClusterCreate) failed: kube-apiserver v1.35.4 is not installed (BERTH_ERR_COMPONENT_MISSING)",
 		"Events since it was requested:", "Normal   CreateRequested: Cluster demo requested", "Warning  ClusterError: cluster is Error",
 	} {
 		if !strings.Contains(detail, want) {

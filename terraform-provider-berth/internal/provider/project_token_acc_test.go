@@ -152,10 +152,13 @@ data "berth_kubernetes_cluster" "c" {
   name = berth_kubernetes_cluster.c.name
 }`),
 			Check: resource.ComposeAggregateTestCheckFunc(
-				resource.TestCheckResourceAttr("data.berth_kubernetes_versions.all", "default_version", "1.34"),
-				resource.TestCheckResourceAttr("data.berth_kubernetes_versions.all", "versions.0.version", "1.34"),
-				resource.TestCheckResourceAttr("data.berth_kubernetes_versions.all", "versions.0.patch", "1.34.10"),
+				resource.TestCheckResourceAttr("data.berth_kubernetes_versions.all", "default_version", "1.37"),
+				resource.TestCheckResourceAttr("data.berth_kubernetes_versions.all", "versions.0.version", "1.37"),
+				resource.TestCheckResourceAttr("data.berth_kubernetes_versions.all", "versions.0.patch", "1.37.2"),
 				resource.TestCheckResourceAttr("data.berth_kubernetes_versions.all", "versions.0.default", "true"),
+				resource.TestCheckResourceAttr("data.berth_kubernetes_versions.all", "versions.0.end_of_support", "2027-10-28"),
+				resource.TestCheckResourceAttr("data.berth_kubernetes_versions.all", "versions.0.upgrades_to.#", "0"),
+				resource.TestCheckResourceAttr("data.berth_kubernetes_versions.all", "versions.1.upgrades_to.0", "1.37.2"),
 				resource.TestCheckResourceAttr("data.berth_flavors.all", "flavors.0.name", "std-2-4"),
 				resource.TestCheckResourceAttr("data.berth_flavors.all", "flavors.0.vcpus", "2"),
 				resource.TestCheckResourceAttr("data.berth_flavors.all", "flavors.0.ram_mib", "4096"),

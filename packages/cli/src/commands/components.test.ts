@@ -25,9 +25,9 @@ function fakeGoRunner() {
       const out = call.args[call.args.indexOf('-o') + 1] as string;
       const module = call.options.cwd ?? '';
       const version = /kubernetes/.test(module)
-        ? 'v1.34.10'
+        ? 'v1.37.2'
         : /etcd/.test(module)
-          ? '3.6.16'
+          ? '3.7.4'
           : '0.8.0';
       await writeFile(out, `fake ${version}\n`);
       return {};
@@ -52,20 +52,21 @@ test('install prints plain progress lines without a terminal, then list and path
     'berth',
     'components',
     'install',
-    '1.34',
+    '1.37',
     '--only',
     'etcd,kube-apiserver',
   ]);
   const text = io.text();
-  assert.match(text, /kubernetes v1\.34\.10: building kube-apiserver\n/);
-  assert.match(text, /etcd v3\.6\.16: etcd built in \d+s/);
-  assert.match(text, /Kubernetes v1\.34\.10: 2 binaries installed/);
+  assert.match(text, /kubernetes v1\.37\.2: building kube-apiserver\n/);
+  assert.match(text, /etcd v3\.7\.4: etcd built in \d+s/);
+  assert.match(text, /Kubernetes v1\.37\.2: 2 binaries installed/);
   assert.doesNotMatch(text, /\r/, 'no terminal control characters in a log');
 
   io.chunks.length = 0;
   await program.parseAsync(['node', 'berth', 'components', 'list']);
-  assert.match(io.text(), /Supported versions: 1\.34 \(v1\.34\.10, default\)/);
-  assert.match(io.text(), /1\.34,1\.33\s+etcd\s+v3\.6\.16\s+etcd\s+\S+ B\s+built\s+ok/);
+  assert.match(io.text(), /Supported versions: 1\.37 \(v1\.37\.2, default\), 1\.36 \(v1\.36\.3\)/);
+  assert.match(io.text(), /1\.37\s+etcd\s+v3\.7\.4\s+etcd\s+\S+ B\s+built\s+ok/);
+  assert.match(io.text(), /1\.36,1\.35,1\.34\s+etcd\s+v3\.6\.16\s+etcd\s+-\s+-\s+missing/);
   assert.match(
     io.text(),
     /cluster-autoscaler\s+v0\.0\.0-20250613073258-1959f5f61f6c\s+cluster-autoscaler\s+-\s+-\s+missing\n/,
@@ -73,7 +74,7 @@ test('install prints plain progress lines without a terminal, then list and path
 
   io.chunks.length = 0;
   await program.parseAsync(['node', 'berth', 'components', 'path', 'etcd']);
-  assert.equal(io.text(), `${join(cacheDir, 'components', 'etcd', 'v3.6.16', 'etcd')}\n`);
+  assert.equal(io.text(), `${join(cacheDir, 'components', 'etcd', 'v3.7.4', 'etcd')}\n`);
 });
 
 test('on a terminal the build ticks on one line; in a log every 30 s', () => {

@@ -11,6 +11,7 @@ import { registerProjectCommands } from './project.js';
 import { registerRegistryCommands } from './registry.js';
 import { registerServerCommand } from './server.js';
 import { registerTokenCommands } from './token.js';
+import { registerVersionCommands } from './version.js';
 import { registerVolumeCommands } from './volume.js';
 import { registerWaitCommand } from './wait.js';
 import { registerGlobalOptions } from '../lib/settings.js';
@@ -28,6 +29,7 @@ export const commandGroups: Array<(program: Command) => void> = [
   (program) => registerVolumeCommands(program),
   (program) => registerTokenCommands(program),
   (program) => registerProjectCommands(program),
+  (program) => registerVersionCommands(program),
   (program) => registerRegistryCommands(program),
   (program) => registerConfigCommands(program),
   (program) => registerWaitCommand(program),

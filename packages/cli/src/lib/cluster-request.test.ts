@@ -38,7 +38,7 @@ test('flags override a spec file; --nodegroup replaces its node groups', () => {
     [
       'metadata: {name: from-file, labels: {team: a}}',
       'spec:',
-      '  version: "1.33"',
+      '  version: "1.35"',
       '  controlPlane: {count: 1, flavor: std-2-4}',
       '  nodeGroups: [{name: old, count: 9}]',
     ].join('\n'),
@@ -48,7 +48,7 @@ test('flags override a spec file; --nodegroup replaces its node groups', () => {
   assert.equal(request.metadata.name, 'from-file');
   assert.deepEqual(request.metadata.labels, { team: 'a' });
   assert.deepEqual(request.spec?.controlPlane, { count: 5, flavor: 'std-2-4' });
-  assert.equal(request.spec?.version, '1.33');
+  assert.equal(request.spec?.version, '1.35');
   assert.deepEqual(request.spec?.nodeGroups, [{ name: 'new' }]);
 });
 

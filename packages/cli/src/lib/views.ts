@@ -8,6 +8,7 @@ import type {
   Operation,
   Project,
   Token,
+  VersionItem,
 } from '@berth/api-types';
 import { age, cell } from './table.js';
 
@@ -87,6 +88,17 @@ export const tokenView: View<Token> = {
 export const projectView: View<Project> = {
   headers: ['NAME', 'DESCRIPTION', 'AGE'],
   row: (p, now) => [p.metadata.name, cell(p.spec?.description), age(p.metadata.createdAt, now)],
+};
+
+export const versionView: View<VersionItem> = {
+  headers: ['VERSION', 'PATCH', 'DEFAULT', 'END OF SUPPORT', 'UPGRADES TO'],
+  row: (v) => [
+    v.version,
+    v.patch,
+    v.default ? 'yes' : '',
+    v.endOfSupport,
+    v.upgradesTo.length > 0 ? v.upgradesTo.join(',') : '-',
+  ],
 };
 
 export const eventView: View<ClusterEvent> = {

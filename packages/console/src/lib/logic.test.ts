@@ -27,7 +27,7 @@ test('changed fields appear in the body and in the equivalent command', () => {
   const form = {
     ...defaultForm(),
     name: 'web',
-    version: '1.33',
+    version: '1.35',
     masters: 3 as const,
     zones: ['az1', 'az2'],
     podsCidr: '10.200.0.0/16',
@@ -53,7 +53,7 @@ test('changed fields appear in the body and in the equivalent command', () => {
   const { request, errors } = toRequest(form);
   assert.deepEqual(errors, {});
   assert.deepEqual(request.spec, {
-    version: '1.33',
+    version: '1.35',
     controlPlane: { count: 3 },
     zones: ['az1', 'az2'],
     network: { podsCidr: '10.200.0.0/16' },
@@ -75,7 +75,7 @@ test('changed fields appear in the body and in the equivalent command', () => {
   });
   assert.equal(
     berthCommand('team-a', request),
-    'berth -p team-a cluster create web --version 1.33 --masters 3 --zones az1,az2 ' +
+    'berth -p team-a cluster create web --version 1.35 --masters 3 --zones az1,az2 ' +
       '--pods-cidr 10.200.0.0/16 --private --allowed-cidr 203.0.113.0/24 --allowed-cidr 198.51.100.0/24 ' +
       '--nodegroup web:count=5,label=tier=web,taint=dedicated=web:NoSchedule ' +
       '--nodegroup batch:flavor=std-4-8,zone=az2,min=1,max=4,autoscale --wait',
@@ -143,21 +143,28 @@ test('routes: every page has a path, names are decoded, unknown paths are not fo
 });
 
 test('upgrades offered: newer patches of the minor, and the next minor only', () => {
+  const item = (version: string, patch: string, isDefault = false) => ({
+    version,
+    patch,
+    default: isDefault,
+    endOfSupport: '2027-01-01',
+    upgradesTo: [],
+  });
   const catalog = [
-    { version: '1.35', patch: '1.35.1', default: false },
-    { version: '1.34', patch: '1.34.10', default: true },
-    { version: '1.33', patch: '1.33.13', default: false },
-    { version: '1.32', patch: '1.32.9', default: false },
+    item('1.37', '1.37.2'),
+    item('1.36', '1.36.3', true),
+    item('1.35', '1.35.4'),
+    item('1.34', '1.34.10'),
   ];
   assert.deepEqual(
-    upgradeTargets('1.33.13', catalog).map((t) => t.version),
-    ['1.34'],
+    upgradeTargets('1.35.4', catalog).map((t) => t.version),
+    ['1.36'],
   );
   assert.deepEqual(
-    upgradeTargets('1.33.2', catalog).map((t) => t.version),
-    ['1.33.13', '1.34'],
+    upgradeTargets('1.35.2', catalog).map((t) => t.version),
+    ['1.35.4', '1.36'],
   );
-  assert.deepEqual(upgradeTargets('1.35.1', catalog), []);
+  assert.deepEqual(upgradeTargets('1.37.2', catalog), []);
 });
 
 test('formatting: ages, phase colours', () => {

@@ -19,7 +19,7 @@ function newer(a: number[], b: number[]): boolean {
   return false;
 }
 
-/** Offered targets for a cluster running `current` ("1.33" or "1.33.4"), oldest first. */
+/** Offered targets for a cluster running `current` ("1.35" or "1.35.4"), oldest first. */
 export function upgradeTargets(current: string, catalog: readonly VersionItem[]): UpgradeTarget[] {
   const now = parts(current);
   const [major = 0, minor = 0] = now;

@@ -167,7 +167,7 @@ export function CreateClusterPage({ project }: { project: string }) {
                   </option>
                   {versions.map((v) => (
                     <option key={v.version} value={v.version}>
-                      {v.version} ({v.patch})
+                      {v.version} ({v.patch}), supported until {v.endOfSupport}
                     </option>
                   ))}
                 </select>

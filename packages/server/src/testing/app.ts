@@ -13,8 +13,27 @@ import { createLogger } from '../logger.js';
 
 export const TEST_CATALOG: CatalogSnapshot = {
   versions: [
-    { version: '1.34', patch: '1.34.10', default: true },
-    { version: '1.33', patch: '1.33.13', default: false },
+    {
+      version: '1.36',
+      patch: '1.36.3',
+      default: false,
+      endOfSupport: '2027-06-28',
+      upgradesTo: [],
+    },
+    {
+      version: '1.35',
+      patch: '1.35.4',
+      default: false,
+      endOfSupport: '2027-02-28',
+      upgradesTo: ['1.36.3'],
+    },
+    {
+      version: '1.34',
+      patch: '1.34.10',
+      default: true,
+      endOfSupport: '2026-10-27',
+      upgradesTo: ['1.35.4'],
+    },
   ],
   flavors: [
     { name: 'std-2-4', vcpus: 2, ramMiB: 4096, diskGb: 20 },

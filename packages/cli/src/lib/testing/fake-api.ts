@@ -16,6 +16,7 @@ import { registerNodeGroupCommands } from '../../commands/nodegroup.js';
 import { registerProjectCommands } from '../../commands/project.js';
 import { registerRegistryCommands } from '../../commands/registry.js';
 import { registerTokenCommands } from '../../commands/token.js';
+import { registerVersionCommands } from '../../commands/version.js';
 import { registerVolumeCommands } from '../../commands/volume.js';
 import { registerWaitCommand } from '../../commands/wait.js';
 import type { CliIo } from '../io.js';
@@ -153,6 +154,7 @@ export async function runCli(args: string[], options: RunOptions = {}): Promise<
     registerVolumeCommands,
     registerTokenCommands,
     registerProjectCommands,
+    registerVersionCommands,
     registerRegistryCommands,
     registerConfigCommands,
     registerWaitCommand,
