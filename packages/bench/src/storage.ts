@@ -227,7 +227,7 @@ export async function benchStorage(): Promise<Table> {
   }
   const s = (v: number) => round(v, 1);
   return {
-    title: 'Persistent volumes on real nodes (local provider, Kubernetes 1.34)',
+    title: 'Persistent volumes on real nodes (local provider, the default release)',
     method: `One \`berth server --provider local\` (SQLite), a cluster of 1 master and 3 real workers in az1. Provisioning: a 1 GiB ssd claim and a pod using it applied together (WaitForFirstConsumer), time to the claim Bound and to the pod Running (polls every ${POLL_MS} ms), ${PROVISION_RUNS} runs. IOPS: \`berth/fio\` in a pod, 4 KiB random reads, O_DIRECT, libaio queue depth 16, 5 s on a 128 MiB file on a 1 GiB volume of each class, median of ${IOPS_RUNS}; the limit is the class's read IOPS from /v1/volume-types. Re-attach after a drain: a StatefulSet pod from \`kubectl drain\` of its node to Running on another node, median of ${MOVE_RUNS}. After node death: from SIGKILL of every process of the pod's machine to Running elsewhere (NotReady after the node-monitor grace, fenced after 30 s, detach forced), median of ${DEATH_RUNS}. Leak check afterwards: ${leaks}.`,
     columns: [
       'claim Bound p50 (s)',

@@ -16,7 +16,13 @@ const BASE = '/v1/projects/default/clusters';
 const MINORS = [35, 34, 33, 32, 31, 30, 29, 28];
 const catalog = staticCatalog({
   ...TEST_CATALOG,
-  versions: MINORS.map((m) => ({ version: `1.${m}`, patch: `1.${m}.1`, default: m === 34 })),
+  versions: MINORS.map((m) => ({
+    version: `1.${m}`,
+    patch: `1.${m}.1`,
+    default: m === 34,
+    endOfSupport: '2027-01-01',
+    upgradesTo: MINORS.includes(m + 1) ? [`1.${m + 1}.1`] : [],
+  })),
 });
 
 for (const backend of storeBackends()) {
