@@ -76,6 +76,8 @@ test('a master and a simulated worker from rendered user data make a working clu
     network,
     ports,
     binaries: components.master,
+    // Flags differ by minor (kube-controller-manager 1.37 knows no in-tree cloud controllers).
+    minor: /^v?(\d+\.\d+)/.exec(components.kubernetesVersion)![1]!,
     authorities: cas,
     certs,
   });
