@@ -73,8 +73,8 @@ func TestAccClusterLifecycle(t *testing.T) {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttr(clusterAddr, "id", "default/acc-life"),
 					resource.TestCheckResourceAttr(clusterAddr, "project", "default"),
-					resource.TestCheckResourceAttr(clusterAddr, "version", "1.34"),
-					resource.TestMatchResourceAttr(clusterAddr, "current_version", regexp.MustCompile(`^1\.34(\.\d+)?$`)),
+					resource.TestCheckResourceAttr(clusterAddr, "version", "1.37"),
+					resource.TestMatchResourceAttr(clusterAddr, "current_version", regexp.MustCompile(`^1\.37(\.\d+)?$`)),
 					resource.TestCheckResourceAttr(clusterAddr, "control_plane.count", "1"),
 					resource.TestCheckResourceAttr(clusterAddr, "control_plane.flavor", "std-2-4"),
 					resource.TestCheckResourceAttr(clusterAddr, "zones.#", "1"),
@@ -91,7 +91,7 @@ func TestAccClusterLifecycle(t *testing.T) {
 					// The memory provider runs no Kubernetes: the API answers 501 for the kubeconfig.
 					resource.TestCheckNoResourceAttr(clusterAddr, "kubeconfig"),
 					apiCluster(name, func(c *client.Cluster) error {
-						if c.Spec.Version != "1.34" || c.Spec.ControlPlane.Count != 1 {
+						if c.Spec.Version != "1.37" || c.Spec.ControlPlane.Count != 1 {
 							return fmt.Errorf("API spec %+v", c.Spec)
 						}
 						return nil
