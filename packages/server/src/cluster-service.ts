@@ -6,7 +6,6 @@ import {
   applyClusterDefaults,
   INFRASTRUCTURE_FINALIZER,
   ClusterSpec,
-  resolveVersion,
   skewRefusal,
   upgradeRefusal,
   validateClusterSpec,
@@ -18,6 +17,7 @@ import {
 } from '@berth/api-types';
 import { refuseUnavailableRuntime, type RuntimeSupport } from './node-runtimes.js';
 import { BerthError } from '@berth/errors';
+import { requireOfferedVersion } from './validation.js';
 import type { ClusterKey, Repositories, Store } from '@berth/store';
 import { finishImmediately, recordAction } from './actions.js';
 import type { Principal } from './auth.js';
@@ -171,14 +171,7 @@ export class ClusterService {
   ): Promise<Required<ClusterResult>> {
     const { version } = request;
     const catalog = await this.#catalog.snapshot();
-    if (!resolveVersion(version, catalog.versions)) {
-      const known = catalog.versions.map((v) => v.version).join(', ');
-      throw new BerthError(
-        'BERTH_ERR_VALIDATION',
-        `unsupported version "${version}"; supported: ${known}`,
-        { field: 'version' },
-      );
-    }
+    requireOfferedVersion(version, catalog.versions);
     return this.#store.transaction(async (tx) => {
       const current = await tx.clusters.require(key);
       if (isRetry(current, version)) return this.#retryUpgrade(tx, actor, key, current);

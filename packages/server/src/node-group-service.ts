@@ -6,7 +6,6 @@ import {
   applyNodeGroupDefaults,
   compareVersions,
   INFRASTRUCTURE_FINALIZER,
-  resolveVersion,
   skewRefusal,
   validateNodeGroupVersion,
   type Cluster,
@@ -19,6 +18,7 @@ import {
 } from '@berth/api-types';
 import { refuseUnavailableRuntime, type RuntimeSupport } from './node-runtimes.js';
 import { BerthError } from '@berth/errors';
+import { requireOfferedVersion } from './validation.js';
 import type { ClusterKey, NodeGroupKey, Store } from '@berth/store';
 import { finishImmediately, recordAction } from './actions.js';
 import type { Principal } from './auth.js';
@@ -171,14 +171,7 @@ export class NodeGroupService {
     version: string,
   ): Promise<Required<NodeGroupResult>> {
     const catalog = await this.#catalog.snapshot();
-    if (!resolveVersion(version, catalog.versions)) {
-      const known = catalog.versions.map((v) => v.version).join(', ');
-      throw new BerthError(
-        'BERTH_ERR_VALIDATION',
-        `unsupported version "${version}"; supported: ${known}`,
-        { field: 'version' },
-      );
-    }
+    requireOfferedVersion(version, catalog.versions);
     return this.#store.transaction(async (tx) => {
       const owner = await tx.clusters.require({ project: key.project, name: key.cluster });
       const current = await tx.nodeGroups.require(key);

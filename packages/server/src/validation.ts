@@ -8,6 +8,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { TSchema } from '@sinclair/typebox';
 import { BerthError } from '@berth/errors';
+import { resolveVersion, type VersionItem } from '@berth/api-types';
 
 // ajv-formats is CommonJS (default export on `.default` under NodeNext) and is typed against its
 // own copy of ajv, hence the cast to a plugin of ours.
@@ -105,4 +106,17 @@ export function checker<T>(
     if (!validate(value)) throw validationError(validate.errors ?? [], prefix);
     return value as T;
   };
+}
+
+/** @throws BERTH_ERR_VALIDATION on `version` when the catalog does not offer it. */
+export function requireOfferedVersion(version: string, versions: readonly VersionItem[]): void {
+  if (resolveVersion(version, versions)) return;
+  const known = versions.map((v) => v.version).join(', ');
+  throw new BerthError(
+    'BERTH_ERR_VALIDATION',
+    `unsupported version "${version}"; supported: ${known}`,
+    {
+      field: 'version',
+    },
+  );
 }
