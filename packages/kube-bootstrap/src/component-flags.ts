@@ -68,6 +68,11 @@ export interface ApiserverFlagsInput {
   audit?: AuditLogFlagsInput;
   /** The client certificate the apiserver presents to kubelets (logs, exec, port-forward). */
   kubeletClient?: { certFile: string; keyFile: string };
+  /**
+   * On SIGTERM, keep serving this long with `/readyz` failing, so the API load balancer's health
+   * monitor takes the master out before it stops accepting requests.
+   */
+  shutdownDelaySeconds?: number;
   pki: {
     caFile: string;
     certFile: string;
@@ -111,6 +116,9 @@ export function apiserverArgs(input: ApiserverFlagsInput): string[] {
     ...(input.audit ? auditLogArgs(input.audit) : []),
     ...(input.kubeletClient ? kubeletClientArgs(input.kubeletClient, input.pki.caFile) : []),
     ...(input.frontProxy ? frontProxyArgs(input.frontProxy) : []),
+    ...(input.shutdownDelaySeconds === undefined
+      ? []
+      : [`--shutdown-delay-duration=${input.shutdownDelaySeconds}s`]),
   ];
 }
 

@@ -122,12 +122,12 @@ export async function createKubeBootstrapParts(
   };
 }
 
-/** Real nodes' images from the platform registry (pause and CoreDNS are one pin for every release). */
+/** Real nodes' images from the platform registry: the pause and CoreDNS the release pins. */
 function nodeImagesFrom(
   registry: PlatformRegistry,
-): (cluster: { project: string; uid: string }) => Promise<NodeImages> {
-  return async (cluster) => {
-    const refs = registry.platformImages('default');
+): (cluster: { project: string; uid: string }, release: string) => Promise<NodeImages> {
+  return async (cluster, release) => {
+    const refs = registry.platformImages(release);
     return {
       sandbox: refs.pause,
       coredns: refs.coredns,

@@ -149,10 +149,10 @@ test('simulated worker user data: the node identity, the VIP, capacity from the 
 
 test('a real worker runs containerd, kubelet and kube-proxy, pulling with its cluster credential', async () => {
   const asked: unknown[] = [];
-  const kb = bootstrap(undefined, undefined, async (cluster) => {
-    asked.push(cluster);
+  const kb = bootstrap(undefined, undefined, async (cluster, release) => {
+    asked.push({ ...cluster, release });
     return {
-      sandbox: '198.18.0.1:5000/berth/pause:v3.10.1',
+      sandbox: `198.18.0.1:5000/berth/pause:for-${release}`,
       coredns: '198.18.0.1:5000/berth/coredns:v1.14.7',
       registry: { host: '198.18.0.1:5000', caPem: 'CA' },
       pullCredential: { username: `berth-node.${cluster.project}.${cluster.uid}`, password: 'pw' },
@@ -165,14 +165,16 @@ test('a real worker runs containerd, kubelet and kube-proxy, pulling with its cl
     { cluster, nodeGroup, serverName: 'demo-pool-abcde', vipAddress: '10.0.0.5' },
     signal,
   );
-  assert.deepEqual(asked, [{ project: cluster.metadata.project, uid: cluster.metadata.uid }]);
+  assert.deepEqual(asked, [
+    { project: cluster.metadata.project, uid: cluster.metadata.uid, release: cluster.spec.version },
+  ]);
   assert.deepEqual(
     data.services.map((s) => s.name),
     ['containerd', 'kubelet', 'kube-proxy'],
   );
   assert.match(
     file(data, '/etc/containerd/config.toml'),
-    /sandbox = '198\.18\.0\.1:5000\/berth\/pause/,
+    new RegExp(`sandbox = '198\\.18\\.0\\.1:5000/berth/pause:for-${cluster.spec.version}'`),
   );
   assert.match(
     file(data, '/etc/kubernetes/pki/registry-credential.json'),

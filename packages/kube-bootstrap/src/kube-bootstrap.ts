@@ -82,7 +82,8 @@ export interface KubeBootstrapDeps {
    * The images real nodes run (the pause sandbox, CoreDNS) and the registry they come from,
    * with the CA nodes trust it by. Without it, real nodes cannot start pods.
    */
-  images?: (cluster: { project: string; uid: string }) => Promise<NodeImages>;
+  /** The images of a release (`1.36`, `1.36.3`): pause and CoreDNS follow the Kubernetes minor. */
+  images?: (cluster: { project: string; uid: string }, release: string) => Promise<NodeImages>;
   /** How long one drain may wait for pods to leave before the pass gives up. Default 90 s. */
   drainTimeoutMs?: number;
   /**
@@ -125,7 +126,11 @@ export class KubeBootstrap implements ClusterBootstrap {
   readonly #api: ClusterApi;
   readonly #ports: MasterPorts;
   /** Clusters whose bootstrap RBAC and DNS this process applied (re-applied after a restart). */
-  readonly #systemApplied = new Set<string>();
+  /**
+   * The control-plane release each cluster's system objects (RBAC, CoreDNS, storage classes) were
+   * last applied for: applied again when it changes, so an upgrade brings the release's CoreDNS.
+   */
+  readonly #systemApplied = new Map<string, string>();
 
   constructor(private readonly deps: KubeBootstrapDeps) {
     this.#secrets = new ClusterSecrets(deps.secrets, deps.clock);
@@ -231,7 +236,7 @@ export class KubeBootstrap implements ClusterBootstrap {
       labels: nodeGroup.spec.labels,
       taints: nodeGroup.spec.taints,
     });
-    const images = await this.#images(cluster);
+    const images = await this.#images(cluster, version);
     const csi = await this.deps.storage?.nodePlugin(signal);
     const bin = (name: string) => this.deps.components(name, version);
     const bridge = await bin('bridge');
@@ -278,13 +283,16 @@ export class KubeBootstrap implements ClusterBootstrap {
     });
   }
 
-  async #images(cluster: Cluster): Promise<NodeImages> {
+  async #images(cluster: Cluster, release: string): Promise<NodeImages> {
     if (this.deps.images === undefined)
       throw new BerthError(
         'BERTH_ERR_UNAVAILABLE',
         'real nodes need the platform registry (pause and CoreDNS images), which this server does not run',
       );
-    return this.deps.images({ project: cluster.metadata.project, uid: cluster.metadata.uid });
+    return this.deps.images(
+      { project: cluster.metadata.project, uid: cluster.metadata.uid },
+      release,
+    );
   }
 
   /** kwok keeping a Node and its pods' status, without containers. */
@@ -332,7 +340,8 @@ export class KubeBootstrap implements ClusterBootstrap {
     const health = await controlPlaneHealth(found.api, masters, this.deps.clock(), signal);
     if (!health.ready) return health;
     const uid = cluster.metadata.uid;
-    if (!this.#systemApplied.has(uid)) {
+    const release = controlPlaneRelease(cluster);
+    if (this.#systemApplied.get(uid) !== release) {
       try {
         await applyBootstrapRbac(found.api, signal);
       } catch (err) {
@@ -344,7 +353,7 @@ export class KubeBootstrap implements ClusterBootstrap {
         };
       }
       try {
-        await this.#applyClusterDns(cluster, found.api, signal);
+        await this.#applyClusterDns(cluster, release, found.api, signal);
       } catch (err) {
         const why = err instanceof Error ? err.message : String(err);
         return { ready: false, reason: 'ClusterDnsFailed', message: `applying CoreDNS: ${why}` };
@@ -360,9 +369,9 @@ export class KubeBootstrap implements ClusterBootstrap {
           message: `applying the CSI driver and StorageClasses: ${why}`,
         };
       }
-      this.#systemApplied.add(uid);
+      this.#systemApplied.set(uid, release);
       this.deps.logger.info(
-        { cluster: uid },
+        { cluster: uid, release },
         'bootstrap RBAC, cluster DNS and storage classes applied',
       );
     }
@@ -370,9 +379,14 @@ export class KubeBootstrap implements ClusterBootstrap {
   }
 
   /** CoreDNS from the platform registry; a server without one runs no DNS (simulated only). */
-  async #applyClusterDns(cluster: Cluster, api: KubeClient, signal: AbortSignal): Promise<void> {
+  async #applyClusterDns(
+    cluster: Cluster,
+    release: string,
+    api: KubeClient,
+    signal: AbortSignal,
+  ): Promise<void> {
     if (this.deps.images === undefined) return;
-    const images = await this.#images(cluster);
+    const images = await this.#images(cluster, release);
     const objects = clusterDnsObjects({
       image: images.coredns,
       clusterIp: clusterDnsAddress(cluster.spec.network.servicesCidr),
@@ -572,6 +586,14 @@ export class KubeBootstrap implements ClusterBootstrap {
 export const CLUSTER_DOMAIN = 'cluster.local';
 
 /** CoreDNS's Service address: the services range's 10th address, as kubeadm chooses it. */
+/**
+ * The release every master runs: the system objects (CoreDNS) follow it, not `spec.version`,
+ * which names an upgrade's target while masters still roll.
+ */
+function controlPlaneRelease(cluster: Cluster): string {
+  return cluster.status?.controlPlaneVersion ?? cluster.spec.version;
+}
+
 export function clusterDnsAddress(servicesCidr: string): string {
   return nthAddress(servicesCidr, 10);
 }

@@ -113,6 +113,16 @@ function masterFiles(input: MasterUserDataInput): UserDataFile[] {
   ];
 }
 
+/**
+ * A master that stops (replaced in an upgrade, repaired, stopped) keeps its API server serving
+ * for this long with `/readyz` failing: the API load balancer's monitor (every 2 s, out after 3
+ * failures) takes it out first, so clients see no errors. Its etcd stops only after it (services
+ * stop in the reverse of their `after` order).
+ */
+const API_SHUTDOWN_DELAY_SECONDS = 12;
+/** Time after the delay for requests in flight to finish before SIGKILL. */
+const API_DRAIN_SECONDS = 20;
+
 function masterServices(input: MasterUserDataInput): UserDataService[] {
   const { master, ports, binaries } = input;
   const peer = (address: string) => `https://${address}:${ports.etcdPeer}`;
@@ -152,6 +162,7 @@ function masterServices(input: MasterUserDataInput): UserDataService[] {
           },
         }
       : {}),
+    shutdownDelaySeconds: API_SHUTDOWN_DELAY_SECONDS,
     kubeletClient: {
       certFile: paths.apiserverKubeletClientCert,
       keyFile: paths.apiserverKubeletClientKey,
@@ -207,7 +218,10 @@ function masterServices(input: MasterUserDataInput): UserDataService[] {
   ];
   return [
     service('etcd', [...etcdMember, binaries.etcd, ...etcd]),
-    service('kube-apiserver', [binaries.kubeApiserver, ...apiserver], ['etcd']),
+    {
+      ...service('kube-apiserver', [binaries.kubeApiserver, ...apiserver], ['etcd']),
+      stopTimeoutSec: API_SHUTDOWN_DELAY_SECONDS + API_DRAIN_SECONDS,
+    },
     service(
       'kube-controller-manager',
       [binaries.kubeControllerManager, ...controllerManager],

@@ -27,8 +27,10 @@ export interface UserDataService {
   workingDir?: string;
   /** Default `always`. */
   restart?: RestartPolicy;
-  /** Services that must have started before this one. */
+  /** Services that must have started before this one; on shutdown it stops before them. */
   after?: string[];
+  /** Grace between SIGTERM and SIGKILL when the server stops. Default: the provider's (5 s locally). */
+  stopTimeoutSec?: number;
 }
 
 export interface UserData {

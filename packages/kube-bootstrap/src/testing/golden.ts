@@ -29,6 +29,7 @@ export function describeUserData(userData: {
     workingDir?: string;
     restart?: string;
     after?: string[];
+    stopTimeoutSec?: number;
   }[];
 }): string {
   const files = userData.files.map(
@@ -36,7 +37,7 @@ export function describeUserData(userData: {
   );
   const services = userData.services.map((s) =>
     [
-      `=== service ${s.name} (restart ${s.restart ?? 'always'}, cwd ${s.workingDir ?? '-'}, after ${(s.after ?? []).join(',') || '-'})`,
+      `=== service ${s.name} (restart ${s.restart ?? 'always'}, cwd ${s.workingDir ?? '-'}, after ${(s.after ?? []).join(',') || '-'}${s.stopTimeoutSec === undefined ? '' : `, stop within ${s.stopTimeoutSec}s`})`,
       ...s.command.map((a) => `  ${a}`),
       '',
     ].join('\n'),

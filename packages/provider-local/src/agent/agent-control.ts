@@ -56,7 +56,7 @@ export class AgentController {
     this.nodePath = options.nodePath ?? process.execPath;
     this.agentScript = options.agentScript ?? fileURLToPath(new URL('./main.js', import.meta.url));
     this.startTimeoutMs = options.startTimeoutMs ?? 10_000;
-    this.stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
+    this.stopTimeoutMs = options.stopTimeoutMs ?? 60_000;
   }
 
   /** Writes the agent's config and user data (the agent reads them at start and on reload). */

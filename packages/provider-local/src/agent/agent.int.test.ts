@@ -146,6 +146,36 @@ test('stop ends stopFirst services before the others get SIGTERM', async (t) => 
   assert.equal(fs.readFileSync(path.join(layout.rootDir, 'later.txt'), 'utf8'), 'after\n');
 });
 
+test('stop reverses the start order: a service outlives those that start after it, within its grace', async (t) => {
+  const { dir, controller, launch, layout } = setup(t);
+  const loop = 'while :; do sleep 0.1; done';
+  // `store` stands for etcd, `api` for an API server that drains for a while after SIGTERM
+  // (longer than the default 5 s grace would allow): `store` must still run when `api` exits.
+  const trapping = (name: string, onTerm: string) => ({
+    name,
+    command: 'sh',
+    args: ['-c', `trap '${onTerm}; exit 0' TERM; : > ${name}-up; ${loop}`],
+  });
+  await controller.start(
+    launch({
+      services: [
+        { ...trapping('worker', 'echo > worker-done'), after: ['api'] },
+        {
+          ...trapping('api', 'sleep 6; [ -e store-done ] || echo > api-done-first'),
+          after: ['store'],
+          stopTimeoutSec: 20,
+        },
+        trapping('store', '[ -e worker-done ] && [ -e api-done-first ] && echo ok > store.txt'),
+      ],
+    }),
+  );
+  const up = (name: string) => fs.existsSync(path.join(layout.rootDir, `${name}-up`));
+  await until('every service trapping SIGTERM', () => up('worker') && up('api') && up('store'));
+  // The agent's whole stop takes > 6 s here: a controller that waits for it.
+  await new AgentController({ stopTimeoutMs: 30_000 }).stop(dir);
+  assert.equal(fs.readFileSync(path.join(layout.rootDir, 'store.txt'), 'utf8'), 'ok\n');
+});
+
 test('crash kills agent and services with SIGKILL; start afterwards brings everything back', async (t) => {
   const { dir, controller, launch, layout } = setup(t);
   const first = await controller.start(launch({ services: [sleeper] }));

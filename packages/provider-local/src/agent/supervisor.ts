@@ -43,12 +43,23 @@ export class Supervisor {
     this.options.onChange();
   }
 
-  /** Stops `stopFirst` services, then the rest; each group in parallel. */
+  /**
+   * Stops `stopFirst` services, then the rest in the reverse of their start order: a service
+   * stops once every service that starts `after` it has stopped; independent ones in parallel.
+   */
   async stopAll(): Promise<void> {
     const all = [...this.services.values()];
     const first = all.filter((s) => s.spec.stopFirst === true);
     await Promise.all(first.map((s) => s.stop()));
-    await Promise.all(all.filter((s) => !first.includes(s)).map((s) => s.stop()));
+    let rest = all.filter((s) => !first.includes(s));
+    while (rest.length > 0) {
+      // A wave: the services no remaining service starts after. A cycle (refused by the
+      // provider) would leave none; then the rest stop together.
+      const wave = rest.filter((s) => !rest.some((d) => d.spec.after?.includes(s.spec.name)));
+      const stopping = wave.length > 0 ? wave : rest;
+      await Promise.all(stopping.map((s) => s.stop()));
+      rest = rest.filter((s) => !stopping.includes(s));
+    }
     this.services.clear();
   }
 

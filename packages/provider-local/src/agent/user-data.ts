@@ -26,6 +26,12 @@ export interface ServiceSpec {
   /** Grace between SIGTERM and SIGKILL when stopping. Default 5. */
   stopTimeoutSec?: number;
   /**
+   * Services this one starts after. When the agent shuts down, the order is reversed (as
+   * systemd's `After=`): a service stops only once every service that names it here has
+   * stopped — an API server drains its clients before the etcd it talks to goes.
+   */
+  after?: string[];
+  /**
    * When the agent shuts down, services marked so stop (and exit) before the others get
    * SIGTERM: an amphora's keepalived hands the VIP over before its HAProxy goes.
    */
@@ -98,6 +104,18 @@ function validateService(s: ServiceSpec, field: string): void {
   }
   if (s.restart !== undefined && !RESTART.includes(s.restart)) {
     throw invalid(`${field}.restart`, `must be one of ${RESTART.join(', ')}`);
+  }
+  if (
+    s.stopTimeoutSec !== undefined &&
+    !(Number.isFinite(s.stopTimeoutSec) && s.stopTimeoutSec > 0 && s.stopTimeoutSec <= 300)
+  ) {
+    throw invalid(`${field}.stopTimeoutSec`, 'must be a number of seconds in (0, 300]');
+  }
+  if (
+    s.after !== undefined &&
+    !(Array.isArray(s.after) && s.after.every((a) => typeof a === 'string'))
+  ) {
+    throw invalid(`${field}.after`, 'must be service names');
   }
 }
 

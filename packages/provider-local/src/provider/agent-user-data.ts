@@ -26,6 +26,8 @@ export function toAgentUserData(userData: UserData): AgentUserData {
         ...(s.env === undefined ? {} : { env: s.env }),
         ...(s.workingDir === undefined ? {} : { cwd: rebase(s.workingDir) }),
         restart: s.restart ?? 'always',
+        ...(s.after === undefined ? {} : { after: s.after }),
+        ...(s.stopTimeoutSec === undefined ? {} : { stopTimeoutSec: s.stopTimeoutSec }),
       };
     }),
   };
