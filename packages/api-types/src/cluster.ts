@@ -180,7 +180,12 @@ export const ClusterStatus = Closed(
   {
     phase: StringEnum(CLUSTER_PHASES),
     apiEndpoint: Type.Optional(Type.String({ description: 'https://<address>:6443' })),
-    version: Type.Optional(Type.String({ description: 'Exact running version, e.g. 1.34.2' })),
+    version: Type.Optional(
+      Type.String({
+        description:
+          'The version the cluster runs, as spec.version names it (a minor such as 1.37, or an exact patch); GET /v1/versions gives the patch of a minor',
+      }),
+    ),
     controlPlaneVersion: Type.Optional(
       Type.String({
         description:

@@ -12,6 +12,7 @@ import { benchLbFailover } from './lb-failover.js';
 import { benchLocalCluster } from './local-cluster.js';
 import { benchRealNodes } from './real-nodes.js';
 import { benchStorage } from './storage.js';
+import { benchUpgrade } from './upgrade.js';
 import { appendReport, renderTable, type Table } from './report.js';
 
 const suites: Record<string, () => Promise<Table>> = {
@@ -23,6 +24,7 @@ const suites: Record<string, () => Promise<Table>> = {
   'ha-cluster': benchHaCluster,
   autoscaler: benchAutoscaler,
   storage: benchStorage,
+  upgrade: benchUpgrade,
   console: benchConsole,
 };
 

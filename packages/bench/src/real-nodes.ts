@@ -184,7 +184,7 @@ function workerMemory(prefix: string, serverId: string): { pss: number; rss: num
 const HTTPD = 'mkdir -p /www && echo ok >/www/index.html && exec httpd -f -p 8080 -h /www';
 
 /** 3 httpd pods spread over the nodes, a PDB, a LoadBalancer Service; its address. */
-async function webService(kube: Kube, image: string): Promise<string> {
+export async function webService(kube: Kube, image: string): Promise<string> {
   const labels = { app: 'web' };
   await kube.apps.createNamespacedDeployment({
     namespace: 'default',
@@ -255,13 +255,21 @@ async function webService(kube: Kube, image: string): Promise<string> {
   return address;
 }
 
-function get(agent: http.Agent, host: string): Promise<boolean> {
+/** One GET of the app on a connection of its own. */
+export function httpOk(host: string): Promise<boolean> {
+  return get(undefined, host);
+}
+
+function get(agent: http.Agent | undefined, host: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = http.get({ host, port: 80, path: '/', agent, timeout: 2000 }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode === 200));
-      res.on('error', () => resolve(false));
-    });
+    const req = http.get(
+      { host, port: 80, path: '/', agent: agent ?? false, timeout: 2000 },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode === 200));
+        res.on('error', () => resolve(false));
+      },
+    );
     req.on('timeout', () => req.destroy());
     req.on('error', () => resolve(false));
   });
