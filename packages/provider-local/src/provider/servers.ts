@@ -17,7 +17,7 @@ import {
   validateBootVolumes,
 } from '@berth/provider-api';
 import { errorMessage } from '../agent/errors.js';
-import { mutate, newId, read, type ProviderContext } from './context.js';
+import { mutate, newId, read, serverDir, type ProviderContext } from './context.js';
 import type { FirewallSync } from './firewall-sync.js';
 import { disassociatePort } from './floating-ips.js';
 import { createPort, deletePort } from './ports.js';
@@ -111,7 +111,8 @@ export class LocalServers implements ServerService {
     );
   }
 
-  delete(input: IdInput, signal: AbortSignal): Promise<void> {
+  async delete(input: IdInput, signal: AbortSignal): Promise<void> {
+    await this.#stopUnlocked(input.id);
     return mutate(this.ctx, signal, async () => {
       const entry = await this.ctx.repos.servers.get(input.id);
       if (entry === undefined) return;
@@ -154,7 +155,8 @@ export class LocalServers implements ServerService {
     });
   }
 
-  reboot(input: IdInput, signal: AbortSignal): Promise<Server> {
+  async reboot(input: IdInput, signal: AbortSignal): Promise<Server> {
+    await this.#stopUnlocked(input.id);
     return mutate(this.ctx, signal, async () => {
       await this.ctx.repos.servers.require(input.id);
       await this.runtime.stopAgent(input.id);
@@ -165,7 +167,8 @@ export class LocalServers implements ServerService {
     });
   }
 
-  rebuild(input: RebuildServerInput, signal: AbortSignal): Promise<Server> {
+  async rebuild(input: RebuildServerInput, signal: AbortSignal): Promise<Server> {
+    await this.#stopUnlocked(input.id);
     return mutate(this.ctx, signal, async () => {
       await this.ctx.repos.servers.require(input.id);
       await this.runtime.stopAgent(input.id);
@@ -178,6 +181,17 @@ export class LocalServers implements ServerService {
       await this.build(input.id, signal);
       return this.view(input.id);
     });
+  }
+
+  /**
+   * Stops a server's services gracefully before the provider's lock is taken: a master's API
+   * server drains behind its load balancer for ~15 s (master-user-data.ts), and the lock must not
+   * hold every other server, network and load balancer change for that long. Idempotent; the
+   * locked part stops whatever is still running.
+   */
+  async #stopUnlocked(id: string): Promise<void> {
+    if ((await this.ctx.repos.servers.get(id)) === undefined) return;
+    await this.ctx.agents.stop(serverDir(this.ctx, id));
   }
 
   /**
