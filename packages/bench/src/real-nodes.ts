@@ -255,21 +255,13 @@ export async function webService(kube: Kube, image: string): Promise<string> {
   return address;
 }
 
-/** One GET of the app on a connection of its own. */
-export function httpOk(host: string): Promise<boolean> {
-  return get(undefined, host);
-}
-
-function get(agent: http.Agent | undefined, host: string): Promise<boolean> {
+function get(agent: http.Agent, host: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = http.get(
-      { host, port: 80, path: '/', agent: agent ?? false, timeout: 2000 },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode === 200));
-        res.on('error', () => resolve(false));
-      },
-    );
+    const req = http.get({ host, port: 80, path: '/', agent, timeout: 2000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode === 200));
+      res.on('error', () => resolve(false));
+    });
     req.on('timeout', () => req.destroy());
     req.on('error', () => resolve(false));
   });

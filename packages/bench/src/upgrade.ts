@@ -8,6 +8,7 @@
  * the upgrade's total time (POST → operation Succeeded), the control plane's part of it, and the
  * failed API and app requests. Traffic goes only to the run's own floating IPs. Figures only.
  */
+import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -25,7 +26,7 @@ import {
   type Json,
   type LocalBerth,
 } from './local-berth.js';
-import { httpOk, webService } from './real-nodes.js';
+import { webService } from './real-nodes.js';
 import type { Table } from './report.js';
 import { median, round } from './stats.js';
 
@@ -52,11 +53,11 @@ function every(everyMs: number, once: () => Promise<string | undefined>) {
     let next = performance.now();
     while (!stopped) {
       result.sent++;
+      const at = new Date().toISOString();
       const p = once().then((failure) => {
         if (failure === undefined) return;
         result.failed++;
-        if (result.samples.length < 5)
-          result.samples.push(`${new Date().toISOString()} ${failure}`);
+        if (result.samples.length < 5) result.samples.push(`${at} ${failure}`);
       });
       const tracked = p.finally(() => inFlight.delete(tracked));
       inFlight.add(tracked);
@@ -101,6 +102,29 @@ function apiRequest(kubeconfig: k8s.KubeConfig): () => Promise<string | undefine
     });
 }
 
+/** One GET of the app on a new connection; undefined when it answered 200, else why not. */
+function appRequest(host: string): () => Promise<string | undefined> {
+  return () =>
+    new Promise((resolve) => {
+      const req = http.get({ host, port: 80, path: '/', agent: false, timeout: 2000 }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode === 200 ? undefined : `${res.statusCode}`));
+        res.on('error', (err) => resolve(err.message));
+      });
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.on('error', (err) => resolve(err.message));
+    });
+}
+
+/** The cluster's last event before `at`: what the upgrade was doing when a request failed. */
+function stepAt(events: Json[], at: string): string {
+  const before = events.filter((e) => (e.time as string) <= at);
+  const last = before.at(-1);
+  return last === undefined
+    ? 'before any event'
+    : `${last.reason} ${last.object?.name ?? ''}`.trim();
+}
+
 interface Run {
   totalSeconds: number;
   controlPlaneSeconds: number;
@@ -134,7 +158,7 @@ async function upgradeRun(b: LocalBerth, name: string, from: string, to: string)
   const config = new k8s.KubeConfig();
   config.loadFromString((await b.request('GET', `${clusterPath(name)}/kubeconfig`)).text);
   const stopApi = every(API_EVERY_MS, apiRequest(config));
-  const stopApp = every(APP_EVERY_MS, async () => ((await httpOk(address)) ? undefined : 'failed'));
+  const stopApp = every(APP_EVERY_MS, appRequest(address));
   // Both clients steady before the upgrade starts.
   await sleep(5_000);
   const started = performance.now();
@@ -150,7 +174,8 @@ async function upgradeRun(b: LocalBerth, name: string, from: string, to: string)
         const cluster = await api(b, 'GET', clusterPath(name));
         if (
           Number.isNaN(controlPlaneSeconds) &&
-          cluster.status.controlPlaneVersion?.startsWith(`${to}.`)
+          (cluster.status.controlPlaneVersion === to ||
+            cluster.status.controlPlaneVersion?.startsWith(`${to}.`))
         )
           controlPlaneSeconds = (performance.now() - started) / 1000;
         const op = await api(b, 'GET', `/v1/operations/${operation}`);
@@ -166,6 +191,11 @@ async function upgradeRun(b: LocalBerth, name: string, from: string, to: string)
     // Stopped also when the upgrade failed, so no probe outlives the run.
     probes = { api: await stopApi(), app: await stopApp() };
   }
+  const events = ((await api(b, 'GET', `${clusterPath(name)}/events`)).items as Json[]).sort(
+    (x, y) => String(x.time).localeCompare(String(y.time)),
+  );
+  for (const probed of [probes.api, probes.app])
+    probed.samples = probed.samples.map((s) => `${s} (after ${stepAt(events, s.slice(0, 24))})`);
   return { totalSeconds, controlPlaneSeconds, ...probes };
 }
 
