@@ -90,18 +90,21 @@ for (const backend of storeBackends()) {
       });
     });
 
-    test('addons are refused (501) until installed for real; kubeconfig and nodes say 501 without controllers', async () => {
-      assert.deepEqual(
-        problemOf(await api.post(`${BASE}/alpha/addons`, { name: 'ingress-nginx' })),
-        { status: 501, code: 'BERTH_ERR_NOT_IMPLEMENTED', field: 'name' },
-      );
+    test('addons are refused (501) without an addon controller; kubeconfig and nodes say 501 without controllers', async () => {
+      const refused = await api.post(`${BASE}/alpha/addons`, { name: 'ingress' });
+      assert.deepEqual(problemOf(refused), {
+        status: 501,
+        code: 'BERTH_ERR_NOT_IMPLEMENTED',
+        field: 'name',
+      });
+      assert.match(refused.body.detail, /runs no addon controller/);
       assert.deepEqual(problemOf(await api.post(`${BASE}/alpha/addons`, { name: 'nope' })), {
         status: 400,
         code: 'BERTH_ERR_VALIDATION',
         field: 'name',
       });
       assert.deepEqual((await api.get(`${BASE}/alpha/addons`)).body.items, []);
-      assert.deepEqual(problemOf(await api.delete(`${BASE}/alpha/addons/ingress-nginx`)), {
+      assert.deepEqual(problemOf(await api.delete(`${BASE}/alpha/addons/ingress`)), {
         status: 404,
         code: 'BERTH_ERR_ADDON_NOT_FOUND',
       });

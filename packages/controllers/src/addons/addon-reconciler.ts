@@ -1,0 +1,296 @@
+/**
+ * AddonReconciler, keyed by cluster uid: installs, upgrades and removes the addons of
+ * `spec.addons` in the cluster and reports what it found. A pass:
+ *
+ * 1. **read** — the cluster; nothing to do unless it serves (control plane up, not stopped or
+ *    deleting) and has addons wanted or left over;
+ * 2. **install** each wanted addon — render its objects (`@berth/addons`), server-side apply them
+ *    (field manager `berth-addons`), prune objects of it the new version no longer has, then
+ *    judge its workloads (readiness.ts);
+ * 3. **remove** each addon found in the cluster (by the label `addons.berth.dev/name`) but no
+ *    longer wanted — delete every object carrying its label, Services first, so the Service
+ *    load-balancer controller deletes their load balancers; `Removing` until none is left;
+ * 4. **report** — `status.addons`, the AddonsReady condition, an event per phase change, and the
+ *    addon operations (AddonInstall ends with the addon Installed or Failed, AddonRemove once
+ *    it is gone).
+ *
+ * Cluster deletion needs nothing from here: teardown deletes the servers and every Service load
+ * balancer of the cluster by its tags.
+ */
+import type { AddonStatus, Cluster, ClusterAddon, Condition, Operation } from '@berth/api-types';
+import type { Logger, Reconciler, Result } from '@berth/controller-kit';
+import {
+  ADDON_FIELD_MANAGER,
+  ADDON_KINDS,
+  ADDON_LABEL,
+  INSTALLABLE_ADDONS,
+  WORKLOAD_KINDS,
+  catalogItem,
+  renderAddon,
+} from '@berth/addons';
+import {
+  ADDONS_READY,
+  type AddonObjectRef,
+  type ClusterAddonsApi,
+  type ClusterAddonsClient,
+  type ControllerStore,
+} from '@berth/controller-ports';
+import { apiVipAddress } from '../cluster/addresses.js';
+import { setCondition } from '../conditions.js';
+import { errorMessage } from '../failures.js';
+import { judgeWorkloads } from './readiness.js';
+import { addonOperationUpdate } from './addon-operations.js';
+
+export interface AddonPolicy {
+  /** How long workloads may take to become available before the addon is Failed. */
+  readyTimeoutMs: number;
+  /** Re-read period while an addon is Installing or Removing. */
+  waitMs: number;
+  /** Re-read period once everything settled (drift is repaired this often). */
+  resyncMs: number;
+}
+
+/** Five minutes: pulling a 50 MB image and two pods' readiness take well under one here. */
+export const DEFAULT_ADDON_POLICY: AddonPolicy = {
+  readyTimeoutMs: 300_000,
+  waitMs: 2_000,
+  resyncMs: 15_000,
+};
+
+const SERVING_PHASES = new Set(['Running', 'Reconciling', 'Upgrading']);
+
+export interface AddonControllerDeps {
+  store: Pick<
+    ControllerStore,
+    'getCluster' | 'updateClusterAddons' | 'recordEvent' | 'listOpenOperations' | 'updateOperation'
+  >;
+  addons: ClusterAddonsApi;
+  logger: Logger;
+  now: () => Date;
+  policy: AddonPolicy;
+}
+
+interface AddonsPass {
+  cluster: Cluster;
+  client: ClusterAddonsClient;
+  present: AddonObjectRef[];
+  previous: Map<string, AddonStatus>;
+  signal: AbortSignal;
+}
+
+export class AddonReconciler implements Reconciler {
+  constructor(private readonly deps: AddonControllerDeps) {}
+
+  async reconcile(uid: string, signal: AbortSignal): Promise<Result | void> {
+    const cluster = await this.deps.store.getCluster(uid);
+    if (cluster === undefined || cluster.metadata.deletionRequestedAt !== undefined) return;
+    const wanted = cluster.spec.addons.filter((a) => INSTALLABLE_ADDONS.has(a.name));
+    const previous = new Map((cluster.status.addons ?? []).map((a) => [a.name, a]));
+    if (wanted.length === 0 && previous.size === 0) return;
+    const { policy } = this.deps;
+    if (!serving(cluster)) return { requeueAfterMs: policy.resyncMs };
+    const vip = apiVipAddress(cluster.spec.network.subnetCidr);
+    const connection = await this.deps.addons.connect(cluster, vip, signal);
+    if ('unreachable' in connection) {
+      this.deps.logger.debug(
+        { cluster: uid, why: connection.unreachable },
+        'cluster API unreachable',
+      );
+      return { requeueAfterMs: policy.waitMs };
+    }
+    const { client } = connection;
+    const present = await client.list(ADDON_LABEL, ADDON_KINDS, signal);
+    const pass: AddonsPass = { cluster, client, present, previous, signal };
+    const statuses: AddonStatus[] = [];
+    for (const addon of wanted) statuses.push(await this.#install(pass, addon));
+    const leftovers = new Set(present.map((r) => r.addon));
+    for (const name of leftovers) {
+      if (wanted.some((a) => a.name === name)) continue;
+      statuses.push(await this.#remove(pass, name));
+    }
+    await this.#report(pass, statuses);
+    const settled = statuses.every((s) => s.phase === 'Installed' || s.phase === 'Failed');
+    return { requeueAfterMs: settled ? policy.resyncMs : policy.waitMs };
+  }
+
+  async #install(pass: AddonsPass, addon: ClusterAddon): Promise<AddonStatus> {
+    const { cluster, client, signal } = pass;
+    const version = addon.version ?? catalogItem(addon.name)?.defaultVersion ?? 'unknown';
+    const since = this.#since(pass, addon.name, version);
+    const status = (phase: AddonStatus['phase'], reason: string, message: string) =>
+      this.#status(pass, { name: addon.name, version, phase, reason, message }, since);
+    let rendered;
+    try {
+      rendered = renderAddon(
+        { ...addon, version },
+        { images: this.deps.addons.images(cluster), subnetCidr: cluster.spec.network.subnetCidr },
+      );
+    } catch (err) {
+      return status('Failed', 'InvalidSettings', errorMessage(err));
+    }
+    if ('missing' in rendered) return status('Failed', 'NotRenderable', rendered.missing);
+    await client.apply(rendered.objects, ADDON_FIELD_MANAGER, signal);
+    const keep = new Set(rendered.objects.map((o) => refKey({ ...o.metadata, ...o })));
+    for (const stale of pass.present.filter((r) => r.addon === addon.name && !keep.has(refKey(r))))
+      await client.delete(stale, signal);
+    const expected = rendered.objects.filter((o) => WORKLOAD_KINDS.has(o.kind)).length;
+    const workloads = await client.workloads(ADDON_LABEL, addon.name, signal);
+    const waited = this.deps.now().getTime() - Date.parse(since);
+    const judged = judgeWorkloads(workloads, expected, waited, this.deps.policy.readyTimeoutMs);
+    return status(judged.phase, judged.reason, judged.message);
+  }
+
+  /** Deletes what is left of the addon; its status stays `Removing` until nothing is. */
+  async #remove(pass: AddonsPass, name: string): Promise<AddonStatus> {
+    const objects = pass.present.filter((r) => r.addon === name);
+    for (const object of objects.filter((o) => !o.deleting))
+      await pass.client.delete(object, pass.signal);
+    const waiting = objects.map(
+      (o) => `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`,
+    );
+    const version = pass.previous.get(name)?.version;
+    return this.#status(
+      pass,
+      {
+        name,
+        ...(version === undefined ? {} : { version }),
+        phase: 'Removing',
+        reason: 'DeletingObjects',
+        message: `waiting for ${waiting.length} objects to go: ${waiting.slice(0, 3).join(', ')}${waiting.length > 3 ? ', …' : ''}`,
+      },
+      this.#since(pass, name, version),
+    );
+  }
+
+  /**
+   * When the addon's current attempt began: kept while it stays at the same version and cluster
+   * generation in a phase short of Installed, else now (the Failed timeout counts from it).
+   */
+  #since(pass: AddonsPass, name: string, version: string | undefined): string {
+    const before = pass.previous.get(name);
+    const same =
+      before?.lastTransitionTime !== undefined &&
+      before.version === version &&
+      before.observedGeneration === pass.cluster.metadata.generation;
+    return same ? before.lastTransitionTime! : this.deps.now().toISOString();
+  }
+
+  #status(
+    pass: AddonsPass,
+    s: Omit<AddonStatus, 'observedGeneration' | 'lastTransitionTime'>,
+    since: string,
+  ): AddonStatus {
+    const before = pass.previous.get(s.name);
+    const transition = before?.phase === s.phase ? since : this.deps.now().toISOString();
+    // The clock of an attempt starts when it began Installing; Failed keeps it.
+    const lastTransitionTime =
+      s.phase === 'Failed' && before?.phase === 'Installing' ? since : transition;
+    return { ...s, observedGeneration: pass.cluster.metadata.generation, lastTransitionTime };
+  }
+
+  async #report(pass: AddonsPass, statuses: AddonStatus[]): Promise<void> {
+    const { cluster } = pass;
+    const uid = cluster.metadata.uid;
+    const condition = addonsCondition(cluster, statuses, this.deps.now());
+    const before = cluster.status.addons ?? [];
+    const beforeCondition = cluster.status.conditions.find((c) => c.type === ADDONS_READY);
+    if (
+      JSON.stringify(before) !== JSON.stringify(statuses) ||
+      !sameCondition(beforeCondition, condition)
+    )
+      await this.deps.store.updateClusterAddons(uid, { addons: statuses, condition });
+    for (const s of statuses) {
+      if (pass.previous.get(s.name)?.phase === s.phase) continue;
+      await this.#event(uid, s);
+    }
+    for (const gone of before.filter((b) => !statuses.some((s) => s.name === b.name)))
+      await this.deps.store.recordEvent(uid, {
+        type: 'Normal',
+        reason: 'AddonRemoved',
+        message: `addon ${gone.name}: every object it made is gone`,
+      });
+    for (const op of await this.deps.store.listOpenOperations(uid)) {
+      if (op.target.addon === undefined) continue;
+      const update = addonOperationUpdate(op, cluster, statuses);
+      if (update !== undefined && !sameUpdate(op, update))
+        await this.deps.store.updateOperation(op.id, update);
+    }
+  }
+
+  async #event(uid: string, s: AddonStatus): Promise<void> {
+    this.deps.logger.info({ cluster: uid, addon: s.name, phase: s.phase }, s.message ?? s.phase);
+    await this.deps.store.recordEvent(uid, {
+      type: s.phase === 'Failed' ? 'Warning' : 'Normal',
+      reason: `Addon${s.phase}`,
+      message: `addon ${s.name}${s.version ? ` ${s.version}` : ''}: ${s.message ?? s.phase}`,
+    });
+  }
+}
+
+function addonsCondition(cluster: Cluster, statuses: AddonStatus[], now: Date): Condition {
+  const failed = statuses.filter((s) => s.phase === 'Failed');
+  const busy = statuses.filter((s) => s.phase === 'Installing' || s.phase === 'Removing');
+  const input =
+    failed.length > 0
+      ? {
+          status: 'False' as const,
+          reason: 'AddonFailed',
+          message: failed.map((s) => `${s.name}: ${s.message}`).join('; '),
+        }
+      : busy.length > 0
+        ? {
+            status: 'False' as const,
+            reason: `Addon${busy[0]!.phase}`,
+            message: busy.map((s) => `${s.name}: ${s.message}`).join('; '),
+          }
+        : {
+            status: 'True' as const,
+            reason: 'AddonsInstalled',
+            message:
+              statuses.length === 0
+                ? 'no addons'
+                : `${statuses.map((s) => s.name).join(', ')} installed`,
+          };
+  const [condition] = setCondition(
+    cluster.status.conditions.filter((c) => c.type === ADDONS_READY),
+    { type: ADDONS_READY, ...input },
+    now,
+    cluster.metadata.generation,
+  );
+  return condition!;
+}
+
+function sameCondition(a: Condition | undefined, b: Condition): boolean {
+  return (
+    a !== undefined &&
+    a.status === b.status &&
+    a.reason === b.reason &&
+    a.message === b.message &&
+    a.observedGeneration === b.observedGeneration
+  );
+}
+
+function sameUpdate(
+  op: Operation,
+  u: { phase: string; progress: number; message: string },
+): boolean {
+  return op.phase === u.phase && op.progress === u.progress && op.message === u.message;
+}
+
+function refKey(r: {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string | undefined;
+}): string {
+  return `${r.apiVersion}/${r.kind}/${r.namespace ?? ''}/${r.name}`;
+}
+
+/** Clusters whose control plane came up at least once and is not being stopped or deleted. */
+function serving(cluster: Cluster): boolean {
+  return (
+    !cluster.spec.stopped &&
+    cluster.status.version !== undefined &&
+    SERVING_PHASES.has(cluster.status.phase)
+  );
+}
