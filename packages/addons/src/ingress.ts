@@ -100,6 +100,7 @@ export function traefikArgs(trustedCidrs: readonly string[]): string[] {
     '--global.checkNewVersion=false',
     '--global.sendAnonymousUsage=false',
     '--log.level=INFO',
+    '--log.noColor=true',
     '--accesslog=true',
     `--entryPoints.web.address=:${PORTS.web}/tcp`,
     `--entryPoints.web.proxyProtocol.trustedIPs=${trusted}`,

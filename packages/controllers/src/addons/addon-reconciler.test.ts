@@ -183,3 +183,32 @@ test('without its image in the registry the addon is Failed, naming the command 
   assert.match(h.addon()?.message ?? '', /--only addons/);
   assert.equal(h.store.operations.get(op.id)?.error?.code, 'BERTH_ERR_INVALID_STATE');
 });
+
+test('an apply the API refuses is reported on the addon and retried, then Failed after the timeout', async () => {
+  const h = setup();
+  h.api.applyError = new Error('apply Namespace berth-ingress: 415 Unsupported Media Type');
+  assert.deepEqual(await h.pass(), { requeueAfterMs: DEFAULT_ADDON_POLICY.waitMs });
+  assert.equal(h.addon()?.phase, 'Installing');
+  assert.equal(h.addon()?.reason, 'ApplyFailed');
+  assert.match(h.addon()?.message ?? '', /415/);
+  h.advance(DEFAULT_ADDON_POLICY.readyTimeoutMs);
+  await h.pass();
+  assert.equal(h.addon()?.phase, 'Failed');
+  h.api.applyError = undefined;
+  h.api.setWorkload(DEPLOYMENT, { available: 2 });
+  await h.pass();
+  assert.equal(h.addon()?.phase, 'Installed', 'a later pass that succeeds repairs it');
+});
+
+test("the cluster controller's status writes keep the addon controller's fields", async () => {
+  const h = setup();
+  const stale = structuredClone(h.status());
+  await h.pass();
+  h.api.setWorkload(DEPLOYMENT, { available: 2 });
+  await h.pass();
+  // The cluster controller read the status before the addon pass and writes it back now.
+  await h.store.updateClusterStatus('uid-c1', { ...stale, message: 'from the cluster controller' });
+  assert.equal(h.status().message, 'from the cluster controller');
+  assert.equal(h.addon()?.phase, 'Installed');
+  assert.equal(h.condition()?.status, 'True');
+});

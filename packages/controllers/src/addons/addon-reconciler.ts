@@ -102,11 +102,12 @@ export class AddonReconciler implements Reconciler {
     const present = await client.list(ADDON_LABEL, ADDON_KINDS, signal);
     const pass: AddonsPass = { cluster, client, present, previous, signal };
     const statuses: AddonStatus[] = [];
-    for (const addon of wanted) statuses.push(await this.#install(pass, addon));
+    for (const addon of wanted)
+      statuses.push(await this.#guarded(pass, addon.name, () => this.#install(pass, addon)));
     const leftovers = new Set(present.map((r) => r.addon));
     for (const name of leftovers) {
       if (wanted.some((a) => a.name === name)) continue;
-      statuses.push(await this.#remove(pass, name));
+      statuses.push(await this.#guarded(pass, name, () => this.#remove(pass, name)));
     }
     await this.#report(pass, statuses);
     const settled = statuses.every((s) => s.phase === 'Installed' || s.phase === 'Failed');
@@ -138,6 +139,42 @@ export class AddonReconciler implements Reconciler {
     const waited = this.deps.now().getTime() - Date.parse(since);
     const judged = judgeWorkloads(workloads, expected, waited, this.deps.policy.readyTimeoutMs);
     return status(judged.phase, judged.reason, judged.message);
+  }
+
+  /**
+   * One addon's work; a failure (an object the API refuses, a dropped connection) is reported
+   * on that addon and retried on the next pass, never stopping the others. Installing past the
+   * timeout turns it into Failed, as unready workloads do.
+   */
+  async #guarded(pass: AddonsPass, name: string, work: () => Promise<AddonStatus>) {
+    try {
+      return await work();
+    } catch (err) {
+      pass.signal.throwIfAborted();
+      const wanted = pass.cluster.spec.addons.find((a) => a.name === name);
+      const version = wanted?.version ?? pass.previous.get(name)?.version;
+      const since = this.#since(pass, name, version);
+      const waited = this.deps.now().getTime() - Date.parse(since);
+      const phase =
+        wanted === undefined
+          ? 'Removing'
+          : waited >= this.deps.policy.readyTimeoutMs
+            ? 'Failed'
+            : 'Installing';
+      const reason = wanted === undefined ? 'RemoveFailed' : 'ApplyFailed';
+      this.deps.logger.warn({ cluster: pass.cluster.metadata.uid, addon: name, err }, reason);
+      return this.#status(
+        pass,
+        {
+          name,
+          ...(version === undefined ? {} : { version }),
+          phase,
+          reason,
+          message: errorMessage(err),
+        },
+        since,
+      );
+    }
   }
 
   /** Deletes what is left of the addon; its status stays `Removing` until nothing is. */

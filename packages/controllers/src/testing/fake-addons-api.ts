@@ -29,6 +29,8 @@ export class FakeAddonsApi implements ClusterAddonsApi, ClusterAddonsClient {
   readonly deleted: string[] = [];
   images_: Record<string, string | undefined> = { traefik: 'registry/berth/traefik:v3.6.12' };
   reachable = true;
+  /** Set: every apply throws it (an API that refuses the objects). */
+  applyError: Error | undefined;
   readonly #workloads = new Map<string, Partial<AddonWorkload>>();
   readonly #held = new Set<string>();
 
@@ -41,6 +43,7 @@ export class FakeAddonsApi implements ClusterAddonsApi, ClusterAddonsClient {
   }
 
   async apply(objects: readonly AddonObject[], fieldManager: string): Promise<void> {
+    if (this.applyError) throw this.applyError;
     for (const object of objects) {
       const k = key({ ...object.metadata, kind: object.kind });
       this.objects.set(k, { object: structuredClone(object), fieldManager, deleting: false });

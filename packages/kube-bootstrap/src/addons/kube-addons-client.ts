@@ -20,6 +20,8 @@ interface Workload extends KubernetesObject {
     observedGeneration?: number;
     availableReplicas?: number;
     updatedReplicas?: number;
+    unavailableReplicas?: number;
+    numberUnavailable?: number;
     desiredNumberScheduled?: number;
     numberAvailable?: number;
     updatedNumberScheduled?: number;
@@ -58,7 +60,8 @@ export class KubeAddonsClient implements ClusterAddonsClient {
             true,
             PatchStrategy.ServerSideApply,
           ),
-        { signal, patch: PatchStrategy.ServerSideApply },
+        // The object API sets the patch's content type itself (a second one is a 415).
+        { signal },
       );
     }
   }
@@ -141,11 +144,25 @@ export class KubeAddonsClient implements ClusterAddonsClient {
     const current = (s.observedGeneration ?? 0) >= (item.metadata?.generation ?? 0);
     const desired =
       kind === 'Deployment' ? (item.spec?.replicas ?? 1) : (s.desiredNumberScheduled ?? 0);
+    // Pods of the current revision that are available: the updated ones less the unavailable
+    // (during a rollout the unavailable pods are the new revision's; the old stay available).
     const available = !current
       ? 0
       : kind === 'Deployment'
-        ? Math.min(s.availableReplicas ?? 0, s.updatedReplicas ?? 0)
-        : Math.min(s.numberAvailable ?? 0, s.updatedNumberScheduled ?? 0);
+        ? Math.max(
+            0,
+            Math.min(
+              (s.updatedReplicas ?? 0) - (s.unavailableReplicas ?? 0),
+              s.availableReplicas ?? 0,
+            ),
+          )
+        : Math.max(
+            0,
+            Math.min(
+              (s.updatedNumberScheduled ?? 0) - (s.numberUnavailable ?? 0),
+              s.numberAvailable ?? 0,
+            ),
+          );
     const base = { kind, namespace, name, desired, available };
     if (available >= desired) return base;
     const problem = await this.#podProblem(
