@@ -180,7 +180,13 @@ export const AddonStatus = Closed(
     observedGeneration: Type.Optional(
       Type.Integer({ description: 'The cluster generation whose spec.addons this reflects' }),
     ),
-    lastTransitionTime: Type.Optional(Timestamp),
+    lastTransitionTime: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        description:
+          'Installing and Failed: when the current attempt began (the Failed timeout counts from it); Installed and Removing: when the phase was entered',
+      }),
+    ),
   },
   { title: 'AddonStatus' },
 );

@@ -212,3 +212,18 @@ test("the cluster controller's status writes keep the addon controller's fields"
   assert.equal(h.addon()?.phase, 'Installed');
   assert.equal(h.condition()?.status, 'True');
 });
+
+test('an Installed addon whose pods go away is Installing again, and Failed only a timeout later', async () => {
+  const h = setup();
+  await h.pass();
+  h.api.setWorkload(DEPLOYMENT, { available: 2 });
+  await h.pass();
+  h.advance(3 * DEFAULT_ADDON_POLICY.readyTimeoutMs);
+  h.api.setWorkload(DEPLOYMENT, { available: 1 });
+  await h.pass();
+  assert.equal(h.addon()?.phase, 'Installing', 'the clock starts when the pods went away');
+  h.advance(DEFAULT_ADDON_POLICY.readyTimeoutMs);
+  await h.pass();
+  assert.equal(h.addon()?.phase, 'Failed');
+  assert.equal(h.addon()?.reason, 'WorkloadNotReady');
+});

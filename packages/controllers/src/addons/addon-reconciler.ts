@@ -17,7 +17,7 @@
  * Cluster deletion needs nothing from here: teardown deletes the servers and every Service load
  * balancer of the cluster by its tags.
  */
-import type { AddonStatus, Cluster, ClusterAddon, Condition, Operation } from '@berth/api-types';
+import type { AddonStatus, Cluster, ClusterAddon, Operation } from '@berth/api-types';
 import type { Logger, Reconciler, Result } from '@berth/controller-kit';
 import {
   ADDON_FIELD_MANAGER,
@@ -36,10 +36,10 @@ import {
   type ControllerStore,
 } from '@berth/controller-ports';
 import { apiVipAddress } from '../cluster/addresses.js';
-import { setCondition } from '../conditions.js';
 import { errorMessage } from '../failures.js';
 import { judgeWorkloads } from './readiness.js';
 import { addonOperationUpdate } from './addon-operations.js';
+import { addonsCondition, sameCondition } from './addons-condition.js';
 
 export interface AddonPolicy {
   /** How long workloads may take to become available before the addon is Failed. */
@@ -200,28 +200,35 @@ export class AddonReconciler implements Reconciler {
   }
 
   /**
-   * When the addon's current attempt began: kept while it stays at the same version and cluster
-   * generation in a phase short of Installed, else now (the Failed timeout counts from it).
+   * When the current install attempt began: an addon still Installing (or Failed) at the same
+   * version and cluster generation keeps its start; anything else — a first install, a changed
+   * spec, an Installed addon whose pods went away — starts now. The Failed timeout counts from it.
    */
   #since(pass: AddonsPass, name: string, version: string | undefined): string {
     const before = pass.previous.get(name);
-    const same =
+    const attempt =
       before?.lastTransitionTime !== undefined &&
+      (before.phase === 'Installing' || before.phase === 'Failed') &&
       before.version === version &&
       before.observedGeneration === pass.cluster.metadata.generation;
-    return same ? before.lastTransitionTime! : this.deps.now().toISOString();
+    return attempt ? before.lastTransitionTime! : this.deps.now().toISOString();
   }
 
+  /**
+   * `lastTransitionTime` is, for Installing and Failed, when the attempt began; for Installed and
+   * Removing, when the addon entered the phase.
+   */
   #status(
     pass: AddonsPass,
     s: Omit<AddonStatus, 'observedGeneration' | 'lastTransitionTime'>,
     since: string,
   ): AddonStatus {
     const before = pass.previous.get(s.name);
-    const transition = before?.phase === s.phase ? since : this.deps.now().toISOString();
-    // The clock of an attempt starts when it began Installing; Failed keeps it.
+    const kept = before?.phase === s.phase ? before.lastTransitionTime : undefined;
     const lastTransitionTime =
-      s.phase === 'Failed' && before?.phase === 'Installing' ? since : transition;
+      s.phase === 'Installing' || s.phase === 'Failed'
+        ? since
+        : (kept ?? this.deps.now().toISOString());
     return { ...s, observedGeneration: pass.cluster.metadata.generation, lastTransitionTime };
   }
 
@@ -262,49 +269,6 @@ export class AddonReconciler implements Reconciler {
       message: `addon ${s.name}${s.version ? ` ${s.version}` : ''}: ${s.message ?? s.phase}`,
     });
   }
-}
-
-function addonsCondition(cluster: Cluster, statuses: AddonStatus[], now: Date): Condition {
-  const failed = statuses.filter((s) => s.phase === 'Failed');
-  const busy = statuses.filter((s) => s.phase === 'Installing' || s.phase === 'Removing');
-  const input =
-    failed.length > 0
-      ? {
-          status: 'False' as const,
-          reason: 'AddonFailed',
-          message: failed.map((s) => `${s.name}: ${s.message}`).join('; '),
-        }
-      : busy.length > 0
-        ? {
-            status: 'False' as const,
-            reason: `Addon${busy[0]!.phase}`,
-            message: busy.map((s) => `${s.name}: ${s.message}`).join('; '),
-          }
-        : {
-            status: 'True' as const,
-            reason: 'AddonsInstalled',
-            message:
-              statuses.length === 0
-                ? 'no addons'
-                : `${statuses.map((s) => s.name).join(', ')} installed`,
-          };
-  const [condition] = setCondition(
-    cluster.status.conditions.filter((c) => c.type === ADDONS_READY),
-    { type: ADDONS_READY, ...input },
-    now,
-    cluster.metadata.generation,
-  );
-  return condition!;
-}
-
-function sameCondition(a: Condition | undefined, b: Condition): boolean {
-  return (
-    a !== undefined &&
-    a.status === b.status &&
-    a.reason === b.reason &&
-    a.message === b.message &&
-    a.observedGeneration === b.observedGeneration
-  );
 }
 
 function sameUpdate(
