@@ -227,3 +227,16 @@ test('an Installed addon whose pods go away is Installing again, and Failed only
   assert.equal(h.addon()?.phase, 'Failed');
   assert.equal(h.addon()?.reason, 'WorkloadNotReady');
 });
+
+test('an addon removed before any pass installed it: both operations end', async () => {
+  const h = setup();
+  const install = h.op('AddonInstall');
+  h.setSpec([]);
+  const remove = h.op('AddonRemove');
+  await h.pass();
+  assert.equal(h.api.objects.size, 0);
+  assert.equal(h.store.operations.get(install.id)?.phase, 'Failed');
+  assert.match(h.store.operations.get(install.id)?.message ?? '', /cancelled/);
+  assert.equal(h.store.operations.get(remove.id)?.phase, 'Succeeded');
+  assert.equal(await h.pass(), undefined);
+});

@@ -86,7 +86,8 @@ export class AddonReconciler implements Reconciler {
     if (cluster === undefined || cluster.metadata.deletionRequestedAt !== undefined) return;
     const wanted = cluster.spec.addons.filter((a) => INSTALLABLE_ADDONS.has(a.name));
     const previous = new Map((cluster.status.addons ?? []).map((a) => [a.name, a]));
-    if (wanted.length === 0 && previous.size === 0) return;
+    // Nothing wanted, nothing reported and no addon operation to finish: nothing to do.
+    if (wanted.length === 0 && previous.size === 0 && !(await this.#openOperations(uid))) return;
     const { policy } = this.deps;
     if (!serving(cluster)) return { requeueAfterMs: policy.resyncMs };
     const vip = apiVipAddress(cluster.spec.network.subnetCidr);
@@ -112,6 +113,11 @@ export class AddonReconciler implements Reconciler {
     await this.#report(pass, statuses);
     const settled = statuses.every((s) => s.phase === 'Installed' || s.phase === 'Failed');
     return { requeueAfterMs: settled ? policy.resyncMs : policy.waitMs };
+  }
+
+  async #openOperations(uid: string): Promise<boolean> {
+    const open = await this.deps.store.listOpenOperations(uid);
+    return open.some((op) => op.target.addon !== undefined);
   }
 
   async #install(pass: AddonsPass, addon: ClusterAddon): Promise<AddonStatus> {
