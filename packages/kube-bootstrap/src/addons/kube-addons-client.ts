@@ -14,7 +14,7 @@ import type {
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { PatchStrategy, type KubeClient } from '../kube-client.js';
 
-interface Workload extends KubernetesObject {
+export interface Workload extends KubernetesObject {
   spec?: { replicas?: number; selector?: { matchLabels?: Record<string, string> } };
   status?: {
     observedGeneration?: number;
@@ -140,29 +140,7 @@ export class KubeAddonsClient implements ClusterAddonsClient {
   async #workload(kind: string, item: Workload, signal: AbortSignal): Promise<AddonWorkload> {
     const namespace = item.metadata?.namespace ?? '';
     const name = item.metadata?.name ?? '';
-    const s = item.status ?? {};
-    const current = (s.observedGeneration ?? 0) >= (item.metadata?.generation ?? 0);
-    const desired =
-      kind === 'Deployment' ? (item.spec?.replicas ?? 1) : (s.desiredNumberScheduled ?? 0);
-    // Pods of the current revision that are available: the updated ones less the unavailable
-    // (during a rollout the unavailable pods are the new revision's; the old stay available).
-    const available = !current
-      ? 0
-      : kind === 'Deployment'
-        ? Math.max(
-            0,
-            Math.min(
-              (s.updatedReplicas ?? 0) - (s.unavailableReplicas ?? 0),
-              s.availableReplicas ?? 0,
-            ),
-          )
-        : Math.max(
-            0,
-            Math.min(
-              (s.updatedNumberScheduled ?? 0) - (s.numberUnavailable ?? 0),
-              s.numberAvailable ?? 0,
-            ),
-          );
+    const { desired, available } = workloadPods(kind, item);
     const base = { kind, namespace, name, desired, available };
     if (available >= desired) return base;
     const problem = await this.#podProblem(
@@ -205,4 +183,27 @@ export class KubeAddonsClient implements ClusterAddonsClient {
     }
     return undefined;
   }
+}
+
+/**
+ * Pods a Deployment or DaemonSet wants, and those available at its current revision: the
+ * updated ones less the unavailable (during a rollout the unavailable pods are the new
+ * revision's, while the old ones stay available), and none until the controller has seen the
+ * current generation.
+ */
+export function workloadPods(kind: string, item: Workload): { desired: number; available: number } {
+  const s = item.status ?? {};
+  const current = (s.observedGeneration ?? 0) >= (item.metadata?.generation ?? 0);
+  if (kind === 'Deployment') {
+    const updated = (s.updatedReplicas ?? 0) - (s.unavailableReplicas ?? 0);
+    return {
+      desired: item.spec?.replicas ?? 1,
+      available: current ? Math.max(0, Math.min(updated, s.availableReplicas ?? 0)) : 0,
+    };
+  }
+  const updated = (s.updatedNumberScheduled ?? 0) - (s.numberUnavailable ?? 0);
+  return {
+    desired: s.desiredNumberScheduled ?? 0,
+    available: current ? Math.max(0, Math.min(updated, s.numberAvailable ?? 0)) : 0,
+  };
 }
