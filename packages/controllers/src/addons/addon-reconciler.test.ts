@@ -240,3 +240,28 @@ test('an addon removed before any pass installed it: both operations end', async
   assert.equal(h.store.operations.get(remove.id)?.phase, 'Succeeded');
   assert.equal(await h.pass(), undefined);
 });
+
+test('an upgrade prunes objects of the addon that the new version no longer has', async () => {
+  const h = setup();
+  // What an older version left: labelled as the addon's, not among today's objects.
+  await h.api.apply(
+    [
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: {
+          name: 'traefik-config',
+          namespace: 'berth-ingress',
+          labels: { 'addons.berth.dev/name': 'ingress', 'addons.berth.dev/version': '3.5' },
+        },
+      },
+    ],
+    'berth-addons',
+  );
+  await h.pass();
+  assert.equal(h.api.get('ConfigMap/berth-ingress/traefik-config'), undefined);
+  assert.ok(h.api.deleted.includes('ConfigMap/berth-ingress/traefik-config'));
+  assert.ok(!h.api.deleted.includes(DEPLOYMENT), "today's objects stay");
+  const labels = h.api.get(DEPLOYMENT)?.metadata.labels ?? {};
+  assert.equal(labels['addons.berth.dev/version'], '3.6');
+});
