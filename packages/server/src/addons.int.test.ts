@@ -32,6 +32,17 @@ for (const backend of storeBackends()) {
       }
     });
 
+    test('/v1/addons says which addons this server installs', async () => {
+      const items = (await api.get('/v1/addons')).body.items as Array<{
+        name: string;
+        installable: boolean;
+      }>;
+      const installable = Object.fromEntries(items.map((a) => [a.name, a.installable]));
+      assert.equal(installable['ingress'], true);
+      assert.equal(installable['monitoring'], false);
+      assert.equal(installable['metrics-server'], false);
+    });
+
     test('installing ingress writes spec.addons with the default version and opens AddonInstall', async () => {
       const reply = await api.post(`${BASE}/web/addons`, { name: 'ingress' });
       assert.equal(reply.status, 202, reply.text);

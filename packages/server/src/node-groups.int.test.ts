@@ -98,6 +98,11 @@ for (const backend of storeBackends()) {
         field: 'name',
       });
       assert.match(refused.body.detail, /runs no addon controller/);
+      const catalog = (await api.get('/v1/addons')).body.items as Array<{ installable: boolean }>;
+      assert.ok(
+        catalog.every((a) => a.installable === false),
+        'none installable here',
+      );
       assert.deepEqual(problemOf(await api.post(`${BASE}/alpha/addons`, { name: 'nope' })), {
         status: 400,
         code: 'BERTH_ERR_VALIDATION',
