@@ -38,7 +38,7 @@ for (const backend of storeBackends()) {
         const name = `c-${what.replace(/ /g, '-')}`;
         const reply = await api.post(BASE, { metadata: { name }, spec });
         assert.deepEqual(problemOf(reply), { ...NOT_IMPLEMENTED, field });
-        assert.match(reply.body.detail, /not implemented yet/);
+        assert.match(reply.body.detail, /not implemented/);
         assert.equal((await api.get(`${BASE}/${name}`)).status, 404);
       });
     }

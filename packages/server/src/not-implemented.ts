@@ -1,21 +1,13 @@
 /**
- * Fields the API's shape has but no controller acts on yet. Accepting them would report work
- * that nothing does, so a request that asks for anything but their default is refused with 501
- * `BERTH_ERR_NOT_IMPLEMENTED` naming the field. Each guard is removed by the issue that
- * implements its feature (addons: each addon's manifests in `@berth/addons`).
+ * Addons the API's catalog lists but this server cannot install. Accepting them would report
+ * work that nothing does, so a request that names one is refused with 501
+ * `BERTH_ERR_NOT_IMPLEMENTED` naming the field and the addon. An addon becomes installable when
+ * its manifests are in `@berth/addons` (and the server runs the addon controller).
  */
 import type { ClusterAddon, ClusterSpec } from '@berth/api-types';
 import { INSTALLABLE_ADDONS } from '@berth/addons';
 import { BerthError } from '@berth/errors';
 import { sameJson } from './stable-json.js';
-
-function notImplemented(field: string, what: string): BerthError {
-  return new BerthError(
-    'BERTH_ERR_NOT_IMPLEMENTED',
-    `${field}: ${what} is not implemented yet; leave ${field} at its default`,
-    { field },
-  );
-}
 
 /**
  * Which addons this server installs: those `@berth/addons` can install, when an addon controller
@@ -42,7 +34,11 @@ export function refuseAddonChange(before: ClusterSpec, after: ClusterSpec, addon
 export function refuseUninstallable(addon: ClusterAddon, field: string, addons: AddonSupport) {
   if (addons.has(addon.name)) return;
   const why = INSTALLABLE_ADDONS.has(addon.name)
-    ? 'this server runs no addon controller: addons need real Kubernetes, berth server --provider local'
+    ? 'this server runs no addon controller (addons need real Kubernetes: berth server --provider local)'
     : 'no addon controller installs it yet';
-  throw notImplemented(field, `installing addon "${addon.name}" (${why})`);
+  throw new BerthError(
+    'BERTH_ERR_NOT_IMPLEMENTED',
+    `${field}: installing addon "${addon.name}" is not implemented here: ${why}`,
+    { field },
+  );
 }
