@@ -66,6 +66,12 @@ export const AddonItem = Closed(
     description: Type.String(),
     versions: Type.Array(Type.String()),
     defaultVersion: Type.String(),
+    installable: Type.Optional(
+      Type.Boolean({
+        description:
+          'Whether this server installs it; false: requests for it are refused with 501 BERTH_ERR_NOT_IMPLEMENTED',
+      }),
+    ),
   },
   { title: 'Addon' },
 );

@@ -158,12 +158,38 @@ export const CLUSTER_PHASES = [
 ] as const;
 export type ClusterPhase = (typeof CLUSTER_PHASES)[number];
 
-export const AddonStatus = Closed({
-  name: Type.String(),
-  version: Type.Optional(Type.String()),
-  phase: StringEnum(['Installing', 'Installed', 'Removing', 'Error'] as const),
-  message: Type.Optional(Type.String()),
-});
+export const ADDON_PHASES = ['Installing', 'Installed', 'Failed', 'Removing'] as const;
+export type AddonPhase = (typeof ADDON_PHASES)[number];
+
+/**
+ * What the addon controller found in the cluster: `Installed` once every workload of the addon
+ * is available; `Failed` when one could not become ready in time (`reason`, `message` say why,
+ * e.g. the pod's Unschedulable message); `Removing` until every object it made is gone.
+ */
+export const AddonStatus = Closed(
+  {
+    name: Type.String(),
+    version: Type.Optional(Type.String({ description: 'The catalog version being applied' })),
+    phase: StringEnum(ADDON_PHASES),
+    reason: Type.Optional(
+      Type.String({
+        description: 'CamelCase cause, e.g. Unschedulable, ImagePullBackOff, WorkloadNotReady',
+      }),
+    ),
+    message: Type.Optional(Type.String()),
+    observedGeneration: Type.Optional(
+      Type.Integer({ description: 'The cluster generation whose spec.addons this reflects' }),
+    ),
+    lastTransitionTime: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        description:
+          'Installing and Failed: when the current attempt began (the Failed timeout counts from it); Installed and Removing: when the phase was entered',
+      }),
+    ),
+  },
+  { title: 'AddonStatus' },
+);
 export type AddonStatus = Static<typeof AddonStatus>;
 
 /** Worker nodes at a glance, summed over the cluster's node groups (not being deleted). */

@@ -29,3 +29,4 @@ export * from './defaults.js';
 export * from './versions.js';
 export * from './validate.js';
 export * from './registry.js';
+export * from './addon-settings.js';

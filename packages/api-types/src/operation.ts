@@ -34,6 +34,9 @@ export const OperationTarget = Closed({
   clusterUid: Type.String(),
   name: Type.String({ description: 'Name of the target object (cluster or node group)' }),
   generation: Type.Integer({ description: 'Generation of the target the action produced' }),
+  addon: Type.Optional(
+    Type.String({ description: 'The addon acted on (AddonInstall, AddonRemove)' }),
+  ),
 });
 export type OperationTarget = Static<typeof OperationTarget>;
 

@@ -5,6 +5,7 @@
  */
 import { errors } from '@berth/errors';
 import type { AddonItem, Flavor, VersionItem, VolumeType, Zone } from './catalog.js';
+import { parseAddonSettings } from './addon-settings.js';
 import type { ClusterSpec } from './cluster.js';
 import type { NodeGroupSpec } from './node-group.js';
 import { LIMITS } from './limits.js';
@@ -146,6 +147,7 @@ function checkAddons(addons: ClusterSpec['addons'], catalog?: CatalogSnapshot): 
         `addon ${addon.name} has no version "${addon.version}"; known: ${item.versions.join(', ')}`,
       );
     }
+    parseAddonSettings(addon.name, addon.config, `spec.addons[${i}].config`);
   });
 }
 

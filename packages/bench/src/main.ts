@@ -3,6 +3,7 @@
  * `npm run bench [name …]`: runs the named benchmarks (all by default), prints each table and
  * appends them, dated, to docs/benchmarks.md. Benchmarks report figures; they assert nothing.
  */
+import { benchAddons } from './addons.js';
 import { benchApiList } from './api-list.js';
 import { benchAutoscaler } from './autoscaler.js';
 import { benchConsole } from './console.js';
@@ -25,6 +26,7 @@ const suites: Record<string, () => Promise<Table>> = {
   autoscaler: benchAutoscaler,
   storage: benchStorage,
   upgrade: benchUpgrade,
+  addons: benchAddons,
   console: benchConsole,
 };
 

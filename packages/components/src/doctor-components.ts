@@ -63,10 +63,14 @@ function nodeBinaries(store: ComponentStore): string[] {
   return store.versions.sets?.node ?? [];
 }
 
-/** The default release's buildable binaries that are missing or corrupt in the cache. */
+/**
+ * The default release's buildable binaries that are missing or corrupt in the cache; addons'
+ * binaries (`onlyWhenNamed`) are installed on demand, so their absence is no fault.
+ */
 async function missingBinaries(store: ComponentStore): Promise<BinaryCheck[]> {
   const statuses = await store.status(store.versions.defaultRelease);
+  const onDemand = (name: string) => store.versions.components[name]?.onlyWhenNamed === true;
   return statuses
-    .filter((s) => s.notBuildable === undefined)
+    .filter((s) => s.notBuildable === undefined && !onDemand(s.component))
     .flatMap((s) => s.binaries.filter((b) => b.state !== 'ok'));
 }

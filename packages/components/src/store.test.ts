@@ -102,6 +102,27 @@ test('--only node builds what a real node needs and nothing of the control plane
   await assert.rejects(store.install('1.34', { only: ['nodes'] }), isCode('BERTH_ERR_VALIDATION'));
 });
 
+test('addon binaries are built only when named: --only addons builds Traefik, stamped', async (t) => {
+  const { runner, store } = await setup(t);
+  await store.install('1.34');
+  assert.ok(!runner.lines().some((l) => l.includes('traefik')), 'a plain install leaves it out');
+  const result = await store.install('1.34', { only: ['addons'] });
+  assert.deepEqual(
+    result.components.flatMap((c) => c.installed.map((b) => b.name)),
+    ['traefik'],
+  );
+  const build = runner.calls.find(
+    (c) => c.args.at(-1) === 'github.com/traefik/traefik/v3/cmd/traefik',
+  );
+  assert.match(build?.options.cwd ?? '', /components\/traefik\/?$/);
+  const ldflags = build?.args[build.args.indexOf('-ldflags') + 1] ?? '';
+  assert.match(
+    ldflags,
+    /-X github\.com\/traefik\/traefik\/v3\/pkg\/version\.Version=3\.\d+\.\d+( |$)/,
+  );
+  assert.match(await store.path('traefik', '1.34'), /components\/traefik\/v3\.\d+\.\d+\/traefik$/);
+});
+
 test('pause and busybox land in the cache under their own versions', async (t) => {
   const { store } = await setup(t);
   await store.install('1.34', { only: ['images'] });

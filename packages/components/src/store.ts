@@ -158,7 +158,8 @@ export function createComponentStore(options: ComponentStoreOptions): ComponentS
 
 function selectBinaries(component: ResolvedComponent, only: string[] | undefined): string[] {
   const names = Object.keys(component.spec.binaries);
-  return only === undefined ? names : names.filter((n) => only.includes(n));
+  if (only === undefined) return component.spec.onlyWhenNamed === true ? [] : names;
+  return names.filter((n) => only.includes(n));
 }
 
 /** `installArg` is what `berth components install` takes for it: a release's minor or `tools`. */

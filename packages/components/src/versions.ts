@@ -65,6 +65,11 @@ export interface ComponentSpec {
   cflags?: string[];
   /** Set when this component cannot be built here; says why and what to do instead. */
   notBuildable?: string;
+  /**
+   * Installed only when `--only` names it (or a set holding it): an addon's binary that most
+   * hosts never run (Traefik's cold build is minutes), so `install <release>` leaves it out.
+   */
+  onlyWhenNamed?: boolean;
 }
 
 export interface ComponentPin {

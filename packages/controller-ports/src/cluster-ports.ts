@@ -13,6 +13,7 @@ import type {
   ProblemBody,
 } from '@berth/api-types';
 import type { Server, UserData } from '@berth/provider-api';
+import type { AddonsReport } from './addons-ports.js';
 
 export interface ControllerStore {
   getCluster(uid: string): Promise<Cluster | undefined>;
@@ -20,8 +21,13 @@ export interface ControllerStore {
   listNodeGroups(clusterUid: string): Promise<NodeGroup[]>;
   /** The node group with the cluster it belongs to. */
   getNodeGroup(uid: string): Promise<{ nodeGroup: NodeGroup; cluster: Cluster } | undefined>;
-  /** Writes status only; never bumps generation. */
+  /**
+   * Writes status only; never bumps generation. `addons` and the AddonsReady condition are the
+   * addon controller's (`updateClusterAddons`): they are kept as stored, whatever `status` holds.
+   */
   updateClusterStatus(uid: string, status: ClusterStatus): Promise<void>;
+  /** Writes `status.addons` and the AddonsReady condition, and nothing else of the status. */
+  updateClusterAddons(uid: string, report: AddonsReport): Promise<void>;
   /**
    * A function is applied to the stored status in the write's transaction, so fields other
    * writers own (`autoscaler`, which the autoscaler service writes) are kept.

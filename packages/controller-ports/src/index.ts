@@ -10,3 +10,4 @@ export * from './sources.js';
 export * from './registry-ports.js';
 export * from './autoscaler-ports.js';
 export * from './storage-ports.js';
+export * from './addons-ports.js';

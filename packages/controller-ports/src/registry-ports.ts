@@ -9,6 +9,11 @@ export interface PlatformImageRefs {
   pause: string;
   /** e.g. `198.18.0.1:5000/berth/coredns:v1.14.7`. */
   coredns: string;
+  /**
+   * e.g. `198.18.0.1:5000/berth/traefik:v3.6.12`, the ingress addon's controller: present once
+   * the registry published it (the component is built on demand, `--only addons`).
+   */
+  traefik?: string;
 }
 
 export interface NodePullCredential {

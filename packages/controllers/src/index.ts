@@ -30,3 +30,8 @@ export {
   DEFAULT_STORAGE_POLICY,
   type StoragePolicy,
 } from './storage/storage-reconciler.js';
+export {
+  AddonReconciler,
+  DEFAULT_ADDON_POLICY,
+  type AddonPolicy,
+} from './addons/addon-reconciler.js';

@@ -11,6 +11,7 @@ test('intent reaches the owner and its readers; a status write never re-enqueues
     'nodeGroupsOfCluster',
     'autoscaler',
     'storage',
+    'addons',
   ]);
   assert.deepEqual(watchersOf({ kind: 'Cluster', type: 'status', ...c }), [
     'nodeGroupsOfCluster',

@@ -23,7 +23,13 @@ import { Downtime, type RepairPolicy } from './downtime.js';
 import { DEFAULT_NODE_REPAIR } from './nodegroup/node-repair.js';
 import { NodeGroupReconciler } from './nodegroup/nodegroup-reconciler.js';
 import { AutoscalerReconciler } from './autoscaler/autoscaler-reconciler.js';
+import {
+  AddonReconciler,
+  DEFAULT_ADDON_POLICY,
+  type AddonPolicy,
+} from './addons/addon-reconciler.js';
 import type {
+  ClusterAddonsApi,
   ClusterAutoscalers,
   ClusterBootstrap,
   ClusterServicesApi,
@@ -70,6 +76,12 @@ export interface ControllersOptions {
    */
   storage?: ClusterStorageApi;
   storagePolicy?: Partial<StoragePolicy>;
+  /**
+   * Reaches clusters' APIs for addons. Given, a controller keyed by cluster uid installs,
+   * upgrades and removes `spec.addons` (real Kubernetes only).
+   */
+  addons?: ClusterAddonsApi;
+  addonPolicy?: Partial<AddonPolicy>;
 }
 
 export interface RunningControllers {
@@ -81,6 +93,8 @@ export interface RunningControllers {
   autoscaler?: Controller;
   /** The storage controller, when `storage` was given. */
   storage?: Controller;
+  /** The addon controller, when `addons` was given. */
+  addons?: Controller;
   manager: ControllerManager;
   stop(): Promise<void>;
 }
@@ -141,8 +155,23 @@ export async function startControllers(options: ControllersOptions): Promise<Run
           ...common,
           timeoutMs: 120_000,
         });
+  const addons =
+    options.addons === undefined
+      ? undefined
+      : new Controller({
+          name: 'addons',
+          reconciler: new AddonReconciler({
+            store: options.store,
+            addons: options.addons,
+            logger: options.logger.child({ controller: 'addons' }),
+            now: deps.now,
+            policy: { ...DEFAULT_ADDON_POLICY, ...options.addonPolicy },
+          }),
+          ...common,
+          timeoutMs: 60_000,
+        });
   const manager = new ControllerManager({
-    controllers: [clusters, nodeGroups, services, autoscaler, storage].filter(
+    controllers: [clusters, nodeGroups, services, autoscaler, storage, addons].filter(
       (c): c is Controller => c !== undefined,
     ),
     logger: options.logger,
@@ -154,6 +183,7 @@ export async function startControllers(options: ControllersOptions): Promise<Run
     keys.clusters.forEach((k) => services?.enqueue(k));
     keys.clusters.forEach((k) => autoscaler?.enqueue(k));
     keys.clusters.forEach((k) => storage?.enqueue(k));
+    keys.clusters.forEach((k) => addons?.enqueue(k));
     keys.nodeGroups.forEach((k) => nodeGroups.enqueue(k));
   };
   manager.onLeadershipChange((leading) => {
@@ -171,6 +201,7 @@ export async function startControllers(options: ControllersOptions): Promise<Run
       else if (target === 'services') services?.enqueue(change.clusterUid);
       else if (target === 'autoscaler') autoscaler?.enqueue(change.clusterUid);
       else if (target === 'storage') storage?.enqueue(change.clusterUid);
+      else if (target === 'addons') addons?.enqueue(change.clusterUid);
       else if (target === 'nodeGroup') nodeGroups.enqueue(change.uid);
       else
         enqueueNodeGroupsOf(change.clusterUid).catch((err: unknown) =>
@@ -190,6 +221,7 @@ export async function startControllers(options: ControllersOptions): Promise<Run
     ...(services === undefined ? {} : { services }),
     ...(autoscaler === undefined ? {} : { autoscaler }),
     ...(storage === undefined ? {} : { storage }),
+    ...(addons === undefined ? {} : { addons }),
     manager,
     stop: async () => {
       unsubscribe();
@@ -200,7 +232,13 @@ export async function startControllers(options: ControllersOptions): Promise<Run
 }
 
 type Watcher =
-  'cluster' | 'services' | 'nodeGroup' | 'nodeGroupsOfCluster' | 'autoscaler' | 'storage';
+  | 'cluster'
+  | 'services'
+  | 'nodeGroup'
+  | 'nodeGroupsOfCluster'
+  | 'autoscaler'
+  | 'storage'
+  | 'addons';
 
 /**
  * Which controllers a change concerns. Intent (`upsert`, `delete`) concerns the object's own
@@ -210,9 +248,11 @@ type Watcher =
  */
 export function watchersOf(change: ObjectChange): Watcher[] {
   if (change.kind === 'Cluster') {
+    // The addon controller reads its cluster's status (is it serving) but writes status too, so
+    // a status write does not wake it: its own requeue and every intent write do.
     return change.type === 'status'
       ? ['nodeGroupsOfCluster', 'services', 'autoscaler', 'storage']
-      : ['cluster', 'services', 'nodeGroupsOfCluster', 'autoscaler', 'storage'];
+      : ['cluster', 'services', 'nodeGroupsOfCluster', 'autoscaler', 'storage', 'addons'];
   }
   return change.type === 'status' ? ['cluster'] : ['nodeGroup', 'cluster', 'autoscaler'];
 }

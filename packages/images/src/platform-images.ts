@@ -50,6 +50,23 @@ export function corednsImage(input: { binary: Uint8Array; version: string }): Pl
   };
 }
 
+/**
+ * `berth/traefik:<version>`: the ingress addon's controller (entrypoint /traefik, as upstream's
+ * image), unprivileged: it listens on ports above 1024 and writes nothing.
+ */
+export function traefikImage(input: { binary: Uint8Array; version: string }): PlatformImage {
+  return {
+    repository: `${PLATFORM_NAMESPACE}/traefik`,
+    tags: [input.version],
+    spec: {
+      files: [{ path: '/traefik', content: input.binary }],
+      entrypoint: ['/traefik'],
+      user: '65532:65532',
+      labels: source('traefik', input.version),
+    },
+  };
+}
+
 export interface ToolboxInput {
   /** A static busybox. */
   busybox: Uint8Array;

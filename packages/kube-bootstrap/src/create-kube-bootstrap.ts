@@ -27,6 +27,7 @@ import {
   type SecretStore,
 } from './secret-store.js';
 import { KubeClusterServices } from './services/kube-cluster-services.js';
+import { KubeClusterAddons } from './addons/kube-cluster-addons.js';
 import { KubeClusterStorage } from './storage/kube-storage-client.js';
 
 /** The CSI driver whose node ids Nodes carry (`@berth/csi`'s DRIVER_NAME). */
@@ -67,6 +68,8 @@ export interface KubeBootstrapParts {
   services: KubeClusterServices;
   /** Reaches clusters' storage objects (PVCs, PVs, VolumeAttachments) as their admin. */
   storage: KubeClusterStorage;
+  /** Installs addons in clusters as their admin, with images from the platform registry. */
+  addons: KubeClusterAddons;
   /** A verified component binary of a release (e.g. cluster-autoscaler of 1.34). */
   components(binary: string, version: string): Promise<string>;
   /** The exact Kubernetes version of a release. */
@@ -117,6 +120,10 @@ export async function createKubeBootstrapParts(
     bootstrap,
     services: new KubeClusterServices(clusterApi),
     storage: new KubeClusterStorage(clusterApi, CSI_DRIVER_NAME),
+    addons: new KubeClusterAddons(clusterApi, () => {
+      const traefik = options.registry?.platformImages('default').traefik;
+      return traefik === undefined ? {} : { traefik };
+    }),
     components: (binary, version) => store.path(binary, version),
     kubernetesVersion: (version) => store.resolve(version).kubernetesVersion,
   };

@@ -36,4 +36,6 @@ export {
 } from './create-kube-bootstrap.js';
 export { KubeServicesClient, EVENT_SOURCE } from './services/kube-services-client.js';
 export { KubeClusterServices, type ClusterConnector } from './services/kube-cluster-services.js';
+export { KubeClusterAddons } from './addons/kube-cluster-addons.js';
+export { KubeAddonsClient } from './addons/kube-addons-client.js';
 export { certificateInventory, type CertificateInfo } from './certificate-inventory.js';

@@ -14,6 +14,7 @@ import {
   pauseImage,
   sharedLibraryClosure,
   toolboxImage,
+  traefikImage,
   type PlatformImage,
   type RegistryClient,
 } from '@berth/images';
@@ -27,6 +28,8 @@ export interface PlatformImageSources {
   pause: readonly BinaryAtVersion[];
   coredns: readonly BinaryAtVersion[];
   busybox?: BinaryAtVersion;
+  /** Traefik, when the cache holds it (built on demand: `--only addons`): `berth/traefik`. */
+  traefik?: BinaryAtVersion;
   /**
    * The host's fio (Debian's `/usr/bin/fio`, `scripts/install-host-deps --with-test-deps`): with
    * busybox, `berth/fio`. Dynamically linked: its libraries come from the host too.
@@ -60,6 +63,13 @@ export async function loadPlatformImages(
   for (const c of sources.coredns)
     if (once(`coredns:${c.version}`))
       images.push(corednsImage({ binary: await readFile(c.path), version: c.version }));
+  if (sources.traefik)
+    images.push(
+      traefikImage({
+        binary: await readFile(sources.traefik.path),
+        version: sources.traefik.version,
+      }),
+    );
   if (sources.busybox) {
     const { stdout } = await run(sources.busybox.path, ['--list-full']);
     const busybox = {

@@ -14,6 +14,8 @@ export interface ActionRecord {
   actor: Principal;
   /** The node group acted on; the cluster itself when absent. */
   nodeGroup?: { name: string; generation: number };
+  /** The addon acted on (AddonInstall, AddonRemove): the addon controller finishes these. */
+  addon?: string;
   type?: EventType;
 }
 
@@ -28,6 +30,7 @@ export async function recordAction(tx: Repositories, record: ActionRecord): Prom
       clusterUid: cluster.metadata.uid,
       name: nodeGroup?.name ?? cluster.metadata.name,
       generation: nodeGroup?.generation ?? cluster.metadata.generation,
+      ...(record.addon === undefined ? {} : { addon: record.addon }),
     },
   });
   await tx.events.append({

@@ -146,7 +146,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     auth,
     audit: deps.audit ?? loggerAudit(deps.logger),
     ...(identity ? { identity } : {}),
-    clusters: new ClusterService(deps.store, deps.catalog, validators, deps.runtimes),
+    clusters: new ClusterService(deps.store, deps.catalog, validators, deps.runtimes, deps.addons),
     nodeGroups: new NodeGroupService(deps.store, deps.catalog, validators, deps.runtimes),
     validators,
     pageCache: new PageCache(),
@@ -167,7 +167,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   clusterActionRoutes(context);
   nodeGroupRoutes(context);
   eventRoutes(context);
-  addonRoutes(context, new AddonService(deps.store, deps.catalog));
+  addonRoutes(context, new AddonService(deps.store, deps.catalog, deps.addons));
   clusterViewRoutes(context);
   clusterCredentialRoutes(context);
   clusterMetricsRoutes(context, activity);

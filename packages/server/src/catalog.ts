@@ -4,36 +4,12 @@
  * infrastructure provider; `staticCatalog` serves a fixed snapshot (tests, offline setups).
  */
 import type { AddonItem, CatalogSnapshot, VersionItem, VolumeType } from '@berth/api-types';
+import { ADDON_CATALOG } from '@berth/addons';
 import { BerthError } from '@berth/errors';
 import type { Catalog } from './deps.js';
 
-/** The addons Berth knows how to install; versions are those the addon controllers ship. */
-export const BUILTIN_ADDONS: AddonItem[] = [
-  {
-    name: 'ingress-nginx',
-    description: 'NGINX Ingress controller behind a load balancer, PROXY protocol on',
-    versions: ['1.13'],
-    defaultVersion: '1.13',
-  },
-  {
-    name: 'monitoring',
-    description: 'Prometheus Operator and Grafana',
-    versions: ['0.85'],
-    defaultVersion: '0.85',
-  },
-  {
-    name: 'docker-registry',
-    description: 'Private image registry backed by object storage',
-    versions: ['3.0'],
-    defaultVersion: '3.0',
-  },
-  {
-    name: 'velero',
-    description: 'Backups of cluster objects and persistent volumes',
-    versions: ['1.16'],
-    defaultVersion: '1.16',
-  },
-];
+/** The addons `/v1/addons` lists (`@berth/addons`); only installable ones are accepted. */
+export const BUILTIN_ADDONS: AddonItem[] = [...ADDON_CATALOG];
 
 interface ManifestShape {
   defaultRelease?: unknown;

@@ -31,7 +31,11 @@ import {
   type PatchCheckers,
   type SpecPatch,
 } from './patch-rules.js';
-import { refuseAddonChange, refuseUnimplementedCluster } from './not-implemented.js';
+import {
+  refuseAddonChange,
+  refuseUnimplementedCluster,
+  type AddonSupport,
+} from './not-implemented.js';
 import { sameJson } from './stable-json.js';
 import type { Validators } from './validation.js';
 
@@ -47,11 +51,19 @@ export interface ClusterResult {
 export class ClusterService {
   readonly #store: Store;
   readonly #catalog: Catalog;
+  readonly #addons: AddonSupport;
   readonly #check: PatchCheckers<ClusterSpecType>;
 
   readonly #runtimes: RuntimeSupport | undefined;
 
-  constructor(store: Store, catalog: Catalog, validators: Validators, runtimes?: RuntimeSupport) {
+  constructor(
+    store: Store,
+    catalog: Catalog,
+    validators: Validators,
+    runtimes?: RuntimeSupport,
+    addons: AddonSupport = new Set(),
+  ) {
+    this.#addons = addons;
     this.#runtimes = runtimes;
     this.#store = store;
     this.#catalog = catalog;
@@ -68,7 +80,7 @@ export class ClusterService {
       catalog.versions.find((v) => v.default)?.version ?? catalog.versions[0]?.version ?? '';
     const spec = applyClusterDefaults(body.spec, { defaultVersion });
     validateClusterSpec(spec, catalog);
-    refuseUnimplementedCluster(spec);
+    refuseUnimplementedCluster(spec, this.#addons);
     spec.nodeGroups.forEach((group, i) =>
       refuseUnavailableRuntime(group, `spec.nodeGroups[${i}]`, this.#runtimes),
     );
@@ -112,7 +124,7 @@ export class ClusterService {
       const { spec, labels } = patchedSpecAndLabels(current, patch, this.#check);
       checkFixedFields(current.spec, spec);
       validateClusterSpec(spec, catalog);
-      refuseAddonChange(current.spec, spec);
+      refuseAddonChange(current.spec, spec, this.#addons);
       const specChanged = !sameJson(spec, current.spec);
       const cluster = await tx.clusters.update(key, {
         spec,

@@ -11,13 +11,16 @@ import {
   type NodeGroup,
   type NodeGroupStatus,
 } from '@berth/api-types';
-import type {
-  ControllerSources,
-  ControllerStore,
-  EventInput,
-  FinishOperation,
-  ObjectChange,
-  OperationUpdate,
+import {
+  keepAddonsReport,
+  withAddonsReport,
+  type AddonsReport,
+  type ControllerSources,
+  type ControllerStore,
+  type EventInput,
+  type FinishOperation,
+  type ObjectChange,
+  type OperationUpdate,
 } from '@berth/controller-ports';
 import type { Change, Repositories, Store } from '@berth/store';
 
@@ -45,8 +48,19 @@ export class StoreControllerAdapter implements ControllerStore, ControllerSource
   }
 
   async updateClusterStatus(uid: string, status: ClusterStatus): Promise<void> {
-    const cluster = await this.store.clusters.getByUid(uid);
-    if (cluster) await this.store.clusters.updateStatus(clusterKey(cluster), status);
+    await this.#writeClusterStatus(uid, (stored) => keepAddonsReport(stored, status));
+  }
+
+  async updateClusterAddons(uid: string, report: AddonsReport): Promise<void> {
+    await this.#writeClusterStatus(uid, (stored) => withAddonsReport(stored, report));
+  }
+
+  /** Read and write in one transaction, so one controller's write keeps the other's fields. */
+  async #writeClusterStatus(uid: string, next: (stored: ClusterStatus) => ClusterStatus) {
+    await this.store.transaction(async (tx) => {
+      const cluster = await tx.clusters.getByUid(uid);
+      if (cluster) await tx.clusters.updateStatus(clusterKey(cluster), next(cluster.status));
+    });
   }
 
   async updateNodeGroupStatus(

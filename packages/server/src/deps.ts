@@ -128,5 +128,10 @@ export interface AppDeps {
   identity?: IdentityOptions;
   /** Which node runtimes can run here (default: all). */
   runtimes?: RuntimeSupport;
+  /**
+   * Addons this server installs (an addon controller runs); default none: every install is
+   * refused with 501 naming the addon.
+   */
+  addons?: ReadonlySet<string>;
   options?: AppOptions;
 }

@@ -90,10 +90,18 @@ for (const backend of storeBackends()) {
       });
     });
 
-    test('addons are refused (501) until installed for real; kubeconfig and nodes say 501 without controllers', async () => {
-      assert.deepEqual(
-        problemOf(await api.post(`${BASE}/alpha/addons`, { name: 'ingress-nginx' })),
-        { status: 501, code: 'BERTH_ERR_NOT_IMPLEMENTED', field: 'name' },
+    test('addons are refused (501) without an addon controller; kubeconfig and nodes say 501 without controllers', async () => {
+      const refused = await api.post(`${BASE}/alpha/addons`, { name: 'ingress' });
+      assert.deepEqual(problemOf(refused), {
+        status: 501,
+        code: 'BERTH_ERR_NOT_IMPLEMENTED',
+        field: 'name',
+      });
+      assert.match(refused.body.detail, /runs no addon controller/);
+      const catalog = (await api.get('/v1/addons')).body.items as Array<{ installable: boolean }>;
+      assert.ok(
+        catalog.every((a) => a.installable === false),
+        'none installable here',
       );
       assert.deepEqual(problemOf(await api.post(`${BASE}/alpha/addons`, { name: 'nope' })), {
         status: 400,
@@ -101,7 +109,7 @@ for (const backend of storeBackends()) {
         field: 'name',
       });
       assert.deepEqual((await api.get(`${BASE}/alpha/addons`)).body.items, []);
-      assert.deepEqual(problemOf(await api.delete(`${BASE}/alpha/addons/ingress-nginx`)), {
+      assert.deepEqual(problemOf(await api.delete(`${BASE}/alpha/addons/ingress`)), {
         status: 404,
         code: 'BERTH_ERR_ADDON_NOT_FOUND',
       });

@@ -130,6 +130,9 @@ export async function startPlatformRegistry(
       registry.tokens.mint(BERTH_PLATFORM, parseScopes([scope])).token,
   });
   const published = publishWithRetries(options, client, () => stopped);
+  // Addon images are optional (built on demand): their references exist once they are published.
+  const publishedRepositories = new Set<string>();
+  void published.then((images) => images.forEach((i) => publishedRepositories.add(i.repository)));
   options.logger.info({ endpoint }, 'platform registry running');
   return {
     info: { endpoint, caCertificate: pki.ca.certPem },
@@ -141,7 +144,8 @@ export async function startPlatformRegistry(
     nodes: {
       endpoint,
       caCertificate: pki.ca.certPem,
-      platformImages: (release) => platformImageRefs(options.components, endpoint, release),
+      platformImages: (release) =>
+        platformImageRefs(options.components, endpoint, release, publishedRepositories),
       nodePullCredential: (cluster) => credentials.issue(cluster.project, cluster.uid),
     },
     published,
@@ -193,13 +197,21 @@ async function authenticate(
   return { subject: `token:${token.id}`, project: token.project, role: token.role };
 }
 
-function platformImageRefs(components: ComponentStore, endpoint: string, release: string) {
+function platformImageRefs(
+  components: ComponentStore,
+  endpoint: string,
+  release: string,
+  published: ReadonlySet<string>,
+) {
   const resolved = components.resolve(release);
   const version = (name: string) =>
     resolved.components.find((c) => c.name === name)?.version ?? 'unknown';
   return {
     pause: `${endpoint}/berth/pause:${version('pause')}`,
     coredns: `${endpoint}/berth/coredns:${version('coredns')}`,
+    ...(published.has('berth/traefik')
+      ? { traefik: `${endpoint}/berth/traefik:${version('traefik')}` }
+      : {}),
   };
 }
 
@@ -232,7 +244,7 @@ async function publishWithRetries(
 }
 
 /**
- * Every release's pause and CoreDNS that the cache holds, busybox, and the host's fio; missing
+ * Every release's pause and CoreDNS that the cache holds, busybox, Traefik, and the host's fio; missing
  * ones are skipped.
  */
 async function imageSources(options: PlatformRegistryOptions) {
@@ -248,6 +260,20 @@ async function imageSources(options: PlatformRegistryOptions) {
       return undefined;
     }
   };
+  // Addons' binaries are built on demand: their absence is normal, not worth a warning.
+  const findOptional = async (binary: string): Promise<BinaryAtVersion | undefined> => {
+    const component = options.components
+      .resolve('default')
+      .components.find((c) => binary in c.spec.binaries);
+    if (!component) return undefined;
+    return options.components.path(binary, 'default').then(
+      (path) => ({ path, version: component.version }),
+      () => {
+        options.logger.debug({ binary }, 'no addon image: binary not installed');
+        return undefined;
+      },
+    );
+  };
   const releases = Object.keys(options.components.versions.releases);
   const pause: BinaryAtVersion[] = [];
   const coredns: BinaryAtVersion[] = [];
@@ -258,6 +284,7 @@ async function imageSources(options: PlatformRegistryOptions) {
     if (c) coredns.push(c);
   }
   const busybox = await find('busybox', 'default');
+  const traefik = await findOptional('traefik');
   const fio = options.fio ?? DEFAULT_FIO;
   const hasFio = await access(fio).then(
     () => true,
@@ -268,6 +295,7 @@ async function imageSources(options: PlatformRegistryOptions) {
     pause,
     coredns,
     ...(busybox ? { busybox } : {}),
+    ...(traefik ? { traefik } : {}),
     ...(hasFio ? { fio } : {}),
     berthVersion: options.berthVersion,
   };

@@ -98,8 +98,12 @@ test(
 
     const published = await server.registry!.published;
     const refs = published.flatMap((p) => p.tags.map((tag) => `${p.repository}:${tag}`));
-    // berth/fio is there when the host has fio (scripts/install-host-deps --with-test-deps).
+    // berth/fio is there when the host has fio (scripts/install-host-deps --with-test-deps),
+    // berth/traefik when the cache holds the ingress addon's binary (`--only addons`).
     const fio = hostFioVersion();
+    const traefik = (await has('traefik'))
+      ? components.resolve('default').components.find((c) => c.name === 'traefik')?.version
+      : undefined;
     // Every release's pause the cache holds (the default's at least): v3.10.1 and v3.10.2.
     const pauses = refs.filter((r) => r.startsWith('berth/pause:'));
     assert.ok(pauses.includes(`berth/pause:${defaultPause}`), pauses.join(', '));
@@ -109,6 +113,7 @@ test(
       ...(fio === undefined ? [] : [`berth/fio:${fio}`, 'berth/fio:latest']),
       'berth/toolbox:0.1.0',
       'berth/toolbox:latest',
+      ...(traefik === undefined ? [] : [`berth/traefik:${traefik}`]),
     ]);
     const toolbox = await client().pullImage('berth/toolbox', 'latest');
     const config = JSON.parse(toolbox.config.bytes.toString('utf8'));
@@ -117,6 +122,7 @@ test(
     assert.deepEqual(server.registry!.nodes.platformImages('default'), {
       pause: `127.0.0.1:${port}/berth/pause:${defaultPause}`,
       coredns: `127.0.0.1:${port}/berth/coredns:v1.14.7`,
+      ...(traefik === undefined ? {} : { traefik: `127.0.0.1:${port}/berth/traefik:${traefik}` }),
     });
 
     const image = buildImage({

@@ -59,6 +59,16 @@ export function fenceDelayFromEnv(env: NodeJS.ProcessEnv): { fenceAfterMs?: numb
   return { fenceAfterMs: seconds(env, name, 1000) };
 }
 
+/**
+ * BERTH_ADDON_READY_TIMEOUT_SECONDS: how long an addon's workloads may take to become available
+ * before the addon is Failed (default 300). Tests shorten it.
+ */
+export function addonPolicyFromEnv(env: NodeJS.ProcessEnv): { readyTimeoutMs?: number } {
+  const name = 'BERTH_ADDON_READY_TIMEOUT_SECONDS';
+  if (env[name] === undefined || env[name] === '') return {};
+  return { readyTimeoutMs: seconds(env, name, 1000) };
+}
+
 /** A number ≥ 0 from `env[name]` times `scale`; 0 when unset; a clear error when malformed. */
 function seconds(env: NodeJS.ProcessEnv, name: string, scale: number): number {
   const raw = env[name];

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { versionsFromManifest } from './catalog.js';
 import { canonicalJson } from './idempotency.js';
 import { parseListen } from './listen.js';
-import { repairDelayFromEnv } from './server-env.js';
+import { addonPolicyFromEnv, repairDelayFromEnv } from './server-env.js';
 
 test('versions come from the manifest, newest first, with exact patches and upgrade targets', () => {
   const versions = versionsFromManifest({
@@ -98,4 +98,11 @@ test('self-healing delays come from the environment; bad values name the variabl
       () => repairDelayFromEnv({ [node]: bad }, node),
       /BERTH_NODE_REPAIR_AFTER_SECONDS must be a number ≥ 0/,
     );
+});
+
+test('the addon readiness timeout comes from the environment; a bad value names the variable', () => {
+  const name = 'BERTH_ADDON_READY_TIMEOUT_SECONDS';
+  assert.deepEqual(addonPolicyFromEnv({}), {});
+  assert.deepEqual(addonPolicyFromEnv({ [name]: '60' }), { readyTimeoutMs: 60_000 });
+  assert.throws(() => addonPolicyFromEnv({ [name]: 'later' }), new RegExp(`${name} must be`));
 });

@@ -47,6 +47,7 @@ import { providerInfraReader, storeClusterDirectory } from './infra-reader.js';
 import { parseListen } from './listen.js';
 import { createLogger } from './logger.js';
 import type { RuntimeSupport } from './node-runtimes.js';
+import { INSTALLABLE_ADDONS } from '@berth/addons';
 import { startPlatformRegistry, type RunningPlatformRegistry } from './platform-registry.js';
 import { startClusterAutoscalers } from './cluster-autoscalers.js';
 import { seedAdminToken } from './seed-admin.js';
@@ -57,6 +58,7 @@ import {
   registryFromEnv,
   repairDelayFromEnv,
   fenceDelayFromEnv,
+  addonPolicyFromEnv,
   identityFromEnv,
   userTokenTtlFromEnv,
 } from './server-env.js';
@@ -231,6 +233,8 @@ async function startWith(
         bootstrap: kube.bootstrap,
         ...(kube.services === undefined ? {} : { services: kube.services }),
         ...(kube.parts === undefined ? {} : { storage: kube.parts.storage }),
+        ...(kube.parts === undefined ? {} : { addons: kube.parts.addons }),
+        addonPolicy: addonPolicyFromEnv(env),
         storagePolicy: fenceDelayFromEnv(env),
         ...(scaling === undefined ? {} : { autoscalers: scaling.autoscalers }),
         registry,
@@ -286,6 +290,8 @@ async function startWith(
       nodes,
       ...(platformRegistry ? { registry: { info: () => platformRegistry.info } } : {}),
       runtimes: runtimeSupport(kind, platformRegistry !== undefined),
+      // Real clusters only: the memory provider's simulated clusters have no API to install into.
+      addons: kube.parts === undefined ? new Set<string>() : INSTALLABLE_ADDONS,
       ...(identity ? { identity } : {}),
       ...(audit ? { audit } : {}),
       ...(tls ? { https: tls } : {}),

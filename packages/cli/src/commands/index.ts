@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAddonCommands } from './addon.js';
 import { registerComponents } from './components.js';
 import { registerDoctor } from './doctor.js';
 import { registerClusterCommands } from './cluster.js';
@@ -27,6 +28,7 @@ export const commandGroups: Array<(program: Command) => void> = [
   (program) => registerClusterCommands(program),
   (program) => registerNodeGroupCommands(program),
   (program) => registerVolumeCommands(program),
+  (program) => registerAddonCommands(program),
   (program) => registerTokenCommands(program),
   (program) => registerProjectCommands(program),
   (program) => registerVersionCommands(program),

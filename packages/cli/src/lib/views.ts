@@ -10,6 +10,7 @@ import type {
   Token,
   VersionItem,
 } from '@berth/api-types';
+import type { ClusterAddonView } from '@berth/client';
 import { age, cell } from './table.js';
 
 export interface View<T> {
@@ -150,5 +151,19 @@ export const volumeView: View<InfraVolume> = {
     v.pvc ? `${v.pvc.namespace}/${v.pvc.name}` : '-',
     cell(v.node?.name ?? v.node?.serverId),
     age(typeof v.attributes.createdAt === 'string' ? v.attributes.createdAt : undefined, now),
+  ],
+};
+
+/** An addon of a cluster: what was asked for and what the addon controller found. */
+export const addonView: View<ClusterAddonView> = {
+  headers: ['NAME', 'VERSION', 'PHASE', 'SETTINGS', 'MESSAGE'],
+  row: (a) => [
+    a.name,
+    cell(a.status?.version ?? a.version),
+    cell(a.status?.phase ?? 'Pending'),
+    Object.entries(a.config ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',') || '-',
+    cell(a.status?.message),
   ],
 };

@@ -392,7 +392,16 @@ function Overview({ cluster }: { cluster: Cluster }) {
               : ', from anywhere'}
           </dd>
           <dt>Addons</dt>
-          <dd>{spec.addons.length ? spec.addons.map((a) => a.name).join(', ') : 'none'}</dd>
+          <dd>
+            {spec.addons.length
+              ? spec.addons
+                  .map((a) => {
+                    const found = status.addons?.find((s) => s.name === a.name);
+                    return found ? `${a.name} (${found.phase})` : a.name;
+                  })
+                  .join(', ')
+              : 'none'}
+          </dd>
           <dt>Generation</dt>
           <dd>
             {cluster.metadata.generation} (observed {status.observedGeneration})

@@ -349,6 +349,7 @@ export function CreateClusterPage({ project }: { project: string }) {
                     <label key={a.name} title={a.description}>
                       <input
                         type="checkbox"
+                        disabled={a.installable === false}
                         checked={form.addons.includes(a.name)}
                         onChange={(e) =>
                           set({
@@ -359,6 +360,9 @@ export function CreateClusterPage({ project }: { project: string }) {
                         }
                       />
                       {a.name} <span className="muted small">{a.description}</span>
+                      {a.installable === false ? (
+                        <span className="muted small"> (not installable on this server yet)</span>
+                      ) : null}
                     </label>
                   ))}
                 </div>

@@ -4,7 +4,7 @@
  * `finally`. Level-triggered and idempotent: every pass starts from the cluster's uid and re-reads
  * the store and the provider.
  */
-import type { NodeGroup } from '@berth/api-types';
+import type { NodeGroup, Operation } from '@berth/api-types';
 import type { Reconciler, Result } from '@berth/controller-kit';
 import { isTerminal } from '@berth/controller-kit';
 import { findCondition, transitions } from '../conditions.js';
@@ -84,7 +84,7 @@ export class ClusterReconciler implements Reconciler {
       await store.updateClusterStatus(cluster.metadata.uid, clean(status));
     }
     await this.recordTransitions(pass);
-    await advanceOperations(store, cluster.metadata.uid, (op) => op.target.kind === 'Cluster', {
+    await advanceOperations(store, cluster.metadata.uid, isClusterAction, {
       observedGeneration: status.observedGeneration,
       phase: status.phase,
       progress: progressOf(pass),
@@ -165,4 +165,9 @@ function progressOf(pass: ClusterPass): number {
 /** Drops undefined members so the stored JSON matches the schema. */
 function clean<T extends object>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** The cluster's own actions; addon installs and removals are the addon controller's to finish. */
+function isClusterAction(op: Operation): boolean {
+  return op.target.kind === 'Cluster' && op.target.addon === undefined;
 }

@@ -10,12 +10,15 @@ import type {
   NodeGroupStatus,
   Operation,
 } from '@berth/api-types';
-import type {
-  ControllerStore,
-  EventInput,
-  FinishOperation,
-  ObjectChange,
-  OperationUpdate,
+import {
+  keepAddonsReport,
+  withAddonsReport,
+  type AddonsReport,
+  type ControllerStore,
+  type EventInput,
+  type FinishOperation,
+  type ObjectChange,
+  type OperationUpdate,
 } from '@berth/controller-ports';
 
 export class MemoryControllerStore implements ControllerStore {
@@ -49,7 +52,13 @@ export class MemoryControllerStore implements ControllerStore {
 
   async updateClusterStatus(uid: string, status: ClusterStatus): Promise<void> {
     const cluster = this.mustCluster(uid);
-    cluster.status = structuredClone(status);
+    cluster.status = structuredClone(keepAddonsReport(cluster.status, status));
+    this.emit('Cluster', 'status', uid, uid);
+  }
+
+  async updateClusterAddons(uid: string, report: AddonsReport): Promise<void> {
+    const cluster = this.mustCluster(uid);
+    cluster.status = structuredClone(withAddonsReport(cluster.status, report));
     this.emit('Cluster', 'status', uid, uid);
   }
 

@@ -45,7 +45,7 @@ export function addonRoutes({ app, auth, store }: RouteContext, addons: AddonSer
     schema: {
       tags: ['addons'],
       summary:
-        'Install an addon from /v1/addons — refused with 501 until the addon controller exists',
+        "Install an addon from /v1/addons, or change its version or settings (`config`, checked against the addon's settings); 501 for an addon this server does not install",
       operationId: 'installClusterAddon',
       params: ClusterParams,
       body: ClusterAddon,

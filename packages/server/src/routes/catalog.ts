@@ -32,7 +32,18 @@ export function catalogRoutes({ app, deps }: RouteContext): void {
         operationId: `list${field[0]!.toUpperCase()}${field.slice(1)}`,
         response: ok(Type.Object({ items: Type.Array(item) }, { additionalProperties: false })),
       },
-      handler: async () => ({ items: [...(await deps.catalog.snapshot())[field]] }),
+      handler: async () => {
+        const items = [...(await deps.catalog.snapshot())[field]];
+        if (field !== 'addons') return { items };
+        // Which addons this server installs (an addon controller runs): clients offer only those.
+        const installable = deps.addons ?? new Set<string>();
+        return {
+          items: (items as AddonItem[]).map((a) => ({
+            ...a,
+            installable: installable.has(a.name),
+          })),
+        };
+      },
     });
   }
 }

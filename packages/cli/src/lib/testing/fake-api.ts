@@ -18,6 +18,7 @@ import { registerRegistryCommands } from '../../commands/registry.js';
 import { registerTokenCommands } from '../../commands/token.js';
 import { registerVersionCommands } from '../../commands/version.js';
 import { registerVolumeCommands } from '../../commands/volume.js';
+import { registerAddonCommands } from '../../commands/addon.js';
 import { registerWaitCommand } from '../../commands/wait.js';
 import type { CliIo } from '../io.js';
 import { registerGlobalOptions } from '../settings.js';
@@ -152,6 +153,7 @@ export async function runCli(args: string[], options: RunOptions = {}): Promise<
     registerClusterCommands,
     registerNodeGroupCommands,
     registerVolumeCommands,
+    registerAddonCommands,
     registerTokenCommands,
     registerProjectCommands,
     registerVersionCommands,

@@ -1,0 +1,52 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseAddonSettings, type IngressSettings } from '@berth/api-types';
+import { assertGolden } from '@berth/test-kit';
+import { ADDON_KINDS, ADDON_LABEL, ingressObjects, renderAddon } from './index.js';
+
+const testdata = new URL('../src/testdata/', import.meta.url).pathname;
+
+test('ingress golden: Traefik, RBAC, default IngressClass, PDB, PROXY v2 LoadBalancer Service', () => {
+  const objects = ingressObjects({
+    image: '198.18.0.1:5000/berth/traefik:v3.6.12',
+    version: '3.6',
+    settings: parseAddonSettings('ingress', {}) as IngressSettings,
+    trustedCidrs: ['10.0.0.0/24'],
+  });
+  assertGolden(testdata, 'ingress', JSON.stringify(objects, null, 2) + '\n');
+});
+
+test('every ingress object carries the addon label and is a kind removal looks through', () => {
+  const rendered = renderAddon(
+    { name: 'ingress', version: '3.6', config: { replicas: '3', internal: 'true' } },
+    { images: { traefik: 'r/berth/traefik:v3.6.12' }, subnetCidr: '10.1.0.0/24' },
+  );
+  assert.ok('objects' in rendered);
+  const kinds = new Set(ADDON_KINDS.map((k) => `${k.apiVersion}/${k.kind}`));
+  for (const o of rendered.objects) {
+    assert.equal(o.metadata.labels?.[ADDON_LABEL], 'ingress', `${o.kind} ${o.metadata.name}`);
+    assert.ok(kinds.has(`${o.apiVersion}/${o.kind}`), `${o.kind} is not in ADDON_KINDS`);
+  }
+  const deployment = rendered.objects.find((o) => o.kind === 'Deployment') as unknown as {
+    spec: { replicas: number; template: { spec: { containers: { args: string[] }[] } } };
+  };
+  assert.equal(deployment.spec.replicas, 3);
+  assert.ok(
+    deployment.spec.template.spec.containers[0]?.args.includes(
+      '--entryPoints.web.proxyProtocol.trustedIPs=10.1.0.0/24',
+    ),
+  );
+  const service = rendered.objects.find((o) => o.kind === 'Service');
+  assert.deepEqual(service?.metadata.annotations, {
+    'loadbalancer.berth.dev/proxy-protocol': 'v2',
+    'loadbalancer.berth.dev/internal': 'true',
+  });
+});
+
+test('an addon without manifests, or without its image, renders nothing and says why', () => {
+  const context = { images: {}, subnetCidr: '10.0.0.0/24' };
+  const noImage = renderAddon({ name: 'ingress', version: '3.6' }, context);
+  assert.match('missing' in noImage ? noImage.missing : '', /berth\/traefik/);
+  const other = renderAddon({ name: 'monitoring', version: '0.85' }, context);
+  assert.match('missing' in other ? other.missing : '', /monitoring/);
+});
