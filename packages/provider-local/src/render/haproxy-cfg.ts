@@ -93,7 +93,10 @@ function renderDefaults(): string[] {
     'defaults',
     '    log global',
     '    retries 3',
-    '    option redispatch',
+    // Every retry goes to another member, at once: HAProxy waits a second before retrying the
+    // same server, so a member that refuses (a node whose kube-proxy has not programmed its
+    // NodePorts yet, an API server that just stopped) would cost a client 3 s.
+    '    option redispatch 1',
     '    option dontlognull',
     `    timeout connect ${DEFAULT_CONNECT_MS}ms`,
     `    timeout client ${DEFAULT_TIMEOUT_MS}ms`,
