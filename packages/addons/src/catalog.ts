@@ -6,6 +6,8 @@
 import type { AddonItem } from '@berth/api-types';
 
 export const INGRESS = 'ingress';
+export const METRICS_SERVER = 'metrics-server';
+export const MONITORING = 'monitoring';
 
 export const ADDON_CATALOG: readonly AddonItem[] = [
   {
@@ -16,16 +18,19 @@ export const ADDON_CATALOG: readonly AddonItem[] = [
     defaultVersion: '3.6',
   },
   {
-    name: 'monitoring',
-    description: 'Prometheus Operator, Prometheus, kube-state-metrics and node-exporter',
+    name: MONITORING,
+    description:
+      'Prometheus Operator, Prometheus (Service "prometheus" in berth-monitoring), kube-state-metrics and node-exporter; scrapes the API server, kubelets, CoreDNS, the ingress and every ServiceMonitor',
     versions: ['0.85'],
     defaultVersion: '0.85',
   },
   {
-    name: 'metrics-server',
+    name: METRICS_SERVER,
     description: 'Resource metrics for kubectl top and the HorizontalPodAutoscaler',
-    versions: ['0.8'],
-    defaultVersion: '0.8',
+    // Each version is an upstream release with its own image (berth/metrics-server:v<version>);
+    // 0.8.0 is the approved one, 0.8.1 the one to upgrade to.
+    versions: ['0.8.0', '0.8.1'],
+    defaultVersion: '0.8.0',
   },
   {
     name: 'docker-registry',
@@ -42,7 +47,11 @@ export const ADDON_CATALOG: readonly AddonItem[] = [
 ];
 
 /** Addons the addon controller installs; the rest of the catalog is refused with 501. */
-export const INSTALLABLE_ADDONS: ReadonlySet<string> = new Set([INGRESS]);
+export const INSTALLABLE_ADDONS: ReadonlySet<string> = new Set([
+  INGRESS,
+  METRICS_SERVER,
+  MONITORING,
+]);
 
 /** The catalog entry of `name`, or undefined. */
 export function catalogItem(name: string): AddonItem | undefined {

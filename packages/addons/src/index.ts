@@ -6,4 +6,6 @@
 export * from './catalog.js';
 export * from './objects.js';
 export * from './ingress.js';
+export * from './metrics-server.js';
+export * from './monitoring.js';
 export * from './render.js';

@@ -43,6 +43,38 @@ test('every ingress object carries the addon label and is a kind removal looks t
   });
 });
 
+test('tls=loadbalancer: TLS ends at the amphorae, HTTP pools to web, forwarded headers trusted', () => {
+  const rendered = renderAddon(
+    {
+      name: 'ingress',
+      version: '3.6',
+      config: { tls: 'loadbalancer', tlsSecret: 'lb-tls' },
+    },
+    { images: { traefik: 'r/berth/traefik:v3.6.12' }, subnetCidr: '10.1.0.0/24' },
+  );
+  assert.ok('objects' in rendered);
+  const deployment = rendered.objects.find((o) => o.kind === 'Deployment') as unknown as {
+    spec: { template: { spec: { containers: { args: string[] }[] } } };
+  };
+  const args = deployment.spec.template.spec.containers[0]?.args ?? [];
+  assert.ok(args.includes('--entryPoints.web.forwardedHeaders.trustedIPs=10.1.0.0/24'));
+  assert.ok(!args.some((a) => a.startsWith('--entryPoints.web.proxyProtocol')));
+  const service = rendered.objects.find((o) => o.kind === 'Service') as unknown as {
+    metadata: { annotations: Record<string, string> };
+    spec: { externalTrafficPolicy: string; ports: { port: number; targetPort: string }[] };
+  };
+  assert.deepEqual(service.metadata.annotations, {
+    'loadbalancer.berth.dev/tls-secret': 'lb-tls',
+    'loadbalancer.berth.dev/tls-ports': '443',
+    'loadbalancer.berth.dev/http-ports': '80',
+  });
+  assert.equal(service.spec.externalTrafficPolicy, 'Local');
+  assert.deepEqual(
+    service.spec.ports.map((p) => `${p.port}→${p.targetPort}`),
+    ['80→web', '443→web'],
+  );
+});
+
 test('an addon without manifests, or without its image, renders nothing and says why', () => {
   const context = { images: {}, subnetCidr: '10.0.0.0/24' };
   const noImage = renderAddon({ name: 'ingress', version: '3.6' }, context);

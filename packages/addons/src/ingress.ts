@@ -11,11 +11,14 @@
  *   nodes holding a Traefik pod are members (docs/load-balancer-services.md).
  * - `proxyProtocol.trustedIPs` = the cluster's subnet: the amphorae's addresses come from it (and
  *   change when one is replaced); pods, on the pods CIDR, are not trusted to claim an address.
+ * - `tls=loadbalancer` (the alternative scheme): TLS ends at the amphorae with one Secret's
+ *   certificate, HTTP listeners and pools, X-Forwarded-For from the amphorae, trusted from the
+ *   same subnet (`forwardedHeaders.trustedIPs`).
  * - Unprivileged ports 8000/8443 in the pod (no NET_BIND_SERVICE), 80/443 on the Service.
  * - `global.checkNewVersion=false`, `sendAnonymousUsage=false`: nothing leaves the host.
  */
 import type { IngressSettings } from '@berth/api-types';
-import { addonLabels, type KubeObject } from './objects.js';
+import { addonMeta, type KubeObject } from './objects.js';
 import { INGRESS } from './catalog.js';
 
 export const INGRESS_NAMESPACE = 'berth-ingress';
@@ -37,25 +40,20 @@ export interface IngressInput {
 }
 
 export function ingressObjects(input: IngressInput): KubeObject[] {
-  const labels = addonLabels(INGRESS, input.version);
-  const meta = (name: string, namespaced = true) => ({
-    name,
-    ...(namespaced ? { namespace: INGRESS_NAMESPACE } : {}),
-    labels,
-  });
+  const meta = addonMeta(INGRESS, input.version, INGRESS_NAMESPACE);
   return [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: meta(INGRESS_NAMESPACE, false) },
+    { apiVersion: 'v1', kind: 'Namespace', metadata: meta(INGRESS_NAMESPACE, null) },
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(NAME) },
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRole',
-      metadata: meta('berth:ingress', false),
+      metadata: meta('berth:ingress', null),
       rules: ingressRules(),
     },
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',
-      metadata: meta('berth:ingress', false),
+      metadata: meta('berth:ingress', null),
       roleRef: {
         apiGroup: 'rbac.authorization.k8s.io',
         kind: 'ClusterRole',
@@ -67,7 +65,7 @@ export function ingressObjects(input: IngressInput): KubeObject[] {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'IngressClass',
       metadata: {
-        ...meta(INGRESS_CLASS, false),
+        ...meta(INGRESS_CLASS, null),
         annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' },
       },
       spec: { controller: TRAEFIK_CONTROLLER },
@@ -93,9 +91,18 @@ function ingressRules() {
   ];
 }
 
-/** Traefik's static configuration as flags (its CLI form of the documented options). */
-export function traefikArgs(trustedCidrs: readonly string[]): string[] {
+/**
+ * Traefik's static configuration as flags (its CLI form of the documented options). Where the
+ * client's address comes from on `web`: the PROXY header (`tls=ingress`) or, behind amphorae that
+ * end TLS and speak HTTP (`tls=loadbalancer`), the X-Forwarded-* headers they add — believed
+ * only from `trustedCidrs`, so a client cannot claim an address by sending the header itself.
+ */
+export function traefikArgs(
+  trustedCidrs: readonly string[],
+  tls: IngressSettings['tls'] = 'ingress',
+): string[] {
   const trusted = trustedCidrs.join(',');
+  const clientAddress = tls === 'loadbalancer' ? 'forwardedHeaders' : 'proxyProtocol';
   return [
     '--global.checkNewVersion=false',
     '--global.sendAnonymousUsage=false',
@@ -103,12 +110,16 @@ export function traefikArgs(trustedCidrs: readonly string[]): string[] {
     '--log.noColor=true',
     '--accesslog=true',
     `--entryPoints.web.address=:${PORTS.web}/tcp`,
-    `--entryPoints.web.proxyProtocol.trustedIPs=${trusted}`,
+    `--entryPoints.web.${clientAddress}.trustedIPs=${trusted}`,
     `--entryPoints.websecure.address=:${PORTS.websecure}/tcp`,
     `--entryPoints.websecure.proxyProtocol.trustedIPs=${trusted}`,
     '--entryPoints.websecure.http.tls=true',
     `--entryPoints.traefik.address=:${PORTS.ping}/tcp`,
     '--ping=true',
+    // Prometheus metrics on the `traefik` entry point (the ping port, never the Service's):
+    // the monitoring addon's PodMonitor scrapes them.
+    '--metrics.prometheus=true',
+    '--metrics.prometheus.entryPoint=traefik',
     '--providers.kubernetesingress=true',
     `--providers.kubernetesingress.ingressendpoint.publishedservice=${INGRESS_NAMESPACE}/${NAME}`,
   ];
@@ -157,7 +168,7 @@ function deployment(input: IngressInput, metadata: KubeObject['metadata']): Kube
               name: NAME,
               image: input.image,
               imagePullPolicy: 'IfNotPresent',
-              args: traefikArgs(input.trustedCidrs),
+              args: traefikArgs(input.trustedCidrs, input.settings.tls),
               ports: [
                 { name: 'web', containerPort: PORTS.web, protocol: 'TCP' },
                 { name: 'websecure', containerPort: PORTS.websecure, protocol: 'TCP' },
@@ -182,15 +193,30 @@ function deployment(input: IngressInput, metadata: KubeObject['metadata']): Kube
   };
 }
 
+/**
+ * The ingress Service. `tls=ingress`: both ports TCP with PROXY v2, 443 to Traefik's TLS entry
+ * point. `tls=loadbalancer`: 443 ends TLS at the amphorae with `tlsSecret` and 80 is an HTTP
+ * listener, both with HTTP pools to Traefik's plain `web` entry point; the amphorae add
+ * X-Forwarded-For (and X-Forwarded-Proto on 443).
+ */
 function service(input: IngressInput, metadata: KubeObject['metadata']): KubeObject {
+  const { tls, tlsSecret, internal } = input.settings;
+  const atLoadBalancer = tls === 'loadbalancer';
+  const scheme: Record<string, string> = atLoadBalancer
+    ? {
+        'loadbalancer.berth.dev/tls-secret': tlsSecret ?? '',
+        'loadbalancer.berth.dev/tls-ports': '443',
+        'loadbalancer.berth.dev/http-ports': '80',
+      }
+    : { 'loadbalancer.berth.dev/proxy-protocol': 'v2' };
   return {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: {
       ...metadata,
       annotations: {
-        'loadbalancer.berth.dev/proxy-protocol': 'v2',
-        ...(input.settings.internal ? { 'loadbalancer.berth.dev/internal': 'true' } : {}),
+        ...scheme,
+        ...(internal ? { 'loadbalancer.berth.dev/internal': 'true' } : {}),
       },
     },
     spec: {
@@ -199,7 +225,12 @@ function service(input: IngressInput, metadata: KubeObject['metadata']): KubeObj
       selector: SELECTOR,
       ports: [
         { name: 'web', port: 80, targetPort: 'web', protocol: 'TCP' },
-        { name: 'websecure', port: 443, targetPort: 'websecure', protocol: 'TCP' },
+        {
+          name: 'websecure',
+          port: 443,
+          targetPort: atLoadBalancer ? 'web' : 'websecure',
+          protocol: 'TCP',
+        },
       ],
     },
   };

@@ -27,13 +27,29 @@ export interface AddonKind {
   apiVersion: string;
   kind: string;
   namespaced: boolean;
+  /**
+   * A custom resource an addon brings its own CRD for: a cluster without the CRD simply has none
+   * (listing it is not an error).
+   */
+  custom?: boolean;
 }
 
 /**
- * Deletion order: the Services first (their load balancers go while the rest still runs), the
- * workloads, then what they used, the Namespace last.
+ * Deletion order: custom resources first, alone (an operator still running cleans up what it made
+ * for them; the rest waits until they are gone), then APIServices (the apiserver stops routing to them before their pods go), the Services (their
+ * load balancers go while the rest still runs), the workloads, then what they used, the Namespace last.
  */
 export const ADDON_KINDS: readonly AddonKind[] = [
+  { apiVersion: 'monitoring.coreos.com/v1', kind: 'Prometheus', namespaced: true, custom: true },
+  {
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'ServiceMonitor',
+    namespaced: true,
+    custom: true,
+  },
+  { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', namespaced: true, custom: true },
+  // An aggregated API before its pods: the apiserver stops routing to it first.
+  { apiVersion: 'apiregistration.k8s.io/v1', kind: 'APIService', namespaced: false },
   { apiVersion: 'v1', kind: 'Service', namespaced: true },
   { apiVersion: 'apps/v1', kind: 'Deployment', namespaced: true },
   { apiVersion: 'apps/v1', kind: 'DaemonSet', namespaced: true },
@@ -41,18 +57,44 @@ export const ADDON_KINDS: readonly AddonKind[] = [
   { apiVersion: 'v1', kind: 'ConfigMap', namespaced: true },
   { apiVersion: 'v1', kind: 'ServiceAccount', namespaced: true },
   { apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', namespaced: false },
+  { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', namespaced: true },
   { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', namespaced: false },
   { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', namespaced: false },
   { apiVersion: 'v1', kind: 'Namespace', namespaced: false },
 ];
 
-/** The workload kinds whose availability makes an addon Installed. */
-export const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'DaemonSet']);
+/**
+ * The kinds whose availability makes an addon Installed: its workloads, its APIServices
+ * (Available once kube-apiserver reaches the pods behind them) and a `Prometheus` (its operator's
+ * StatefulSet, judged through the object's status).
+ */
+export const WORKLOAD_KINDS: ReadonlySet<string> = new Set([
+  'Deployment',
+  'DaemonSet',
+  'APIService',
+  'Prometheus',
+]);
+
+/** `app.kubernetes.io/managed-by` of the objects Berth applies (an operator's carry its own). */
+export const MANAGED_BY_BERTH = 'berth';
 
 export function addonLabels(addon: string, version: string): Record<string, string> {
   return {
     [ADDON_LABEL]: addon,
     [ADDON_VERSION_LABEL]: version,
-    'app.kubernetes.io/managed-by': 'berth',
+    'app.kubernetes.io/managed-by': MANAGED_BY_BERTH,
   };
+}
+
+/**
+ * Makes the metadata of an addon's objects: each labelled for the addon at its version (addonLabels),
+ * in the addon's namespace unless given another, cluster-scoped with `null`.
+ */
+export function addonMeta(addon: string, version: string, namespace: string) {
+  const labels = addonLabels(addon, version);
+  return (name: string, ns: string | null = namespace): KubeObject['metadata'] => ({
+    name,
+    ...(ns === null ? {} : { namespace: ns }),
+    labels,
+  });
 }

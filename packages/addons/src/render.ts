@@ -1,20 +1,35 @@
 /**
  * One entry point for the controller: the objects of an installable addon at a catalog version.
  */
-import { parseAddonSettings, type IngressSettings } from '@berth/api-types';
-import { INGRESS } from './catalog.js';
+import {
+  parseAddonSettings,
+  type IngressSettings,
+  type MonitoringSettings,
+} from '@berth/api-types';
+import { INGRESS, METRICS_SERVER, MONITORING } from './catalog.js';
 import { ingressObjects } from './ingress.js';
+import { metricsServerObjects } from './metrics-server.js';
+import { monitoringObjects, MONITORING_CRDS, type MonitoringImages } from './monitoring.js';
 import type { KubeObject } from './objects.js';
 
 /** What rendering needs beyond the addon's own settings. */
 export interface RenderContext {
-  /** Platform image references by component, e.g. `{ traefik: '…/berth/traefik:v3.6.12' }`. */
+  /**
+   * Platform image references by binary, e.g. `{ traefik: '…/berth/traefik:v3.6.12',
+   * 'metrics-server-v0.8.0': '…/berth/metrics-server:v0.8.0' }`; the monitoring addon's are
+   * `prometheus-operator`, `prometheus-config-reloader`, `prometheus`, `kube-state-metrics` and
+   * `node_exporter`.
+   */
   images: Readonly<Record<string, string | undefined>>;
   /** The cluster's subnet (where its load balancers' amphorae live). */
   subnetCidr: string;
+  /** The Prometheus Operator's CRDs from its pinned module; absent when they cannot be read. */
+  crds?: readonly KubeObject[];
 }
 
 export type Rendered = { objects: KubeObject[] } | { missing: string };
+
+const BUILD_HINT = 'berth components install default --only';
 
 /**
  * The addon's objects, or what is missing to render them (an image the registry does not hold).
@@ -25,12 +40,20 @@ export function renderAddon(
   addon: { name: string; version: string; config?: Record<string, string> },
   context: RenderContext,
 ): Rendered {
-  if (addon.name !== INGRESS) return { missing: `no manifests for addon ${addon.name}` };
+  if (addon.name === INGRESS) return renderIngress(addon, context);
+  if (addon.name === MONITORING) return renderMonitoring(addon, context);
+  if (addon.name === METRICS_SERVER) return renderMetricsServer(addon.version, context);
+  return { missing: `no manifests for addon ${addon.name}` };
+}
+
+function renderIngress(
+  addon: { name: string; version: string; config?: Record<string, string> },
+  context: RenderContext,
+): Rendered {
   const image = context.images['traefik'];
   if (image === undefined)
     return {
-      missing:
-        'the platform registry holds no berth/traefik image (berth components install default --only addons)',
+      missing: `the platform registry holds no berth/traefik image (${BUILD_HINT} addons)`,
     };
   const settings = parseAddonSettings(addon.name, addon.config) as IngressSettings;
   return {
@@ -39,6 +62,62 @@ export function renderAddon(
       version: addon.version,
       settings,
       trustedCidrs: [context.subnetCidr],
+    }),
+  };
+}
+
+/** metrics-server at a catalog version: each version has its own component and image. */
+function renderMetricsServer(version: string, context: RenderContext): Rendered {
+  const component = metricsServerComponent(version);
+  const image = context.images[component];
+  if (image === undefined)
+    return {
+      missing: `the platform registry holds no berth/metrics-server:v${version} image (${BUILD_HINT} ${component})`,
+    };
+  return { objects: metricsServerObjects({ image, version }) };
+}
+
+/** The component (and binary) that builds metrics-server for a catalog version: `metrics-server-v0.8.0`. */
+export function metricsServerComponent(version: string): string {
+  return `metrics-server-v${version}`;
+}
+
+const MONITORING_IMAGES: Record<keyof MonitoringImages, string> = {
+  operator: 'prometheus-operator',
+  configReloader: 'prometheus-config-reloader',
+  prometheus: 'prometheus',
+  kubeStateMetrics: 'kube-state-metrics',
+  nodeExporter: 'node_exporter',
+};
+
+function renderMonitoring(
+  addon: { name: string; version: string; config?: Record<string, string> },
+  context: RenderContext,
+): Rendered {
+  const settings = parseAddonSettings(addon.name, addon.config) as MonitoringSettings;
+  const images: Partial<MonitoringImages> = {};
+  for (const [key, binary] of Object.entries(MONITORING_IMAGES)) {
+    const image = context.images[binary];
+    if (image === undefined)
+      return {
+        missing: `the platform registry holds no berth/${binary} image (${BUILD_HINT} monitoring)`,
+      };
+    images[key as keyof MonitoringImages] = image;
+  }
+  const crds = context.crds ?? [];
+  const served = new Set(crds.map((c) => c.metadata.name));
+  if (!MONITORING_CRDS.every((name) => served.has(name)))
+    return {
+      missing: `the Prometheus Operator CRDs could not be read from its Go module (${BUILD_HINT} monitoring)`,
+    };
+  const prometheusImage = images.prometheus!;
+  return {
+    objects: monitoringObjects({
+      images: images as MonitoringImages,
+      prometheusVersion: prometheusImage.slice(prometheusImage.lastIndexOf(':') + 1),
+      version: addon.version,
+      settings,
+      crds,
     }),
   };
 }

@@ -14,11 +14,20 @@ test('ingress settings: strings become typed values, absent keys take defaults',
     replicas: 2,
     cpu: '100m',
     internal: false,
+    tls: 'ingress',
   });
   assert.deepEqual(parseAddonSettings('ingress', { replicas: '3', internal: 'true', cpu: '2' }), {
     replicas: 3,
     cpu: '2',
     internal: true,
+    tls: 'ingress',
+  });
+  assert.deepEqual(parseAddonSettings('ingress', { tls: 'loadbalancer', tlsSecret: 'lb-tls' }), {
+    replicas: 2,
+    cpu: '100m',
+    internal: false,
+    tls: 'loadbalancer',
+    tlsSecret: 'lb-tls',
   });
 });
 
@@ -29,7 +38,15 @@ test('a bad setting is refused naming the field', () => {
     [{ replicas: '2.5' }, 'config.replicas', /integer/],
     [{ internal: 'yes' }, 'config.internal', /"true" or "false"/],
     [{ cpu: 'lots' }, 'config.cpu', /CPU quantity/],
-    [{ replica: '2' }, 'config.replica', /no setting "replica"; settings: replicas, cpu, internal/],
+    [
+      { replica: '2' },
+      'config.replica',
+      /no setting "replica"; settings: replicas, cpu, internal, tls, tlsSecret/,
+    ],
+    [{ tls: 'amphora' }, 'config.tls', /one of ingress, loadbalancer/],
+    [{ tls: 'loadbalancer' }, 'config.tlsSecret', /needs tlsSecret/],
+    [{ tlsSecret: 'lb-tls' }, 'config.tlsSecret', /needs tls=loadbalancer/],
+    [{ tls: 'loadbalancer', tlsSecret: 'LB_tls' }, 'config.tlsSecret', /Kubernetes object name/],
   ];
   for (const [config, field, message] of cases)
     assert.throws(() => parseAddonSettings('ingress', config), refused(field, message));

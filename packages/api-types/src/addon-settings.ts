@@ -10,6 +10,8 @@ import { Value } from '@sinclair/typebox/value';
 import { BerthError } from '@berth/errors';
 import { Closed } from './schema-helpers.js';
 
+const DNS_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+
 export const IngressSettings = Closed(
   {
     replicas: Type.Integer({
@@ -29,14 +31,68 @@ export const IngressSettings = Closed(
       description:
         "No floating IP: the ingress load balancer's address is its VIP on the cluster network",
     }),
+    tls: Type.Union([Type.Literal('ingress'), Type.Literal('loadbalancer')], {
+      default: 'ingress',
+      description:
+        'Where HTTPS ends: ingress (Traefik, certificates from the Ingresses, PROXY v2 from the load balancer) or loadbalancer (the amphorae, with tlsSecret; HTTP with X-Forwarded-For to Traefik)',
+    }),
+    tlsSecret: Type.Optional(
+      Type.String({
+        pattern: DNS_SUBDOMAIN,
+        maxLength: 253,
+        description:
+          'With tls=loadbalancer: a kubernetes.io/tls Secret in the berth-ingress namespace, the certificate of the load balancer',
+      }),
+    ),
   },
   { title: 'IngressSettings', description: 'Settings of the ingress addon (Traefik)' },
 );
 export type IngressSettings = Static<typeof IngressSettings>;
 
+export const MonitoringSettings = Closed(
+  {
+    retention: Type.String({
+      pattern: '^[1-9][0-9]{0,3}(h|d|w)$',
+      default: '1d',
+      description: 'How long Prometheus keeps samples, e.g. 12h, 1d, 2w (storage is an emptyDir)',
+    }),
+    replicas: Type.Integer({
+      minimum: 1,
+      maximum: 2,
+      default: 1,
+      description: 'Prometheus pods (each scrapes every target; 2 for a spare while one restarts)',
+    }),
+  },
+  { title: 'MonitoringSettings', description: 'Settings of the monitoring addon (Prometheus)' },
+);
+export type MonitoringSettings = Static<typeof MonitoringSettings>;
+
+/** Settings that only make sense together: the first problem as the key it names, or none. */
+const CROSS_CHECKS: Readonly<
+  Record<
+    string,
+    (settings: Record<string, unknown>) => { key: string; message: string } | undefined
+  >
+> = {
+  ingress: (s) => {
+    if (s.tls === 'loadbalancer' && s.tlsSecret === undefined)
+      return {
+        key: 'tlsSecret',
+        message: 'tls=loadbalancer needs tlsSecret: a kubernetes.io/tls Secret in berth-ingress',
+      };
+    if (s.tls !== 'loadbalancer' && s.tlsSecret !== undefined)
+      return {
+        key: 'tlsSecret',
+        message: "tlsSecret is the load balancer's certificate: it needs tls=loadbalancer",
+      };
+    return undefined;
+  },
+};
+
 /** The settings schema of every addon that has one; an addon not listed takes no settings. */
 export const ADDON_SETTINGS: Readonly<Record<string, ReturnType<typeof Closed>>> = {
   ingress: IngressSettings,
+  monitoring: MonitoringSettings,
 };
 
 /**
@@ -65,7 +121,11 @@ export function parseAddonSettings(
       throw invalid(`${field}.${key}`, `${key}: ${expected(property)}, not "${text}"`);
     typed[key] = value;
   }
-  return schema === undefined ? typed : (Value.Default(schema, typed) as Record<string, unknown>);
+  if (schema === undefined) return typed;
+  const settings = Value.Default(schema, typed) as Record<string, unknown>;
+  const problem = CROSS_CHECKS[addon]?.(settings);
+  if (problem !== undefined) throw invalid(`${field}.${problem.key}`, problem.message);
+  return settings;
 }
 
 function convert(schema: TSchema, text: string): unknown {
@@ -76,10 +136,21 @@ function convert(schema: TSchema, text: string): unknown {
 }
 
 function expected(schema: TSchema): string {
-  const s = schema as { type?: string; minimum?: number; maximum?: number; enum?: string[] };
+  const s = schema as {
+    type?: string;
+    minimum?: number;
+    maximum?: number;
+    enum?: string[];
+    anyOf?: { const?: unknown }[];
+    pattern?: string;
+  };
   if (s.type === 'integer') return `an integer from ${s.minimum} to ${s.maximum}`;
   if (s.type === 'boolean') return '"true" or "false"';
   if (s.enum) return `one of ${s.enum.join(', ')}`;
+  if (schema === MonitoringSettings.properties['retention'])
+    return 'a duration in hours, days or weeks such as 12h, 1d or 2w';
+  if (s.anyOf) return `one of ${s.anyOf.map((a) => String(a.const)).join(', ')}`;
+  if (s.pattern === DNS_SUBDOMAIN) return 'a Kubernetes object name (lower-case DNS subdomain)';
   return 'a CPU quantity such as 100m or 2';
 }
 

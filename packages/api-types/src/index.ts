@@ -16,6 +16,7 @@ export * from './meta.js';
 export * from './node-group.js';
 export * from './cluster.js';
 export * from './cluster-metrics.js';
+export * from './monitoring.js';
 export * from './project.js';
 export * from './token.js';
 export * from './identity.js';

@@ -1,9 +1,12 @@
 /**
  * Addon install and removal time through one `berth server --provider local`: a cluster of
- * 1 master and 2 real workers; the ingress addon (Traefik) installed and removed RUNS times, each
- * timed from the API request to its operation's end (Installed: both Traefik pods available;
- * removed: every object gone, the load balancer and floating IP with them). The first install
- * pulls the image onto the nodes; the later ones find it there. Figures only.
+ * 1 master and 2 real workers; the ingress addon (Traefik), the monitoring addon (Prometheus
+ * Operator, Prometheus, kube-state-metrics, node-exporter) and metrics-server each installed and
+ * removed RUNS times, one after the other, each timed from the API request to its operation's end (Installed: every pod
+ * available — for monitoring the operator's Prometheus StatefulSet too, for metrics-server its
+ * APIService Available; removed: every object
+ * gone, for ingress the load balancer and floating IP with it). The first install pulls the
+ * images onto the nodes; the later ones find them there. Figures only.
  */
 import { performance } from 'node:perf_hooks';
 import {
@@ -41,10 +44,13 @@ async function timed(b: LocalBerth, request: () => Promise<Json>): Promise<numbe
   return (performance.now() - started) / 1000;
 }
 
+const ADDONS = ['ingress', 'monitoring', 'metrics-server'] as const;
+
 export async function benchAddons(): Promise<Table> {
   const b = await startBerth();
-  const installs: number[] = [];
-  const removals: number[] = [];
+  const times = Object.fromEntries(
+    ADDONS.map((a) => [a, { installs: [] as number[], removals: [] as number[] }]),
+  );
   let leaks = 'not run';
   try {
     await api(b, 'POST', '/v1/projects/default/clusters', {
@@ -57,10 +63,12 @@ export async function benchAddons(): Promise<Table> {
       { timeoutMs: 600_000, intervalMs: POLL_MS },
     );
     const addons = `${clusterPath(CLUSTER)}/addons`;
-    for (let i = 0; i < RUNS; i++) {
-      installs.push(await timed(b, () => api(b, 'POST', addons, { name: 'ingress' })));
-      removals.push(await timed(b, () => api(b, 'DELETE', `${addons}/ingress`)));
-    }
+    for (const addon of ADDONS)
+      for (let i = 0; i < RUNS; i++) {
+        const t = times[addon]!;
+        t.installs.push(await timed(b, () => api(b, 'POST', addons, { name: addon })));
+        t.removals.push(await timed(b, () => api(b, 'DELETE', `${addons}/${addon}`)));
+      }
   } finally {
     await deleteAllClusters(b);
     leaks = await stopBerth(b);
@@ -68,22 +76,25 @@ export async function benchAddons(): Promise<Table> {
   const s = (v: number) => round(v, 1);
   return {
     title: 'Addon install and removal (local provider, real nodes)',
-    method: `One \`berth server --provider local\` (SQLite), a cluster of 1 master and 2 real workers; the ingress addon (Traefik, 2 replicas behind an ACTIVE_STANDBY load balancer) installed and removed ${RUNS} times through the API, each timed from the request to its operation's end (polls every ${POLL_MS} ms): install = both pods available, removal = every object and the load balancer gone. The first install pulls the image. Leak check afterwards: ${leaks}.`,
+    method: `One \`berth server --provider local\` (SQLite), a cluster of 1 master and 2 real workers; the ingress addon (Traefik, 2 replicas behind an ACTIVE_STANDBY load balancer), the monitoring addon (Prometheus Operator, one Prometheus, kube-state-metrics, node-exporter on both nodes) and metrics-server (catalog default version, 1 replica) each installed and removed ${RUNS} times through the API, each timed from the request to its operation's end (polls every ${POLL_MS} ms): install = every pod available (monitoring: the operator's Prometheus StatefulSet too; metrics-server: its APIService Available), removal = every object gone (ingress: and its load balancer). The first install of each pulls its images. Leak check afterwards: ${leaks}.`,
     columns: [
+      'addon',
       'install p50 (s)',
       'install first (s)',
       'install max (s)',
       'removal p50 (s)',
       'removal max (s)',
     ],
-    rows: [
-      [
+    rows: ADDONS.map((addon) => {
+      const { installs, removals } = times[addon]!;
+      return [
+        addon,
         s(median(installs)),
         s(installs[0] ?? 0),
         s(Math.max(...installs)),
         s(median(removals)),
         s(Math.max(...removals)),
-      ],
-    ],
+      ];
+    }),
   };
 }

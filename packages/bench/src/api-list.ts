@@ -56,9 +56,10 @@ async function measure(options: StoreOptions): Promise<LoadResult[]> {
   });
   try {
     const url = `${server.url}/v1/projects/p/clusters`;
-    await runLoad(url, token, CONNECTIONS, 2); // warm-up
+    const auth = { Authorization: `Bearer ${token}` };
+    await runLoad(url, auth, CONNECTIONS, 2); // warm-up
     const results: LoadResult[] = [];
-    for (let i = 0; i < RUNS; i++) results.push(await runLoad(url, token, CONNECTIONS, SECONDS));
+    for (let i = 0; i < RUNS; i++) results.push(await runLoad(url, auth, CONNECTIONS, SECONDS));
     return results;
   } finally {
     await server.stop();

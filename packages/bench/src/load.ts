@@ -1,6 +1,7 @@
 /**
  * HTTP load from a separate process (autocannon), so the load generator never shares the
- * server's event loop. Traffic goes only to the loopback server the benchmark started.
+ * server's event loop. Traffic goes only to servers the benchmark started (loopback, or addresses
+ * of the clusters it created). Keep-alive connections, one request in flight on each.
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -15,24 +16,16 @@ export interface LoadResult {
 
 const require = createRequire(import.meta.url);
 
+/** `headers` as `name: value` (e.g. `Host`, `Authorization`) on every request. */
 export async function runLoad(
   url: string,
-  token: string,
+  headers: Readonly<Record<string, string>>,
   connections: number,
   seconds: number,
 ): Promise<LoadResult> {
   const cli = require.resolve('autocannon/autocannon.js');
-  const args = [
-    cli,
-    '-j',
-    '-c',
-    String(connections),
-    '-d',
-    String(seconds),
-    '-H',
-    `Authorization=Bearer ${token}`,
-    url,
-  ];
+  const headerArgs = Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}=${value}`]);
+  const args = [cli, '-j', '-c', String(connections), '-d', String(seconds), ...headerArgs, url];
   const stdout = await new Promise<string>((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

@@ -9,6 +9,7 @@ import { benchAutoscaler } from './autoscaler.js';
 import { benchConsole } from './console.js';
 import { benchControllers } from './controllers-1000.js';
 import { benchHaCluster } from './ha-cluster.js';
+import { benchIngress } from './ingress.js';
 import { benchLbFailover } from './lb-failover.js';
 import { benchLocalCluster } from './local-cluster.js';
 import { benchRealNodes } from './real-nodes.js';
@@ -27,6 +28,7 @@ const suites: Record<string, () => Promise<Table>> = {
   storage: benchStorage,
   upgrade: benchUpgrade,
   addons: benchAddons,
+  ingress: benchIngress,
   console: benchConsole,
 };
 

@@ -8,7 +8,7 @@
  * ```
  *
  * Calls are grouped by resource (`projects`, `tokens`, `members`, `clusters`, `nodeGroups`, `nodes`,
- * `events`, `addons`, `infra`, `operations`, `catalog`, `registry`); failures throw `ApiError`.
+ * `events`, `addons`, `monitoring`, `infra`, `operations`, `catalog`, `registry`); failures throw `ApiError`.
  */
 import type { ClusterEvent, LoginResponse, Operation, TokenIdentity } from '@berth/api-types';
 import { isApiError } from './api-error.js';
@@ -16,7 +16,13 @@ import { watchClusters, type ClusterChange, type WatchClustersOptions } from './
 import { streamClusterEvents, type StreamEventsOptions } from './event-stream.js';
 import { paths } from './paths.js';
 import { clustersApi } from './resources/clusters.js';
-import { addonsApi, eventsApi, nodeGroupsApi, nodesApi } from './resources/cluster-parts.js';
+import {
+  addonsApi,
+  eventsApi,
+  monitoringApi,
+  nodeGroupsApi,
+  nodesApi,
+} from './resources/cluster-parts.js';
 import { catalogApi, infraApi, operationsApi, registryApi } from './resources/platform.js';
 import { membersApi, projectsApi, tokensApi } from './resources/projects.js';
 import { Transport, type TransportOptions } from './transport.js';
@@ -34,6 +40,7 @@ export class BerthClient implements OperationSource {
   readonly nodes;
   readonly events;
   readonly addons;
+  readonly monitoring;
   readonly infra;
   readonly operations;
   readonly catalog;
@@ -50,6 +57,7 @@ export class BerthClient implements OperationSource {
     this.nodes = nodesApi(t);
     this.events = eventsApi(t);
     this.addons = addonsApi(t);
+    this.monitoring = monitoringApi(t);
     this.infra = infraApi(t);
     this.operations = operationsApi(t);
     this.catalog = catalogApi(t);

@@ -37,6 +37,7 @@ export type {
   ClusterAddonView,
   EventQueryOptions,
   EventsApi,
+  MonitoringApi,
   NodeGroupPatch,
   NodeGroupsApi,
   NodesApi,

@@ -29,6 +29,8 @@ export const paths = {
     `${paths.cluster(p, c)}/nodegroups/${seg(ng)}:upgrade`,
   nodes: (p: string, c: string) => `${paths.cluster(p, c)}/nodes`,
   clusterMetrics: (p: string, c: string) => `${paths.cluster(p, c)}/metrics`,
+  monitoring: (p: string, c: string, endpoint: 'query' | 'query_range') =>
+    `${paths.cluster(p, c)}/monitoring/${endpoint}`,
   events: (p: string, c: string) => `${paths.cluster(p, c)}/events`,
   addons: (p: string, c: string) => `${paths.cluster(p, c)}/addons`,
   addon: (p: string, c: string, a: string) => `${paths.cluster(p, c)}/addons/${seg(a)}`,

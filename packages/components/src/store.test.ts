@@ -102,15 +102,36 @@ test('--only node builds what a real node needs and nothing of the control plane
   await assert.rejects(store.install('1.34', { only: ['nodes'] }), isCode('BERTH_ERR_VALIDATION'));
 });
 
-test('addon binaries are built only when named: --only addons builds Traefik, stamped', async (t) => {
+test('addon binaries are built only when named: --only addons builds Traefik and each metrics-server, stamped', async (t) => {
   const { runner, store } = await setup(t);
   await store.install('1.34');
   assert.ok(!runner.lines().some((l) => l.includes('traefik')), 'a plain install leaves it out');
+  assert.ok(!runner.lines().some((l) => l.includes('metrics-server')), 'and metrics-server');
   const result = await store.install('1.34', { only: ['addons'] });
   assert.deepEqual(
     result.components.flatMap((c) => c.installed.map((b) => b.name)),
-    ['traefik'],
+    ['traefik', 'metrics-server-v0.8.0', 'metrics-server-v0.8.1'],
   );
+  // One wrapper module per upstream version, each binary stamped with its own version.
+  for (const version of ['0.8.0', '0.8.1']) {
+    const ms = runner.calls.find(
+      (c) =>
+        c.args.at(-1) === 'sigs.k8s.io/metrics-server/cmd/metrics-server' &&
+        /components\/metrics-server-[\d.]+\/?$/.test(c.options.cwd ?? '') &&
+        (c.options.cwd ?? '').includes(version),
+    );
+    assert.ok(ms, `metrics-server ${version} built in its wrapper module`);
+    assert.match(
+      ms.args[ms.args.indexOf('-ldflags') + 1] ?? '',
+      new RegExp(
+        `-X k8s\\.io/client-go/pkg/version\\.gitVersion=v${version.replaceAll('.', '\\.')}( |$)`,
+      ),
+    );
+    assert.match(
+      await store.path(`metrics-server-v${version}`, '1.34'),
+      new RegExp(`components/metrics-server-v${version}/v${version}/metrics-server-v${version}$`),
+    );
+  }
   const build = runner.calls.find(
     (c) => c.args.at(-1) === 'github.com/traefik/traefik/v3/cmd/traefik',
   );

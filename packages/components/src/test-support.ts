@@ -59,8 +59,8 @@ export function createFakeGo(
   versionOf: (pkgOrBinary: string) => string,
   options: FakeGoOptions = {},
 ): FakeRunner {
-  const fakeBinary = (out: string, key: string) => {
-    const version = options.reportVersion ?? versionOf(key);
+  const fakeBinary = (out: string, key: string, stamped?: string) => {
+    const version = options.reportVersion ?? stamped ?? versionOf(key);
     // Followed by Go build information naming the package as main module at that version, for
     // components probed through it (`versionFrom: buildinfo`).
     return writeFile(
@@ -82,7 +82,10 @@ export function createFakeGo(
     if (call.command === 'go' || call.command === 'gcc') {
       const out = call.args[call.args.indexOf('-o') + 1] as string;
       const pkg = call.args[call.args.length - 1] as string;
-      return build(() => fakeBinary(out, call.command === 'go' ? pkg : basename(out)));
+      // A stamped `-X …gitVersion=` wins: one package may be built at two versions (metrics-server).
+      const ldflags = call.args[call.args.indexOf('-ldflags') + 1] ?? '';
+      const stamped = /\.gitVersion=(\S+)/.exec(ldflags)?.[1];
+      return build(() => fakeBinary(out, call.command === 'go' ? pkg : basename(out), stamped));
     }
     if (call.command === 'apt-get') {
       const pkg = call.args.at(-1) as string;

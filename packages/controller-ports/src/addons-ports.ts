@@ -31,20 +31,30 @@ export interface AddonObjectRef {
   addon: string;
   /** `metadata.deletionTimestamp` is set: deletion is under way (e.g. a finalizer holds it). */
   deleting: boolean;
+  /**
+   * Its `app.kubernetes.io/managed-by` is `berth`: Berth applied it. Objects an addon's operator
+   * made (labelled for the addon so removal finds them) are never pruned.
+   */
+  managedByBerth: boolean;
 }
 
 export interface AddonKindRef {
   apiVersion: string;
   kind: string;
   namespaced: boolean;
+  /** A custom resource: when its CRD is not installed, listing finds none (no error). */
+  custom?: boolean;
 }
 
-/** A Deployment or DaemonSet of an addon, as the controller judges readiness. */
+/**
+ * A Deployment, DaemonSet or Prometheus (whose operator runs a StatefulSet) of an addon, as the
+ * controller judges readiness.
+ */
 export interface AddonWorkload {
   kind: string;
   namespace: string;
   name: string;
-  /** Pods wanted (Deployment replicas; DaemonSet desiredNumberScheduled). */
+  /** Pods wanted (Deployment and Prometheus replicas; DaemonSet desiredNumberScheduled). */
   desired: number;
   /** Pods available at the current revision. */
   available: number;
@@ -67,7 +77,10 @@ export interface ClusterAddonsClient {
   ): Promise<AddonObjectRef[]>;
   /** Deletes the object (background propagation); one already gone resolves. */
   delete(object: AddonObjectRef, signal: AbortSignal): Promise<void>;
-  /** The addon's Deployments and DaemonSets (label `label` = `addon`) with their pods' problems. */
+  /**
+   * The addon's Deployments, DaemonSets and Prometheuses (label `label` = `addon`) with their
+   * pods' problems.
+   */
   workloads(label: string, addon: string, signal: AbortSignal): Promise<AddonWorkload[]>;
 }
 
@@ -85,6 +98,12 @@ export interface ClusterAddonsApi {
    * a component the registry does not hold is absent.
    */
   images(cluster: Cluster): Readonly<Record<string, string | undefined>>;
+  /**
+   * The CustomResourceDefinitions addons bring (the Prometheus Operator's, read from its pinned
+   * Go module); empty when they cannot be read (the monitoring addon then reports what is
+   * missing).
+   */
+  customResourceDefinitions(signal: AbortSignal): Promise<readonly AddonObject[]>;
 }
 
 /** The part of a cluster's status the addon controller writes (nobody else does). */

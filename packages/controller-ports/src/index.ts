@@ -11,3 +11,4 @@ export * from './registry-ports.js';
 export * from './autoscaler-ports.js';
 export * from './storage-ports.js';
 export * from './addons-ports.js';
+export * from './monitoring-ports.js';

@@ -14,6 +14,12 @@ export interface PlatformImageRefs {
    * the registry published it (the component is built on demand, `--only addons`).
    */
   traefik?: string;
+  /**
+   * Every addon image the registry published, by binary (`traefik`, `prometheus`,
+   * `prometheus-operator`, `prometheus-config-reloader`, `kube-state-metrics`, `node_exporter`,
+   * `metrics-server-v0.8.0`, …): what the addon renderers take.
+   */
+  addons?: Readonly<Record<string, string>>;
 }
 
 export interface NodePullCredential {

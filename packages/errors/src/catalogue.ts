@@ -40,6 +40,12 @@ export const catalogue = {
     title: 'Stale resourceVersion',
     retryable: false,
   },
+  /** A view that needs an addon the cluster does not have (installed and ready); details name it. */
+  BERTH_ERR_ADDON_NOT_INSTALLED: {
+    status: 409,
+    title: 'Addon not installed',
+    retryable: false,
+  },
   BERTH_ERR_INVALID_STATE: {
     status: 409,
     title: 'Invalid state for this action',

@@ -67,6 +67,63 @@ export function traefikImage(input: { binary: Uint8Array; version: string }): Pl
   };
 }
 
+/**
+ * `berth/metrics-server:<version>`: the metrics-server addon (entrypoint /metrics-server, as
+ * upstream's image), unprivileged: it listens on 10250 in its pod and writes only its
+ * self-signed certificate, to an emptyDir.
+ */
+export function metricsServerImage(input: { binary: Uint8Array; version: string }): PlatformImage {
+  return {
+    repository: `${PLATFORM_NAMESPACE}/metrics-server`,
+    tags: [input.version],
+    spec: {
+      files: [{ path: '/metrics-server', content: input.binary }],
+      entrypoint: ['/metrics-server'],
+      user: '65532:65532',
+      labels: source('metrics-server', input.version),
+    },
+  };
+}
+
+/**
+ * Where each monitoring addon binary lives in its image (as upstream's images have it: the
+ * operator runs the config reloader as `/bin/prometheus-config-reloader`, so that path is fixed).
+ */
+export const MONITORING_IMAGE_PATHS: Readonly<Record<string, string>> = {
+  'prometheus-operator': '/bin/operator',
+  'prometheus-config-reloader': '/bin/prometheus-config-reloader',
+  prometheus: '/bin/prometheus',
+  'kube-state-metrics': '/kube-state-metrics',
+  node_exporter: '/bin/node_exporter',
+};
+
+/**
+ * `berth/<binary>:<version>` for a monitoring addon binary: the one static binary as entrypoint,
+ * run as nobody (65534); Prometheus writes only to the volume the operator mounts at
+ * `/prometheus`, which is also its working directory.
+ */
+export function monitoringImage(input: {
+  binary: string;
+  content: Uint8Array;
+  version: string;
+}): PlatformImage {
+  const path = MONITORING_IMAGE_PATHS[input.binary];
+  if (path === undefined) throw new Error(`${input.binary} is not a monitoring addon binary`);
+  return {
+    repository: `${PLATFORM_NAMESPACE}/${input.binary}`,
+    tags: [input.version],
+    spec: {
+      files: [{ path, content: input.content }],
+      entrypoint: [path],
+      user: '65534:65534',
+      ...(input.binary === 'prometheus'
+        ? { workingDir: '/prometheus', dirs: [{ path: '/prometheus', mode: 0o777 }] }
+        : {}),
+      labels: source(input.binary, input.version),
+    },
+  };
+}
+
 export interface ToolboxInput {
   /** A static busybox. */
   busybox: Uint8Array;

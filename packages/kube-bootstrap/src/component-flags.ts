@@ -145,6 +145,10 @@ function frontProxyArgs(f: { caFile: string; clientCertFile: string; clientKeyFi
     '--requestheader-extra-headers-prefix=X-Remote-Extra-',
     `--proxy-client-cert-file=${f.clientCertFile}`,
     `--proxy-client-key-file=${f.clientKeyFile}`,
+    // Dial an aggregated API's endpoints (pod IPs), not its Service IP: masters run no kube-proxy,
+    // so a ClusterIP means nothing there; the pods CIDR is routed to the nodes by the cluster
+    // router (docs/addons.md#metrics-server).
+    '--enable-aggregator-routing=true',
   ];
 }
 

@@ -5,7 +5,12 @@
  * gives the ClusterServicesApi (Service load balancers) reading the same cluster secrets.
  */
 import { join } from 'node:path';
-import { createComponentStore, defaultComponentsDir, mirrorUrlFromEnv } from '@berth/components';
+import {
+  createComponentStore,
+  defaultComponentsDir,
+  mirrorUrlFromEnv,
+  type ComponentStore,
+} from '@berth/components';
 import { ProcessRunner } from '@berth/exec';
 import type { PlatformRegistry } from '@berth/controller-ports';
 import type { CatalogService } from '@berth/provider-api';
@@ -27,7 +32,10 @@ import {
   type SecretStore,
 } from './secret-store.js';
 import { KubeClusterServices } from './services/kube-cluster-services.js';
+import { KubeClusterPrometheus } from './monitoring/kube-cluster-prometheus.js';
 import { KubeClusterAddons } from './addons/kube-cluster-addons.js';
+import { PROMETHEUS_OPERATOR_CRDS, loadModuleCrds, memoizeSuccess } from './addons/module-crds.js';
+import type { AddonObject } from '@berth/controller-ports';
 import { KubeClusterStorage } from './storage/kube-storage-client.js';
 
 /** The CSI driver whose node ids Nodes carry (`@berth/csi`'s DRIVER_NAME). */
@@ -70,6 +78,8 @@ export interface KubeBootstrapParts {
   storage: KubeClusterStorage;
   /** Installs addons in clusters as their admin, with images from the platform registry. */
   addons: KubeClusterAddons;
+  /** Queries clusters' Prometheus (the monitoring addon) through their API's service proxy. */
+  prometheus: KubeClusterPrometheus;
   /** A verified component binary of a release (e.g. cluster-autoscaler of 1.34). */
   components(binary: string, version: string): Promise<string>;
   /** The exact Kubernetes version of a release. */
@@ -88,9 +98,10 @@ export async function createKubeBootstrapParts(
   const env = options.env ?? process.env;
   const key = await loadSecretKey({ dataDir: options.dataDir, env });
   const mirrorUrl = mirrorUrlFromEnv(env);
+  const componentsDir = options.componentsDir ?? defaultComponentsDir();
   const store = createComponentStore({
     cacheDir: options.cacheDir,
-    componentsDir: options.componentsDir ?? defaultComponentsDir(),
+    componentsDir,
     runner: new ProcessRunner(),
     ...(mirrorUrl === undefined ? {} : { mirrorUrl }),
   });
@@ -120,12 +131,48 @@ export async function createKubeBootstrapParts(
     bootstrap,
     services: new KubeClusterServices(clusterApi),
     storage: new KubeClusterStorage(clusterApi, CSI_DRIVER_NAME),
-    addons: new KubeClusterAddons(clusterApi, () => {
-      const traefik = options.registry?.platformImages('default').traefik;
-      return traefik === undefined ? {} : { traefik };
-    }),
+    addons: new KubeClusterAddons(
+      clusterApi,
+      () => options.registry?.platformImages('default').addons ?? {},
+      prometheusOperatorCrds(store, componentsDir, options.logger),
+    ),
+    prometheus: new KubeClusterPrometheus(clusterApi),
     components: (binary, version) => store.path(binary, version),
     kubernetesVersion: (version) => store.resolve(version).kubernetesVersion,
+  };
+}
+
+/**
+ * The monitoring addon's CRDs from the pinned Prometheus Operator module (its version and wrapper
+ * module as versions.json has them); none, with a warning, when go cannot fetch the module.
+ */
+function prometheusOperatorCrds(
+  store: ComponentStore,
+  componentsDir: string,
+  logger: BootstrapLogger,
+): (signal: AbortSignal) => Promise<readonly AddonObject[]> {
+  const load = memoizeSuccess(async () => {
+    const operator = store
+      .resolve('default')
+      .components.find((c) => c.name === 'prometheus-operator');
+    if (operator?.module === undefined) return [];
+    return loadModuleCrds({
+      runner: new ProcessRunner(),
+      goBinary: 'go',
+      wrapperDir: join(componentsDir, operator.module),
+      module: 'github.com/prometheus-operator/prometheus-operator',
+      version: operator.version,
+      dir: 'example/prometheus-operator-crd',
+      files: PROMETHEUS_OPERATOR_CRDS,
+    });
+  });
+  return async () => {
+    try {
+      return await load();
+    } catch (err) {
+      logger.warn({ err }, 'cannot read the Prometheus Operator CRDs from its module');
+      return [];
+    }
   };
 }
 

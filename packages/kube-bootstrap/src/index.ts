@@ -38,4 +38,10 @@ export { KubeServicesClient, EVENT_SOURCE } from './services/kube-services-clien
 export { KubeClusterServices, type ClusterConnector } from './services/kube-cluster-services.js';
 export { KubeClusterAddons } from './addons/kube-cluster-addons.js';
 export { KubeAddonsClient } from './addons/kube-addons-client.js';
+export {
+  KubeClusterPrometheus,
+  queryThrough,
+  prometheusProxyPath,
+  PROMETHEUS_TIMEOUT_MS,
+} from './monitoring/kube-cluster-prometheus.js';
 export { certificateInventory, type CertificateInfo } from './certificate-inventory.js';

@@ -193,6 +193,45 @@ export class KubeClient {
     }
   }
 
+  /**
+   * A server-side apply of `object` at `path` with the object's JSON sent as is: for kinds whose
+   * typed client model would drop fields on the way out (a CRD's `x-kubernetes-*` schema keys,
+   * which the generated model only knows by their camelCase names).
+   * @throws KubeApiError for an answer other than 2xx, BERTH_ERR_UNAVAILABLE when unreachable
+   */
+  async applyJson(
+    path: string,
+    object: unknown,
+    fieldManager: string,
+    options: CallOptions = {},
+  ): Promise<void> {
+    const query = new URLSearchParams({ fieldManager, force: 'true' });
+    const url = new URL(`${path}?${query.toString()}`, this.credentials.server).toString();
+    const context = new RequestContext(url, 'PATCH' as never);
+    await this.config.applySecurityAuthentication(context);
+    let response;
+    try {
+      response = await fetch(url, {
+        method: 'PATCH',
+        headers: { ...context.getHeaders(), 'Content-Type': PatchStrategy.ServerSideApply },
+        body: JSON.stringify(object),
+        dispatcher: context.getDispatcher() as never,
+        signal: this.#signal(options),
+      });
+    } catch (err) {
+      throw this.#unreachable(err);
+    }
+    const text = await response.text();
+    if (response.status >= 300) {
+      const body = parseBody(text);
+      throw new KubeApiError(
+        response.status,
+        body.reason ?? '',
+        `apply ${path}: ${response.status} ${body.message ?? ''}`.trim(),
+      );
+    }
+  }
+
   #signal(options: CallOptions): AbortSignal {
     const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     return options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;

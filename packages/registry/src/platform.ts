@@ -15,6 +15,8 @@ import {
   sharedLibraryClosure,
   toolboxImage,
   traefikImage,
+  metricsServerImage,
+  monitoringImage,
   type PlatformImage,
   type RegistryClient,
 } from '@berth/images';
@@ -30,6 +32,13 @@ export interface PlatformImageSources {
   busybox?: BinaryAtVersion;
   /** Traefik, when the cache holds it (built on demand: `--only addons`): `berth/traefik`. */
   traefik?: BinaryAtVersion;
+  /** metrics-server at each version the cache holds (`--only addons`): `berth/metrics-server:<version>`. */
+  metricsServer?: readonly BinaryAtVersion[];
+  /**
+   * The monitoring addon's binaries the cache holds (built on demand: `--only monitoring`), by
+   * binary name: each becomes `berth/<binary>`.
+   */
+  monitoring?: Readonly<Record<string, BinaryAtVersion>>;
   /**
    * The host's fio (Debian's `/usr/bin/fio`, `scripts/install-host-deps --with-test-deps`): with
    * busybox, `berth/fio`. Dynamically linked: its libraries come from the host too.
@@ -69,6 +78,13 @@ export async function loadPlatformImages(
         binary: await readFile(sources.traefik.path),
         version: sources.traefik.version,
       }),
+    );
+  for (const m of sources.metricsServer ?? [])
+    if (once(`metrics-server:${m.version}`))
+      images.push(metricsServerImage({ binary: await readFile(m.path), version: m.version }));
+  for (const [binary, found] of Object.entries(sources.monitoring ?? {}))
+    images.push(
+      monitoringImage({ binary, content: await readFile(found.path), version: found.version }),
     );
   if (sources.busybox) {
     const { stdout } = await run(sources.busybox.path, ['--list-full']);

@@ -4,7 +4,9 @@
  * the host to the floating IP. It proves the seeds' scheme: an Ingress with two hosts routes to
  * two Services through the ingress load balancer (ACTIVE_STANDBY, PROXY v2 to Traefik), the
  * backend pod sees and logs the host's real address, TLS from a `kubernetes.io/tls` Secret
- * terminates at the ingress; a setting that leaves the pods unschedulable ends Failed with the
+ * terminates at the ingress; the alternative scheme (`tls=loadbalancer`: TLS ends at the load
+ * balancer with a Secret's certificate, HTTP pools, the host's address in X-Forwarded-For) serves
+ * HTTPS and switching back restores PROXY v2; a setting that leaves the pods unschedulable ends Failed with the
  * scheduler's reason; removal deletes every object and the load balancer; the leak checker
  * finds nothing after the cluster is deleted.
  */
@@ -14,14 +16,12 @@ import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
-import { cacheDirFromEnv, createComponentStore, defaultComponentsDir } from '@berth/components';
-import { ProcessRunner } from '@berth/exec';
 import { createCertificateAuthority, issueCertificate } from '@berth/kube-bootstrap';
 import { skipUnless, until } from '@berth/test-kit';
 import {
-  isReady,
+  binariesInstalled,
+  createClusterWithReadyNodes,
   kubectl,
-  nodes,
   skip as e2eSkip,
   startBerth,
   tearDownBerth,
@@ -30,15 +30,7 @@ import {
   type Json,
 } from './testing/e2e.js';
 
-const components = createComponentStore({
-  cacheDir: cacheDirFromEnv(process.env),
-  componentsDir: defaultComponentsDir(),
-  runner: new ProcessRunner(),
-});
-const hasTraefik = await components.path('traefik', 'default').then(
-  () => true,
-  () => false,
-);
+const hasTraefik = await binariesInstalled(['traefik']);
 const skip =
   e2eSkip || skipUnless({ 'traefik (berth components install default --only addons)': hasTraefik });
 
@@ -47,11 +39,12 @@ const READY_TIMEOUT_S = 60;
 
 /**
  * A backend that answers each HTTP request with its pod, app and the client headers it got
- * (Host, X-Real-Ip, X-Forwarded-For), and logs the same line (to PID 1's stdout: the pod log).
+ * (Host, X-Real-Ip, X-Forwarded-Proto, X-Forwarded-For), and logs the same line (to PID 1's
+ * stdout: the pod log).
  * The response has no length and closes the connection (HTTP/1.1 allows it).
  */
 const BACKEND = String.raw`cat > /tmp/answer.sh <<'END'
-xff=""; real=""; host=""
+xff=""; real=""; host=""; proto=""
 while read -r line; do
   line=$(echo "$line" | tr -d '\r')
   [ -z "$line" ] && break
@@ -59,10 +52,11 @@ while read -r line; do
   case "$line" in
     [Xx]-[Ff]orwarded-[Ff]or:*) xff=$value ;;
     [Xx]-[Rr]eal-[Ii][Pp]:*) real=$value ;;
+    [Xx]-[Ff]orwarded-[Pp]roto:*) proto=$value ;;
     [Hh]ost:*) host=$value ;;
   esac
 done
-body="pod=$HOSTNAME app=$APP host=$host x-real-ip=$real x-forwarded-for=$xff"
+body="pod=$HOSTNAME app=$APP host=$host x-real-ip=$real x-forwarded-proto=$proto x-forwarded-for=$xff"
 echo "$body" > /proc/1/fd/1
 printf 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n%s\n' "$body"
 END
@@ -74,7 +68,7 @@ describe('the ingress addon on a local cluster of real nodes', { skip, concurren
   let kubeconfig: string;
   let address: string;
   let traefikServiceUid: string;
-  let caPem: string;
+  let ca: Awaited<ReturnType<typeof createCertificateAuthority>>;
   const k = (...args: string[]) => kubectl(kubeconfig, ...args);
   const addons = async (): Promise<Json[]> =>
     JSON.parse(await b.berth('addon', 'list', 'ing', '-o', 'json')).items as Json[];
@@ -88,16 +82,7 @@ describe('the ingress addon on a local cluster of real nodes', { skip, concurren
   after(() => tearDownBerth(env, b));
 
   test('berth addon install ingress --wait: Traefik available, default IngressClass, PROXY v2 load balancer', async () => {
-    await b.berth('cluster', 'create', 'ing', '--nodegroup', 'default:count=2', '--wait');
-    await b.berth('cluster', 'kubeconfig', 'ing', '--output-file', kubeconfig);
-    await until(
-      '2 Ready nodes',
-      async () => {
-        const all = await nodes(kubeconfig);
-        return all.length === 2 && all.every(isReady) ? true : undefined;
-      },
-      { timeoutMs: 120_000, intervalMs: 500 },
-    );
+    await createClusterWithReadyNodes(b, 'ing', 2, kubeconfig);
     const started = Date.now();
     await b.berth('addon', 'install', 'ing', 'ingress', '--wait', '--timeout', '5m');
     const took = (Date.now() - started) / 1000;
@@ -182,8 +167,7 @@ describe('the ingress addon on a local cluster of real nodes', { skip, concurren
         spec: { selector: { app }, ports: [{ port: 80, targetPort: 8080 }] },
       },
     ];
-    const ca = await createCertificateAuthority({ commonName: 'e2e-ingress-ca' });
-    caPem = ca.certPem;
+    ca = await createCertificateAuthority({ commonName: 'e2e-ingress-ca' });
     const cert = await issueCertificate({
       ca,
       commonName: 'b.example.test',
@@ -251,13 +235,140 @@ describe('the ingress addon on a local cluster of real nodes', { skip, concurren
   test('TLS from the kubernetes.io/tls Secret terminates at the ingress', async () => {
     const r = await until(
       'https://b.example.test/ with the Secret certificate',
-      () => get('https', address, 'b.example.test', caPem).catch(() => undefined),
+      () => get('https', address, 'b.example.test', ca.certPem).catch(() => undefined),
       { timeoutMs: 60_000, intervalMs: 500 },
     );
     assert.equal(r.status, 200);
     assert.match(r.body, /app=beta host=b\.example\.test /);
     assert.match(r.body, new RegExp(`x-real-ip=${escape(env.ext(1))} `));
     assert.equal(r.certificateSubject, 'b.example.test');
+  });
+
+  test('tls=loadbalancer: HTTPS ends at the load balancer with its certificate, the backend gets the host address in X-Forwarded-For', async () => {
+    await assert.rejects(
+      b.api('POST', '/v1/projects/default/clusters/ing/addons', {
+        name: 'ingress',
+        config: { tls: 'loadbalancer' },
+      }),
+      /400 .*config\.tlsSecret/,
+    );
+    const cert = await issueCertificate({
+      ca,
+      commonName: 'ingress-lb.example.test',
+      usage: 'server',
+      dnsNames: ['a.example.test', 'b.example.test'],
+    });
+    const certFile = path.join(env.dataDir, 'lb.crt');
+    const keyFile = path.join(env.dataDir, 'lb.key');
+    fs.writeFileSync(certFile, cert.certPem);
+    fs.writeFileSync(keyFile, cert.keyPem, { mode: 0o600 });
+    await k(
+      '-n',
+      'berth-ingress',
+      'create',
+      'secret',
+      'tls',
+      'lb-tls',
+      `--cert=${certFile}`,
+      `--key=${keyFile}`,
+    );
+    const started = Date.now();
+    await b.berth(
+      'addon',
+      'install',
+      'ing',
+      'ingress',
+      '--set',
+      'tls=loadbalancer',
+      '--set',
+      'tlsSecret=lb-tls',
+      '--wait',
+      '--timeout',
+      '5m',
+    );
+    await until(
+      'HTTP pools behind TERMINATED_HTTPS and HTTP listeners',
+      async () => {
+        const scheme = await ingressScheme(b, traefikServiceUid);
+        return scheme === '443 TERMINATED_HTTPS/HTTP, 80 HTTP/HTTP' ? scheme : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    const client = escape(env.ext(1));
+    const r = await until(
+      'https://a.example.test/ with the load balancer certificate',
+      async () => {
+        const a = await get('https', address, 'a.example.test', ca.certPem).catch(() => undefined);
+        return a?.status === 200 && a.body.includes('app=alpha') ? a : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    process.stdout.write(
+      `# tls=loadbalancer: switched in ${((Date.now() - started) / 1000).toFixed(1)} s; backend saw: ${r.body.trim()}\n`,
+    );
+    assert.equal(r.certificateSubject, 'ingress-lb.example.test', 'the certificate of lb-tls');
+    assert.match(r.body, new RegExp(`x-forwarded-for=${client}(,|$)`, 'm'), r.body);
+    assert.match(r.body, / x-forwarded-proto=https /, 'set by the amphora that ended TLS');
+    const plain = await get('http', address, 'a.example.test');
+    assert.equal(plain.status, 200);
+    assert.match(plain.body, new RegExp(`x-forwarded-for=${client}(,|$)`, 'm'), plain.body);
+    assert.match(plain.body, / x-forwarded-proto=http /, plain.body);
+    const logs = await k('logs', 'deployment/alpha');
+    assert.match(logs, new RegExp(`x-forwarded-for=${client}(,|$)`, 'm'), logs);
+
+    // From a pod (not the cluster's subnet) Traefik does not believe X-Forwarded-For.
+    const ready = await k(
+      '-n',
+      'berth-ingress',
+      'get',
+      'endpointslices',
+      '-l',
+      'kubernetes.io/service-name=traefik',
+      '-o',
+      'jsonpath={.items[*].endpoints[?(@.conditions.ready==true)].addresses[0]}',
+    );
+    const traefikIp = ready.trim().split(/\s+/)[0];
+    const request = String.raw`GET / HTTP/1.1\r\nHost: a.example.test\r\nX-Forwarded-For: 203.0.113.9\r\nConnection: close\r\n\r\n`;
+    const fromPod = await k(
+      'exec',
+      'deployment/beta',
+      '--',
+      'sh',
+      '-c',
+      // stdin stays open: Traefik answers 499 to a client that half-closes before the answer.
+      `(printf '${request}'; sleep 4) | nc -w 5 ${traefikIp} 8000`,
+    );
+    assert.match(fromPod, /app=alpha /, fromPod);
+    assert.doesNotMatch(fromPod, /203\.0\.113\.9/, 'a forged header from a pod is dropped');
+  });
+
+  test('switching back to tls=ingress restores PROXY v2 and TLS at Traefik', async () => {
+    await b.berth('addon', 'install', 'ing', 'ingress', '--wait', '--timeout', '5m');
+    await until(
+      'PROXY v2 pools behind TCP listeners',
+      async () => {
+        const scheme = await ingressScheme(b, traefikServiceUid);
+        return scheme === '443 TCP/PROXYV2, 80 TCP/PROXYV2' ? scheme : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    const r = await until(
+      'https://b.example.test/ with the Ingress Secret certificate again',
+      async () => {
+        const a = await get('https', address, 'b.example.test', ca.certPem).catch(() => undefined);
+        return a?.status === 200 && a.certificateSubject === 'b.example.test' ? a : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    assert.match(r.body, new RegExp(`x-real-ip=${escape(env.ext(1))} `), r.body);
+    // Like the HTTPS request above, retried while the old Traefik pods finish terminating (a
+    // connection the amphora still sends to one can time out: docs/upgrades.md, the open burst).
+    const plain = await until(
+      'http://a.example.test/ answered',
+      () => get('http', address, 'a.example.test').catch(() => undefined),
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    assert.match(plain.body, new RegExp(`x-forwarded-for=${escape(env.ext(1))}$`, 'm'));
   });
 
   test('a CPU request no node can meet ends Failed with the scheduler message; removal cleans up', async () => {
@@ -299,6 +410,22 @@ function records(b: Berth, kind: string): Json[] {
   const file = path.join(b.providerData, 'inventory.json');
   const all = JSON.parse(fs.readFileSync(file, 'utf8')).records as Json;
   return Object.values(all[kind] ?? {}).map((e: Json) => e.value.obj);
+}
+
+/** The ingress load balancer's listeners as `port LISTENER/POOL`, sorted, e.g. `80 TCP/PROXYV2`. */
+async function ingressScheme(b: Berth, serviceUid: string): Promise<string> {
+  const lbs = (await b.api('GET', '/v1/projects/default/loadbalancers?cluster=ing'))
+    .items as Json[];
+  const lb = lbs.find((l) => l.attributes.tags['berth.dev/service'] === serviceUid);
+  const pools = records(b, 'Pool');
+  return records(b, 'Listener')
+    .filter((l) => l.loadBalancerId === lb?.id)
+    .map((l) => {
+      const pool = pools.find((p) => p.id === l.defaultPoolId);
+      return `${l.protocolPort as number} ${l.protocol as string}/${pool?.protocol as string}`;
+    })
+    .sort()
+    .join(', ');
 }
 
 interface Answer {

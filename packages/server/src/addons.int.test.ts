@@ -1,7 +1,8 @@
 /**
  * The addons API on a server that installs the ingress addon (as `--provider local` does): what
  * is accepted opens an operation for the addon controller, bad settings are 400 naming the
- * field, addons nobody installs yet stay 501 naming the addon. (The controller's side is in
+ * field, an install with another catalog version upgrades the addon, addons nobody installs yet
+ * stay 501 naming the addon. (The controller's side is in
  * @berth/controllers' unit tests and addons.e2e.test.ts.)
  */
 import { after, before, describe, test } from 'node:test';
@@ -19,7 +20,9 @@ for (const backend of storeBackends()) {
 
     before(async () => {
       await backend.setUp();
-      t = await testApp(await backend.open(), { addons: new Set(['ingress']) });
+      t = await testApp(await backend.open(), {
+        addons: new Set(['ingress', 'metrics-server', 'monitoring']),
+      });
       api = client(t.app, t.adminSecret);
       assert.equal((await api.post(BASE, { metadata: { name: 'web' } })).status, 202);
     });
@@ -39,8 +42,8 @@ for (const backend of storeBackends()) {
       }>;
       const installable = Object.fromEntries(items.map((a) => [a.name, a.installable]));
       assert.equal(installable['ingress'], true);
-      assert.equal(installable['monitoring'], false);
-      assert.equal(installable['metrics-server'], false);
+      assert.equal(installable['monitoring'], true);
+      assert.equal(installable['metrics-server'], true);
     });
 
     test('installing ingress writes spec.addons with the default version and opens AddonInstall', async () => {
@@ -70,6 +73,9 @@ for (const backend of storeBackends()) {
         [{ name: 'ingress', config: { replicas: '9' } }, 'config.replicas'],
         [{ name: 'ingress', config: { internal: 'maybe' } }, 'config.internal'],
         [{ name: 'ingress', config: { colour: 'blue' } }, 'config.colour'],
+        [{ name: 'ingress', config: { tls: 'amphora' } }, 'config.tls'],
+        [{ name: 'ingress', config: { tls: 'loadbalancer' } }, 'config.tlsSecret'],
+        [{ name: 'ingress', config: { tlsSecret: 'lb-tls' } }, 'config.tlsSecret'],
         [{ name: 'ingress', version: '9.9' }, 'version'],
         [{ name: 'nginx' }, 'name'],
       ];
@@ -83,7 +89,7 @@ for (const backend of storeBackends()) {
     });
 
     test('addons nobody installs yet are 501 naming the addon, and change nothing', async () => {
-      for (const name of ['monitoring', 'metrics-server']) {
+      for (const name of ['velero', 'docker-registry']) {
         const reply = await api.post(`${BASE}/web/addons`, { name });
         assert.deepEqual(problemOf(reply), {
           status: 501,
@@ -94,7 +100,7 @@ for (const backend of storeBackends()) {
       }
       const created = await api.post(BASE, {
         metadata: { name: 'mon' },
-        spec: { addons: [{ name: 'ingress' }, { name: 'monitoring' }] },
+        spec: { addons: [{ name: 'ingress' }, { name: 'velero' }] },
       });
       assert.deepEqual(problemOf(created), {
         status: 501,
@@ -108,6 +114,62 @@ for (const backend of storeBackends()) {
       });
       assert.equal(withIngress.status, 202, withIngress.text);
       assert.equal((await api.get(`${BASE}/web`)).body.spec.addons.length, 1);
+    });
+
+    test('metrics-server: default 0.8.0, upgraded to 0.8.1 by installing that version (POST or PATCH)', async () => {
+      assert.equal((await api.post(BASE, { metadata: { name: 'ms' } })).status, 202);
+      const installed = await api.post(`${BASE}/ms/addons`, { name: 'metrics-server' });
+      assert.equal(installed.status, 202, installed.text);
+      assert.deepEqual(installed.body.addon, { name: 'metrics-server', version: '0.8.0' });
+      const upgraded = await api.post(`${BASE}/ms/addons`, {
+        name: 'metrics-server',
+        version: '0.8.1',
+      });
+      assert.equal(upgraded.status, 202, upgraded.text);
+      assert.equal(upgraded.body.operation.kind, 'AddonInstall');
+      const events = (await api.get(`${BASE}/ms/events`)).body.items as Array<{ message: string }>;
+      assert.ok(
+        events.some((e) => /Addon metrics-server 0\.8\.1 change requested/.test(e.message)),
+      );
+      assert.deepEqual((await api.get(`${BASE}/ms`)).body.spec.addons, [
+        { name: 'metrics-server', version: '0.8.1' },
+      ]);
+      const patched = await api.patch(`${BASE}/ms`, {
+        spec: { addons: [{ name: 'metrics-server', version: '0.8.0' }] },
+      });
+      assert.equal(patched.status, 202, patched.text);
+      for (const [body, field] of [
+        [{ name: 'metrics-server', version: '0.8' }, 'version'],
+        [{ name: 'metrics-server', version: '0.9.0' }, 'version'],
+        [{ name: 'metrics-server', config: { replicas: '2' } }, 'config.replicas'],
+      ] as const)
+        assert.deepEqual(problemOf(await api.post(`${BASE}/ms/addons`, body)), invalid(field));
+    });
+
+    test('monitoring is installable with typed settings; a bad retention is a 400 naming it', async () => {
+      const bad = await api.post(`${BASE}/web/addons`, {
+        name: 'monitoring',
+        config: { retention: 'forever' },
+      });
+      assert.deepEqual(problemOf(bad), invalid('config.retention'));
+      const unknown = await api.post(`${BASE}/web/addons`, {
+        name: 'monitoring',
+        config: { storage: '10Gi' },
+      });
+      assert.deepEqual(problemOf(unknown), invalid('config.storage'));
+      const reply = await api.post(`${BASE}/web/addons`, {
+        name: 'monitoring',
+        config: { retention: '2d', replicas: '1' },
+      });
+      assert.equal(reply.status, 202, reply.text);
+      assert.deepEqual(reply.body.addon, {
+        name: 'monitoring',
+        version: '0.85',
+        config: { retention: '2d', replicas: '1' },
+      });
+      assert.equal(reply.body.operation.kind, 'AddonInstall');
+      const removed = await api.delete(`${BASE}/web/addons/monitoring`);
+      assert.equal(removed.status, 202, removed.text);
     });
 
     test('removing opens AddonRemove for that addon and takes it out of the spec', async () => {

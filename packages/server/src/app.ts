@@ -26,6 +26,8 @@ import { handleError, handleNotFound, sendProblem, toBerthError } from './proble
 import { addonRoutes } from './routes/addons.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { clusterActionRoutes } from './routes/cluster-actions.js';
+import { monitoringRoutes } from './routes/monitoring.js';
+import { MonitoringService } from './monitoring-service.js';
 import { clusterMetricsRoutes } from './routes/cluster-metrics.js';
 import { clusterViewRoutes } from './routes/cluster-views.js';
 import { clusterRoutes } from './routes/clusters.js';
@@ -171,6 +173,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   clusterViewRoutes(context);
   clusterCredentialRoutes(context);
   clusterMetricsRoutes(context, activity);
+  monitoringRoutes(context, new MonitoringService(deps.prometheus));
   infraRoutes(context);
   operationRoutes(context);
   registryRoutes(context);

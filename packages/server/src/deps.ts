@@ -16,6 +16,7 @@ import type {
   InfraObject,
   InfraVolume,
 } from '@berth/api-types';
+import type { ClusterPrometheusApi } from '@berth/controller-ports';
 import type { Store } from '@berth/store';
 import type { AuditLog } from './audit.js';
 import type { ClusterActivity } from './cluster-activity.js';
@@ -118,6 +119,8 @@ export interface AppDeps {
   registry?: RegistryInfoSource;
   /** Serve HTTPS with this certificate and key (api-tls.ts); absent: plain HTTP. */
   https?: { certPem: string; keyPem: string };
+  /** The clusters' Prometheus for `…/monitoring/query{,_range}`; absent: 501. */
+  prometheus?: ClusterPrometheusApi;
   /** `GET …/clusters/{c}/certificates`; absent: 501. */
   certificates?: CertificateSource;
   /** Where audit records go (see audit.ts); default: `audit` lines of `logger`. */

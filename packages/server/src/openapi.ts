@@ -28,6 +28,10 @@ export function openApiOptions(): SwaggerOptions {
         },
         { name: 'node groups', description: 'Pools of worker servers' },
         { name: 'addons', description: 'Optional cluster extensions' },
+        {
+          name: 'monitoring',
+          description: "PromQL against a cluster's Prometheus (the monitoring addon)",
+        },
         { name: 'infrastructure', description: 'Read-only views of what Berth made' },
         { name: 'registry', description: "The platform's container registry" },
         { name: 'operations', description: 'Progress of long actions; health and metrics' },

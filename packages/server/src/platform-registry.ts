@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { ComponentStore } from '@berth/components';
 import type { NodePullCredential, PlatformRegistry } from '@berth/controller-ports';
-import { RegistryClient } from '@berth/images';
+import { MONITORING_IMAGE_PATHS, RegistryClient } from '@berth/images';
 import {
   BERTH_PLATFORM,
   loadPlatformImages,
@@ -132,7 +132,12 @@ export async function startPlatformRegistry(
   const published = publishWithRetries(options, client, () => stopped);
   // Addon images are optional (built on demand): their references exist once they are published.
   const publishedRepositories = new Set<string>();
-  void published.then((images) => images.forEach((i) => publishedRepositories.add(i.repository)));
+  void published.then((images) =>
+    images.forEach((i) => {
+      publishedRepositories.add(i.repository);
+      i.tags.forEach((t) => publishedRepositories.add(`${i.repository}:${t}`));
+    }),
+  );
   options.logger.info({ endpoint }, 'platform registry running');
   return {
     info: { endpoint, caCertificate: pki.ca.certPem },
@@ -197,6 +202,9 @@ async function authenticate(
   return { subject: `token:${token.id}`, project: token.project, role: token.role };
 }
 
+/** The addon binaries published as `berth/<binary>` when the component cache holds them. */
+const ADDON_BINARIES = ['traefik', ...Object.keys(MONITORING_IMAGE_PATHS)];
+
 function platformImageRefs(
   components: ComponentStore,
   endpoint: string,
@@ -206,14 +214,36 @@ function platformImageRefs(
   const resolved = components.resolve(release);
   const version = (name: string) =>
     resolved.components.find((c) => c.name === name)?.version ?? 'unknown';
+  const binaryVersion = (binary: string) =>
+    resolved.components.find((c) => binary in c.spec.binaries)?.version ?? 'unknown';
+  const addons: Record<string, string> = {};
+  for (const binary of ADDON_BINARIES)
+    if (published.has(`berth/${binary}`))
+      addons[binary] = `${endpoint}/berth/${binary}:${binaryVersion(binary)}`;
   return {
     pause: `${endpoint}/berth/pause:${version('pause')}`,
     coredns: `${endpoint}/berth/coredns:${version('coredns')}`,
-    ...(published.has('berth/traefik')
-      ? { traefik: `${endpoint}/berth/traefik:${version('traefik')}` }
-      : {}),
+    ...(addons['traefik'] === undefined ? {} : { traefik: addons['traefik'] }),
+    addons: {
+      ...addons,
+      ...Object.fromEntries(
+        metricsServerComponents(components)
+          .map((c) => [c.name, `berth/metrics-server:${c.version}`] as const)
+          .filter(([, image]) => published.has(image))
+          .map(([name, image]) => [name, `${endpoint}/${image}`]),
+      ),
+    },
   };
 }
+
+/** The components building metrics-server, one per catalog version (`metrics-server-v0.8.0`). */
+function metricsServerComponents(components: ComponentStore) {
+  return components
+    .resolve('default')
+    .components.filter((c) => c.name.startsWith(METRICS_SERVER_COMPONENT_PREFIX));
+}
+
+const METRICS_SERVER_COMPONENT_PREFIX = 'metrics-server-v';
 
 async function publishWithRetries(
   options: PlatformRegistryOptions,
@@ -244,7 +274,8 @@ async function publishWithRetries(
 }
 
 /**
- * Every release's pause and CoreDNS that the cache holds, busybox, Traefik, and the host's fio; missing
+ * Every release's pause and CoreDNS that the cache holds, busybox, Traefik, metrics-server (each
+ * version), and the host's fio; missing
  * ones are skipped.
  */
 async function imageSources(options: PlatformRegistryOptions) {
@@ -285,6 +316,16 @@ async function imageSources(options: PlatformRegistryOptions) {
   }
   const busybox = await find('busybox', 'default');
   const traefik = await findOptional('traefik');
+  const metricsServer: BinaryAtVersion[] = [];
+  for (const component of metricsServerComponents(options.components)) {
+    const found = await findOptional(component.name);
+    if (found) metricsServer.push(found);
+  }
+  const monitoring: Record<string, BinaryAtVersion> = {};
+  for (const binary of Object.keys(MONITORING_IMAGE_PATHS)) {
+    const found = await findOptional(binary);
+    if (found) monitoring[binary] = found;
+  }
   const fio = options.fio ?? DEFAULT_FIO;
   const hasFio = await access(fio).then(
     () => true,
@@ -296,6 +337,8 @@ async function imageSources(options: PlatformRegistryOptions) {
     coredns,
     ...(busybox ? { busybox } : {}),
     ...(traefik ? { traefik } : {}),
+    metricsServer,
+    monitoring,
     ...(hasFio ? { fio } : {}),
     berthVersion: options.berthVersion,
   };

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { cacheDirFromEnv, createComponentStore, defaultComponentsDir } from '@berth/components';
 import { ProcessRunner } from '@berth/exec';
-import { buildImage, fioVersion, RegistryClient } from '@berth/images';
+import { buildImage, fioVersion, MONITORING_IMAGE_PATHS, RegistryClient } from '@berth/images';
 import { freePort, skipUnless } from '@berth/test-kit';
 import { createLogger } from './logger.js';
 import { startServer } from './start-server.js';
@@ -99,22 +99,43 @@ test(
     const published = await server.registry!.published;
     const refs = published.flatMap((p) => p.tags.map((tag) => `${p.repository}:${tag}`));
     // berth/fio is there when the host has fio (scripts/install-host-deps --with-test-deps),
-    // berth/traefik when the cache holds the ingress addon's binary (`--only addons`).
+    // berth/traefik and berth/metrics-server:<version> when the cache holds the addons' binaries
+    // (`--only addons`).
     const fio = hostFioVersion();
     const traefik = (await has('traefik'))
       ? components.resolve('default').components.find((c) => c.name === 'traefik')?.version
       : undefined;
+    const metricsServers: string[] = [];
+    for (const v of ['v0.8.0', 'v0.8.1'])
+      if (await has(`metrics-server-${v}`)) metricsServers.push(v);
+    // And berth/<binary> for each monitoring addon binary the cache holds (`--only monitoring`).
+    const monitoring: Record<string, string> = {};
+    for (const binary of Object.keys(MONITORING_IMAGE_PATHS))
+      if (await has(binary))
+        monitoring[binary] = components
+          .resolve('default')
+          .components.find((c) => binary in c.spec.binaries)!.version;
+    const addonRefs = Object.fromEntries(
+      [...(traefik === undefined ? [] : [['traefik', traefik]]), ...Object.entries(monitoring)].map(
+        ([binary, version]) => [binary, `127.0.0.1:${port}/berth/${binary}:${version}`],
+      ),
+    );
     // Every release's pause the cache holds (the default's at least): v3.10.1 and v3.10.2.
     const pauses = refs.filter((r) => r.startsWith('berth/pause:'));
     assert.ok(pauses.includes(`berth/pause:${defaultPause}`), pauses.join(', '));
     for (const r of pauses) assert.match(r, /^berth\/pause:v3\.10\.[12]$/);
-    assert.deepEqual(refs.filter((r) => !r.startsWith('berth/pause:')).sort(), [
-      'berth/coredns:v1.14.7',
-      ...(fio === undefined ? [] : [`berth/fio:${fio}`, 'berth/fio:latest']),
-      'berth/toolbox:0.1.0',
-      'berth/toolbox:latest',
-      ...(traefik === undefined ? [] : [`berth/traefik:${traefik}`]),
-    ]);
+    assert.deepEqual(
+      refs.filter((r) => !r.startsWith('berth/pause:')).sort(),
+      [
+        'berth/coredns:v1.14.7',
+        ...(fio === undefined ? [] : [`berth/fio:${fio}`, 'berth/fio:latest']),
+        ...metricsServers.map((v) => `berth/metrics-server:${v}`),
+        ...Object.entries(monitoring).map(([binary, version]) => `berth/${binary}:${version}`),
+        'berth/toolbox:0.1.0',
+        'berth/toolbox:latest',
+        ...(traefik === undefined ? [] : [`berth/traefik:${traefik}`]),
+      ].sort(),
+    );
     const toolbox = await client().pullImage('berth/toolbox', 'latest');
     const config = JSON.parse(toolbox.config.bytes.toString('utf8'));
     assert.deepEqual(config.config.Cmd, ['sh']);
@@ -123,6 +144,15 @@ test(
       pause: `127.0.0.1:${port}/berth/pause:${defaultPause}`,
       coredns: `127.0.0.1:${port}/berth/coredns:v1.14.7`,
       ...(traefik === undefined ? {} : { traefik: `127.0.0.1:${port}/berth/traefik:${traefik}` }),
+      addons: {
+        ...addonRefs,
+        ...Object.fromEntries(
+          metricsServers.map((v) => [
+            `metrics-server-${v}`,
+            `127.0.0.1:${port}/berth/metrics-server:${v}`,
+          ]),
+        ),
+      },
     });
 
     const image = buildImage({

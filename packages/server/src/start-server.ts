@@ -287,6 +287,7 @@ async function startWith(
       infra: providerInfraReader(provider, storeClusterDirectory(store)),
       kubeconfigs: kube.kubeconfigs,
       ...(kube.certificates ? { certificates: kube.certificates } : {}),
+      ...(kube.parts ? { prometheus: kube.parts.prometheus } : {}),
       nodes,
       ...(platformRegistry ? { registry: { info: () => platformRegistry.info } } : {}),
       runtimes: runtimeSupport(kind, platformRegistry !== undefined),

@@ -7,6 +7,7 @@ import { registerConfigCommands } from './config.js';
 import { registerLoginCommand } from './login.js';
 import { registerLogoutCommand } from './logout.js';
 import { registerKubectlCredentialsCommand } from './kubectl-credentials.js';
+import { registerMonitoringCommands } from './monitoring.js';
 import { registerNodeGroupCommands } from './nodegroup.js';
 import { registerProjectCommands } from './project.js';
 import { registerRegistryCommands } from './registry.js';
@@ -29,6 +30,7 @@ export const commandGroups: Array<(program: Command) => void> = [
   (program) => registerNodeGroupCommands(program),
   (program) => registerVolumeCommands(program),
   (program) => registerAddonCommands(program),
+  (program) => registerMonitoringCommands(program),
   (program) => registerTokenCommands(program),
   (program) => registerProjectCommands(program),
   (program) => registerVersionCommands(program),

@@ -8,6 +8,7 @@ import type {
   NodeGroupCreateRequest,
   NodeGroupList,
   NodeList,
+  MonitoringQueryResult,
 } from '@berth/api-types';
 import { toAccepted, toPatched, type Accepted, type Patched } from '../accepted.js';
 import { collectAll } from '../pages.js';
@@ -157,3 +158,43 @@ export type NodeGroupsApi = ReturnType<typeof nodeGroupsApi>;
 export type NodesApi = ReturnType<typeof nodesApi>;
 export type EventsApi = ReturnType<typeof eventsApi>;
 export type AddonsApi = ReturnType<typeof addonsApi>;
+
+/** Instant and range PromQL queries against a cluster's Prometheus (the monitoring addon). */
+export function monitoringApi(t: Transport) {
+  return {
+    /** The value of `promql` at `time` (RFC 3339 or unix seconds; default now). */
+    query: (
+      project: string,
+      cluster: string,
+      promql: string,
+      o: CallOptions & { time?: string | number } = {},
+    ) =>
+      t.json<MonitoringQueryResult>({
+        method: 'GET',
+        path: paths.monitoring(project, cluster, 'query'),
+        query: o.time === undefined ? { query: promql } : { query: promql, time: String(o.time) },
+        signal: o.signal,
+      }),
+    /** `promql` from `start` to `end` every `step` (a duration such as `30s`, or seconds). */
+    queryRange: (
+      project: string,
+      cluster: string,
+      promql: string,
+      range: { start: string | number; end: string | number; step: string | number },
+      o: CallOptions = {},
+    ) =>
+      t.json<MonitoringQueryResult>({
+        method: 'GET',
+        path: paths.monitoring(project, cluster, 'query_range'),
+        query: {
+          query: promql,
+          start: String(range.start),
+          end: String(range.end),
+          step: String(range.step),
+        },
+        signal: o.signal,
+      }),
+  };
+}
+
+export type MonitoringApi = ReturnType<typeof monitoringApi>;

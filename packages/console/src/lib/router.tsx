@@ -62,6 +62,7 @@ export const CLUSTER_TABS = [
   'infrastructure',
   'events',
   'charts',
+  'monitoring',
 ] as const;
 export type ClusterTab = (typeof CLUSTER_TABS)[number];
 

@@ -1,6 +1,6 @@
 /**
  * One cluster: a header with its state and actions, the running operation, and tabs (each its
- * own URL) for overview, node groups, nodes, infrastructure, events and charts. Actions a
+ * own URL) for overview, node groups, nodes, infrastructure, events, charts and monitoring. Actions a
  * viewer may not take are not shown; the API refuses them anyway.
  */
 import { useState } from 'react';
@@ -21,6 +21,7 @@ import {
 import { ConfirmDialog } from '../components/confirm.js';
 import { EventsPanel, InfraPanel, NodeGroupsPanel, NodesPanel } from './cluster-parts.js';
 import { ChartsPanel } from './charts.js';
+import { MONITORING, MonitoringPanel } from './monitoring.js';
 
 const TAB_LABELS: Record<ClusterTab, string> = {
   overview: 'Overview',
@@ -29,6 +30,7 @@ const TAB_LABELS: Record<ClusterTab, string> = {
   infrastructure: 'Infrastructure',
   events: 'Events',
   charts: 'Charts',
+  monitoring: 'Monitoring',
 };
 
 export function ClusterPage({
@@ -43,6 +45,17 @@ export function ClusterPage({
   const { client } = useSession();
   const live = useLiveCluster(client, project, name);
   const { cluster } = live;
+  const addons = useAsync((signal) => client.catalog.addons({ signal }), [client]);
+  const installable =
+    addons.data?.some((a) => a.name === MONITORING && a.installable === true) ?? false;
+  // Monitoring is offered where it is (being) installed or this server could install it.
+  const tabs = CLUSTER_TABS.filter(
+    (t) =>
+      t !== 'monitoring' ||
+      t === tab ||
+      installable ||
+      cluster?.spec.addons.some((a) => a.name === MONITORING),
+  );
   if (live.gone)
     return (
       <section>
@@ -59,7 +72,7 @@ export function ClusterPage({
       <ErrorBanner error={live.error} />
       <OperationBar live={live} />
       <nav className="tabs" aria-label="Cluster sections">
-        {CLUSTER_TABS.map((t) => (
+        {tabs.map((t) => (
           <Link
             key={t}
             to={hrefs.cluster(project, name, t)}
@@ -81,6 +94,8 @@ export function ClusterPage({
         <InfraPanel project={project} cluster={cluster} revision={live.revision} />
       ) : tab === 'events' ? (
         <EventsPanel events={live.events} />
+      ) : tab === 'monitoring' ? (
+        <MonitoringPanel project={project} cluster={cluster} installable={installable} />
       ) : (
         <ChartsPanel project={project} cluster={cluster} events={live.events} />
       )}

@@ -160,7 +160,7 @@ test('remove deletes every labelled object, Services first, and is Removing unti
 });
 
 test('addons not installable here, clusters not serving and unreachable APIs are left alone', async () => {
-  const h = setup([{ name: 'monitoring' }]);
+  const h = setup([{ name: 'velero' }]);
   assert.equal(await h.pass(), undefined);
   assert.equal(h.api.objects.size, 0);
   const g = setup();
@@ -252,7 +252,11 @@ test('an upgrade prunes objects of the addon that the new version no longer has'
         metadata: {
           name: 'traefik-config',
           namespace: 'berth-ingress',
-          labels: { 'addons.berth.dev/name': 'ingress', 'addons.berth.dev/version': '3.5' },
+          labels: {
+            'addons.berth.dev/name': 'ingress',
+            'addons.berth.dev/version': '3.5',
+            'app.kubernetes.io/managed-by': 'berth',
+          },
         },
       },
     ],
@@ -264,4 +268,148 @@ test('an upgrade prunes objects of the addon that the new version no longer has'
   assert.ok(!h.api.deleted.includes(DEPLOYMENT), "today's objects stay");
   const labels = h.api.get(DEPLOYMENT)?.metadata.labels ?? {};
   assert.equal(labels['addons.berth.dev/version'], '3.6');
+});
+
+test('metrics-server: Installed only once its APIService is Available; an upgrade waits for the new revision', async () => {
+  const h = setup([{ name: 'metrics-server', version: '0.8.0' }]);
+  h.api.images_ = {
+    'metrics-server-v0.8.0': 'registry/berth/metrics-server:v0.8.0',
+    'metrics-server-v0.8.1': 'registry/berth/metrics-server:v0.8.1',
+  };
+  const ms = 'Deployment/berth-metrics/metrics-server';
+  const apiservice = 'APIService//v1beta1.metrics.k8s.io';
+  const image = () =>
+    (
+      h.api.get(ms) as unknown as {
+        spec: { template: { spec: { containers: { image: string }[] } } };
+      }
+    ).spec.template.spec.containers[0]?.image;
+  h.api.setWorkload(ms, { available: 1 });
+  h.api.setWorkload(apiservice, {
+    available: 0,
+    problem: { reason: 'FailedDiscoveryCheck', message: 'dial tcp 10.100.1.3:10250: i/o timeout' },
+  });
+  await h.pass();
+  assert.equal(h.addon('metrics-server')?.phase, 'Installing');
+  assert.equal(h.addon('metrics-server')?.reason, 'FailedDiscoveryCheck');
+  assert.match(
+    h.addon('metrics-server')?.message ?? '',
+    /^apiservice v1beta1\.metrics\.k8s\.io: 0\/1/,
+  );
+  h.api.setWorkload(apiservice, { available: 1 });
+  await h.pass();
+  assert.equal(h.addon('metrics-server')?.phase, 'Installed');
+  assert.equal(image(), 'registry/berth/metrics-server:v0.8.0');
+
+  h.setSpec([{ name: 'metrics-server', version: '0.8.1' }]);
+  const op = h.op('AddonInstall', 'metrics-server');
+  h.api.setWorkload(ms, { available: 0 }); // the new revision's pod is not available yet
+  await h.pass();
+  assert.equal(image(), 'registry/berth/metrics-server:v0.8.1');
+  assert.equal(h.addon('metrics-server')?.phase, 'Installing');
+  assert.equal(h.addon('metrics-server')?.version, '0.8.1');
+  assert.equal(h.store.operations.get(op.id)?.phase, 'Running');
+  h.api.setWorkload(ms, { available: 1 });
+  await h.pass();
+  assert.equal(h.addon('metrics-server')?.phase, 'Installed');
+  assert.equal(h.store.operations.get(op.id)?.phase, 'Succeeded');
+  assert.equal(h.api.get(apiservice)?.metadata.labels?.['addons.berth.dev/version'], '0.8.1');
+});
+
+const MONITORING_IMAGES = {
+  'prometheus-operator': 'r/berth/prometheus-operator:v0.85.0',
+  'prometheus-config-reloader': 'r/berth/prometheus-config-reloader:v0.85.0',
+  prometheus: 'r/berth/prometheus:v3.16.0',
+  'kube-state-metrics': 'r/berth/kube-state-metrics:v2.20.0',
+  node_exporter: 'r/berth/node_exporter:v1.12.1',
+};
+
+function monitoringSetup() {
+  const h = setup([{ name: 'monitoring' }]);
+  h.api.images_ = MONITORING_IMAGES;
+  h.api.crds = ['prometheuses', 'servicemonitors', 'podmonitors', 'probes', 'prometheusrules'].map(
+    (plural) => ({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: `${plural}.monitoring.coreos.com` },
+    }),
+  );
+  return h;
+}
+
+const PROMETHEUS = 'Prometheus/berth-monitoring/berth';
+
+test('monitoring: CRDs applied first; Installed only once the Prometheus (its StatefulSet) is available too', async () => {
+  const h = monitoringSetup();
+  await h.pass();
+  assert.match(h.api.applied[0] ?? '', /^CustomResourceDefinition\/\/prometheuses/);
+  assert.ok(h.api.get(PROMETHEUS) && h.api.get('Service/berth-monitoring/prometheus'));
+  for (const w of [
+    'Deployment/berth-monitoring/prometheus-operator',
+    'Deployment/berth-monitoring/kube-state-metrics',
+    'DaemonSet/berth-monitoring/node-exporter',
+  ])
+    h.api.setWorkload(w, { available: 1, desired: 1 });
+  await h.pass();
+  assert.equal(h.addon('monitoring')?.phase, 'Installing');
+  assert.match(h.addon('monitoring')?.message ?? '', /prometheus berth-monitoring\/berth: 0\/1/);
+  h.api.setWorkload(PROMETHEUS, { available: 1 });
+  await h.pass();
+  assert.equal(h.addon('monitoring')?.phase, 'Installed');
+});
+
+test("monitoring: the operator's labelled objects are never pruned; removal deletes custom resources first", async () => {
+  const h = monitoringSetup();
+  // What the operator makes with `--labels`: the addon's name, its own managed-by.
+  const kubelet = 'Service/kube-system/kubelet';
+  await h.api.apply(
+    [
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: {
+          name: 'kubelet',
+          namespace: 'kube-system',
+          labels: {
+            'addons.berth.dev/name': 'monitoring',
+            'app.kubernetes.io/managed-by': 'prometheus-operator',
+          },
+        },
+      },
+    ],
+    'prometheus-operator',
+  );
+  await h.pass();
+  assert.ok(h.api.get(kubelet), 'an operator-made object is not pruned');
+  h.setSpec([]);
+  h.api.holdOnDelete(PROMETHEUS);
+  await h.pass();
+  assert.equal(h.addon('monitoring')?.phase, 'Removing');
+  assert.ok(h.api.deleted.includes(PROMETHEUS));
+  assert.ok(!h.api.deleted.includes(kubelet), 'the rest waits for the custom resources');
+  assert.ok(h.api.get('Deployment/berth-monitoring/prometheus-operator'));
+  h.api.release(PROMETHEUS);
+  await h.pass();
+  assert.ok(h.api.deleted.includes(kubelet));
+  assert.equal(h.api.get('Namespace//berth-monitoring'), undefined);
+  await h.pass();
+  assert.equal(h.addon('monitoring'), undefined);
+  assert.ok(
+    h.api.get('CustomResourceDefinition//servicemonitors.monitoring.coreos.com'),
+    'CRDs stay',
+  );
+});
+
+test('monitoring: a pass that meets a custom kind not yet served is Installing, and the next applies it', async () => {
+  const h = monitoringSetup();
+  h.api.unservedKinds.add('Prometheus');
+  assert.deepEqual(await h.pass(), { requeueAfterMs: DEFAULT_ADDON_POLICY.waitMs });
+  assert.equal(h.addon('monitoring')?.phase, 'Installing');
+  assert.equal(h.addon('monitoring')?.reason, 'ApplyFailed');
+  assert.ok(h.api.get('CustomResourceDefinition//prometheuses.monitoring.coreos.com'));
+  assert.equal(h.api.get(PROMETHEUS), undefined);
+  h.api.unservedKinds.clear();
+  await h.pass();
+  assert.ok(h.api.get(PROMETHEUS), 'the next pass applies it');
+  assert.equal(h.addon('monitoring')?.phase, 'Installing');
 });

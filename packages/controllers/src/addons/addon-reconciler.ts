@@ -24,6 +24,7 @@ import {
   ADDON_KINDS,
   ADDON_LABEL,
   INSTALLABLE_ADDONS,
+  MONITORING,
   WORKLOAD_KINDS,
   catalogItem,
   renderAddon,
@@ -56,6 +57,10 @@ export const DEFAULT_ADDON_POLICY: AddonPolicy = {
   waitMs: 2_000,
   resyncMs: 15_000,
 };
+
+const CUSTOM_KINDS: ReadonlySet<string> = new Set(
+  ADDON_KINDS.filter((k) => k.custom === true).map((k) => k.kind),
+);
 
 const SERVING_PHASES = new Set(['Running', 'Reconciling', 'Upgrading']);
 
@@ -128,9 +133,15 @@ export class AddonReconciler implements Reconciler {
       this.#status(pass, { name: addon.name, version, phase, reason, message }, since);
     let rendered;
     try {
+      const crds =
+        addon.name === MONITORING ? await this.deps.addons.customResourceDefinitions(signal) : [];
       rendered = renderAddon(
         { ...addon, version },
-        { images: this.deps.addons.images(cluster), subnetCidr: cluster.spec.network.subnetCidr },
+        {
+          images: this.deps.addons.images(cluster),
+          subnetCidr: cluster.spec.network.subnetCidr,
+          crds,
+        },
       );
     } catch (err) {
       return status('Failed', 'InvalidSettings', errorMessage(err));
@@ -138,8 +149,11 @@ export class AddonReconciler implements Reconciler {
     if ('missing' in rendered) return status('Failed', 'NotRenderable', rendered.missing);
     await client.apply(rendered.objects, ADDON_FIELD_MANAGER, signal);
     const keep = new Set(rendered.objects.map((o) => refKey({ ...o.metadata, ...o })));
-    for (const stale of pass.present.filter((r) => r.addon === addon.name && !keep.has(refKey(r))))
-      await client.delete(stale, signal);
+    // Only what Berth applied is pruned: an operator's objects carry the addon label too.
+    const stale = pass.present.filter(
+      (r) => r.addon === addon.name && r.managedByBerth && !keep.has(refKey(r)),
+    );
+    for (const object of stale) await client.delete(object, signal);
     const expected = rendered.objects.filter((o) => WORKLOAD_KINDS.has(o.kind)).length;
     const workloads = await client.workloads(ADDON_LABEL, addon.name, signal);
     const waited = this.deps.now().getTime() - Date.parse(since);
@@ -183,10 +197,15 @@ export class AddonReconciler implements Reconciler {
     }
   }
 
-  /** Deletes what is left of the addon; its status stays `Removing` until nothing is. */
+  /**
+   * Deletes what is left of the addon; its status stays `Removing` until nothing is. Custom
+   * resources go first, alone, so the operator that watches them is still there to clean up.
+   */
   async #remove(pass: AddonsPass, name: string): Promise<AddonStatus> {
     const objects = pass.present.filter((r) => r.addon === name);
-    for (const object of objects.filter((o) => !o.deleting))
+    const custom = objects.filter((o) => CUSTOM_KINDS.has(o.kind));
+    const now = custom.length > 0 ? custom : objects;
+    for (const object of now.filter((o) => !o.deleting))
       await pass.client.delete(object, pass.signal);
     const waiting = objects.map(
       (o) => `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`,

@@ -1,6 +1,7 @@
 /**
  * An installed addon's phase from what its workloads report, as a pure function: `Installed`
- * once every Deployment and DaemonSet has all its pods available; `Failed` once it has waited
+ * once every Deployment and DaemonSet has all its pods available and every APIService is
+ * Available; `Failed` once it has waited
  * longer than the timeout (with the pods' own reason, e.g. Unschedulable, when they give one);
  * `Installing` until then.
  */
@@ -27,7 +28,8 @@ export function judgeWorkloads(
   if (workloads.length < expected)
     return timedOut(waitedMs, timeoutMs, 'WorkloadsMissing', 'waiting for its workloads to appear');
   const first = waiting[0]!;
-  const what = `${first.kind.toLowerCase()} ${first.namespace}/${first.name}: ${first.available}/${first.desired} available`;
+  const where = first.namespace === '' ? first.name : `${first.namespace}/${first.name}`;
+  const what = `${first.kind.toLowerCase()} ${where}: ${first.available}/${first.desired} available`;
   if (first.problem !== undefined)
     return timedOut(waitedMs, timeoutMs, first.problem.reason, `${what}: ${first.problem.message}`);
   return timedOut(waitedMs, timeoutMs, 'WorkloadNotReady', what);

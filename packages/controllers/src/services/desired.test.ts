@@ -44,6 +44,10 @@ test('annotations parse into load-balancer options', () => {
       annotations: { [A.tlsSecret]: 'cert', [A.tlsPorts]: '80,443' },
       options: { internal: false, tls: { secretName: 'cert', ports: [80, 443] } },
     },
+    {
+      annotations: { [A.tlsSecret]: 'cert', [A.tlsPorts]: '443', [A.httpPorts]: '80' },
+      options: { internal: false, tls: { secretName: 'cert', ports: [443] }, httpPorts: [80] },
+    },
   ];
   for (const c of cases) {
     assert.deepEqual(parseAnnotations(service({ annotations: c.annotations })), {
@@ -63,6 +67,11 @@ test('bad annotation values are reported, each with the annotation it concerns',
     {
       annotations: { [A.internal]: '1', [A.proxyProtocol]: 'v9' },
       mentions: [A.internal, A.proxyProtocol],
+    },
+    { annotations: { [A.httpPorts]: '8080' }, mentions: [A.httpPorts, '"8080"'] },
+    {
+      annotations: { [A.tlsSecret]: 'cert', [A.tlsPorts]: '443', [A.httpPorts]: '80,443' },
+      mentions: [A.httpPorts, 'port 443 is a TLS port too'],
     },
   ];
   for (const c of cases) {
@@ -93,7 +102,7 @@ test('members are the Ready, addressed, not excluded nodes; Local keeps those wi
   assert.deepEqual(local.memberAddresses, ['10.0.0.21']);
 });
 
-test('listener and pool protocols follow TLS ports and PROXY protocol', () => {
+test('listener and pool protocols follow TLS ports, HTTP ports and PROXY protocol', () => {
   const cases = [
     { options: { internal: false }, want: ['80 TCP/TCP', '443 TCP/TCP'] },
     {
@@ -111,6 +120,10 @@ test('listener and pool protocols follow TLS ports and PROXY protocol', () => {
         tls: { secretName: 's', ports: [443] },
       },
       want: ['80 TCP/PROXY', '443 TERMINATED_HTTPS/PROXY'],
+    },
+    {
+      options: { internal: false, tls: { secretName: 's', ports: [443] }, httpPorts: [80] },
+      want: ['80 HTTP/HTTP', '443 TERMINATED_HTTPS/HTTP'],
     },
   ];
   for (const c of cases) {

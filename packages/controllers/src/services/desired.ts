@@ -15,12 +15,19 @@ export const ServiceAnnotations = {
   tlsSecret: 'loadbalancer.berth.dev/tls-secret',
   /** Comma-separated Service ports whose listeners terminate TLS, e.g. `"443,8443"`. */
   tlsPorts: 'loadbalancer.berth.dev/tls-ports',
+  /**
+   * Comma-separated Service ports whose listeners speak plain HTTP (pools `HTTP`, or PROXY), so
+   * the amphora adds X-Forwarded-For, e.g. the port 80 beside a TLS-terminating 443.
+   */
+  httpPorts: 'loadbalancer.berth.dev/http-ports',
 } as const;
 
 export interface LoadBalancerOptions {
   internal: boolean;
   proxyProtocol?: 'PROXY' | 'PROXYV2';
   tls?: { secretName: string; ports: number[] };
+  /** Ports with an HTTP listener (not TLS ones: those are TERMINATED_HTTPS). */
+  httpPorts?: number[];
 }
 
 export type ParsedOptions = { options: LoadBalancerOptions } | { problems: string[] };
@@ -45,6 +52,12 @@ export function parseAnnotations(service: ClusterService): ParsedOptions {
   }
   const tls = parseTls(service, problems);
   if (tls !== undefined) options.tls = tls;
+  const httpPorts = a[ServiceAnnotations.httpPorts];
+  if (httpPorts !== undefined) {
+    options.httpPorts = parsePorts(service, ServiceAnnotations.httpPorts, httpPorts, problems);
+    for (const port of options.httpPorts.filter((p) => tls?.ports.includes(p)))
+      problems.push(`${ServiceAnnotations.httpPorts}: port ${port} is a TLS port too`);
+  }
   return problems.length > 0 ? { problems } : { options };
 }
 
@@ -60,14 +73,27 @@ function parseTls(service: ClusterService, problems: string[]): LoadBalancerOpti
     problems.push(`${ServiceAnnotations.tlsSecret} needs ${ServiceAnnotations.tlsPorts}`);
     return undefined;
   }
+  return {
+    secretName,
+    ports: parsePorts(service, ServiceAnnotations.tlsPorts, portsText, problems),
+  };
+}
+
+/** `"443,8443"` as ports of the Service; an item that is not one is a problem. */
+function parsePorts(
+  service: ClusterService,
+  annotation: string,
+  text: string,
+  problems: string[],
+): number[] {
   const ports: number[] = [];
-  for (const item of portsText.split(',').map((p) => p.trim())) {
+  for (const item of text.split(',').map((p) => p.trim())) {
     const port = /^\d{1,5}$/.test(item) ? Number(item) : NaN;
     if (!service.ports.some((p) => p.port === port)) {
-      problems.push(`${ServiceAnnotations.tlsPorts}: "${item}" is not a port of the Service`);
+      problems.push(`${annotation}: "${item}" is not a port of the Service`);
     } else if (!ports.includes(port)) ports.push(port);
   }
-  return { secretName, ports };
+  return ports;
 }
 
 export interface DesiredListener {
@@ -75,6 +101,13 @@ export interface DesiredListener {
   nodePort: number;
   listenerProtocol: ListenerProtocol;
   poolProtocol: PoolProtocol;
+  /**
+   * Headers the load balancer adds on HTTP and TERMINATED_HTTPS listeners (it parses the
+   * requests there): X-Forwarded-For, the client's address, which the members would otherwise
+   * never learn; X-Forwarded-Proto `https` where TLS ended. Providers default both to off, as
+   * Octavia does. TCP listeners add nothing.
+   */
+  insertHeaders: { xForwardedFor: boolean; xForwardedProto: boolean };
 }
 
 export interface DesiredLoadBalancer {
@@ -88,7 +121,8 @@ export interface DesiredLoadBalancer {
 }
 
 /**
- * Listeners per TCP port (TERMINATED_HTTPS with an HTTP pool for TLS ports), pools toward each
+ * Listeners per TCP port (TERMINATED_HTTPS for TLS ports, HTTP for HTTP ports, both with HTTP
+ * pools unless PROXY is asked), pools toward each
  * port's nodePort, and the members: every Ready node with an InternalIP, or — with
  * `externalTrafficPolicy: Local` — only those holding a ready endpoint of the Service.
  */
@@ -121,10 +155,13 @@ export function desiredLoadBalancer(
 
 function listenerFor(port: number, nodePort: number, options: LoadBalancerOptions) {
   const tls = options.tls?.ports.includes(port) ?? false;
+  const http = options.httpPorts?.includes(port) ?? false;
+  const listenerProtocol: ListenerProtocol = tls ? 'TERMINATED_HTTPS' : http ? 'HTTP' : 'TCP';
   return {
     port,
     nodePort,
-    listenerProtocol: tls ? 'TERMINATED_HTTPS' : 'TCP',
-    poolProtocol: options.proxyProtocol ?? (tls ? 'HTTP' : 'TCP'),
+    listenerProtocol,
+    poolProtocol: options.proxyProtocol ?? (listenerProtocol === 'TCP' ? 'TCP' : 'HTTP'),
+    insertHeaders: { xForwardedFor: listenerProtocol !== 'TCP', xForwardedProto: tls },
   } satisfies DesiredListener;
 }

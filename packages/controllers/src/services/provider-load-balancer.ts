@@ -106,6 +106,10 @@ async function syncListeners(scope: ServiceLbScope, lb: LoadBalancer, input: Ens
       const allowedCidrs = input.desired.allowedCidrs;
       await provider.loadBalancers.updateListener({ id: listener.id, allowedCidrs }, signal);
     }
+    if (wanted.listenerProtocol !== 'TCP' && !sameHeaders(listener, wanted)) {
+      const insertHeaders = wanted.insertHeaders;
+      await provider.loadBalancers.updateListener({ id: listener.id, insertHeaders }, signal);
+    }
     if (wanted.listenerProtocol === 'TERMINATED_HTTPS' && input.tls !== undefined)
       await refreshCertificate(scope, listener, input.tls);
     const pool = await ensurePool(scope, lb, listener, wanted, input);
@@ -115,6 +119,14 @@ async function syncListeners(scope: ServiceLbScope, lb: LoadBalancer, input: Ens
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x) => b.includes(x));
+}
+
+function sameHeaders(listener: Listener, wanted: DesiredListener): boolean {
+  const have = listener.insertHeaders;
+  return (
+    have.xForwardedFor === wanted.insertHeaders.xForwardedFor &&
+    have.xForwardedProto === wanted.insertHeaders.xForwardedProto
+  );
 }
 
 function fits(listener: Listener, wanted: DesiredListener | undefined): boolean {
@@ -136,6 +148,7 @@ function createListener(
       protocol: wanted.listenerProtocol,
       protocolPort: wanted.port,
       allowedCidrs: input.desired.allowedCidrs,
+      ...(wanted.listenerProtocol === 'TCP' ? {} : { insertHeaders: wanted.insertHeaders }),
       ...(tls === undefined ? {} : { tls }),
     },
     scope.signal,

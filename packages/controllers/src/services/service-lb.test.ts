@@ -92,7 +92,12 @@ test('annotations choose internal address, PROXY protocol and TLS termination', 
     },
     {
       annotations: { [A.tlsSecret]: 'cert', [A.tlsPorts]: '443' },
-      listeners: ['80 TCP/TCP', '443 TERMINATED_HTTPS/HTTP'],
+      listeners: ['80 TCP/TCP', '443 TERMINATED_HTTPS/HTTP +XFF +XFP'],
+      fip: true,
+    },
+    {
+      annotations: { [A.tlsSecret]: 'cert', [A.tlsPorts]: '443', [A.httpPorts]: '80' },
+      listeners: ['80 HTTP/HTTP +XFF', '443 TERMINATED_HTTPS/HTTP +XFF +XFP'],
       fip: true,
     },
     {
@@ -102,7 +107,7 @@ test('annotations choose internal address, PROXY protocol and TLS termination', 
         [A.proxyProtocol]: 'v2',
         [A.internal]: 'true',
       },
-      listeners: ['80 TCP/PROXYV2', '443 TERMINATED_HTTPS/PROXYV2'],
+      listeners: ['80 TCP/PROXYV2', '443 TERMINATED_HTTPS/PROXYV2 +XFF +XFP'],
       fip: false,
     },
   ];
@@ -118,6 +123,27 @@ test('annotations choose internal address, PROXY protocol and TLS termination', 
     const ingress = h.api.get(`s${i}`)!.ingressIps;
     assert.deepEqual(ingress, [c.fip ? view.fip : view.vipAddress], `case ${i}: ingress`);
   }
+  // A TLS listener made before the headers were asked for gets them in place, not recreated.
+  const lbs = h.world.provider.loadBalancers;
+  const tlsLb = (await lbs.list({}, AbortSignal.timeout(5000))).find(
+    (lb) => lb.tags['berth.dev/service'] === made[3]!.uid,
+  )!;
+  const signal = AbortSignal.timeout(5000);
+  const [old] = (await lbs.listListeners({ loadBalancerId: tlsLb.id }, signal)).filter(
+    (l) => l.protocol === 'TERMINATED_HTTPS',
+  );
+  const off = { xForwardedFor: false, xForwardedProto: false };
+  await lbs.updateListener({ id: old!.id, insertHeaders: off }, signal);
+  assert.deepEqual((await h.lbOf(made[3]!.uid))!.listeners, [
+    '80 TCP/TCP',
+    '443 TERMINATED_HTTPS/HTTP',
+  ]);
+  await h.pass();
+  const [now] = (await lbs.listListeners({ loadBalancerId: tlsLb.id }, signal)).filter(
+    (l) => l.protocol === 'TERMINATED_HTTPS',
+  );
+  assert.equal(now!.id, old!.id, 'the same listener');
+  assert.deepEqual(now!.insertHeaders, { xForwardedFor: true, xForwardedProto: true });
   // Changing an annotation changes the load balancer in place: public → internal and back.
   h.api.get('s1')!.annotations = { [A.internal]: 'true' };
   await h.pass();

@@ -29,6 +29,8 @@ export class FakeAddonsApi implements ClusterAddonsApi, ClusterAddonsClient {
   readonly deleted: string[] = [];
   images_: Record<string, string | undefined> = { traefik: 'registry/berth/traefik:v3.6.12' };
   reachable = true;
+  /** Kinds the API does not serve yet (their CRD is not established): applying one throws. */
+  readonly unservedKinds = new Set<string>();
   /** Set: every apply throws it (an API that refuses the objects). */
   applyError: Error | undefined;
   readonly #workloads = new Map<string, Partial<AddonWorkload>>();
@@ -42,9 +44,19 @@ export class FakeAddonsApi implements ClusterAddonsApi, ClusterAddonsClient {
     return this.images_;
   }
 
+  /** CRDs handed to the renderer (a test sets them to install the monitoring addon). */
+  crds: AddonObject[] = [];
+
+  async customResourceDefinitions(): Promise<readonly AddonObject[]> {
+    return this.crds;
+  }
+
   async apply(objects: readonly AddonObject[], fieldManager: string): Promise<void> {
     if (this.applyError) throw this.applyError;
     for (const object of objects) {
+      // As the API before a CRD is established: the objects before it were applied.
+      if (this.unservedKinds.has(object.kind))
+        throw new Error(`Unrecognized API version and kind: ${object.apiVersion} ${object.kind}`);
       const k = key({ ...object.metadata, kind: object.kind });
       this.objects.set(k, { object: structuredClone(object), fieldManager, deleting: false });
       this.applied.push(k);
@@ -66,6 +78,7 @@ export class FakeAddonsApi implements ClusterAddonsApi, ClusterAddonsClient {
             : { namespace: object.metadata.namespace }),
           addon,
           deleting,
+          managedByBerth: object.metadata.labels?.['app.kubernetes.io/managed-by'] === 'berth',
         });
       }
     return out;
@@ -82,7 +95,9 @@ export class FakeAddonsApi implements ClusterAddonsApi, ClusterAddonsClient {
 
   async workloads(label: string, addon: string): Promise<AddonWorkload[]> {
     return [...this.objects.values()]
-      .filter(({ object }) => ['Deployment', 'DaemonSet'].includes(object.kind))
+      .filter(({ object }) =>
+        ['Deployment', 'DaemonSet', 'APIService', 'Prometheus'].includes(object.kind),
+      )
       .filter(({ object }) => object.metadata.labels?.[label] === addon)
       .map(({ object }) => {
         const replicas = (object as { spec?: { replicas?: number } }).spec?.replicas ?? 1;

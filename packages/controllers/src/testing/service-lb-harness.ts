@@ -87,7 +87,11 @@ export async function harness(t: TestContext): Promise<Harness> {
       const described: string[] = [];
       for (const l of listeners.sort((a, b) => a.protocolPort - b.protocolPort)) {
         const pool = pools.find((p) => p.listenerId === l.id)!;
-        described.push(`${l.protocolPort} ${l.protocol}/${pool.protocol}`);
+        const headers = [
+          ...(l.insertHeaders.xForwardedFor ? [' +XFF'] : []),
+          ...(l.insertHeaders.xForwardedProto ? [' +XFP'] : []),
+        ].join('');
+        described.push(`${l.protocolPort} ${l.protocol}/${pool.protocol}${headers}`);
         for (const m of await lbs.listMembers({ poolId: pool.id }, never))
           members.push(`${l.protocolPort}→${m.address}:${m.protocolPort}`);
       }

@@ -42,3 +42,34 @@ test('a DaemonSet wants one pod per scheduled node', () => {
   };
   assert.deepEqual(workloadPods('DaemonSet', ds), { desired: 3, available: 2 });
 });
+
+test('a Prometheus is available as its operator says: Available=True for its generation', () => {
+  const prometheus = (
+    available: string,
+    observedGeneration: number,
+    availableReplicas: number,
+  ): Workload => ({
+    metadata: { name: 'berth', generation: 2 },
+    spec: { replicas: 1 },
+    status: {
+      availableReplicas,
+      conditions: [{ type: 'Available', status: available, observedGeneration }],
+    },
+  });
+  assert.deepEqual(workloadPods('Prometheus', prometheus('True', 2, 1)), {
+    desired: 1,
+    available: 1,
+  });
+  assert.deepEqual(workloadPods('Prometheus', prometheus('False', 2, 0)), {
+    desired: 1,
+    available: 0,
+  });
+  assert.deepEqual(workloadPods('Prometheus', prometheus('True', 1, 1)), {
+    desired: 1,
+    available: 0,
+  });
+  assert.deepEqual(workloadPods('Prometheus', { metadata: { name: 'berth' } }), {
+    desired: 1,
+    available: 0,
+  });
+});

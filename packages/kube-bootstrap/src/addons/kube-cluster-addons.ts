@@ -4,7 +4,11 @@
  * platform registry.
  */
 import type { Cluster } from '@berth/api-types';
-import type { ClusterAddonsApi, ClusterAddonsConnection } from '@berth/controller-ports';
+import type {
+  AddonObject,
+  ClusterAddonsApi,
+  ClusterAddonsConnection,
+} from '@berth/controller-ports';
 import type { ClusterConnector } from '../services/kube-cluster-services.js';
 import { KubeAddonsClient } from './kube-addons-client.js';
 
@@ -12,6 +16,9 @@ export class KubeClusterAddons implements ClusterAddonsApi {
   constructor(
     private readonly connector: ClusterConnector,
     private readonly addonImages: () => Readonly<Record<string, string | undefined>>,
+    private readonly crds: (
+      signal: AbortSignal,
+    ) => Promise<readonly AddonObject[]> = async () => [],
   ) {}
 
   async connect(
@@ -26,5 +33,9 @@ export class KubeClusterAddons implements ClusterAddonsApi {
 
   images(): Readonly<Record<string, string | undefined>> {
     return this.addonImages();
+  }
+
+  async customResourceDefinitions(signal: AbortSignal): Promise<readonly AddonObject[]> {
+    return this.crds(signal);
   }
 }

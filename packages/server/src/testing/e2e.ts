@@ -11,6 +11,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { cacheDirFromEnv, createComponentStore, defaultComponentsDir } from '@berth/components';
+import { ProcessRunner } from '@berth/exec';
 import {
   checkLeaks,
   isClean,
@@ -22,6 +24,28 @@ import { createE2eEnv, e2eSkip, type E2eEnv } from '@berth/provider-local/testin
 import { freePort, requestText, skipUnless, until } from '@berth/test-kit';
 
 export { createE2eEnv, type E2eEnv };
+
+/**
+ * Whether the component cache holds every one of these binaries (default release): the addons'
+ * are built only when named (`berth components install default --only …`), and a suite that
+ * needs them skips on a laptop without them and fails under BERTH_E2E=required.
+ */
+export async function binariesInstalled(binaries: readonly string[]): Promise<boolean> {
+  const components = createComponentStore({
+    cacheDir: cacheDirFromEnv(process.env),
+    componentsDir: defaultComponentsDir(),
+    runner: new ProcessRunner(),
+  });
+  const found = await Promise.all(
+    binaries.map((b) =>
+      components.path(b, 'default').then(
+        () => true,
+        () => false,
+      ),
+    ),
+  );
+  return found.every(Boolean);
+}
 
 const run = promisify(execFile);
 const cli = fileURLToPath(new URL('../../../cli/dist/main.js', import.meta.url));
@@ -212,6 +236,29 @@ export const isReady = (node: Json) =>
   (node.status?.conditions ?? []).some(
     (c: Json) => c.type === 'Ready' && c.status === 'True',
   ) as boolean;
+
+/**
+ * `berth cluster create NAME --nodegroup default:count=COUNT --wait`, its kubeconfig written to
+ * `kubeconfig`, then waits until kubectl sees COUNT Ready nodes: the set-up of the suites that
+ * need a small cluster of real nodes. Returns the nodes.
+ */
+export async function createClusterWithReadyNodes(
+  b: Berth,
+  name: string,
+  count: number,
+  kubeconfig: string,
+): Promise<Json[]> {
+  await b.berth('cluster', 'create', name, '--nodegroup', `default:count=${count}`, '--wait');
+  await b.berth('cluster', 'kubeconfig', name, '--output-file', kubeconfig);
+  return until(
+    `${count} Ready nodes`,
+    async () => {
+      const all = await nodes(kubeconfig);
+      return all.length === count && all.every(isReady) ? all : undefined;
+    },
+    { timeoutMs: 120_000, intervalMs: 500 },
+  );
+}
 
 export async function readyNodes(kubeconfig: string, group: string): Promise<number> {
   const list = await nodes(kubeconfig);

@@ -5,3 +5,5 @@
  */
 export * from './e2e.js';
 export * from './ha.js';
+export * from './fake-prometheus.js';
+export * from './in-process.js';

@@ -19,6 +19,7 @@ import { registerTokenCommands } from '../../commands/token.js';
 import { registerVersionCommands } from '../../commands/version.js';
 import { registerVolumeCommands } from '../../commands/volume.js';
 import { registerAddonCommands } from '../../commands/addon.js';
+import { registerMonitoringCommands } from '../../commands/monitoring.js';
 import { registerWaitCommand } from '../../commands/wait.js';
 import type { CliIo } from '../io.js';
 import { registerGlobalOptions } from '../settings.js';
@@ -154,6 +155,7 @@ export async function runCli(args: string[], options: RunOptions = {}): Promise<
     registerNodeGroupCommands,
     registerVolumeCommands,
     registerAddonCommands,
+    registerMonitoringCommands,
     registerTokenCommands,
     registerProjectCommands,
     registerVersionCommands,

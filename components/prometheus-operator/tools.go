@@ -1,0 +1,9 @@
+//go:build tools
+
+// Package tools pins the upstream commands this module builds; it is never compiled.
+package tools
+
+import (
+	_ "github.com/prometheus-operator/prometheus-operator/cmd/operator"
+	_ "github.com/prometheus-operator/prometheus-operator/cmd/prometheus-config-reloader"
+)
