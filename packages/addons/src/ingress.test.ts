@@ -9,16 +9,17 @@ const testdata = new URL('../src/testdata/', import.meta.url).pathname;
 test('ingress golden: Traefik, RBAC, default IngressClass, PDB, PROXY v2 LoadBalancer Service', () => {
   const objects = ingressObjects({
     image: '198.18.0.1:5000/berth/traefik:v3.6.12',
-    version: '3.6',
+    version: '3.6.12-berth.2',
     settings: parseAddonSettings('ingress', {}) as IngressSettings,
     trustedCidrs: ['10.0.0.0/24'],
+    drainOnStop: true,
   });
   assertGolden(testdata, 'ingress', JSON.stringify(objects, null, 2) + '\n');
 });
 
 test('every ingress object carries the addon label and is a kind removal looks through', () => {
   const rendered = renderAddon(
-    { name: 'ingress', version: '3.6', config: { replicas: '3', internal: 'true' } },
+    { name: 'ingress', version: '3.6.12-berth.2', config: { replicas: '3', internal: 'true' } },
     { images: { traefik: 'r/berth/traefik:v3.6.12' }, subnetCidr: '10.1.0.0/24' },
   );
   assert.ok('objects' in rendered);
@@ -47,7 +48,7 @@ test('tls=loadbalancer: TLS ends at the amphorae, HTTP pools to web, forwarded h
   const rendered = renderAddon(
     {
       name: 'ingress',
-      version: '3.6',
+      version: '3.6.12-berth.2',
       config: { tls: 'loadbalancer', tlsSecret: 'lb-tls' },
     },
     { images: { traefik: 'r/berth/traefik:v3.6.12' }, subnetCidr: '10.1.0.0/24' },
@@ -77,8 +78,28 @@ test('tls=loadbalancer: TLS ends at the amphorae, HTTP pools to web, forwarded h
 
 test('an addon without manifests, or without its image, renders nothing and says why', () => {
   const context = { images: {}, subnetCidr: '10.0.0.0/24' };
-  const noImage = renderAddon({ name: 'ingress', version: '3.6' }, context);
+  const noImage = renderAddon({ name: 'ingress', version: '3.6.12-berth.2' }, context);
   assert.match('missing' in noImage ? noImage.missing : '', /berth\/traefik/);
-  const other = renderAddon({ name: 'monitoring', version: '0.85' }, context);
+  const other = renderAddon({ name: 'monitoring', version: '0.85.0-berth.2' }, context);
   assert.match('missing' in other ? other.missing : '', /monitoring/);
+});
+
+test('berth.2 drains on stop, berth.1 does not; a version the catalog lacks renders nothing', () => {
+  const context = { images: { traefik: 'r/berth/traefik:v3.6.12' }, subnetCidr: '10.1.0.0/24' };
+  const argsOf = (version: string) => {
+    const rendered = renderAddon({ name: 'ingress', version }, context);
+    assert.ok('objects' in rendered, version);
+    const deployment = rendered.objects.find((o) => o.kind === 'Deployment') as unknown as {
+      spec: { template: { spec: { containers: { args: string[] }[] } } };
+    };
+    return deployment.spec.template.spec.containers[0]?.args ?? [];
+  };
+  const drain = (a: string) => a.includes('lifeCycle.requestAcceptGraceTimeout');
+  assert.deepEqual(argsOf('3.6.12-berth.2').filter(drain), [
+    '--entryPoints.web.transport.lifeCycle.requestAcceptGraceTimeout=10s',
+    '--entryPoints.websecure.transport.lifeCycle.requestAcceptGraceTimeout=10s',
+  ]);
+  assert.deepEqual(argsOf('3.6.12-berth.1').filter(drain), []);
+  const gone = renderAddon({ name: 'ingress', version: '3.6' }, context);
+  assert.match('missing' in gone ? gone.missing : '', /no version "3\.6".*3\.6\.12-berth\.2/);
 });

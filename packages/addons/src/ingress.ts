@@ -32,12 +32,22 @@ const PORTS = { web: 8000, websecure: 8443, ping: 8080 } as const;
 export interface IngressInput {
   /** The Traefik image in Berth's registry, e.g. `198.18.0.1:5000/berth/traefik:v3.6.12`. */
   image: string;
-  /** Catalog version, e.g. `3.6` (labelled on every object). */
+  /** Catalog version, e.g. `3.6.12-berth.2` (labelled on every object). */
   version: string;
   settings: IngressSettings;
   /** Sources whose PROXY header Traefik believes: the cluster's subnet (the amphorae's). */
   trustedCidrs: readonly string[];
+  /** The version's graceful stop (IngressVersion.drainOnStop): keep serving while drained. */
+  drainOnStop: boolean;
 }
+
+/**
+ * How long a stopping Traefik keeps accepting requests on `web` and `websecure` while its ping
+ * answers 503: long enough for the pod to leave the EndpointSlices, kube-proxy's health-check
+ * node port to report the node empty and the amphorae's health checks to take it out. Then
+ * Traefik's default 10 s lets requests in flight finish; both fit the 30 s grace period.
+ */
+export const INGRESS_DRAIN_SECONDS = 10;
 
 export function ingressObjects(input: IngressInput): KubeObject[] {
   const meta = addonMeta(INGRESS, input.version, INGRESS_NAMESPACE);
@@ -100,9 +110,16 @@ function ingressRules() {
 export function traefikArgs(
   trustedCidrs: readonly string[],
   tls: IngressSettings['tls'] = 'ingress',
+  drainOnStop = true,
 ): string[] {
   const trusted = trustedCidrs.join(',');
   const clientAddress = tls === 'loadbalancer' ? 'forwardedHeaders' : 'proxyProtocol';
+  const drain = drainOnStop
+    ? ['web', 'websecure'].map(
+        (entryPoint) =>
+          `--entryPoints.${entryPoint}.transport.lifeCycle.requestAcceptGraceTimeout=${INGRESS_DRAIN_SECONDS}s`,
+      )
+    : [];
   return [
     '--global.checkNewVersion=false',
     '--global.sendAnonymousUsage=false',
@@ -114,6 +131,7 @@ export function traefikArgs(
     `--entryPoints.websecure.address=:${PORTS.websecure}/tcp`,
     `--entryPoints.websecure.proxyProtocol.trustedIPs=${trusted}`,
     '--entryPoints.websecure.http.tls=true',
+    ...drain,
     `--entryPoints.traefik.address=:${PORTS.ping}/tcp`,
     '--ping=true',
     // Prometheus metrics on the `traefik` entry point (the ping port, never the Service's):
@@ -168,7 +186,7 @@ function deployment(input: IngressInput, metadata: KubeObject['metadata']): Kube
               name: NAME,
               image: input.image,
               imagePullPolicy: 'IfNotPresent',
-              args: traefikArgs(input.trustedCidrs, input.settings.tls),
+              args: traefikArgs(input.trustedCidrs, input.settings.tls, input.drainOnStop),
               ports: [
                 { name: 'web', containerPort: PORTS.web, protocol: 'TCP' },
                 { name: 'websecure', containerPort: PORTS.websecure, protocol: 'TCP' },

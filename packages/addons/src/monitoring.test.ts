@@ -45,7 +45,7 @@ test('monitoring golden: operator, Prometheus, its Service, kube-state-metrics, 
       nodeExporter: IMAGES.node_exporter,
     },
     prometheusVersion: 'v3.16.0',
-    version: '0.85',
+    version: '0.85.0-berth.2',
     settings: parseAddonSettings('monitoring', {}) as MonitoringSettings,
     crds: CRDS,
   });
@@ -54,7 +54,7 @@ test('monitoring golden: operator, Prometheus, its Service, kube-state-metrics, 
 
 test('monitoring: CRDs first and without the addon label; the rest labelled and of kinds removal knows', () => {
   const rendered = renderAddon(
-    { name: 'monitoring', version: '0.85', config: { retention: '12h', replicas: '2' } },
+    { name: 'monitoring', version: '0.85.0-berth.2', config: { retention: '12h', replicas: '2' } },
     { images: IMAGES, subnetCidr: '10.1.0.0/24', crds: CRDS },
   );
   assert.ok('objects' in rendered);
@@ -82,7 +82,7 @@ test('monitoring: CRDs first and without the addon label; the rest labelled and 
 
 test('the query API contract: Service "prometheus" in berth-monitoring, port "web" 9090', () => {
   const rendered = renderAddon(
-    { name: 'monitoring', version: '0.85' },
+    { name: 'monitoring', version: '0.85.0-berth.2' },
     { images: IMAGES, subnetCidr: '10.1.0.0/24', crds: CRDS },
   );
   assert.ok('objects' in rendered);
@@ -104,7 +104,7 @@ test('the query API contract: Service "prometheus" in berth-monitoring, port "we
 test('monitoring needs every image and the CRDs, and names the command that builds them', () => {
   const { node_exporter: _gone, ...partial } = IMAGES;
   const noImage = renderAddon(
-    { name: 'monitoring', version: '0.85' },
+    { name: 'monitoring', version: '0.85.0-berth.2' },
     { images: partial, subnetCidr: '10.1.0.0/24', crds: CRDS },
   );
   assert.deepEqual(noImage, {
@@ -112,8 +112,36 @@ test('monitoring needs every image and the CRDs, and names the command that buil
       'the platform registry holds no berth/node_exporter image (berth components install default --only monitoring)',
   });
   const noCrds = renderAddon(
-    { name: 'monitoring', version: '0.85' },
+    { name: 'monitoring', version: '0.85.0-berth.2' },
     { images: IMAGES, subnetCidr: '10.1.0.0/24' },
   );
   assert.ok('missing' in noCrds && /CRDs/.test(noCrds.missing));
+});
+
+test('0.85.0-berth.1 runs Prometheus v3.15.1 from its own image; berth.2 v3.16.0', () => {
+  const images = { ...IMAGES, 'prometheus-v3.15.1': 'r/berth/prometheus:v3.15.1' };
+  const prometheusOf = (version: string) => {
+    const rendered = renderAddon(
+      { name: 'monitoring', version },
+      { images, subnetCidr: '10.1.0.0/24', crds: CRDS },
+    );
+    assert.ok('objects' in rendered, version);
+    const cr = rendered.objects.find((o) => o.kind === 'Prometheus') as unknown as {
+      spec: { image: string; version: string };
+    };
+    return [cr.spec.image, cr.spec.version];
+  };
+  assert.deepEqual(prometheusOf('0.85.0-berth.1'), ['r/berth/prometheus:v3.15.1', 'v3.15.1']);
+  assert.deepEqual(prometheusOf('0.85.0-berth.2'), ['r/berth/prometheus:v3.16.0', 'v3.16.0']);
+  const { 'prometheus-v3.15.1': _gone, ...without } = images;
+  assert.deepEqual(
+    renderAddon(
+      { name: 'monitoring', version: '0.85.0-berth.1' },
+      { images: without, subnetCidr: '10.1.0.0/24', crds: CRDS },
+    ),
+    {
+      missing:
+        'the platform registry holds no berth/prometheus:v3.15.1 image (berth components install default --only monitoring)',
+    },
+  );
 });

@@ -6,7 +6,13 @@ import {
   type IngressSettings,
   type MonitoringSettings,
 } from '@berth/api-types';
-import { INGRESS, METRICS_SERVER, MONITORING } from './catalog.js';
+import {
+  INGRESS,
+  INGRESS_VERSIONS,
+  METRICS_SERVER,
+  MONITORING,
+  MONITORING_VERSIONS,
+} from './catalog.js';
 import { ingressObjects } from './ingress.js';
 import { metricsServerObjects } from './metrics-server.js';
 import { monitoringObjects, MONITORING_CRDS, type MonitoringImages } from './monitoring.js';
@@ -50,6 +56,8 @@ function renderIngress(
   addon: { name: string; version: string; config?: Record<string, string> },
   context: RenderContext,
 ): Rendered {
+  const revision = INGRESS_VERSIONS[addon.version];
+  if (revision === undefined) return { missing: notInCatalog(addon, INGRESS_VERSIONS) };
   const image = context.images['traefik'];
   if (image === undefined)
     return {
@@ -62,8 +70,18 @@ function renderIngress(
       version: addon.version,
       settings,
       trustedCidrs: [context.subnetCidr],
+      drainOnStop: revision.drainOnStop,
     }),
   };
+}
+
+/**
+ * The platform image a component binary becomes: `berth/<binary>`, or for a binary built once per
+ * upstream version (`prometheus-v3.15.1`, `metrics-server-v0.8.0`) `berth/<name>:<version>`.
+ */
+function imageName(binary: string): string {
+  const versioned = /^(.+)-(v\d+\.\d+\.\d+)$/.exec(binary);
+  return versioned ? `berth/${versioned[1]}:${versioned[2]}` : `berth/${binary}`;
 }
 
 /** metrics-server at a catalog version: each version has its own component and image. */
@@ -82,25 +100,36 @@ export function metricsServerComponent(version: string): string {
   return `metrics-server-v${version}`;
 }
 
-const MONITORING_IMAGES: Record<keyof MonitoringImages, string> = {
+/** The component binary behind each monitoring image; Prometheus's depends on the version. */
+const monitoringBinaries = (prometheus: string): Record<keyof MonitoringImages, string> => ({
   operator: 'prometheus-operator',
   configReloader: 'prometheus-config-reloader',
-  prometheus: 'prometheus',
+  prometheus,
   kubeStateMetrics: 'kube-state-metrics',
   nodeExporter: 'node_exporter',
-};
+});
+
+/** Why a stored version renders nothing: the catalog no longer has it (the API refuses it). */
+function notInCatalog(
+  addon: { name: string; version: string },
+  versions: Readonly<Record<string, unknown>>,
+): string {
+  return `addon ${addon.name} has no version "${addon.version}" in this Berth's catalog (known: ${Object.keys(versions).join(', ')}): choose one of those`;
+}
 
 function renderMonitoring(
   addon: { name: string; version: string; config?: Record<string, string> },
   context: RenderContext,
 ): Rendered {
+  const revision = MONITORING_VERSIONS[addon.version];
+  if (revision === undefined) return { missing: notInCatalog(addon, MONITORING_VERSIONS) };
   const settings = parseAddonSettings(addon.name, addon.config) as MonitoringSettings;
   const images: Partial<MonitoringImages> = {};
-  for (const [key, binary] of Object.entries(MONITORING_IMAGES)) {
+  for (const [key, binary] of Object.entries(monitoringBinaries(revision.prometheus))) {
     const image = context.images[binary];
     if (image === undefined)
       return {
-        missing: `the platform registry holds no berth/${binary} image (${BUILD_HINT} monitoring)`,
+        missing: `the platform registry holds no ${imageName(binary)} image (${BUILD_HINT} monitoring)`,
       };
     images[key as keyof MonitoringImages] = image;
   }

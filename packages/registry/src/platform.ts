@@ -35,10 +35,11 @@ export interface PlatformImageSources {
   /** metrics-server at each version the cache holds (`--only addons`): `berth/metrics-server:<version>`. */
   metricsServer?: readonly BinaryAtVersion[];
   /**
-   * The monitoring addon's binaries the cache holds (built on demand: `--only monitoring`), by
-   * binary name: each becomes `berth/<binary>`.
+   * The monitoring addon's binaries the cache holds (built on demand: `--only monitoring`), each
+   * `berth/<binary>:<version>`; a binary may come at several versions (Prometheus does: one per
+   * catalog version).
    */
-  monitoring?: Readonly<Record<string, BinaryAtVersion>>;
+  monitoring?: readonly (BinaryAtVersion & { binary: string })[];
   /**
    * The host's fio (Debian's `/usr/bin/fio`, `scripts/install-host-deps --with-test-deps`): with
    * busybox, `berth/fio`. Dynamically linked: its libraries come from the host too.
@@ -82,10 +83,15 @@ export async function loadPlatformImages(
   for (const m of sources.metricsServer ?? [])
     if (once(`metrics-server:${m.version}`))
       images.push(metricsServerImage({ binary: await readFile(m.path), version: m.version }));
-  for (const [binary, found] of Object.entries(sources.monitoring ?? {}))
-    images.push(
-      monitoringImage({ binary, content: await readFile(found.path), version: found.version }),
-    );
+  for (const m of sources.monitoring ?? [])
+    if (once(`${m.binary}:${m.version}`))
+      images.push(
+        monitoringImage({
+          binary: m.binary,
+          content: await readFile(m.path),
+          version: m.version,
+        }),
+      );
   if (sources.busybox) {
     const { stdout } = await run(sources.busybox.path, ['--list-full']);
     const busybox = {

@@ -4,7 +4,8 @@
  * the host to the floating IP. It proves the seeds' scheme: an Ingress with two hosts routes to
  * two Services through the ingress load balancer (ACTIVE_STANDBY, PROXY v2 to Traefik), the
  * backend pod sees and logs the host's real address, TLS from a `kubernetes.io/tls` Secret
- * terminates at the ingress; the alternative scheme (`tls=loadbalancer`: TLS ends at the load
+ * terminates at the ingress; an upgrade from catalog version 3.6.12-berth.1 to berth.2 rolls
+ * Traefik while requests keep being answered; the alternative scheme (`tls=loadbalancer`: TLS ends at the load
  * balancer with a Secret's certificate, HTTP pools, the host's address in X-Forwarded-For) serves
  * HTTPS and switching back restores PROXY v2; a setting that leaves the pods unschedulable ends Failed with the
  * scheduler's reason; removal deletes every object and the load balancer; the leak checker
@@ -81,15 +82,26 @@ describe('the ingress addon on a local cluster of real nodes', { skip, concurren
 
   after(() => tearDownBerth(env, b));
 
-  test('berth addon install ingress --wait: Traefik available, default IngressClass, PROXY v2 load balancer', async () => {
+  test('berth addon install ingress --version 3.6.12-berth.1 --wait: Traefik available, default IngressClass, PROXY v2 load balancer', async () => {
     await createClusterWithReadyNodes(b, 'ing', 2, kubeconfig);
     const started = Date.now();
-    await b.berth('addon', 'install', 'ing', 'ingress', '--wait', '--timeout', '5m');
+    // The older catalog version, so that the upgrade below is a real one.
+    await b.berth(
+      'addon',
+      'install',
+      'ing',
+      'ingress',
+      '--version',
+      '3.6.12-berth.1',
+      '--wait',
+      '--timeout',
+      '5m',
+    );
     const took = (Date.now() - started) / 1000;
     process.stdout.write(`# ingress addon: request → Installed in ${took.toFixed(1)} s\n`);
     const [ingress] = await addons();
     assert.equal(ingress.status.phase, 'Installed', JSON.stringify(ingress));
-    assert.equal(ingress.status.version, '3.6');
+    assert.equal(ingress.status.version, '3.6.12-berth.1');
     const cluster = await b.api('GET', '/v1/projects/default/clusters/ing');
     const ready = cluster.status.conditions.find((c: Json) => c.type === 'AddonsReady');
     assert.equal(ready?.status, 'True', JSON.stringify(ready));
@@ -230,6 +242,63 @@ describe('the ingress addon on a local cluster of real nodes', { skip, concurren
     assert.match(logs, new RegExp(`app=alpha host=a\\.example\\.test x-real-ip=${client} `), logs);
     const unknown = await get('http', address, 'c.example.test');
     assert.equal(unknown.status, 404, 'a host no rule names is not routed');
+  });
+
+  test('upgrade to 3.6.12-berth.2 rolls Traefik with drain-on-stop while the Ingress keeps serving', async () => {
+    // Requests through the floating IP all along the rollout: each answered or not.
+    let stop = false;
+    const outcomes = { ok: 0, failed: 0 };
+    const load = (async () => {
+      while (!stop) {
+        const r = await get('http', address, 'a.example.test').catch(() => undefined);
+        if (r?.status === 200) outcomes.ok++;
+        else outcomes.failed++;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
+    const started = Date.now();
+    try {
+      await b.berth(
+        'addon',
+        'install',
+        'ing',
+        'ingress',
+        '--version',
+        '3.6.12-berth.2',
+        '--wait',
+        '--timeout',
+        '5m',
+      );
+      await k('-n', 'berth-ingress', 'rollout', 'status', 'deployment/traefik', '--timeout=120s');
+    } finally {
+      stop = true;
+      await load;
+    }
+    process.stdout.write(
+      `# ingress upgrade 3.6.12-berth.1 → berth.2: ${((Date.now() - started) / 1000).toFixed(1)} s; requests answered ${outcomes.ok}, failed ${outcomes.failed}\n`,
+    );
+    const [ingress] = await addons();
+    assert.equal(ingress.status.phase, 'Installed', JSON.stringify(ingress));
+    assert.equal(ingress.status.version, '3.6.12-berth.2');
+    const deployment = JSON.parse(
+      await k('-n', 'berth-ingress', 'get', 'deploy', 'traefik', '-o', 'json'),
+    );
+    assert.equal(deployment.metadata.labels['addons.berth.dev/version'], '3.6.12-berth.2');
+    assert.ok(
+      (deployment.spec.template.spec.containers[0].args as string[]).includes(
+        '--entryPoints.web.transport.lifeCycle.requestAcceptGraceTimeout=10s',
+      ),
+    );
+    assert.equal(deployment.status.updatedReplicas, 2);
+    assert.ok(outcomes.ok > 0, 'requests were answered during the rollout');
+    // The ingress kept serving: the same load balancer, the host's address still seen.
+    assert.ok(
+      outcomes.failed <= Math.ceil((outcomes.ok + outcomes.failed) * 0.05),
+      `too many requests failed during the upgrade: ${JSON.stringify(outcomes)}`,
+    );
+    const after = await get('http', address, 'a.example.test');
+    assert.equal(after.status, 200);
+    assert.match(after.body, new RegExp(`x-real-ip=${escape(env.ext(1))} `), after.body);
   });
 
   test('TLS from the kubernetes.io/tls Secret terminates at the ingress', async () => {

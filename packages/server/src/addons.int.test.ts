@@ -49,15 +49,15 @@ for (const backend of storeBackends()) {
     test('installing ingress writes spec.addons with the default version and opens AddonInstall', async () => {
       const reply = await api.post(`${BASE}/web/addons`, { name: 'ingress' });
       assert.equal(reply.status, 202, reply.text);
-      assert.deepEqual(reply.body.addon, { name: 'ingress', version: '3.6' });
+      assert.deepEqual(reply.body.addon, { name: 'ingress', version: '3.6.12-berth.2' });
       assert.equal(reply.body.operation.kind, 'AddonInstall');
       assert.equal(reply.body.operation.target.addon, 'ingress');
       assert.equal(reply.body.operation.phase, 'Pending');
       const cluster = (await api.get(`${BASE}/web`)).body;
-      assert.deepEqual(cluster.spec.addons, [{ name: 'ingress', version: '3.6' }]);
+      assert.deepEqual(cluster.spec.addons, [{ name: 'ingress', version: '3.6.12-berth.2' }]);
       assert.equal(reply.body.operation.target.generation, cluster.metadata.generation);
       const listed = (await api.get(`${BASE}/web/addons`)).body.items;
-      assert.deepEqual(listed, [{ name: 'ingress', version: '3.6' }]);
+      assert.deepEqual(listed, [{ name: 'ingress', version: '3.6.12-berth.2' }]);
     });
 
     test('changing settings replaces the entry; bad settings are 400 naming the field', async () => {
@@ -67,7 +67,7 @@ for (const backend of storeBackends()) {
       });
       assert.equal(changed.status, 202, changed.text);
       assert.deepEqual((await api.get(`${BASE}/web`)).body.spec.addons, [
-        { name: 'ingress', version: '3.6', config: { replicas: '3' } },
+        { name: 'ingress', version: '3.6.12-berth.2', config: { replicas: '3' } },
       ]);
       const cases: [Record<string, unknown>, string][] = [
         [{ name: 'ingress', config: { replicas: '9' } }, 'config.replicas'],
@@ -164,7 +164,7 @@ for (const backend of storeBackends()) {
       assert.equal(reply.status, 202, reply.text);
       assert.deepEqual(reply.body.addon, {
         name: 'monitoring',
-        version: '0.85',
+        version: '0.85.0-berth.2',
         config: { retention: '2d', replicas: '1' },
       });
       assert.equal(reply.body.operation.kind, 'AddonInstall');

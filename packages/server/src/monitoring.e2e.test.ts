@@ -1,12 +1,13 @@
 /**
  * End to end: the monitoring addon on a real local cluster of one master and two real nodes,
  * driven as a user would — the CLI (`berth addon …`) and kubectl. It proves: `berth addon install
- * <c> monitoring --wait` ends Installed (the operator, kube-state-metrics, node-exporter on every
+ * <c> monitoring --version 0.85.0-berth.1 --wait` ends Installed (the operator, kube-state-metrics, node-exporter on every
  * node and the operator's Prometheus StatefulSet available); Prometheus answers queries through
  * the kube-apiserver's service proxy at the contract's path
  * (`/api/v1/namespaces/berth-monitoring/services/prometheus:web/proxy/api/v1/query`), counting the
  * cluster's nodes and finding the API server, kubelets, CoreDNS, node-exporter and
  * kube-state-metrics up; a user's own ServiceMonitor in its own namespace is scraped; with the
+ * upgrade to 0.85.0-berth.2 replaces Prometheus v3.15.1 with v3.16.0 and it answers again; with the
  * ingress addon installed, Traefik's pods are scraped through the PodMonitor; Berth's own API
  * (`GET …/monitoring/query`, `query_range`) and `berth monitoring query` answer a viewer with the
  * same data (the console's dashboards ask these); removal
@@ -34,6 +35,7 @@ const BINARIES = [
   'prometheus-operator',
   'prometheus-config-reloader',
   'prometheus',
+  'prometheus-v3.15.1',
   'kube-state-metrics',
   'node_exporter',
 ];
@@ -71,6 +73,10 @@ describe(
       return answer.data.result as Json[];
     };
     const value = (r: Json | undefined) => (r === undefined ? undefined : Number(r.value[1]));
+    /** The running Prometheus's own version, from its build-info API through the same proxy. */
+    const prometheusVersion = async (): Promise<string> =>
+      JSON.parse(await k('get', '--raw', QUERY.replace(/query$/, 'status/buildinfo'))).data
+        .version as string;
 
     before(async () => {
       ({ env, b } = await startBerth());
@@ -82,12 +88,24 @@ describe(
     test('berth addon install monitoring --wait: operator, Prometheus, kube-state-metrics, node-exporter', async () => {
       await createClusterWithReadyNodes(b, 'mon', 2, kubeconfig);
       const started = Date.now();
-      await b.berth('addon', 'install', 'mon', 'monitoring', '--wait', '--timeout', '5m');
+      // The older catalog version (Prometheus v3.15.1), so that the upgrade below is a real one.
+      await b.berth(
+        'addon',
+        'install',
+        'mon',
+        'monitoring',
+        '--version',
+        '0.85.0-berth.1',
+        '--wait',
+        '--timeout',
+        '5m',
+      );
       const took = (Date.now() - started) / 1000;
       process.stdout.write(`# monitoring addon: request → Installed in ${took.toFixed(1)} s\n`);
       const [monitoring] = await addons();
       assert.equal(monitoring.status.phase, 'Installed', JSON.stringify(monitoring));
-      assert.equal(monitoring.status.version, '0.85');
+      assert.equal(monitoring.status.version, '0.85.0-berth.1');
+      assert.equal(await prometheusVersion(), '3.15.1');
       const sts = JSON.parse(
         await k('-n', 'berth-monitoring', 'get', 'statefulset', 'prometheus-berth', '-o', 'json'),
       );
@@ -237,6 +255,50 @@ describe(
         'berth_e2e_answer scraped from the user’s ServiceMonitor',
         async () => value((await query('berth_e2e_answer{namespace="team"}'))[0]),
         { timeoutMs: 150_000, intervalMs: 2000 },
+      );
+      assert.equal(answer, 42);
+    });
+
+    test('upgrade to 0.85.0-berth.2: Prometheus v3.16.0 rolls out and answers again', async () => {
+      const started = Date.now();
+      await b.berth(
+        'addon',
+        'install',
+        'mon',
+        'monitoring',
+        '--version',
+        '0.85.0-berth.2',
+        '--wait',
+        '--timeout',
+        '5m',
+      );
+      process.stdout.write(
+        `# monitoring upgrade 0.85.0-berth.1 → berth.2: Installed in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+      );
+      const [monitoring] = await addons();
+      assert.equal(monitoring.status.phase, 'Installed', JSON.stringify(monitoring));
+      assert.equal(monitoring.status.version, '0.85.0-berth.2');
+      // Installed waited for the new pod: the Prometheus answering is already v3.16.0.
+      assert.equal(await prometheusVersion(), '3.16.0');
+      const sts = JSON.parse(
+        await k('-n', 'berth-monitoring', 'get', 'statefulset', 'prometheus-berth', '-o', 'json'),
+      );
+      const images = (sts.spec.template.spec.containers as Json[]).map((c) => c.image as string);
+      assert.ok(
+        images.some((i) => i.endsWith('/berth/prometheus:v3.16.0')),
+        images.join(', '),
+      );
+      const nodeCount = (await nodes(kubeconfig)).length;
+      const count = await until(
+        'count(kube_node_info) from the upgraded Prometheus',
+        async () => value((await query('count(kube_node_info)'))[0]),
+        { timeoutMs: 120_000, intervalMs: 2000 },
+      );
+      assert.equal(count, nodeCount);
+      const answer = await until(
+        'the user’s ServiceMonitor scraped by the upgraded Prometheus',
+        async () => value((await query('berth_e2e_answer{namespace="team"}'))[0]),
+        { timeoutMs: 120_000, intervalMs: 2000 },
       );
       assert.equal(answer, 42);
     });

@@ -24,7 +24,7 @@ for (const backend of storeBackends()) {
     const setAddonPhase = (phase: 'Installing' | 'Installed') =>
       t.store.clusters.updateStatus({ project: 'default', name: 'mon' }, (s) => ({
         ...s,
-        addons: [{ name: 'monitoring', version: '0.85', phase }],
+        addons: [{ name: 'monitoring', version: '0.85.0-berth.2', phase }],
       }));
 
     before(async () => {

@@ -227,8 +227,8 @@ function platformImageRefs(
     addons: {
       ...addons,
       ...Object.fromEntries(
-        metricsServerComponents(components)
-          .map((c) => [c.name, `berth/metrics-server:${c.version}`] as const)
+        versionedAddonComponents(components)
+          .map((c) => [c.name, `berth/${c.base}:${c.version}`] as const)
           .filter(([, image]) => published.has(image))
           .map(([name, image]) => [name, `${endpoint}/${image}`]),
       ),
@@ -236,14 +236,17 @@ function platformImageRefs(
   };
 }
 
-/** The components building metrics-server, one per catalog version (`metrics-server-v0.8.0`). */
-function metricsServerComponents(components: ComponentStore) {
+/**
+ * Addon components built once per upstream version, named `<image>-<version>` with one binary of
+ * that name (`metrics-server-v0.8.0`, `prometheus-v3.15.1`): each is published as
+ * `berth/<image>:<version>` beside the others of its name, so catalog versions can pick one.
+ */
+function versionedAddonComponents(components: ComponentStore) {
   return components
     .resolve('default')
-    .components.filter((c) => c.name.startsWith(METRICS_SERVER_COMPONENT_PREFIX));
+    .components.filter((c) => c.name.endsWith(`-${c.version}`) && c.name in c.spec.binaries)
+    .map((c) => ({ ...c, base: c.name.slice(0, -(c.version.length + 1)) }));
 }
-
-const METRICS_SERVER_COMPONENT_PREFIX = 'metrics-server-v';
 
 async function publishWithRetries(
   options: PlatformRegistryOptions,
@@ -317,14 +320,17 @@ async function imageSources(options: PlatformRegistryOptions) {
   const busybox = await find('busybox', 'default');
   const traefik = await findOptional('traefik');
   const metricsServer: BinaryAtVersion[] = [];
-  for (const component of metricsServerComponents(options.components)) {
-    const found = await findOptional(component.name);
-    if (found) metricsServer.push(found);
-  }
-  const monitoring: Record<string, BinaryAtVersion> = {};
+  const monitoring: (BinaryAtVersion & { binary: string })[] = [];
   for (const binary of Object.keys(MONITORING_IMAGE_PATHS)) {
     const found = await findOptional(binary);
-    if (found) monitoring[binary] = found;
+    if (found) monitoring.push({ binary, ...found });
+  }
+  for (const component of versionedAddonComponents(options.components)) {
+    const found = await findOptional(component.name);
+    if (!found) continue;
+    if (component.base === 'metrics-server') metricsServer.push(found);
+    else if (component.base in MONITORING_IMAGE_PATHS)
+      monitoring.push({ binary: component.base, ...found });
   }
   const fio = options.fio ?? DEFAULT_FIO;
   const hasFio = await access(fio).then(

@@ -108,6 +108,8 @@ test(
     const metricsServers: string[] = [];
     for (const v of ['v0.8.0', 'v0.8.1'])
       if (await has(`metrics-server-${v}`)) metricsServers.push(v);
+    // The older catalog version's Prometheus is its own component, published beside v3.16.0.
+    const olderPrometheus = (await has('prometheus-v3.15.1')) ? ['v3.15.1'] : [];
     // And berth/<binary> for each monitoring addon binary the cache holds (`--only monitoring`).
     const monitoring: Record<string, string> = {};
     for (const binary of Object.keys(MONITORING_IMAGE_PATHS))
@@ -130,6 +132,7 @@ test(
         'berth/coredns:v1.14.7',
         ...(fio === undefined ? [] : [`berth/fio:${fio}`, 'berth/fio:latest']),
         ...metricsServers.map((v) => `berth/metrics-server:${v}`),
+        ...olderPrometheus.map((v) => `berth/prometheus:${v}`),
         ...Object.entries(monitoring).map(([binary, version]) => `berth/${binary}:${version}`),
         'berth/toolbox:0.1.0',
         'berth/toolbox:latest',
@@ -150,6 +153,12 @@ test(
           metricsServers.map((v) => [
             `metrics-server-${v}`,
             `127.0.0.1:${port}/berth/metrics-server:${v}`,
+          ]),
+        ),
+        ...Object.fromEntries(
+          olderPrometheus.map((v) => [
+            `prometheus-${v}`,
+            `127.0.0.1:${port}/berth/prometheus:${v}`,
           ]),
         ),
       },

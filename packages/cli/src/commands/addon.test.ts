@@ -25,18 +25,18 @@ test('addon install sends name, version and --set settings; list shows phase and
   const fake = await startFakeApi();
   t.after(() => fake.close());
   fake.on('POST', /\/clusters\/web\/addons$/, (_q, res) =>
-    json(res, 202, { addon: { name: 'ingress', version: '3.6' }, operation }),
+    json(res, 202, { addon: { name: 'ingress', version: '3.6.12-berth.2' }, operation }),
   );
   fake.on('GET', /\/clusters\/web\/addons$/, (_q, res) =>
     json(res, 200, {
       items: [
         {
           name: 'ingress',
-          version: '3.6',
+          version: '3.6.12-berth.2',
           config: { replicas: '3' },
           status: {
             name: 'ingress',
-            version: '3.6',
+            version: '3.6.12-berth.2',
             phase: 'Installed',
             message: '3 pods available',
           },
@@ -46,13 +46,13 @@ test('addon install sends name, version and --set settings; list shows phase and
   );
   const env = { BERTH_ENDPOINT: fake.endpoint, BERTH_TOKEN: 'berth_member' };
   const install = await runCli(
-    ['addon', 'install', 'web', 'ingress', '--version', '3.6', '--set', 'replicas=3'],
+    ['addon', 'install', 'web', 'ingress', '--version', '3.6.12-berth.2', '--set', 'replicas=3'],
     { env },
   );
   assert.equal(install.code, 0, install.stderr);
   assert.deepEqual(fake.seen[0]?.body, {
     name: 'ingress',
-    version: '3.6',
+    version: '3.6.12-berth.2',
     config: { replicas: '3' },
   });
   assert.match(install.stdout, /accepted, operation op-1/);
@@ -60,7 +60,7 @@ test('addon install sends name, version and --set settings; list shows phase and
   assert.equal(list.code, 0, list.stderr);
   assert.match(
     list.stdout,
-    /^NAME +VERSION +PHASE +SETTINGS +MESSAGE\ningress +3\.6 +Installed +replicas=3 +3 pods available\n$/,
+    /^NAME +VERSION +PHASE +SETTINGS +MESSAGE\ningress +3\.6\.12-berth\.2 +Installed +replicas=3 +3 pods available\n$/,
   );
   const bad = await runCli(['addon', 'install', 'web', 'ingress', '--set', 'replicas'], { env });
   assert.notEqual(bad.code, 0);

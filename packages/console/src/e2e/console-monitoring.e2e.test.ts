@@ -65,7 +65,11 @@ describe(
           phase: 'Running',
           nodes: { ready: 2, total: 3 },
           ...(name === 'mon'
-            ? { addons: [{ name: 'monitoring', version: '0.85', phase: 'Installed' as const }] }
+            ? {
+                addons: [
+                  { name: 'monitoring', version: '0.85.0-berth.2', phase: 'Installed' as const },
+                ],
+              }
             : {}),
         }));
       }

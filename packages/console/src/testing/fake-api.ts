@@ -126,7 +126,12 @@ export const CATALOG = {
     { name: 'az2', available: true },
   ],
   addons: [
-    { name: 'monitoring', description: 'Prometheus', versions: ['0.85'], defaultVersion: '0.85' },
+    {
+      name: 'monitoring',
+      description: 'Prometheus',
+      versions: ['0.85.0-berth.2'],
+      defaultVersion: '0.85.0-berth.2',
+    },
   ],
 };
 

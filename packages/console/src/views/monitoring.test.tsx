@@ -16,7 +16,7 @@ function withMonitoring(phase?: 'Installing' | 'Installed' | 'Failed') {
   const c = cluster('web');
   return {
     ...c,
-    spec: { ...c.spec, addons: [{ name: 'monitoring', version: '0.85' }] },
+    spec: { ...c.spec, addons: [{ name: 'monitoring', version: '0.85.0-berth.2' }] },
     status: {
       ...c.status,
       ...(phase
@@ -24,7 +24,7 @@ function withMonitoring(phase?: 'Installing' | 'Installed' | 'Failed') {
             addons: [
               {
                 name: 'monitoring',
-                version: '0.85',
+                version: '0.85.0-berth.2',
                 phase,
                 message: 'waiting',
                 reason: 'Unschedulable',
@@ -138,7 +138,7 @@ test('not installed: a member may install it (POST …/addons); a viewer is told
   const api = fakeApi('member').on('POST', `${PATH}/addons`, () =>
     json(
       {
-        addon: { name: 'monitoring', version: '0.85' },
+        addon: { name: 'monitoring', version: '0.85.0-berth.2' },
         operation: { id: 'op-3', phase: 'Pending', target: {} },
       },
       202,
@@ -216,8 +216,8 @@ test('the cluster page offers the Monitoring tab only where the addon is or coul
   const item = {
     name: 'monitoring',
     description: 'Prometheus',
-    versions: ['0.85'],
-    defaultVersion: '0.85',
+    versions: ['0.85.0-berth.2'],
+    defaultVersion: '0.85.0-berth.2',
   };
   assert.equal(await tabs([{ ...item, installable: false }], cluster('web')), false);
   assert.equal(await tabs([{ ...item, installable: true }], cluster('web')), true);

@@ -73,7 +73,7 @@ test('install applies the objects with field manager berth-addons and is Install
   assert.ok(h.api.get(DEPLOYMENT) && h.api.get(SERVICE) && h.api.get('IngressClass//berth'));
   assert.ok([...h.api.objects.values()].every((o) => o.fieldManager === 'berth-addons'));
   assert.equal(h.addon()?.phase, 'Installing');
-  assert.equal(h.addon()?.version, '3.6');
+  assert.equal(h.addon()?.version, '3.6.12-berth.2');
   assert.match(h.addon()?.message ?? '', /deployment berth-ingress\/traefik: 0\/2 available/);
   assert.equal(h.condition()?.status, 'False');
   assert.equal(h.store.operations.get(op.id)?.phase, 'Running');
@@ -267,7 +267,7 @@ test('an upgrade prunes objects of the addon that the new version no longer has'
   assert.ok(h.api.deleted.includes('ConfigMap/berth-ingress/traefik-config'));
   assert.ok(!h.api.deleted.includes(DEPLOYMENT), "today's objects stay");
   const labels = h.api.get(DEPLOYMENT)?.metadata.labels ?? {};
-  assert.equal(labels['addons.berth.dev/version'], '3.6');
+  assert.equal(labels['addons.berth.dev/version'], '3.6.12-berth.2');
 });
 
 test('metrics-server: Installed only once its APIService is Available; an upgrade waits for the new revision', async () => {

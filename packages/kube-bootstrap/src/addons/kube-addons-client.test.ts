@@ -43,16 +43,18 @@ test('a DaemonSet wants one pod per scheduled node', () => {
   assert.deepEqual(workloadPods('DaemonSet', ds), { desired: 3, available: 2 });
 });
 
-test('a Prometheus is available as its operator says: Available=True for its generation', () => {
+test('a Prometheus is available as its operator says: Available=True for its generation, pods updated', () => {
   const prometheus = (
     available: string,
     observedGeneration: number,
     availableReplicas: number,
+    updatedReplicas = availableReplicas,
   ): Workload => ({
     metadata: { name: 'berth', generation: 2 },
     spec: { replicas: 1 },
     status: {
       availableReplicas,
+      updatedReplicas,
       conditions: [{ type: 'Available', status: available, observedGeneration }],
     },
   });
@@ -65,6 +67,11 @@ test('a Prometheus is available as its operator says: Available=True for its gen
     available: 0,
   });
   assert.deepEqual(workloadPods('Prometheus', prometheus('True', 1, 1)), {
+    desired: 1,
+    available: 0,
+  });
+  // An upgrade: the operator says Available while the old pod still runs the previous spec.
+  assert.deepEqual(workloadPods('Prometheus', prometheus('True', 2, 1, 0)), {
     desired: 1,
     available: 0,
   });

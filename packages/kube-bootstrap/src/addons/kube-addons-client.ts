@@ -283,13 +283,17 @@ export function workloadPods(kind: string, item: Workload): { desired: number; a
 
 /**
  * A Prometheus's pods as its operator reports them: available once its `Available` condition is
- * True for the current generation (all replicas of its StatefulSet ready; `Degraded` is False).
+ * True for the current generation (all replicas of its StatefulSet ready; `Degraded` is False),
+ * and only those running the current spec (`updatedReplicas`), so an upgrade is not Installed
+ * while an old pod still serves.
  */
 function prometheusPods(item: Workload): { desired: number; available: number } {
   const desired = item.spec?.replicas ?? 1;
-  const available = item.status?.conditions?.find((c) => c.type === 'Available');
+  const s = item.status ?? {};
+  const available = s.conditions?.find((c) => c.type === 'Available');
   const current =
     available?.status === 'True' &&
     (available.observedGeneration ?? 0) >= (item.metadata?.generation ?? 0);
-  return { desired, available: current ? (item.status?.availableReplicas ?? 0) : 0 };
+  const pods = Math.min(s.availableReplicas ?? 0, s.updatedReplicas ?? 0);
+  return { desired, available: current ? pods : 0 };
 }
