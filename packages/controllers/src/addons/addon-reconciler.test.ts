@@ -9,7 +9,7 @@ import { applyClusterDefaults, type Cluster, type ClusterAddon } from '@berth/ap
 import { ADDONS_READY } from '@berth/controller-ports';
 import { MemoryControllerStore } from '../testing/memory-store.js';
 import { FakeAddonsApi } from '../testing/fake-addons-api.js';
-import { AddonReconciler, DEFAULT_ADDON_POLICY } from './addon-reconciler.js';
+import { AddonReconciler, CRD_REFRESH_MS, DEFAULT_ADDON_POLICY } from './addon-reconciler.js';
 
 const DEPLOYMENT = 'Deployment/berth-ingress/traefik';
 const SERVICE = 'Service/berth-ingress/traefik';
@@ -412,4 +412,30 @@ test('monitoring: a pass that meets a custom kind not yet served is Installing, 
   await h.pass();
   assert.ok(h.api.get(PROMETHEUS), 'the next pass applies it');
   assert.equal(h.addon('monitoring')?.phase, 'Installing');
+});
+
+test('monitoring: unchanged CRDs are not sent on every pass, only after CRD_REFRESH_MS or a failed apply', async () => {
+  const h = monitoringSetup();
+  const crdApplies = () =>
+    h.api.applied.filter((k) => k.startsWith('CustomResourceDefinition/')).length;
+  await h.pass();
+  assert.equal(crdApplies(), 5);
+  await h.pass();
+  assert.equal(crdApplies(), 5, 'the second pass sends no CRD');
+  assert.ok(
+    h.api.applied.filter((k) => k === PROMETHEUS).length >= 2,
+    'the rest is applied every pass',
+  );
+  h.advance(CRD_REFRESH_MS);
+  await h.pass();
+  assert.equal(crdApplies(), 10, 'refreshed after CRD_REFRESH_MS');
+  h.api.applyError = new Error('connection reset');
+  await h.pass();
+  h.api.applyError = undefined;
+  await h.pass();
+  assert.equal(crdApplies(), 15, 'sent again after a failed apply');
+  // Changed CRDs (a new module version) go out at once.
+  h.api.crds = h.api.crds.map((c) => ({ ...c, spec: { changed: true } }));
+  await h.pass();
+  assert.equal(crdApplies(), 20);
 });

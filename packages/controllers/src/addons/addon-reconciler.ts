@@ -17,6 +17,7 @@
  * Cluster deletion needs nothing from here: teardown deletes the servers and every Service load
  * balancer of the cluster by its tags.
  */
+import { createHash } from 'node:crypto';
 import type { AddonStatus, Cluster, ClusterAddon, Operation } from '@berth/api-types';
 import type { Logger, Reconciler, Result } from '@berth/controller-kit';
 import {
@@ -31,6 +32,7 @@ import {
 } from '@berth/addons';
 import {
   ADDONS_READY,
+  type AddonObject,
   type AddonObjectRef,
   type ClusterAddonsApi,
   type ClusterAddonsClient,
@@ -64,6 +66,8 @@ const CUSTOM_KINDS: ReadonlySet<string> = new Set(
 
 const SERVING_PHASES = new Set(['Running', 'Reconciling', 'Upgrading']);
 
+const CRD_KIND = 'CustomResourceDefinition';
+
 export interface AddonControllerDeps {
   store: Pick<
     ControllerStore,
@@ -83,12 +87,25 @@ interface AddonsPass {
   signal: AbortSignal;
 }
 
+/**
+ * How often CRDs already applied unchanged are applied again (so one deleted by hand comes back):
+ * the Prometheus Operator's are about 570 KB, too much to send on every 2 s pass.
+ */
+export const CRD_REFRESH_MS = 10 * 60_000;
+
 export class AddonReconciler implements Reconciler {
   constructor(private readonly deps: AddonControllerDeps) {}
 
+  /** By cluster uid and addon: the hash of the CRDs last applied without error, and when. */
+  readonly #crdsApplied = new Map<string, { hash: string; at: number }>();
+
   async reconcile(uid: string, signal: AbortSignal): Promise<Result | void> {
     const cluster = await this.deps.store.getCluster(uid);
-    if (cluster === undefined || cluster.metadata.deletionRequestedAt !== undefined) return;
+    if (cluster === undefined || cluster.metadata.deletionRequestedAt !== undefined) {
+      for (const key of this.#crdsApplied.keys())
+        if (key.startsWith(`${uid}/`)) this.#crdsApplied.delete(key);
+      return;
+    }
     const wanted = cluster.spec.addons.filter((a) => INSTALLABLE_ADDONS.has(a.name));
     const previous = new Map((cluster.status.addons ?? []).map((a) => [a.name, a]));
     // Nothing wanted, nothing reported and no addon operation to finish: nothing to do.
@@ -147,7 +164,7 @@ export class AddonReconciler implements Reconciler {
       return status('Failed', 'InvalidSettings', errorMessage(err));
     }
     if ('missing' in rendered) return status('Failed', 'NotRenderable', rendered.missing);
-    await client.apply(rendered.objects, ADDON_FIELD_MANAGER, signal);
+    await this.#apply(pass, addon.name, rendered.objects);
     const keep = new Set(rendered.objects.map((o) => refKey({ ...o.metadata, ...o })));
     // Only what Berth applied is pruned: an operator's objects carry the addon label too.
     const stale = pass.present.filter(
@@ -159,6 +176,28 @@ export class AddonReconciler implements Reconciler {
     const waited = this.deps.now().getTime() - Date.parse(since);
     const judged = judgeWorkloads(workloads, expected, waited, this.deps.policy.readyTimeoutMs);
     return status(judged.phase, judged.reason, judged.message);
+  }
+
+  /**
+   * Server-side applies an addon's objects; its CRDs (first in the list) only when they changed
+   * since they were last applied to this cluster, or CRD_REFRESH_MS ago. An apply that fails
+   * forgets them, so the next pass sends them again.
+   */
+  async #apply(pass: AddonsPass, name: string, objects: readonly AddonObject[]): Promise<void> {
+    const key = `${pass.cluster.metadata.uid}/${name}`;
+    const crds = objects.filter((o) => o.kind === CRD_KIND);
+    const hash = createHash('sha256').update(JSON.stringify(crds)).digest('hex');
+    const now = this.deps.now().getTime();
+    const last = this.#crdsApplied.get(key);
+    const fresh = last !== undefined && last.hash === hash && now - last.at < CRD_REFRESH_MS;
+    const send = fresh ? objects.filter((o) => o.kind !== CRD_KIND) : objects;
+    try {
+      await pass.client.apply(send, ADDON_FIELD_MANAGER, pass.signal);
+    } catch (err) {
+      this.#crdsApplied.delete(key);
+      throw err;
+    }
+    if (crds.length > 0 && !fresh) this.#crdsApplied.set(key, { hash, at: now });
   }
 
   /**
