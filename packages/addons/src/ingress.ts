@@ -18,7 +18,7 @@
  * - `global.checkNewVersion=false`, `sendAnonymousUsage=false`: nothing leaves the host.
  */
 import type { IngressSettings } from '@berth/api-types';
-import { addonMeta, type KubeObject } from './objects.js';
+import { RESTRICTED_CONTAINER, addonMeta, type KubeObject } from './objects.js';
 import { INGRESS } from './catalog.js';
 
 export const INGRESS_NAMESPACE = 'berth-ingress';
@@ -198,11 +198,7 @@ function deployment(input: IngressInput, metadata: KubeObject['metadata']): Kube
               },
               readinessProbe: probe('/ping'),
               livenessProbe: { ...probe('/ping'), initialDelaySeconds: 10, failureThreshold: 5 },
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                capabilities: { drop: ['ALL'] },
-                readOnlyRootFilesystem: true,
-              },
+              securityContext: RESTRICTED_CONTAINER,
             },
           ],
         },

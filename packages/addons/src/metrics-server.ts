@@ -22,7 +22,7 @@
  * - kube-apiserver runs with `--enable-aggregator-routing=true` (component-flags.ts): masters
  *   run no kube-proxy, so it dials the pod's IP, which the cluster router routes to the node.
  */
-import { addonLabels, addonMeta, type KubeObject } from './objects.js';
+import { RESTRICTED_CONTAINER, addonLabels, addonMeta, type KubeObject } from './objects.js';
 import { METRICS_SERVER } from './catalog.js';
 
 export const METRICS_NAMESPACE = 'berth-metrics';
@@ -180,9 +180,7 @@ function deployment(input: MetricsServerInput, metadata: KubeObject['metadata'])
               readinessProbe: { ...probe('/readyz'), initialDelaySeconds: 5 },
               livenessProbe: probe('/livez'),
               securityContext: {
-                allowPrivilegeEscalation: false,
-                capabilities: { drop: ['ALL'] },
-                readOnlyRootFilesystem: true,
+                ...RESTRICTED_CONTAINER,
                 seccompProfile: { type: 'RuntimeDefault' },
               },
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],

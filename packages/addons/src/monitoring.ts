@@ -22,7 +22,13 @@
  *   entry point): its Service is a LoadBalancer, which must not publish metrics.
  */
 import type { MonitoringSettings } from '@berth/api-types';
-import { ADDON_LABEL, ADDON_VERSION_LABEL, addonMeta, type KubeObject } from './objects.js';
+import {
+  ADDON_LABEL,
+  ADDON_VERSION_LABEL,
+  RESTRICTED_CONTAINER,
+  addonMeta,
+  type KubeObject,
+} from './objects.js';
 import { MONITORING } from './catalog.js';
 import {
   KSM,
@@ -111,11 +117,6 @@ function crdObject(crd: KubeObject, version: string): KubeObject {
   };
 }
 
-const RESTRICTED = {
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ['ALL'] },
-  readOnlyRootFilesystem: true,
-};
 const NON_ROOT = { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534 };
 
 function operatorDeployment(input: MonitoringInput, metadata: KubeObject['metadata']): KubeObject {
@@ -136,7 +137,7 @@ function operatorDeployment(input: MonitoringInput, metadata: KubeObject['metada
     ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
     resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
     readinessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 5 },
-    securityContext: RESTRICTED,
+    securityContext: RESTRICTED_CONTAINER,
   });
 }
 
@@ -157,7 +158,7 @@ function kubeStateMetricsDeployment(
     resources: { requests: { cpu: '20m', memory: '64Mi' }, limits: { memory: '256Mi' } },
     readinessProbe: { httpGet: { path: '/readyz', port: 'telemetry' }, periodSeconds: 5 },
     livenessProbe: { httpGet: { path: '/livez', port: 'http-metrics' }, periodSeconds: 10 },
-    securityContext: RESTRICTED,
+    securityContext: RESTRICTED_CONTAINER,
   });
 }
 
@@ -233,7 +234,7 @@ function nodeExporterDaemonSet(
               ports: [{ name: 'metrics', containerPort: 9100, protocol: 'TCP' }],
               resources: { requests: { cpu: '20m', memory: '32Mi' }, limits: { memory: '128Mi' } },
               readinessProbe: { httpGet: { path: '/', port: 9100 }, periodSeconds: 5 },
-              securityContext: RESTRICTED,
+              securityContext: RESTRICTED_CONTAINER,
               volumeMounts: mounts.map((m) => m.mount),
             },
           ],

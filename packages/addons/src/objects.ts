@@ -10,6 +10,13 @@ export const ADDON_VERSION_LABEL = 'addons.berth.dev/version';
 /** Server-side apply's field manager for every addon object. */
 export const ADDON_FIELD_MANAGER = 'berth-addons';
 
+/** The container securityContext every addon container runs with (Pod Security "restricted"). */
+export const RESTRICTED_CONTAINER = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  readOnlyRootFilesystem: true,
+};
+
 export interface KubeObject {
   apiVersion: string;
   kind: string;
