@@ -73,6 +73,9 @@ describe(
       return answer.data.result as Json[];
     };
     const value = (r: Json | undefined) => (r === undefined ? undefined : Number(r.value[1]));
+    /** The first sample of `promql` once Prometheus has one (waiting for scrapes to come in). */
+    const firstValue = (what: string, promql: string, timeoutMs = 120_000) =>
+      until(what, async () => value((await query(promql))[0]), { timeoutMs, intervalMs: 2000 });
     /** The running Prometheus's own version, from its build-info API through the same proxy. */
     const prometheusVersion = async (): Promise<string> =>
       JSON.parse(await k('get', '--raw', QUERY.replace(/query$/, 'status/buildinfo'))).data
@@ -118,10 +121,9 @@ describe(
 
     test('Prometheus through the API server proxy: node count, and every cluster target up', async () => {
       const nodeCount = (await nodes(kubeconfig)).length;
-      const count = await until(
+      const count = await firstValue(
         'count(kube_node_info) from kube-state-metrics',
-        async () => value((await query('count(kube_node_info)'))[0]),
-        { timeoutMs: 120_000, intervalMs: 2000 },
+        'count(kube_node_info)',
       );
       assert.equal(count, nodeCount);
       // Targets Prometheus must have found, all up: the kubelets twice (/metrics and cAdvisor).
@@ -251,10 +253,10 @@ describe(
       fs.writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
       await k('apply', '-f', file);
       await k('-n', 'team', 'rollout', 'status', 'deployment/answer', '--timeout=120s');
-      const answer = await until(
+      const answer = await firstValue(
         'berth_e2e_answer scraped from the user’s ServiceMonitor',
-        async () => value((await query('berth_e2e_answer{namespace="team"}'))[0]),
-        { timeoutMs: 150_000, intervalMs: 2000 },
+        'berth_e2e_answer{namespace="team"}',
+        150_000,
       );
       assert.equal(answer, 42);
     });
@@ -289,16 +291,14 @@ describe(
         images.join(', '),
       );
       const nodeCount = (await nodes(kubeconfig)).length;
-      const count = await until(
+      const count = await firstValue(
         'count(kube_node_info) from the upgraded Prometheus',
-        async () => value((await query('count(kube_node_info)'))[0]),
-        { timeoutMs: 120_000, intervalMs: 2000 },
+        'count(kube_node_info)',
       );
       assert.equal(count, nodeCount);
-      const answer = await until(
+      const answer = await firstValue(
         'the user’s ServiceMonitor scraped by the upgraded Prometheus',
-        async () => value((await query('berth_e2e_answer{namespace="team"}'))[0]),
-        { timeoutMs: 120_000, intervalMs: 2000 },
+        'berth_e2e_answer{namespace="team"}',
       );
       assert.equal(answer, 42);
     });
