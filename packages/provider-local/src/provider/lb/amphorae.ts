@@ -29,12 +29,6 @@ export class AmphoraRuntime {
 
   constructor(private readonly ctx: ProviderContext) {}
 
-  /** Wires every amphora and starts (or reloads) its agent with the current configuration. */
-  async provision(entry: Entry<LoadBalancer, LoadBalancerLocal>, signal?: AbortSignal) {
-    for (const amp of entry.local.amphorae) await this.wire(entry, amp, signal);
-    await this.apply(entry.obj.id, signal);
-  }
-
   /**
    * The amphora's namespace and port, with only its own address (plus the VIP for SINGLE): a
    * VIP left behind by a killed keepalived goes, and keepalived adds it back when it is MASTER.
@@ -64,7 +58,11 @@ export class AmphoraRuntime {
     }
   }
 
-  /** Renders, validates and delivers the configuration to every amphora. */
+  /**
+   * Renders, validates and delivers the configuration to every amphora. An amphora whose agent
+   * is not running (a new one, or one that crashed) is wired and started (`restart`), so this
+   * also provisions a new load balancer's amphorae.
+   */
   async apply(lbId: string, signal?: AbortSignal): Promise<void> {
     const records = await loadLbRecords(this.ctx, lbId);
     const entry = await this.ctx.repos.loadBalancers.require(lbId);

@@ -65,8 +65,8 @@ export class LbCore {
       listenerIds: [],
       poolIds: [],
     };
-    const entry = await this.ctx.repos.loadBalancers.put(lb, { amphorae });
-    await this.record(id, () => this.amphorae.provision(entry, signal));
+    await this.ctx.repos.loadBalancers.put(lb, { amphorae });
+    await this.record(id, () => this.amphorae.apply(id, signal));
     return id;
   }
 
