@@ -82,12 +82,25 @@ describe('load balancer traffic end to end', { skip: e2eSkip, concurrency: false
     return JSON.stringify(byName.map((m) => m.operatingStatus)) === JSON.stringify(wanted);
   };
 
-  test('requests are spread round robin over the members', async () => {
+  test('requests are spread round robin over the members', async (t) => {
     await until('the VIP to answer', () => whoAnswers(bed.fip, ports.http), { timeoutMs: 20_000 });
-    const order: string[] = [];
-    for (let i = 0; i < 8; i++) order.push((await httpGet(bed.fip, ports.http)).body.backend);
-    assert.deepEqual([...order].sort(), ['b0', 'b0', 'b0', 'b0', 'b1', 'b1', 'b1', 'b1']);
-    for (let i = 1; i < order.length; i++) assert.notEqual(order[i], order[i - 1], order.join());
+    // Round robin alternates strictly between the two members. On a starved host one sample
+    // can still break the alternation without any fault of the balancing (a missed VRRP advert
+    // moves the VIP to the other amphora, whose HAProxy keeps its own turn; a health check
+    // times out and a member sits out one request), so a broken sample is taken again, at most
+    // three in all. Random balancing passes a sample of 12 by chance once in 2048.
+    const samples: string[] = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const answers: BackendAnswer[] = [];
+      for (let i = 0; i < 12; i++) answers.push((await httpGet(bed.fip, ports.http)).body);
+      const order = answers.map((a) => a.backend);
+      if (order.every((b, i) => (b === 'b0' || b === 'b1') && (i === 0 || b !== order[i - 1])))
+        return;
+      const sample = answers.map((a) => `${a.backend}@${a.peer}`).join(' ');
+      t.diagnostic(`sample ${attempt + 1} does not alternate: ${sample}`);
+      samples.push(sample);
+    }
+    assert.fail(`no sample of 12 requests alternated between b0 and b1:\n${samples.join('\n')}`);
   });
 
   test('an HTTP listener asked to add X-Forwarded-For with the client address', async () => {
