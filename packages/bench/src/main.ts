@@ -13,6 +13,7 @@ import { benchIngress } from './ingress.js';
 import { benchLbFailover } from './lb-failover.js';
 import { benchLocalCluster } from './local-cluster.js';
 import { benchRealNodes } from './real-nodes.js';
+import { benchServiceLb } from './service-lb.js';
 import { benchStorage } from './storage.js';
 import { benchUpgrade } from './upgrade.js';
 import { appendReport, renderTable, type Table } from './report.js';
@@ -21,6 +22,7 @@ const suites: Record<string, () => Promise<Table>> = {
   'api-list': benchApiList,
   'controllers-1000': benchControllers,
   'lb-failover': benchLbFailover,
+  'service-lb': benchServiceLb,
   'local-cluster': benchLocalCluster,
   'real-nodes': benchRealNodes,
   'ha-cluster': benchHaCluster,
