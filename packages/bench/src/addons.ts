@@ -12,12 +12,10 @@ import { performance } from 'node:perf_hooks';
 import {
   api,
   clusterPath,
-  deleteAllClusters,
-  readyWorkers,
   POLL_MS,
-  startBerth,
-  stopBerth,
   until,
+  untilReadyWorkers,
+  withBerth,
   type Json,
   type LocalBerth,
 } from './local-berth.js';
@@ -47,21 +45,15 @@ async function timed(b: LocalBerth, request: () => Promise<Json>): Promise<numbe
 const ADDONS = ['ingress', 'monitoring', 'metrics-server'] as const;
 
 export async function benchAddons(): Promise<Table> {
-  const b = await startBerth();
   const times = Object.fromEntries(
     ADDONS.map((a) => [a, { installs: [] as number[], removals: [] as number[] }]),
   );
-  let leaks = 'not run';
-  try {
+  const leaks = await withBerth(async (b) => {
     await api(b, 'POST', '/v1/projects/default/clusters', {
       metadata: { name: CLUSTER },
       spec: { nodeGroups: [{ name: 'default', count: 2 }] },
     });
-    await until(
-      '2 Ready workers',
-      async () => ((await readyWorkers(b, CLUSTER)) === 2 ? true : undefined),
-      { timeoutMs: 600_000, intervalMs: POLL_MS },
-    );
+    await untilReadyWorkers(b, CLUSTER, 2);
     const addons = `${clusterPath(CLUSTER)}/addons`;
     for (const addon of ADDONS)
       for (let i = 0; i < RUNS; i++) {
@@ -69,10 +61,7 @@ export async function benchAddons(): Promise<Table> {
         t.installs.push(await timed(b, () => api(b, 'POST', addons, { name: addon })));
         t.removals.push(await timed(b, () => api(b, 'DELETE', `${addons}/${addon}`)));
       }
-  } finally {
-    await deleteAllClusters(b);
-    leaks = await stopBerth(b);
-  }
+  });
   const s = (v: number) => round(v, 1);
   return {
     title: 'Addon install and removal (local provider, real nodes)',

@@ -15,12 +15,10 @@ import { performance } from 'node:perf_hooks';
 import {
   api,
   clusterPath,
-  deleteAllClusters,
   deleteCluster,
   kubeOf,
-  startBerth,
-  stopBerth,
   until,
+  withBerth,
   type Json,
   type Kube,
   type LocalBerth,
@@ -186,10 +184,8 @@ const SCENARIOS: Scenario[] = [
 ];
 
 export async function benchAutoscaler(): Promise<Table> {
-  const b = await startBerth();
   const results = new Map<Scenario, Run[]>();
-  let leaks = 'not checked';
-  try {
+  const leaks = await withBerth(async (b) => {
     const image = `${(await api(b, 'GET', '/v1/registry')).endpoint as string}/berth/toolbox:latest`;
     for (const s of SCENARIOS) {
       await createCluster(b, s.cluster, {
@@ -206,10 +202,7 @@ export async function benchAutoscaler(): Promise<Table> {
       results.set(s, runs);
       await deleteCluster(b, s.cluster);
     }
-  } finally {
-    await deleteAllClusters(b);
-    leaks = await stopBerth(b);
-  }
+  });
   const m = (runs: Run[], key: keyof Run) => round(median(runs.map((r) => r[key])), 1);
   return {
     title: 'Cluster autoscaler (cluster-autoscaler 1.33.0 over externalgrpc, Kubernetes 1.34)',

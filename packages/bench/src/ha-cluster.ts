@@ -8,11 +8,9 @@
 import {
   api,
   clusterPath,
-  deleteAllClusters,
   deleteCluster,
   POLL_MS,
-  startBerth,
-  stopBerth,
+  withBerth,
   type LocalBerth,
 } from './local-berth.js';
 import type { Table } from './report.js';
@@ -41,21 +39,16 @@ async function secondsToRunning(b: LocalBerth, name: string, masters: number): P
 }
 
 export async function benchHaCluster(): Promise<Table> {
-  const b = await startBerth();
   const three: number[] = [];
   const one: number[] = [];
-  let leaks = 'not checked';
-  try {
+  const leaks = await withBerth(async (b) => {
     for (let i = 0; i < RUNS; i++) {
       three.push(await secondsToRunning(b, `ha-${i}`, 3));
       await deleteCluster(b, `ha-${i}`);
       one.push(await secondsToRunning(b, `single-${i}`, 1));
       await deleteCluster(b, `single-${i}`);
     }
-  } finally {
-    await deleteAllClusters(b);
-    leaks = await stopBerth(b);
-  }
+  });
   const row = (label: string, xs: number[]) => [
     label,
     round(median(xs), 1),

@@ -18,12 +18,10 @@ import * as k8s from '@kubernetes/client-node';
 import {
   api,
   clusterPath,
-  deleteAllClusters,
-  readyWorkers,
   POLL_MS,
-  startBerth,
-  stopBerth,
   until,
+  untilReadyWorkers,
+  withBerth,
   type LocalBerth,
 } from './local-berth.js';
 import { runLoad, type LoadResult } from './load.js';
@@ -244,11 +242,7 @@ async function measure(b: LocalBerth): Promise<Paths> {
     metadata: { name: CLUSTER },
     spec: { nodeGroups: [{ name: 'default', count: NODES }] },
   });
-  await until(
-    `${NODES} Ready workers`,
-    async () => ((await readyWorkers(b, CLUSTER)) === NODES ? true : undefined),
-    { timeoutMs: 600_000, intervalMs: POLL_MS },
-  );
+  await untilReadyWorkers(b, CLUSTER, NODES);
   await setIngress(b, {});
   const kube = await clientsOf(b);
   // The app runs the image the addon runs, from the platform registry.
@@ -278,15 +272,10 @@ async function measure(b: LocalBerth): Promise<Paths> {
 }
 
 export async function benchIngress(): Promise<Table> {
-  const b = await startBerth();
   let paths: Paths | undefined;
-  let leaks = 'not run';
-  try {
+  const leaks = await withBerth(async (b) => {
     paths = await measure(b);
-  } finally {
-    await deleteAllClusters(b);
-    leaks = await stopBerth(b);
-  }
+  });
   const row = (name: string, path: PathRuns) => {
     const of = (figure: (r: LoadResult) => number) => median(path.runs.map(figure));
     return [

@@ -68,6 +68,36 @@ export async function deleteAllClusters(b: LocalBerth): Promise<void> {
   for (const c of list ?? []) await deleteCluster(b, c.metadata.name as string);
 }
 
+/** Waits until `count` workers of the cluster are Ready (the API's live node list). */
+export function untilReadyWorkers(
+  b: LocalBerth,
+  cluster: string,
+  count: number,
+  timeoutMs = 600_000,
+): Promise<true> {
+  return until(
+    `${cluster}: ${count} Ready workers`,
+    async () => ((await readyWorkers(b, cluster)) === count ? true : undefined),
+    { timeoutMs, intervalMs: POLL_MS },
+  );
+}
+
+/**
+ * Runs `work` against a fresh local Berth, then, also when it throws, deletes every cluster left
+ * and stops the server. Returns the leak check's report ('clean' or what leaked).
+ */
+export async function withBerth(work: (b: LocalBerth) => Promise<void>): Promise<string> {
+  const b = await startBerth();
+  let leaks = 'not checked';
+  try {
+    await work(b);
+  } finally {
+    await deleteAllClusters(b);
+    leaks = await stopBerth(b);
+  }
+  return leaks;
+}
+
 export async function stopBerth(b: LocalBerth): Promise<string> {
   await b.stop();
   const report = await checkLeaks({

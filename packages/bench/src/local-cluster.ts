@@ -12,18 +12,14 @@ import { serverLayout } from '@berth/provider-local';
 import {
   api,
   clusterPath,
-  deleteAllClusters,
   deleteCluster,
-  readyWorkers,
-  POLL_MS,
-  startBerth,
-  stopBerth,
+  untilReadyWorkers,
+  withBerth,
   type Json,
   type LocalBerth,
 } from './local-berth.js';
 import type { Table } from './report.js';
 import { median, round } from './stats.js';
-import { until } from '@berth/test-kit';
 
 const CREATE_RUNS = 5;
 const SCALE_RUNS = 3;
@@ -35,22 +31,14 @@ async function createCluster(b: LocalBerth, name: string): Promise<number> {
     metadata: { name },
     spec: { nodeGroups: [{ name: 'default', count: 3, runtime: 'simulated' }] },
   });
-  await until(
-    `${name}: 3 nodes Ready`,
-    async () => ((await readyWorkers(b, name)) === 3 ? true : undefined),
-    { timeoutMs: 180_000, intervalMs: POLL_MS },
-  );
+  await untilReadyWorkers(b, name, 3, 180_000);
   return (Date.now() - started) / 1000;
 }
 
 async function scaleTo(b: LocalBerth, name: string, count: number): Promise<number> {
   const started = Date.now();
   await api(b, 'PATCH', `${clusterPath(name)}/nodegroups/default`, { spec: { count } });
-  await until(
-    `${name}: ${count} nodes Ready`,
-    async () => ((await readyWorkers(b, name)) === count ? true : undefined),
-    { timeoutMs: 300_000, intervalMs: POLL_MS },
-  );
+  await untilReadyWorkers(b, name, count, 300_000);
   return (Date.now() - started) / 1000;
 }
 
@@ -112,12 +100,10 @@ async function clusterMemory(b: LocalBerth, name: string) {
 }
 
 export async function benchLocalCluster(): Promise<Table> {
-  const b = await startBerth();
   const creates: number[] = [];
   const scales: number[] = [];
   let memory = { master: Number.NaN, workers: Number.NaN };
-  let leaks = 'not checked';
-  try {
+  const leaks = await withBerth(async (b) => {
     for (let i = 0; i < CREATE_RUNS; i++) {
       creates.push(await createCluster(b, `bench-c${i}`));
       if (i === 0) {
@@ -131,10 +117,7 @@ export async function benchLocalCluster(): Promise<Table> {
       scales.push(await scaleTo(b, `bench-s${i}`, SCALE_TO));
       await deleteCluster(b, `bench-s${i}`);
     }
-  } finally {
-    await deleteAllClusters(b);
-    leaks = await stopBerth(b);
-  }
+  });
   const total = memory.master + memory.workers;
   return {
     title: 'Local provider: real clusters (Kubernetes 1.34, simulated kwok workers)',

@@ -21,14 +21,12 @@ import { serverCgroupPath } from '@berth/provider-local';
 import {
   api,
   clusterPath,
-  deleteAllClusters,
   deleteCluster,
   kubeOf,
-  readyWorkers,
   POLL_MS,
-  startBerth,
-  stopBerth,
+  readyWorkers,
   until,
+  withBerth,
   type Json,
   type Kube,
   type LocalBerth,
@@ -330,7 +328,6 @@ async function rollNodeGroup(b: LocalBerth, cluster: string): Promise<() => bool
 }
 
 export async function benchRealNodes(): Promise<Table> {
-  const b = await startBerth();
   const creates: Record<Runtime, number[]> = { containerd: [], simulated: [] };
   let starts: number[] = [];
   let burst: number[] = [];
@@ -338,8 +335,7 @@ export async function benchRealNodes(): Promise<Table> {
   const steady: LoadFigures[] = [];
   let roll: LoadFigures | undefined;
   let rollSeconds = Number.NaN;
-  let leaks = 'not checked';
-  try {
+  const leaks = await withBerth(async (b) => {
     for (let i = 0; i < CREATE_RUNS; i++) {
       for (const runtime of ['containerd', 'simulated'] as const) {
         const name = `bench-${runtime.slice(0, 3)}${i}`;
@@ -368,10 +364,7 @@ export async function benchRealNodes(): Promise<Table> {
     const rolled = await rollNodeGroup(b, 'bench-real');
     roll = await load(address, rolled, ROLL_RATE);
     rollSeconds = (performance.now() - t0) / 1000;
-  } finally {
-    await deleteAllClusters(b);
-    leaks = await stopBerth(b);
-  }
+  });
   const mib = (v: number) => round(v, 0);
   return {
     title: 'Real nodes on the local provider (Kubernetes 1.34, containerd)',

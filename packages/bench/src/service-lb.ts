@@ -9,13 +9,11 @@
 import { performance } from 'node:perf_hooks';
 import {
   api,
-  deleteAllClusters,
   kubeOf,
-  readyWorkers,
   POLL_MS,
-  startBerth,
-  stopBerth,
   until,
+  untilReadyWorkers,
+  withBerth,
   type Json,
   type Kube,
   type LocalBerth,
@@ -66,26 +64,17 @@ async function timeOne(b: LocalBerth, kube: Kube, kind: Kind, i: number): Promis
 }
 
 export async function benchServiceLb(): Promise<Table> {
-  const b = await startBerth();
   const times: Record<Kind, number[]> = { public: [], internal: [] };
-  let leaks = 'not run';
-  try {
+  const leaks = await withBerth(async (b) => {
     await api(b, 'POST', '/v1/projects/default/clusters', {
       metadata: { name: CLUSTER },
       spec: { nodeGroups: [{ name: 'default', count: 2, runtime: 'simulated' }] },
     });
-    await until(
-      '2 Ready workers',
-      async () => ((await readyWorkers(b, CLUSTER)) === 2 ? true : undefined),
-      { timeoutMs: 600_000, intervalMs: POLL_MS },
-    );
+    await untilReadyWorkers(b, CLUSTER, 2);
     const kube = await kubeOf(b, CLUSTER);
     for (let i = 0; i < RUNS; i++)
       for (const kind of KINDS) times[kind].push(await timeOne(b, kube, kind, i));
-  } finally {
-    await deleteAllClusters(b);
-    leaks = await stopBerth(b);
-  }
+  });
   const s = (v: number) => round(v, 1);
   return {
     title: 'LoadBalancer Service to its address (local provider, kwok workers)',

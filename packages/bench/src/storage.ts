@@ -23,12 +23,10 @@ import { crashMachine } from '@berth/server/testing';
 import {
   api,
   clusterPath,
-  deleteAllClusters,
-  readyWorkers,
   POLL_MS,
-  startBerth,
-  stopBerth,
   until,
+  untilReadyWorkers,
+  withBerth,
   type Json,
   type LocalBerth,
 } from './local-berth.js';
@@ -167,27 +165,18 @@ async function serverIdOf(ctx: Ctx, node: string): Promise<string> {
 
 export async function benchStorage(): Promise<Table> {
   process.env.BERTH_NODE_REPAIR_AFTER_SECONDS = '900';
-  const b = await startBerth();
-  const ctx: Ctx = { b, kubeconfig: path.join(b.env.dataDir, 'st.kubeconfig'), registry: '' };
   const provisioned: Array<{ bound: number; running: number }> = [];
   const measured: Record<string, number[]> = {};
   const drains: number[] = [];
   const deaths: number[] = [];
   let limits: Record<string, number> = {};
-  let leaks = 'not checked';
-  try {
+  const leaks = await withBerth(async (b) => {
+    const ctx: Ctx = { b, kubeconfig: path.join(b.env.dataDir, 'st.kubeconfig'), registry: '' };
     await api(b, 'POST', '/v1/projects/default/clusters', {
       metadata: { name: 'bench-st' },
       spec: { nodeGroups: [{ name: 'a', count: 3 }] },
     });
-    await until(
-      '3 workers Ready',
-      async () => ((await readyWorkers(b, 'bench-st')) === 3 ? true : undefined),
-      {
-        timeoutMs: 300_000,
-        intervalMs: 1000,
-      },
-    );
+    await untilReadyWorkers(b, 'bench-st', 3, 300_000);
     const res = await b.request('GET', `${clusterPath('bench-st')}/kubeconfig`);
     fs.writeFileSync(ctx.kubeconfig, res.text, { mode: 0o600 });
     ctx.registry = (await api(b, 'GET', '/v1/registry')).endpoint as string;
@@ -221,10 +210,7 @@ export async function benchStorage(): Promise<Table> {
       const serverId = await serverIdOf(ctx, from);
       deaths.push(await timeMove(ctx, from, () => crashMachine(b.env, serverId)));
     }
-  } finally {
-    await deleteAllClusters(b);
-    leaks = await stopBerth(b);
-  }
+  });
   const s = (v: number) => round(v, 1);
   return {
     title: 'Persistent volumes on real nodes (local provider, the default release)',

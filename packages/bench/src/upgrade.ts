@@ -16,13 +16,11 @@ import * as k8s from '@kubernetes/client-node';
 import {
   api,
   clusterPath,
-  deleteAllClusters,
   deleteCluster,
   kubeOf,
   readyWorkers,
-  startBerth,
-  stopBerth,
   until,
+  withBerth,
   type Json,
   type LocalBerth,
 } from './local-berth.js';
@@ -200,23 +198,19 @@ async function upgradeRun(b: LocalBerth, name: string, from: string, to: string)
 }
 
 export async function benchUpgrade(): Promise<Table> {
-  const b = await startBerth();
-  const versions = ((await api(b, 'GET', '/v1/versions')).items as Json[])
-    .map((v) => v.version as string)
-    .sort((x, y) => Number(x.split('.')[1]) - Number(y.split('.')[1]));
-  const [from, to] = versions.slice(-2) as [string, string];
   const runs: Run[] = [];
-  let leaks = 'not checked';
-  try {
+  let [from, to] = ['', ''];
+  const leaks = await withBerth(async (b) => {
+    const versions = ((await api(b, 'GET', '/v1/versions')).items as Json[])
+      .map((v) => v.version as string)
+      .sort((x, y) => Number(x.split('.')[1]) - Number(y.split('.')[1]));
+    [from, to] = versions.slice(-2) as [string, string];
     for (let i = 0; i < RUNS; i++) {
       const name = `bench-up${i}`;
       runs.push(await upgradeRun(b, name, from, to));
       await deleteCluster(b, name);
     }
-  } finally {
-    await deleteAllClusters(b);
-    leaks = await stopBerth(b);
-  }
+  });
   const pct = (p: Probed) => (p.sent === 0 ? 0 : (100 * p.failed) / p.sent);
   const row = (label: string, r: Run) => [
     label,
