@@ -1,10 +1,10 @@
 /**
  * ServiceLoadBalancerReconciler, keyed by cluster uid: the cloud controller of Berth's clusters.
- * A pass reads the cluster's Nodes and routes their pod CIDRs in the cluster's router
- * (node-routes.ts), then its LoadBalancer Services, gives each Service a provider load
- * balancer (finalizer first, then the load balancer, then `status.loadBalancer.ingress`),
- * releases those of Services that no longer want one (deleted, type changed), and removes any
- * Service load balancer whose Service is gone. One Service's failure never stops the others; a
+ * A pass reads the cluster's Nodes and LoadBalancer Services, gives each Service a provider
+ * load balancer (finalizer first, then the load balancer, then `status.loadBalancer.ingress`),
+ * releases those of Services that no longer want one (deleted, type changed), routes the nodes'
+ * pod CIDRs in the cluster's router (node-routes.ts), and removes any Service load balancer
+ * whose Service is gone. One Service's failure never stops the others; a
  * running cluster is re-read every RESYNC_MS, so status follows a new Service within seconds.
  *
  * Deletion races: a pass that began just before the cluster's deletion may still create a load
@@ -74,7 +74,6 @@ export class ServiceLoadBalancerReconciler implements Reconciler {
     }
     const { client } = connection;
     const nodes = await client.listNodes(signal);
-    await this.#routes(cluster, nodes, signal);
     const services = await client.listServices(signal);
     const pass: ServicesPass = { cluster, client, scope, nodes, signal };
     const wanted = services.filter(wantsLoadBalancer);
@@ -82,6 +81,9 @@ export class ServiceLoadBalancerReconciler implements Reconciler {
       await this.#guarded(pass, service, () => this.#serve(pass, service));
     for (const service of services.filter((s) => !wantsLoadBalancer(s) && s.hasFinalizer))
       await this.#guarded(pass, service, () => this.#release(pass, service));
+    // Routes after the Services: a route change rewires the router (seconds on the local
+    // provider), and a new Service's address should not wait for it.
+    await this.#routes(cluster, nodes, signal);
     const keep = new Set(wanted.map((s) => s.uid));
     const removed = await deleteServiceLoadBalancers(this.deps.provider, cluster, signal, keep);
     if (removed.length > 0)
