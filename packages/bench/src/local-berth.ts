@@ -16,7 +16,7 @@ export type LocalBerth = Berth;
 /** Polls of the API while timing: fine enough for figures given to a tenth of a second. */
 export const POLL_MS = 200;
 
-export async function startBerth(): Promise<LocalBerth> {
+async function startBerth(): Promise<LocalBerth> {
   const b = new Berth(await createE2eEnv(), await freePort());
   await b.start();
   return b;
@@ -62,7 +62,7 @@ export async function deleteCluster(b: LocalBerth, name: string): Promise<void> 
 }
 
 /** Deletes every cluster left (after a failed run). */
-export async function deleteAllClusters(b: LocalBerth): Promise<void> {
+async function deleteAllClusters(b: LocalBerth): Promise<void> {
   const list = (await b.api('GET', '/v1/projects/default/clusters').catch(() => undefined))
     ?.items as Json[] | undefined;
   for (const c of list ?? []) await deleteCluster(b, c.metadata.name as string);
@@ -88,7 +88,7 @@ export function untilReadyWorkers(
  */
 export async function withBerth(work: (b: LocalBerth) => Promise<void>): Promise<string> {
   const b = await startBerth();
-  let leaks = 'not checked';
+  let leaks: string;
   try {
     await work(b);
   } finally {
@@ -98,7 +98,7 @@ export async function withBerth(work: (b: LocalBerth) => Promise<void>): Promise
   return leaks;
 }
 
-export async function stopBerth(b: LocalBerth): Promise<string> {
+async function stopBerth(b: LocalBerth): Promise<string> {
   await b.stop();
   const report = await checkLeaks({
     runner: b.env.runner,

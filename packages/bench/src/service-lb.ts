@@ -33,7 +33,7 @@ async function timeOne(b: LocalBerth, kube: Kube, kind: Kind, i: number): Promis
   const annotations: Record<string, string> =
     kind === 'internal' ? { 'loadbalancer.berth.dev/internal': 'true' } : {};
   const started = performance.now();
-  await kube.core.createNamespacedService({
+  const created = await kube.core.createNamespacedService({
     namespace: 'default',
     body: {
       metadata: { name, annotations },
@@ -54,7 +54,8 @@ async function timeOne(b: LocalBerth, kube: Kube, kind: Kind, i: number): Promis
     `${name} load balancer gone`,
     async () => {
       const lbs = await api(b, 'GET', `/v1/projects/default/loadbalancers?cluster=${CLUSTER}`);
-      return (lbs.items as Json[]).some((l) => l.name === `${CLUSTER}-svc-default-${name}`)
+      const uid = created.metadata?.uid;
+      return (lbs.items as Json[]).some((l) => l.attributes.tags['berth.dev/service'] === uid)
         ? undefined
         : true;
     },

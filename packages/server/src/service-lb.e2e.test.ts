@@ -55,6 +55,15 @@ describe('LoadBalancer Services on a local cluster', { skip }, () => {
   const service = async (name: string): Promise<Json> =>
     JSON.parse(await kubectl(kubeconfig, 'get', 'service', name, '-o', 'json'));
 
+  /** The Service's `status.loadBalancer.ingress` IP, once Berth has written it. */
+  const addressOf = (name: string): Promise<string> =>
+    until(
+      `${name}: ingress IP`,
+      async () =>
+        (await service(name)).status?.loadBalancer?.ingress?.[0]?.ip as string | undefined,
+      { timeoutMs: INGRESS_TIMEOUT_MS, intervalMs: 250 },
+    );
+
   /** The provider objects tagged with this Service's uid, through Berth's read-only API. */
   async function providerObjects(kind: 'loadbalancers' | 'floatingips', uid: string) {
     const list = (await b.api('GET', `/v1/projects/default/${kind}?cluster=svc`)).items as Json[];
@@ -123,14 +132,7 @@ describe('LoadBalancer Services on a local cluster', { skip }, () => {
 
     await kubectl(kubeconfig, 'create', 'service', 'loadbalancer', 'web', '--tcp=80:8080');
     const created = Date.now();
-    const ip = await until(
-      'ingress IP',
-      async () => {
-        const s = await service('web');
-        return s.status?.loadBalancer?.ingress?.[0]?.ip as string | undefined;
-      },
-      { timeoutMs: INGRESS_TIMEOUT_MS, intervalMs: 250 },
-    );
+    const ip = await addressOf('web');
     t.diagnostic(`public address after ${Date.now() - created} ms`);
     assert.ok(inCidr(ip, env.externalCidr), `${ip} in ${env.externalCidr}`);
 
@@ -166,14 +168,7 @@ describe('LoadBalancer Services on a local cluster', { skip }, () => {
     );
     await kubectl(kubeconfig, 'create', '-f', manifest);
     const created = Date.now();
-    const ip = await until(
-      'internal ingress IP',
-      async () => {
-        const s = await service('internal');
-        return s.status?.loadBalancer?.ingress?.[0]?.ip as string | undefined;
-      },
-      { timeoutMs: INGRESS_TIMEOUT_MS, intervalMs: 250 },
-    );
+    const ip = await addressOf('internal');
     t.diagnostic(`internal address after ${Date.now() - created} ms`);
     assert.ok(inCidr(ip, subnet), `${ip} in ${subnet}`);
     const uid = (await service('internal')).metadata.uid as string;
@@ -236,14 +231,7 @@ describe('LoadBalancer Services on a local cluster', { skip }, () => {
       }),
     );
     await kubectl(kubeconfig, 'create', '-f', manifest);
-    await until(
-      'shop ingress IP',
-      async () => {
-        const s = await service('shop');
-        return s.status?.loadBalancer?.ingress?.[0]?.ip as string | undefined;
-      },
-      { timeoutMs: INGRESS_TIMEOUT_MS, intervalMs: 250 },
-    );
+    await addressOf('shop');
     const uid = (await service('shop')).metadata.uid as string;
     const [lb] = await providerObjects('loadbalancers', uid);
     const listeners = records('Listener').filter((l) => l.loadBalancerId === lb.id);

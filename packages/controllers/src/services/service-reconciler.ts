@@ -4,8 +4,8 @@
  * load balancer (finalizer first, then the load balancer, then `status.loadBalancer.ingress`),
  * releases those of Services that no longer want one (deleted, type changed), routes the nodes'
  * pod CIDRs in the cluster's router (node-routes.ts), and removes any Service load balancer
- * whose Service is gone. One Service's failure never stops the others; a
- * running cluster is re-read every RESYNC_MS, so status follows a new Service within seconds.
+ * whose Service is gone. One Service's failure never stops the others; a running cluster is
+ * re-read every RESYNC_MS, so status follows a new Service within seconds.
  *
  * Deletion races: a pass that began just before the cluster's deletion may still create a load
  * balancer. Cluster teardown deletes Service load balancers first and the network last, and a VIP
